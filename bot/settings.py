@@ -1,0 +1,102 @@
+"""Every setting of the product, read from the environment in this one place.
+
+Defaults are safe for a laptop: a SQLite file under ``var/``, no SMTP server (mail waits in
+the outbox, or goes to the local development mailbox that ``make run`` starts).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _env_bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name} must be true or false, not {raw!r}")
+
+
+def _env_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None = field(repr=False)
+    smtp_starttls: bool
+    smtp_timeout_seconds: float
+    mail_from: str
+    public_base_url: str
+    support_email: str
+    terms_url: str
+    invitation_validity_months: int = 3
+    activation_token_hours: int = 48
+    resend_limit_per_hour: int = 3
+    dev_mailbox: bool = False
+
+    def link(self, path: str) -> str:
+        """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build the settings from ``env`` (``os.environ`` by default)."""
+    env = dict(os.environ if env is None else env)
+    smtp_host = env.get("SMTP_HOST", "").strip() or None
+    public_base_url = env.get("PUBLIC_BASE_URL", "").strip() or "http://localhost:8000"
+    return Settings(
+        database_url=env.get("DATABASE_URL", "").strip()
+        or f"sqlite:///{VAR_DIR / 'onboarding.db'}",
+        # Without SMTP_HOST, mail goes to the development mailbox on loopback.
+        smtp_host=smtp_host or "127.0.0.1",
+        smtp_port=_env_int(env, "SMTP_PORT", 25 if smtp_host else 8025),
+        smtp_username=env.get("SMTP_USERNAME") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=_env_bool(env, "SMTP_STARTTLS", False),
+        smtp_timeout_seconds=float(env.get("SMTP_TIMEOUT", "") or 10),
+        mail_from=env.get("MAIL_FROM", "").strip() or "noreply@sis-id.com",
+        public_base_url=public_base_url.rstrip("/"),
+        support_email=env.get("SUPPORT_EMAIL", "").strip() or "support@sis-id.com",
+        terms_url=env.get("TERMS_URL", "").strip()
+        or public_base_url.rstrip("/") + "/conditions-generales",
+        dev_mailbox=smtp_host is None,
+    )
+
+
+_cached: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once (tests call :func:`reset_settings`)."""
+    global _cached
+    if _cached is None:
+        _cached = load_settings()
+    return _cached
+
+
+def reset_settings() -> None:
+    global _cached
+    _cached = None
