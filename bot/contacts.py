@@ -1,0 +1,103 @@
+"""Contact details: the supplier's own first and last name, phone number and job title."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+import phonenumbers
+
+NAME_MAX_LENGTH = 100
+JOB_TITLE_MAX_LENGTH = 100
+
+# Letters (any script), with the spaces, hyphens and apostrophes of compound names.
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-][^\W\d_]+)*\.?$")
+# Lead-ins people type before the answer itself ("je m'appelle Jean", "my name is Jean").
+_NAME_LEAD_INS = re.compile(
+    r"^(?:(?:mon|my)\s+(?:pr[ée]nom|nom(?:\s+de\s+famille)?|first\s+name|last\s+name|surname|"
+    r"family\s+name|name)\s+(?:est|c'est|is)\s*:?|je\s+m'appelle|je\s+suis|c'est|it's|it\s+is|"
+    r"i'm|i\s+am|call\s+me)\s+",
+    re.IGNORECASE,
+)
+
+
+class ContactError(str, Enum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    INVALID_NAME = "invalid_name"  # digits or symbols in a name
+    INVALID_PHONE = "invalid_phone"  # not a number at all
+    PHONE_NOT_VALID_FOR_COUNTRY = "phone_not_valid_for_country"
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    value: str | None
+    error: ContactError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def check_name(text: str) -> FieldCheck:
+    """A first or last name as typed, with lead-ins removed and capitalisation kept."""
+    value = _NAME_LEAD_INS.sub("", _clean(text)).strip(' .,!;:"')
+    if not value:
+        return FieldCheck(None, ContactError.EMPTY)
+    if len(value) > NAME_MAX_LENGTH:
+        return FieldCheck(None, ContactError.TOO_LONG)
+    if not _NAME.match(value):
+        return FieldCheck(None, ContactError.INVALID_NAME)
+    return FieldCheck(value)
+
+
+def check_job_title(text: str) -> FieldCheck:
+    value = _clean(text).strip()
+    if not value:
+        return FieldCheck(None, ContactError.EMPTY)
+    if len(value) > JOB_TITLE_MAX_LENGTH:
+        return FieldCheck(None, ContactError.TOO_LONG)
+    return FieldCheck(value)
+
+
+def check_phone(text: str, country: str) -> FieldCheck:
+    """A phone number valid for ``country`` (or in international form), stored as E.164.
+
+    ``country`` is the company's country: "06 12 34 56 78" is read as French for a French
+    company; a number with a + prefix is accepted for any country.
+    """
+    raw = _clean(text)
+    if not raw:
+        return FieldCheck(None, ContactError.EMPTY)
+    match = next(iter(phonenumbers.PhoneNumberMatcher(raw, country.upper())), None)
+    candidate = match.number if match else None
+    if candidate is None:
+        try:
+            candidate = phonenumbers.parse(raw, country.upper())
+        except phonenumbers.NumberParseException:
+            return FieldCheck(None, ContactError.INVALID_PHONE)
+    if not phonenumbers.is_valid_number(candidate):
+        return FieldCheck(None, ContactError.PHONE_NOT_VALID_FOR_COUNTRY)
+    return FieldCheck(phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164))
+
+
+def format_phone(e164: str) -> str:
+    """E.164 to the international display form, e.g. ``+33 6 12 34 56 78``."""
+    number = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_example(country: str) -> str:
+    """A valid mobile number for ``country`` in national form, to show what is expected."""
+    example = phonenumbers.example_number_for_type(
+        country.upper(), phonenumbers.PhoneNumberType.MOBILE
+    )
+    if example is None:
+        return "+33 6 12 34 56 78"
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)

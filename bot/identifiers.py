@@ -1,0 +1,651 @@
+"""Company identifiers of the countries our suppliers register from.
+
+A supplier is registered on the platform with its country and its company
+identifier, and the people typing that identifier are accountants chatting with
+the assistant: they paste it with spaces, dots or dashes, add the country code,
+type in lower case, or write a whole sentence around it ("notre siren est le
+732 829 320"). This module turns such text into the single compact value the
+platform stores, or into a precise reason for refusing it, so that the assistant
+can tell the user *what* is wrong (too short, mistyped digit...) rather than
+just "invalid".
+
+The rules of each country live in one table (``_SCHEMES``) so that adding a
+country is adding one entry. Check digits are verified with python-stdnum
+whenever it knows the identifier: a wrong digit caught here is a supplier that
+does not end up registered under somebody else's company.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import NamedTuple
+
+from stdnum.be import vat as be_vat
+from stdnum.ch import uid as ch_uid
+from stdnum.de import vat as de_vat
+from stdnum.es import nif as es_nif
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+from stdnum.fr import tva as fr_tva
+from stdnum.it import iva as it_iva
+from stdnum.lu import tva as lu_tva
+from stdnum.nl import btw as nl_btw
+from stdnum.pt import nif as pt_nif
+from stdnum.us import ein as us_ein
+
+__all__ = [
+    "CompanyId",
+    "CompanyIdCheck",
+    "CompanyIdError",
+    "IdentifierScheme",
+    "check_company_id",
+    "parse_country",
+    "scheme_for",
+    "supported_countries",
+]
+
+
+# --------------------------------------------------------------------------
+# Public types
+# --------------------------------------------------------------------------
+
+
+class _Normalised(NamedTuple):
+    """What a country's normaliser found in a candidate text."""
+
+    value: str
+    from_siret: bool = False
+
+
+@dataclass(frozen=True)
+class IdentifierScheme:
+    """How companies of one country are identified.
+
+    The French and English names are what the assistant says when it asks for
+    the identifier, and ``example`` is shown when the user does not know which
+    number we mean, so it must be a real, valid number in its usual layout.
+    The private callables hold the country's rules; they are not part of the
+    public API because callers should go through :func:`check_company_id`,
+    which also copes with sentences around the identifier.
+    """
+
+    country: str
+    country_name_fr: str
+    country_name_en: str
+    name_fr: str
+    name_en: str
+    example: str
+    # Raises a stdnum ValidationError when the text is not a valid identifier.
+    _normalise: Callable[[str], _Normalised] = field(repr=False, compare=False)
+    _format: Callable[[str], str] = field(repr=False, compare=False)
+    # Letter groups that users write as a separate word in front of the digits
+    # ("FR 732829320", "SC 123456") and that belong to the identifier.
+    _prefixes: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class CompanyId:
+    """A validated identifier, in the compact form the platform stores.
+
+    Only the compact ``value`` is stored so that the same company typed as
+    "732 829 320" and "732829320" is recognised as one supplier.
+    """
+
+    country: str
+    value: str
+
+    def display(self) -> str:
+        """The layout people are used to reading, e.g. ``0403.170.701``.
+
+        Shown back to the user so that they can recognise their own number
+        when the assistant asks them to confirm it.
+        """
+        scheme = scheme_for(self.country)
+        return scheme._format(self.value) if scheme else self.value
+
+
+class CompanyIdError(str, Enum):
+    """Why a text was refused, so the assistant can explain precisely.
+
+    A ``str`` enum so the reason can be stored in a Rasa slot as is.
+    """
+
+    EMPTY = "empty"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_CHECKSUM = "invalid_checksum"
+    UNSUPPORTED_COUNTRY = "unsupported_country"
+
+
+@dataclass(frozen=True)
+class CompanyIdCheck:
+    """The outcome of :func:`check_company_id`: an identifier or a reason.
+
+    ``from_siret`` lets the assistant explain why the stored number is shorter
+    than what the user typed: a French SIRET identifies one establishment, the
+    platform wants the company (SIREN), which is its first 9 digits.
+    """
+
+    company_id: CompanyId | None
+    error: CompanyIdError | None
+    from_siret: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the text was accepted."""
+        return self.company_id is not None
+
+
+def _refused(error: CompanyIdError) -> CompanyIdCheck:
+    return CompanyIdCheck(company_id=None, error=error)
+
+
+# --------------------------------------------------------------------------
+# Text clean-up shared by the identifier rules
+# --------------------------------------------------------------------------
+
+# Chat clients and word processors turn "-" into typographic dashes, and
+# French typography puts (narrow) no-break spaces between digit groups.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+_SEPARATORS = re.compile(r"[\s.\-/,:()]+")
+_ASCII_DIGITS = frozenset(string.digits)
+
+
+def _clean_text(text: str) -> str:
+    """Fold look-alike characters (full-width digits, no-break spaces...)."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+
+
+def _compact(text: str) -> str:
+    """Drop every separator users put between digit groups, and upper-case.
+
+    Done here rather than left to stdnum because stdnum's ``compact`` only
+    removes the separators official layouts use (``siren`` keeps dashes, for
+    instance), while users type whatever separator they like.
+    """
+    return _SEPARATORS.sub("", text).upper()
+
+
+def _is_digits(text: str) -> bool:
+    # str.isdigit() also accepts e.g. Arabic-Indic digits, which no register uses.
+    return bool(text) and all(char in _ASCII_DIGITS for char in text)
+
+
+def _stdnum_error(error: ValidationError) -> CompanyIdError:
+    """Map stdnum's exceptions onto the reasons the assistant can explain.
+
+    InvalidLength is a subclass of InvalidFormat, so it is tested first.
+    InvalidComponent (a Belgian number starting with 2, an unknown Italian
+    province or US campus...) means "digits that this kind of number cannot
+    have": for the user that is a wrong format, not a typo in a check digit.
+    """
+    if isinstance(error, InvalidLength):
+        return CompanyIdError.INVALID_LENGTH
+    if isinstance(error, InvalidChecksum):
+        return CompanyIdError.INVALID_CHECKSUM
+    return CompanyIdError.INVALID_FORMAT  # InvalidFormat, InvalidComponent
+
+
+# --------------------------------------------------------------------------
+# Country rules
+# --------------------------------------------------------------------------
+
+
+def _normalise_fr(text: str) -> _Normalised:
+    """SIREN, also recovered from a SIRET or an intra-community VAT number.
+
+    Accountants often have the SIRET (on invoices) or the VAT number (FR + two
+    check characters + SIREN) at hand rather than the SIREN itself; both
+    contain the SIREN, so we take it from them once they are proven valid.
+    """
+    number = _compact(text)
+    has_country_code = number.startswith("FR")
+    if has_country_code:
+        number = number[2:]
+    if len(number) == 14:
+        return _Normalised(fr_siret.to_siren(fr_siret.validate(number)), from_siret=True)
+    if len(number) == 11 and (has_country_code or fr_tva.is_valid(number)):
+        # Without "FR" an 11-digit text is more likely a SIREN with two extra
+        # digits than a VAT number, so it is only read as VAT when it is one;
+        # otherwise the user is told that a SIREN has 9 digits.
+        return _Normalised(fr_tva.to_siren(fr_tva.validate(number)))
+    return _Normalised(fr_siren.validate(number))
+
+
+# Companies House numbers have no check digit and no library covers them,
+# so this rule is written by hand from the published list of prefixes
+# (https://www.doorda.com/glossary/company-number-prefixes/ and the Companies
+# House URI customer guide). England & Wales companies have no prefix.
+_CRN_PREFIXES = frozenset(
+    {
+        "AC", "CE", "CS", "EN", "ES", "FC", "GE", "GN", "GS", "IC", "IP",
+        "LP", "NA", "NC", "NF", "NI", "NL", "NO", "NP", "NR", "NV", "NZ",
+        "OC", "OE", "R0", "RC", "RS", "SA", "SC", "SE", "SF", "SG", "SI",
+        "SL", "SO", "SP", "SR", "SZ", "ZC",
+    }
+)  # fmt: skip
+
+
+def _normalise_gb(text: str) -> _Normalised:
+    """Companies House number (CRN): 8 digits, or a 2-character prefix + 6 digits.
+
+    Leading zeros are significant for Companies House (00123456) but people
+    drop them when they read the number as an integer, so 6 or 7 digits are
+    padded back to 8 instead of being refused.
+    """
+    number = _compact(text)
+    if _is_digits(number):
+        if not 6 <= len(number) <= 8:
+            raise InvalidLength()
+        if int(number) == 0:
+            raise InvalidFormat()
+        return _Normalised(number.zfill(8))
+    prefix, serial = number[:2], number[2:]
+    if prefix not in _CRN_PREFIXES or not _is_digits(serial):
+        raise InvalidFormat()
+    if len(serial) != 6:
+        raise InvalidLength()
+    return _Normalised(number)
+
+
+def _normalise_us(text: str) -> _Normalised:
+    """EIN; stdnum reports a wrong digit count as a format error, we want length."""
+    number = _compact(text)
+    if _is_digits(number) and len(number) != 9:
+        raise InvalidLength()
+    return _Normalised(us_ein.validate(number))
+
+
+def _with_stdnum(validate: Callable[[str], str]) -> Callable[[str], _Normalised]:
+    """Adapt a stdnum ``validate`` function: it returns the compact value."""
+
+    def normalise(text: str) -> _Normalised:
+        return _Normalised(validate(_compact(text)))
+
+    return normalise
+
+
+def _grouped(*sizes: int, separator: str = " ", prefix: str = "") -> Callable[[str], str]:
+    """Build a display function cutting the value into groups of ``sizes``."""
+
+    def format_value(value: str) -> str:
+        groups, start = [], 0
+        for size in sizes:
+            groups.append(value[start : start + size])
+            start += size
+        return prefix + separator.join(groups)
+
+    return format_value
+
+
+def _prefixed(prefix: str) -> Callable[[str], str]:
+    """Display VAT numbers the way they are printed on invoices: DE136695976."""
+    return lambda value: prefix + value
+
+
+def _unchanged(value: str) -> str:
+    return value
+
+
+# The order is the one of supported_countries(): France first, then the
+# United Kingdom and Belgium where most other suppliers come from.
+_SCHEMES: tuple[IdentifierScheme, ...] = (
+    IdentifierScheme(
+        country="FR",
+        country_name_fr="France",
+        country_name_en="France",
+        name_fr="SIREN",
+        name_en="SIREN",
+        example="732 829 320",
+        _normalise=_normalise_fr,
+        _format=fr_siren.format,
+        _prefixes=frozenset({"FR"}),
+    ),
+    IdentifierScheme(
+        country="GB",
+        country_name_fr="Royaume-Uni",
+        country_name_en="United Kingdom",
+        name_fr="numéro CRN (Companies House)",
+        name_en="Companies House number (CRN)",
+        example="00445790",
+        _normalise=_normalise_gb,
+        _format=_unchanged,
+        _prefixes=_CRN_PREFIXES,
+    ),
+    IdentifierScheme(
+        country="BE",
+        country_name_fr="Belgique",
+        country_name_en="Belgium",
+        name_fr="numéro d'entreprise (BCE)",
+        name_en="enterprise number (CBE)",
+        example="0403.170.701",
+        # The enterprise number is also the VAT number, so stdnum's be.vat is it.
+        _normalise=_with_stdnum(be_vat.validate),
+        _format=_grouped(4, 3, 3, separator="."),
+        _prefixes=frozenset({"BE"}),
+    ),
+    IdentifierScheme(
+        country="CH",
+        country_name_fr="Suisse",
+        country_name_en="Switzerland",
+        name_fr="numéro IDE",
+        name_en="UID (business identification number)",
+        example="CHE-100.155.212",
+        _normalise=_with_stdnum(ch_uid.validate),
+        _format=ch_uid.format,
+        _prefixes=frozenset({"CHE"}),
+    ),
+    IdentifierScheme(
+        country="LU",
+        country_name_fr="Luxembourg",
+        country_name_en="Luxembourg",
+        name_fr="numéro de TVA",
+        name_en="VAT number",
+        example="LU15027442",
+        # The TVA number is the only Luxembourg company number stdnum knows;
+        # the RCS number (B123456) has no check digit to verify.
+        _normalise=_with_stdnum(lu_tva.validate),
+        _format=_prefixed("LU"),
+        _prefixes=frozenset({"LU"}),
+    ),
+    IdentifierScheme(
+        country="DE",
+        country_name_fr="Allemagne",
+        country_name_en="Germany",
+        name_fr="numéro de TVA intracommunautaire (USt-IdNr.)",
+        name_en="VAT ID (USt-IdNr.)",
+        example="DE136695976",
+        # The USt-IdNr. is what German companies print on every invoice to a
+        # foreign customer and it has a check digit. The Handelsregister number
+        # needs the court's name, many suppliers (sole traders) have none, and
+        # the Steuernummer is for the German tax office only.
+        _normalise=_with_stdnum(de_vat.validate),
+        _format=_prefixed("DE"),
+        _prefixes=frozenset({"DE"}),
+    ),
+    IdentifierScheme(
+        country="NL",
+        country_name_fr="Pays-Bas",
+        country_name_en="Netherlands",
+        name_fr="numéro de TVA (btw-id)",
+        name_en="VAT number (btw-id)",
+        example="NL004495445B01",
+        # stdnum has no module for the KvK number (8 digits, no check digit, so
+        # a typo cannot be caught); the btw-id has one and is on every invoice.
+        _normalise=_with_stdnum(nl_btw.validate),
+        _format=_prefixed("NL"),
+        _prefixes=frozenset({"NL"}),
+    ),
+    IdentifierScheme(
+        country="ES",
+        country_name_fr="Espagne",
+        country_name_en="Spain",
+        name_fr="NIF (ex-CIF)",
+        name_en="NIF (tax identification number, formerly CIF)",
+        example="B64717838",
+        # es.nif rather than es.cif: companies' CIF is now called NIF, and
+        # self-employed suppliers (autónomos) only have a personal NIF/NIE.
+        _normalise=_with_stdnum(es_nif.validate),
+        _format=_unchanged,
+        # Users split the entity letter off ("B 64717838", "54362315 K").
+        _prefixes=frozenset({"ES", *string.ascii_uppercase}),
+    ),
+    IdentifierScheme(
+        country="IT",
+        country_name_fr="Italie",
+        country_name_en="Italy",
+        name_fr="numéro de partita IVA",
+        name_en="partita IVA (VAT number)",
+        example="00743110157",
+        _normalise=_with_stdnum(it_iva.validate),
+        _format=_unchanged,
+        _prefixes=frozenset({"IT"}),
+    ),
+    IdentifierScheme(
+        country="PT",
+        country_name_fr="Portugal",
+        country_name_en="Portugal",
+        name_fr="NIPC (numéro fiscal)",
+        name_en="NIPC (tax number)",
+        example="501 964 843",
+        # pt.nif covers the NIPC of companies and the NIF of sole traders.
+        _normalise=_with_stdnum(pt_nif.validate),
+        _format=_grouped(3, 3, 3),
+        _prefixes=frozenset({"PT"}),
+    ),
+    IdentifierScheme(
+        country="US",
+        country_name_fr="États-Unis",
+        country_name_en="United States",
+        name_fr="numéro EIN",
+        name_en="Employer Identification Number (EIN)",
+        example="04-2103594",
+        _normalise=_normalise_us,
+        _format=us_ein.format,
+    ),
+)
+
+_SCHEMES_BY_COUNTRY = {scheme.country: scheme for scheme in _SCHEMES}
+# "UK" is not the ISO code but it is reserved for the UK and what people use.
+_COUNTRY_CODE_ALIASES = {"UK": "GB"}
+
+
+def supported_countries() -> list[IdentifierScheme]:
+    """Countries whose identifiers we can check, France first.
+
+    The order is stable because the assistant lists them as choices.
+    """
+    return list(_SCHEMES)
+
+
+def scheme_for(country: str) -> IdentifierScheme | None:
+    """The scheme of an ISO 3166-1 alpha-2 code, whatever its case."""
+    code = country.strip().upper()
+    return _SCHEMES_BY_COUNTRY.get(_COUNTRY_CODE_ALIASES.get(code, code))
+
+
+# --------------------------------------------------------------------------
+# Finding the identifier in free text
+# --------------------------------------------------------------------------
+
+# A word, or digit groups joined by the separators people put inside a number
+# ("0403.170.701", "CHE-100.155.212", "B-58378431", "136,695").
+_TOKEN = re.compile(r"[^\W_]+(?:[.\-/,][^\W_]+)*")
+
+# Prefixes that are also everyday French or English words: written in lower
+# case in a sentence they are read as words ("company no 123456" is company
+# 00123456, not the Northern Ireland society NO123456).
+_EVERYDAY_WORDS = frozenset(
+    {"be", "ce", "de", "en", "es", "it", "lu", "na", "ni", "no", "sa", "se", "so"}
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def has_digit(self) -> bool:
+        return any(char in _ASCII_DIGITS for char in self.text)
+
+
+def _may_belong_to_id(token: _Token, scheme: IdentifierScheme) -> bool:
+    """Digits, or a prefix of this country that is not just a sentence word.
+
+    Other words never join the digits: "est le 732 829 320" must not become
+    "LE732829320". Single letters (Spanish entity letters) must be upper case
+    because "a", "y", "e" are words.
+    """
+    if token.has_digit:
+        return True
+    word = token.text
+    if word.upper() not in scheme._prefixes:
+        return False
+    return word.isupper() or (len(word) > 1 and word.lower() not in _EVERYDAY_WORDS)
+
+
+def _runs(text: str, scheme: IdentifierScheme) -> list[list[_Token]]:
+    """Groups of neighbouring tokens that may form an identifier together.
+
+    Only a plain space keeps two tokens in one group: a colon, a comma or a
+    "n°" between them means they are separate things.
+    """
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    for match in _TOKEN.finditer(text):
+        token = _Token(match.group(), match.start(), match.end())
+        if current and not text[current[-1].end : token.start].isspace():
+            runs.append(current)
+            current = []
+        if _may_belong_to_id(token, scheme):
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [run for run in runs if any(token.has_digit for token in run)]
+
+
+def _candidates(text: str, run: list[_Token]) -> Iterator[str]:
+    """Readings of a run, longest first, that keep all of its digits.
+
+    Digit groups are never split apart: taking "1234 5678" out of "1234 5678 9"
+    would accept a number the user did not type. Only the surrounding prefix
+    letters are optional, in case they belong to the sentence.
+    """
+    digit_positions = [i for i, token in enumerate(run) if token.has_digit]
+    first, last = digit_positions[0], digit_positions[-1]
+    spans = [(start, end) for start in range(first + 1) for end in range(last, len(run))]
+    spans.sort(key=lambda span: (span[0] - span[1], span[0]))
+    for start, end in spans:
+        yield text[run[start].start : run[end].end]
+
+
+def _digit_count(run: list[_Token]) -> int:
+    return sum(char in _ASCII_DIGITS for token in run for char in token.text)
+
+
+def _check_candidate(scheme: IdentifierScheme, text: str) -> CompanyIdCheck:
+    try:
+        normalised = scheme._normalise(text)
+    except ValidationError as error:
+        return _refused(_stdnum_error(error))
+    return CompanyIdCheck(
+        company_id=CompanyId(country=scheme.country, value=normalised.value),
+        error=None,
+        from_siret=normalised.from_siret,
+    )
+
+
+def check_company_id(country: str, text: str) -> CompanyIdCheck:
+    """Find and validate the company identifier of ``country`` in ``text``.
+
+    The whole message is tried first, since most users just paste the number.
+    Otherwise every group of digits (with its prefix letters) is tried and the
+    first valid one wins. When none is valid, the reason given is the one of
+    the group with the most digits: that is the number the user meant, so
+    "732 829 321" is reported as a wrong check digit and "12345" as too short.
+    """
+    scheme = scheme_for(country)
+    if scheme is None:
+        return _refused(CompanyIdError.UNSUPPORTED_COUNTRY)
+    cleaned = _clean_text(text)
+    if not cleaned:
+        return _refused(CompanyIdError.EMPTY)
+    whole = _check_candidate(scheme, cleaned)
+    if whole.ok:
+        return whole
+    runs = _runs(cleaned, scheme)
+    if not runs:
+        return _refused(CompanyIdError.INVALID_FORMAT)
+    for run in runs:
+        for candidate in _candidates(cleaned, run):
+            check = _check_candidate(scheme, candidate)
+            if check.ok:
+                return check
+    most_plausible = max(runs, key=_digit_count)
+    return _check_candidate(scheme, next(_candidates(cleaned, most_plausible)))
+
+
+# --------------------------------------------------------------------------
+# Countries in free text
+# --------------------------------------------------------------------------
+
+# Names as they are typed, folded: lower case, no accents, punctuation as
+# spaces ("États-Unis" is "etats unis"). Adjectives ("français", "belge") are
+# left out on purpose: they also name languages ("je parle anglais").
+_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "FR": ("france", "fr", "republique francaise"),
+    "GB": (
+        "royaume uni", "uk", "gb", "united kingdom", "angleterre", "england",
+        "grande bretagne", "great britain", "britain", "ecosse", "scotland",
+        "pays de galles", "wales", "irlande du nord", "northern ireland",
+    ),
+    "BE": ("belgique", "belgium", "belgie", "belgien", "be"),
+    "CH": ("suisse", "switzerland", "schweiz", "svizzera", "ch"),
+    "LU": ("luxembourg", "luxemburg", "lu"),
+    "DE": ("allemagne", "germany", "deutschland", "de"),
+    "NL": ("pays bas", "netherlands", "nederland", "hollande", "holland", "nl"),
+    "ES": ("espagne", "spain", "espana", "es"),
+    "IT": ("italie", "italy", "italia", "it"),
+    "PT": ("portugal", "pt"),
+    "US": ("etats unis", "united states", "usa", "us"),
+}  # fmt: skip
+
+# Codes that are also everyday words: "de" (French), "es" ("tu es"), "lu"
+# ("j'ai lu"), "be", "it", "us" (English). They mean a country only when
+# written in upper case, or when they are the whole answer: a user asked for
+# their country who answers "de" means Germany.
+_WORD_LIKE_CODES = frozenset({"be", "de", "es", "it", "lu", "us"})
+
+# Longest names first, so that "pays de galles" is read before "de" could be.
+_ALIASES: list[tuple[tuple[str, ...], str]] = sorted(
+    ((tuple(name.split()), code) for code, names in _COUNTRY_NAMES.items() for name in names),
+    key=lambda alias: -len(alias[0]),
+)
+
+# "U.K.", "U.S.A." -> "UK", "USA" before the dots are turned into spaces.
+_DOTTED_ABBREVIATION = re.compile(r"\b((?:[A-Za-z]\.)+[A-Za-z])\b\.?")
+
+
+def _words(text: str) -> list[str]:
+    """Words of the text with accents removed and their case kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
+    undotted = _DOTTED_ABBREVIATION.sub(lambda match: match.group(1).replace(".", ""), unaccented)
+    return re.findall(r"[^\W_]+", undotted)
+
+
+def _means_the_code(words: list[str], index: int) -> bool:
+    return len(words) == 1 or words[index].isupper()
+
+
+def parse_country(text: str) -> str | None:
+    """The supported country named in ``text``, as an ISO code, or None.
+
+    Returns None when several different countries are named: asking again is
+    better than registering a supplier under the wrong country's rules.
+    """
+    words = _words(text)
+    folded = [word.lower() for word in words]
+    taken = [False] * len(words)
+    found: set[str] = set()
+    for alias, code in _ALIASES:
+        size = len(alias)
+        for start in range(len(words) - size + 1):
+            if any(taken[start : start + size]) or tuple(folded[start : start + size]) != alias:
+                continue
+            if size == 1 and alias[0] in _WORD_LIKE_CODES and not _means_the_code(words, start):
+                continue
+            taken[start : start + size] = [True] * size
+            found.add(code)
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,42 @@
+import pytest
+
+from bot.settings import VAR_DIR, load_settings
+
+
+def test_local_defaults_need_no_configuration():
+    settings = load_settings({})
+    assert settings.database_url == f"sqlite:///{VAR_DIR / 'onboarding.db'}"
+    assert settings.mail_from == "noreply@sis-id.com"  # the sender the article names
+    assert settings.public_base_url == "http://localhost:8000"
+    assert settings.dev_mailbox and settings.smtp_host == "127.0.0.1"
+    assert settings.link("/activate?token=x") == "http://localhost:8000/activate?token=x"
+
+
+def test_environment_overrides_and_secrets_stay_out_of_repr():
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgresql://u@db/onboarding",
+            "SMTP_HOST": "smtp.example.com",
+            "SMTP_PORT": "587",
+            "SMTP_USERNAME": "mailer",
+            "SMTP_PASSWORD": "s3cr3t-value",
+            "SMTP_STARTTLS": "true",
+            "PUBLIC_BASE_URL": "https://help.example.com/",
+            "SUPPORT_EMAIL": "help@example.com",
+        }
+    )
+    assert settings.database_url == "postgresql://u@db/onboarding"
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_starttls) == (
+        "smtp.example.com",
+        587,
+        True,
+    )
+    assert not settings.dev_mailbox
+    assert settings.link("activate") == "https://help.example.com/activate"
+    assert "s3cr3t-value" not in repr(settings)
+
+
+@pytest.mark.parametrize(("name", "value"), [("SMTP_PORT", "abc"), ("SMTP_STARTTLS", "maybe")])
+def test_bad_values_are_named_in_the_error(name, value):
+    with pytest.raises(ValueError, match=name):
+        load_settings({name: value})
