@@ -1,0 +1,265 @@
+"""Command line for operators and support: ``python -m bot --help``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from dateutil.relativedelta import relativedelta
+
+from bot import accounts, db, invitations, mail
+from bot.identifiers import check_company_id, parse_country, scheme_for, supported_countries
+from bot.settings import get_settings
+
+
+class CommandError(Exception):
+    """A mistake in the command line: printed as one line, exit status 2."""
+
+
+def _date(text: str) -> datetime:
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    return day.replace(tzinfo=timezone.utc)
+
+
+def _fmt(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> None:
+    db.upgrade()
+    print("Database schema is up to date.")
+
+
+def _invitation_link(code: str) -> str:
+    return get_settings().link("/?invitation=" + code)
+
+
+def cmd_invitations_create(args: argparse.Namespace) -> None:
+    country = parse_country(args.country)
+    if country is None:
+        known = ", ".join(s.country for s in supported_countries())
+        raise CommandError(f"unknown country {args.country!r}; supported: {known}")
+    check = check_company_id(country, args.company_id)
+    if not check.ok:
+        scheme = scheme_for(country)
+        raise CommandError(
+            f"{args.company_id!r} is not a valid {scheme.name_en} ({check.error.value}); "
+            f"example: {scheme.example}"
+        )
+    email = None
+    if args.email:
+        from bot.emails import check_email
+
+        email_check = check_email(args.email)
+        if not email_check.ok:
+            raise CommandError(f"{args.email!r} is not a valid email address")
+        email = email_check.address
+    with db.session_scope() as session:
+        try:
+            invitation = invitations.create_invitation(
+                session,
+                check.company_id,
+                args.customer,
+                code=args.code,
+                issued_at=args.issued_at,
+                supplier_email=email,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        code = invitations.format_code(invitation.code)
+        if email:
+            mail.queue_mail(
+                session,
+                "invitation",
+                email,
+                args.language,
+                customer=invitation.customer,
+                code=code,
+                company_id=check.company_id.display(),
+                country=country,
+                invitation_url=_invitation_link(invitation.code),
+                expires_on=invitations.expires_at(invitation.issued_at).strftime("%d/%m/%Y"),
+            )
+    print(f"Invitation code: {code}")
+    print(f"Invitation link: {_invitation_link(invitation.code)}")
+    if email:
+        report = asyncio.run(mail.deliver_due(db.session_factory()))
+        state = "sent" if report.sent else "queued (SMTP server unreachable; retried later)"
+        print(f"Invitation email to {email}: {state}")
+
+
+def cmd_invitations_list(args: argparse.Namespace) -> None:
+    now = db.utcnow()
+    with db.session_scope() as session:
+        rows = invitations.list_invitations(session)
+        if not rows:
+            print("No invitations yet.")
+            return
+        print(f"{'code':<21}{'country':<9}{'company id':<18}{'customer':<20}{'issued':<12}state")
+        for invitation in rows:
+            if invitation.used_at:
+                state = f"used {invitation.used_at:%Y-%m-%d}"
+            elif now >= invitations.expires_at(invitation.issued_at):
+                state = "expired"
+            else:
+                state = f"valid until {invitations.expires_at(invitation.issued_at):%Y-%m-%d}"
+            print(
+                f"{invitations.format_code(invitation.code):<21}{invitation.country:<9}"
+                f"{invitation.company_id:<18}{invitation.customer[:19]:<20}"
+                f"{invitation.issued_at:%Y-%m-%d}  {state}"
+            )
+
+
+def cmd_accounts_show(args: argparse.Namespace) -> None:
+    with db.session_scope() as session:
+        summary = accounts.account_summary(session, args.email)
+    if summary is None:
+        raise CommandError(f"no account with the email {args.email!r}")
+    job = f", {summary.job_title}" if summary.job_title else ""
+    print(f"Email:      {summary.email}")
+    print(f"Status:     {summary.status}")
+    print(
+        f"Company:    {summary.company_display} ({summary.country}), invited by {summary.customer}"
+    )
+    print(f"Contact:    {summary.first_name} {summary.last_name}{job}, {summary.phone}")
+    print(f"Language:   {summary.language}")
+    print(f"Created:    {_fmt(summary.created_at)}")
+    print(f"Activated:  {_fmt(summary.activated_at)}")
+
+
+def cmd_outbox_flush(args: argparse.Namespace) -> None:
+    sessions = db.session_factory()
+    if args.watch:
+        print(f"Delivering the outbox every {args.interval:g} s; Ctrl-C to stop.")
+        try:
+            asyncio.run(mail.run_sender(sessions, interval_seconds=args.interval))
+        except KeyboardInterrupt:
+            pass
+        return
+    report = asyncio.run(mail.deliver_due(sessions, due_only=False))
+    print(f"Sent: {report.sent}, failed: {report.failed}, still pending: {report.pending}")
+    if report.failed:
+        sys.exit(1)
+
+
+DEMO_INVITATIONS = (
+    # code, country, company id, customer, age, already used
+    ("ACME-FR00-0000-0001", "FR", "732829320", "ACME Industries", relativedelta(days=5), False),
+    ("NWTD-GB00-0000-0001", "GB", "SC123456", "Northwind Trading", relativedelta(days=10), False),
+    ("BXFD-BE00-0000-0001", "BE", "0403170701", "Brussels Foods", relativedelta(days=20), False),
+    ("ACME-FR00-0000-0002", "FR", "552100554", "ACME Industries", relativedelta(months=4), False),
+    ("ACME-FR00-0000-0003", "FR", "542051180", "ACME Industries", relativedelta(months=1), True),
+)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    """Idempotent: running it twice creates nothing the second time."""
+    now = db.utcnow()
+    with db.session_scope() as session:
+        for code, country, company, customer, age, used in DEMO_INVITATIONS:
+            existing = invitations.find_invitation(session, code)
+            if existing is None:
+                check = check_company_id(country, company)
+                existing = invitations.create_invitation(
+                    session, check.company_id, customer, code=code, issued_at=now - age
+                )
+                if used:
+                    existing.used_at = now - timedelta(days=2)
+            state = (
+                "used"
+                if existing.used_at
+                else ("expired" if now >= invitations.expires_at(existing.issued_at) else "valid")
+            )
+            print(
+                f"{invitations.format_code(existing.code)}  {country} {company:<11} "
+                f"{state:<8} {_invitation_link(existing.code)}"
+            )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Supplier onboarding: database, invitations, accounts, mail.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(sub, name: str, func: Callable, help: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help, description=help)
+        command.set_defaults(func=func)
+        return command
+
+    database = commands.add_parser("db", help="database schema", description="Database schema.")
+    db_commands = database.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    add(db_commands, "upgrade", cmd_db_upgrade, "apply the migrations (creates the database)")
+
+    invites = commands.add_parser(
+        "invitations",
+        help="create and list invitations",
+        description="Create and list invitations.",
+    )
+    invite_commands = invites.add_subparsers(
+        dest="invitations_command", required=True, metavar="COMMAND"
+    )
+    create = add(
+        invite_commands,
+        "create",
+        cmd_invitations_create,
+        "create an invitation and print its code and link",
+    )
+    create.add_argument("--country", required=True, help="FR, GB, BE, ... or a country name")
+    create.add_argument("--company-id", required=True, help='e.g. "732 829 320"')
+    create.add_argument("--customer", required=True, help="the customer who invites the supplier")
+    create.add_argument("--code", help="impose the code (6-32 letters or digits); random otherwise")
+    create.add_argument("--issued-at", type=_date, help="YYYY-MM-DD (default: now)")
+    create.add_argument("--email", help="send the invitation email to this supplier address")
+    create.add_argument(
+        "--language",
+        choices=mail.LANGUAGES,
+        default="fr",
+        help="language of the invitation email (default: fr)",
+    )
+    add(invite_commands, "list", cmd_invitations_list, "list invitations and their state")
+
+    accts = commands.add_parser(
+        "accounts", help="look up accounts", description="Look up accounts."
+    )
+    account_commands = accts.add_subparsers(
+        dest="accounts_command", required=True, metavar="COMMAND"
+    )
+    show = add(
+        account_commands,
+        "show",
+        cmd_accounts_show,
+        "status, company, contact and dates of an account (for support)",
+    )
+    show.add_argument("email")
+
+    outbox = commands.add_parser("outbox", help="outgoing mail", description="Outgoing mail.")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="COMMAND")
+    flush = add(outbox_commands, "flush", cmd_outbox_flush, "send the mails that are due")
+    flush.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
+    flush.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+
+    add(
+        commands,
+        "demo-data",
+        cmd_demo_data,
+        "create demo invitations (FR, GB, BE; one expired, one used); safe to run twice",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
