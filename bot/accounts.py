@@ -24,7 +24,7 @@ from bot.db import utcnow
 from bot.identifiers import CompanyId
 from bot.invitations import InvitationStatus, verify_invitation
 from bot.mail import queue_mail
-from bot.models import Account, ActivationToken, Company, Contact, Invitation
+from bot.models import Account, ActivationToken, Company, Contact, Invitation, OutboxMail
 from bot.settings import get_settings
 
 TOKEN_BYTES = 32  # 256 bits
@@ -62,6 +62,7 @@ class RegistrationStatus(str, Enum):
 class RegistrationResult:
     status: RegistrationStatus
     account_pk: int | None = None
+    customer: str | None = None  # who invited, to name them in an explanation
 
     @property
     def looks_created(self) -> bool:
@@ -82,6 +83,32 @@ def hash_token(token: str) -> str:
 
 def find_account(session: Session, email: str) -> Account | None:
     return session.scalar(select(Account).where(Account.email == email.strip().lower()))
+
+
+def _account_exists_mails_last_hour(session: Session, email: str, now: datetime) -> int:
+    return session.scalar(
+        select(func.count(OutboxMail.id)).where(
+            OutboxMail.kind == "account_exists",
+            OutboxMail.to_address == email,
+            OutboxMail.created_at > now - timedelta(hours=1),
+        )
+    )
+
+
+def resend_to_taken_address(
+    session: Session, email: str, language: str, *, now: datetime | None = None
+) -> ResendStatus:
+    """ "Resend" for a registration that hit an existing account: its owner is told again.
+
+    The conversation answers as for a real resend, so nobody learns the address has an
+    account; the same hourly limit applies.
+    """
+    now = now or utcnow()
+    limit = get_settings().resend_limit_per_hour + 1  # the first mail does not count
+    if _account_exists_mails_last_hour(session, email, now) >= limit:
+        return ResendStatus.RATE_LIMITED
+    _queue_account_exists(session, email, language)
+    return ResendStatus.SENT
 
 
 def _queue_account_exists(session: Session, email: str, language: str) -> None:
@@ -126,7 +153,7 @@ def register(
         session, registration.company_id, registration.invitation_code, now=now
     )
     if not check.ok:
-        return RegistrationResult(_INVITATION_FAILURES[check.status])
+        return RegistrationResult(_INVITATION_FAILURES[check.status], customer=check.customer)
     if find_account(session, email) is not None:
         _queue_account_exists(session, email, registration.language)
         return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
@@ -138,7 +165,7 @@ def register(
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
-        return RegistrationResult(RegistrationStatus.INVITATION_USED)
+        return RegistrationResult(RegistrationStatus.INVITATION_USED, customer=check.customer)
     try:
         company = _company(session, registration.company_id, now)
         account = Account(

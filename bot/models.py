@@ -124,3 +124,35 @@ class OutboxMail(Base):
     secret = Column(String(200))
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+
+class RegistrationDraft(Base):
+    """Server-side state of a registration in progress, keyed by conversation.
+
+    The password hash waits here between the password question and account creation, so
+    that no secret ever sits in a conversation slot (slots are written to the tracker store).
+    """
+
+    __tablename__ = "registration_drafts"
+
+    conversation_id = Column(String(255), primary_key=True)
+    password_hash = Column(String(200))
+    account_pk = Column(Integer, ForeignKey("accounts.id"))
+    # The address the registration was submitted with, whether it opened an account or hit an
+    # existing one: a repeated confirmation or a resend then gets the same answer either way.
+    submitted_email = Column(String(320))
+    updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Ticket(Base):
+    """A handoff to a human: what support needs, and nothing secret."""
+
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    language = Column(String(2), nullable=False)
+    reason = Column(String(40), nullable=False)
+    step = Column(String(40), nullable=False)
+    summary = Column(Text, nullable=False)
+    created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -25,8 +25,17 @@ def test_short_or_neutral_messages_say_nothing(text):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("fr-FR", "fr"), ("english", "en"),
-     ("français", "fr"), ("de", None), (None, None), (3, None)],
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("en-GB", "en"),
+        ("fr-FR", "fr"),
+        ("english", "en"),
+        ("français", "fr"),
+        ("de", None),
+        (None, None),
+        (3, None),
+    ],
 )
 def test_language_codes_from_metadata(value, expected):
     assert normalise_language(value) == expected
