@@ -13,7 +13,13 @@ find_python = for p in python3.10 "$$(pyenv root 2>/dev/null)/versions/$$(cat .p
 	  if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then echo "$$p"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: help install lock lint pytest rasa-check test run clean
+RASA_DATA := domain.yml config.yml $(shell find data -name '*.yml' 2>/dev/null)
+MODEL := models/onboarding.tar.gz
+export ACTION_PORT ?= 5055
+export RASA_PORT ?= 5005
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+
+.PHONY: help install lock lint pytest validate model test-stories cross-validate test run shell clean
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -41,19 +47,35 @@ lint: install
 	$(BIN)/ruff check bot actions tests
 	$(BIN)/ruff format --check bot actions tests
 
-pytest: install
+pytest: model
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-rasa-check: install
-	$(BIN)/rasa --version
+validate: install  ## training data and domain are consistent
+	$(BIN)/rasa data validate --domain domain.yml --data data
 
-test: lint rasa-check pytest
+# Retrained only when the domain, the config or the training data changed.
+$(MODEL): $(RASA_DATA) | $(STAMP)
+	$(BIN)/rasa train --domain domain.yml --data data --config config.yml \
+	  --out models --fixed-model-name onboarding
 
-run: install
-	$(BIN)/python -m bot db upgrade
-	$(BIN)/python -m bot demo-data
-	@echo "The conversation comes with the next milestone; for now the database and the CLI are ready:"
-	@echo "  $(BIN)/python -m bot --help"
+model: install $(MODEL)
+
+test-stories: model  ## dialogue and NLU on the test stories, French and English
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories \
+	  --fail-on-prediction-errors --out var/results/stories
+
+cross-validate: install  ## NLU quality, reported in the README (not a gate)
+	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 \
+	  --out var/results/cross-validation
+	$(BIN)/python -m bot.quality var/results/cross-validation
+
+test: lint validate test-stories pytest
+
+run: model  ## the product on this machine; Ctrl-C stops everything
+	$(BIN)/python -m bot.launcher
+
+shell: model  ## talk to the assistant in the terminal (starts the action server too)
+	$(BIN)/python -m bot.launcher --shell
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache models/*.tar.gz

@@ -1,0 +1,125 @@
+"""What every action needs: the conversation's language, its database session, safe failures."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.db import session_scope
+from bot.language import DEFAULT_LANGUAGE
+
+log = logging.getLogger(__name__)
+
+# Intents that are never an answer to a form question (the same list as `not_intent` in
+# domain.yml): a question asked mid-form is answered, not stored as a slot value.
+NOT_AN_ANSWER = {
+    "faq",
+    "chitchat",
+    "cancel",
+    "correct_field",
+    "change_email",
+    "human_handoff",
+    "change_language",
+    "activation_email_missing",
+    "resend_activation",
+    "greet",
+    "goodbye",
+    "out_of_scope",
+    "start_registration",
+}
+
+MAX_INVITATION_FAILURES = 5
+# Above this NLU confidence, a message typed where a password is expected is a command or a
+# question ("stop", "what are the rules?"), not a password.
+CONFIDENT = 0.8
+PASSWORD_SET = "[enregistré]"  # noqa: S105 - the password slot's value once the hash is stored server-side
+
+# Every slot of the registration, in the order of the form.
+REGISTRATION_SLOTS = (
+    "country",
+    "company_id",
+    "invitation_code",
+    "email",
+    "email_suggestion",
+    "email_confirmed",
+    "password",
+    "terms_accepted",
+    "first_name",
+    "last_name",
+    "phone",
+    "job_title",
+    "confirmed",
+)
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def response_text(domain: dict, name: str, language: str) -> str:
+    """The text of response ``name`` in ``language``, for phrases an action assembles.
+
+    All wording stays in domain.yml: the variation whose condition names the language wins,
+    else the unconditioned (French) one.
+    """
+    variations = domain.get("responses", {}).get(name, [])
+    fallback = ""
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if not conditions:
+            fallback = fallback or variation.get("text", "")
+        elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+            return variation.get("text", "")
+    return fallback
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    with session_scope() as session:
+        yield session
+
+
+def reset_registration(keep_link_code: bool = True, tracker: Tracker | None = None) -> list:
+    """Events that forget the registration's answers (the invitation link's code may stay)."""
+    keep = (
+        {"invitation_code"}
+        if keep_link_code and tracker and tracker.get_slot("code_from_link")
+        else set()
+    )
+    # invitation_failures is kept: restarting must not lift the lock on invitation checks.
+    return [
+        SlotSet(slot, None)
+        for slot in REGISTRATION_SLOTS
+        if slot not in keep and (tracker is None or tracker.get_slot(slot) is not None)
+    ]
+
+
+def polite_failure(
+    run: Callable[..., Awaitable[list]],
+) -> Callable[..., Awaitable[list]]:
+    """A database outage becomes "try again in a moment", never a stack trace or silence."""
+
+    @functools.wraps(run)
+    async def wrapper(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict):
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except SQLAlchemyError as error:
+            log.warning("%s: database unavailable (%s)", self.name(), type(error).__name__)
+            dispatcher.utter_message(response="utter_try_again_later")
+            return []
+
+    return wrapper

@@ -1,0 +1,148 @@
+"""Starting, correcting, cancelling and completing a registration."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import database, language_of, log, polite_failure, reset_registration
+from bot import drafts
+from bot.accounts import Registration, RegistrationStatus, register
+from bot.identifiers import CompanyId
+from bot.settings import get_settings
+
+# What to forget when the user corrects a field; the form then asks for it again. Changing
+# the company (or its country) re-checks the invitation against the new identifier.
+_FIELD_SLOTS = {
+    "email": ["email", "email_suggestion", "email_confirmed"],
+    "password": ["password"],
+    "country": ["country", "company_id"],
+    "company_id": ["company_id"],
+    "invitation_code": ["invitation_code"],
+    "first_name": ["first_name"],
+    "last_name": ["last_name"],
+    "phone": ["phone"],
+    "job_title": ["job_title"],
+}
+
+_FAILED = {
+    RegistrationStatus.INVITATION_MISMATCH: "utter_invitation_mismatch",
+    RegistrationStatus.INVITATION_EXPIRED: "utter_invitation_expired",
+    RegistrationStatus.INVITATION_USED: "utter_invitation_used",
+}
+
+
+class ActionStartRegistration(Action):
+    """A fresh start: earlier answers are forgotten, an invitation link's code is kept."""
+
+    def name(self) -> str:
+        return "action_start_registration"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_start_registration")
+        if tracker.get_slot("code_from_link"):
+            dispatcher.utter_message(response="utter_code_from_link")
+        return reset_registration(tracker=tracker)
+
+
+class ActionCorrectField(Action):
+    def name(self) -> str:
+        return "action_correct_field"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.active_loop.get("name") != "registration_form":
+            with database() as session:
+                has_account = drafts.submitted_email(session, tracker.sender_id) is not None
+            response = (
+                "utter_use_change_email" if has_account else "utter_no_registration_in_progress"
+            )
+            dispatcher.utter_message(response=response)
+            return []
+        field = next(tracker.get_latest_entity_values("field"), None)
+        if field not in _FIELD_SLOTS:
+            dispatcher.utter_message(response="utter_ask_what_to_correct")
+            return [SlotSet("confirmed", None)]
+        events = [SlotSet(slot, None) for slot in _FIELD_SLOTS[field]]
+        if field == "password":
+            with database() as session:
+                drafts.forget_password(session, tracker.sender_id)
+        if field == "invitation_code":
+            events.append(SlotSet("code_from_link", False))
+        dispatcher.utter_message(response="utter_correcting")
+        return [*events, SlotSet("confirmed", None)]
+
+
+class ActionCancelRegistration(Action):
+    def name(self) -> str:
+        return "action_cancel_registration"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        with database() as session:
+            drafts.forget_password(session, tracker.sender_id)
+        dispatcher.utter_message(response="utter_registration_cancelled")
+        return reset_registration(tracker=tracker)
+
+
+class ActionCreateAccount(Action):
+    """Runs when the form ends. Creates the account only after the user confirmed."""
+
+    def name(self) -> str:
+        return "action_create_account"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot("confirmed") is not True:
+            return []  # the form stopped early (expired or used invitation, too many attempts)
+        slot = tracker.get_slot
+        email = slot("email")
+        try:
+            with database() as session:
+                password_hash = drafts.password_hash_for(session, tracker.sender_id)
+                if password_hash is None:  # already submitted by an earlier, identical request
+                    if drafts.submitted_email(session, tracker.sender_id) == email:
+                        return self._done(dispatcher, tracker, email)
+                    dispatcher.utter_message(response="utter_correcting")
+                    return [
+                        SlotSet("password", None),
+                        SlotSet("confirmed", None),
+                        FollowupAction("registration_form"),
+                    ]
+                result = register(
+                    session,
+                    Registration(
+                        company_id=CompanyId(slot("country"), slot("company_id")),
+                        invitation_code=slot("invitation_code"),
+                        email=email,
+                        password_hash=password_hash,
+                        first_name=slot("first_name"),
+                        last_name=slot("last_name"),
+                        phone=slot("phone"),
+                        job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
+                        language=language_of(tracker),
+                    ),
+                )
+                if result.looks_created:
+                    drafts.mark_submitted(session, tracker.sender_id, email, result.account_pk)
+        except SQLAlchemyError as error:
+            log.warning(
+                "account creation postponed: database unavailable (%s)", type(error).__name__
+            )
+            dispatcher.utter_message(response="utter_try_again_later")
+            return [SlotSet("confirmed", None), FollowupAction("registration_form")]
+        if result.looks_created:
+            return self._done(dispatcher, tracker, email)
+        dispatcher.utter_message(response=_FAILED[result.status], customer=result.customer or "")
+        return reset_registration(tracker=tracker)
+
+    def _done(self, dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list:
+        dispatcher.utter_message(
+            response="utter_account_created", email=email, mail_from=get_settings().mail_from
+        )
+        return [
+            *reset_registration(keep_link_code=False, tracker=tracker),
+            SlotSet("code_from_link", False),
+            SlotSet("registered_email", email),
+        ]

@@ -1,0 +1,328 @@
+"""The registration form: each answer is validated by bot/ as soon as it is given."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    CONFIDENT,
+    MAX_INVITATION_FAILURES,
+    NOT_AN_ANSWER,
+    PASSWORD_SET,
+    database,
+    language_of,
+    latest_intent,
+    polite_failure,
+    response_text,
+)
+from bot import drafts
+from bot.contacts import check_job_title, check_name, check_phone, format_phone, phone_example
+from bot.emails import EmailError, check_email
+from bot.identifiers import (
+    CompanyId,
+    CompanyIdError,
+    check_company_id,
+    parse_country,
+    scheme_for,
+    supported_countries,
+)
+from bot.invitations import InvitationStatus, extract_code, verify_invitation
+from bot.passwords import check_password, hash_password
+from bot.settings import get_settings
+
+Slots = dict[str, Any]
+
+_COMPANY_ID_ERRORS = {
+    CompanyIdError.EMPTY: "utter_company_id_empty",
+    CompanyIdError.INVALID_LENGTH: "utter_company_id_invalid_length",
+    CompanyIdError.INVALID_FORMAT: "utter_company_id_invalid_format",
+    CompanyIdError.INVALID_CHECKSUM: "utter_company_id_invalid_checksum",
+    CompanyIdError.UNSUPPORTED_COUNTRY: "utter_country_unknown",
+}
+_EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
+
+
+def identifier_wording(country: str, language: str) -> dict[str, str]:
+    scheme = scheme_for(country)
+    return {
+        "id_name": scheme.name_en if language == "en" else scheme.name_fr,
+        "example": scheme.example,
+        "country_name": scheme.country_name_en if language == "en" else scheme.country_name_fr,
+    }
+
+
+def country_names(language: str) -> str:
+    return ", ".join(
+        s.country_name_en if language == "en" else s.country_name_fr for s in supported_countries()
+    )
+
+
+class ValidateRegistrationForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_registration_form"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        return await super().run(dispatcher, tracker, domain)
+
+    async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list:
+        # A slot cleared this turn (a correction, a fresh start) has nothing to validate: the
+        # form will ask for it again; rasa_sdk would pass None to validate_<slot>. The password
+        # is the exception: None is extract_password's refusal, and must reach the form.
+        changed = tracker.slots_to_validate
+        tracker.slots_to_validate = lambda: {
+            k: v for k, v in changed().items() if v is not None or k == "password"
+        }
+        return await super().get_validation_events(dispatcher, tracker, domain)
+
+    # --- 1. Identify the company -------------------------------------------------------
+
+    def validate_country(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        country = parse_country(value or "")
+        if country is None:
+            language = language_of(tracker)
+            dispatcher.utter_message(
+                response="utter_country_unknown", countries=country_names(language)
+            )
+            return {"country": None}
+        return {"country": country}
+
+    def validate_company_id(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        country = tracker.get_slot("country")
+        wording = identifier_wording(country, language_of(tracker))
+        check = check_company_id(country, value or "")
+        if not check.ok:
+            dispatcher.utter_message(response=_COMPANY_ID_ERRORS[check.error], **wording)
+            return {"company_id": None}
+        if check.from_siret:
+            dispatcher.utter_message(
+                response="utter_siret_to_siren", siren=check.company_id.display()
+            )
+        code = tracker.get_slot("invitation_code")
+        if code:  # known from the invitation link: check the pair now
+            return self._check_invitation(dispatcher, tracker, check.company_id, code)
+        return {"company_id": check.company_id.value}
+
+    def validate_invitation_code(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        code = extract_code(value or "")
+        if code is None:
+            dispatcher.utter_message(response="utter_invitation_code_unreadable")
+            return {"invitation_code": None}
+        country, company = tracker.get_slot("country"), tracker.get_slot("company_id")
+        if not (country and company):
+            # Known before the company (invitation link, validated when the form starts):
+            # validate_company_id checks the pair once the identifier is given.
+            return {"invitation_code": code}
+        return self._check_invitation(dispatcher, tracker, CompanyId(country, company), code)
+
+    def _check_invitation(
+        self, dispatcher, tracker: Tracker, company_id: CompanyId, code: str
+    ) -> Slots:
+        failures = int(tracker.get_slot("invitation_failures") or 0)
+        if failures >= MAX_INVITATION_FAILURES:
+            dispatcher.utter_message(response="utter_invitation_locked")
+            return {"company_id": company_id.value, "requested_slot": None}
+        with database() as session:
+            check = verify_invitation(session, company_id, code)
+        if check.status is InvitationStatus.VALID:
+            dispatcher.utter_message(response="utter_invitation_valid", customer=check.customer)
+            return {"company_id": company_id.value, "invitation_code": code}
+        if check.status is InvitationStatus.MISMATCH:
+            failures += 1
+            dispatcher.utter_message(response="utter_invitation_mismatch")
+            if failures >= MAX_INVITATION_FAILURES:
+                dispatcher.utter_message(response="utter_invitation_locked")
+                return {
+                    "company_id": company_id.value,
+                    "invitation_failures": float(failures),
+                    "requested_slot": None,
+                }
+            dispatcher.utter_message(response="utter_invitation_retry")
+            return {
+                "company_id": None,
+                "invitation_code": None,
+                "code_from_link": False,
+                "invitation_failures": float(failures),
+            }
+        response = {
+            InvitationStatus.EXPIRED: "utter_invitation_expired",
+            InvitationStatus.USED: "utter_invitation_used",
+        }[check.status]
+        dispatcher.utter_message(response=response, customer=check.customer)
+        return {"company_id": company_id.value, "requested_slot": None}
+
+    # --- 2. Create the account ---------------------------------------------------------
+
+    def validate_email(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        check = check_email(value or "")
+        if not check.ok:
+            dispatcher.utter_message(response=_EMAIL_ERRORS.get(check.error, "utter_email_invalid"))
+            return {"email": None}
+        return {
+            "email": check.address,
+            "email_suggestion": check.suggestion,
+            "email_confirmed": None,
+        }
+
+    def validate_email_confirmed(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
+        suggestion = tracker.get_slot("email_suggestion")
+        if value and suggestion:  # "yes, I meant the suggested address"
+            return {"email": suggestion, "email_suggestion": None, "email_confirmed": True}
+        if suggestion:  # "no, keep what I typed"
+            return {"email_suggestion": None, "email_confirmed": True}
+        if value:
+            return {"email_confirmed": True}
+        return {"email": None, "email_confirmed": None}
+
+    async def extract_password(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        """The password is read here, not by a slot mapping, so that it never enters a slot.
+
+        A valid password is hashed at once and the hash kept server-side; the slot only
+        receives a marker. The text of the user's message is redacted by the tracker store.
+        """
+        if tracker.get_slot("requested_slot") != "password":
+            return {}
+        intent, confidence = latest_intent(tracker)
+        if intent in NOT_AN_ANSWER and confidence >= CONFIDENT:
+            return {}  # a question or a command, answered by the rules
+        password = tracker.latest_message.get("text") or ""
+        problems = check_password(password, tracker.get_slot("email"))
+        if problems:
+            language = language_of(tracker)
+            lines = "\n".join(
+                response_text(domain, f"utter_password_rule_{rule.value}", language)
+                for rule in problems
+            )
+            dispatcher.utter_message(response="utter_password_not_accepted", problems=lines)
+            return {"password": None}
+        password_hash = await asyncio.to_thread(hash_password, password)
+        with database() as session:
+            drafts.save_password_hash(session, tracker.sender_id, password_hash)
+        return {"password": PASSWORD_SET}
+
+    def validate_password(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        # Only the marker set by extract_password is accepted: anything else is not a
+        # password that was checked and hashed.
+        return {"password": PASSWORD_SET if value == PASSWORD_SET else None}
+
+    def validate_terms_accepted(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
+        if value:
+            return {"terms_accepted": True}
+        dispatcher.utter_message(response="utter_terms_refused")
+        return {"terms_accepted": None}
+
+    # --- 3. Contact details ------------------------------------------------------------
+
+    def _name(self, slot: str, value: str, dispatcher) -> Slots:
+        check = check_name(value or "")
+        if not check.ok:
+            dispatcher.utter_message(response="utter_name_invalid")
+        return {slot: check.value}
+
+    def validate_first_name(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._name("first_name", value, dispatcher)
+
+    def validate_last_name(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._name("last_name", value, dispatcher)
+
+    def validate_phone(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        country = tracker.get_slot("country") or "FR"
+        check = check_phone(value or "", country)
+        if not check.ok:
+            wording = identifier_wording(country, language_of(tracker))
+            dispatcher.utter_message(
+                response="utter_phone_invalid",
+                country_name=wording["country_name"],
+                example=phone_example(country),
+            )
+        return {"phone": check.value}
+
+    def validate_job_title(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
+        if value == "-":  # skipped
+            return {"job_title": "-"}
+        check = check_job_title(value or "")
+        if not check.ok:
+            dispatcher.utter_message(response="utter_job_title_invalid")
+        return {"job_title": check.value}
+
+    # --- 4. Confirm ----------------------------------------------------------------------
+
+    def validate_confirmed(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
+        if value:
+            return {"confirmed": True}
+        # On "no", the form asks again and action_ask_confirmed asks what to correct.
+        return {"confirmed": None, "correction_requested": True}
+
+
+class ActionAskCompanyId(Action):
+    """Names the identifier as it is called in the company's country."""
+
+    def name(self) -> str:
+        return "action_ask_company_id"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        wording = identifier_wording(tracker.get_slot("country"), language_of(tracker))
+        dispatcher.utter_message(response="utter_ask_company_id", **wording)
+        return []
+
+
+class ActionAskEmailConfirmed(Action):
+    """Repeats the address back (a typo is the first cause of a missing activation email)."""
+
+    def name(self) -> str:
+        return "action_ask_email_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        email, suggestion = tracker.get_slot("email"), tracker.get_slot("email_suggestion")
+        if suggestion:
+            dispatcher.utter_message(
+                response="utter_email_suggestion", email=email, suggestion=suggestion
+            )
+        else:
+            dispatcher.utter_message(response="utter_confirm_email", email=email)
+        return []
+
+
+class ActionAskTermsAccepted(Action):
+    def name(self) -> str:
+        return "action_ask_terms_accepted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(
+            response="utter_ask_terms_accepted", terms_url=get_settings().terms_url
+        )
+        return []
+
+
+class ActionAskConfirmed(Action):
+    """The summary, without the password; after a "no", the question of what to correct."""
+
+    def name(self) -> str:
+        return "action_ask_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot("correction_requested"):
+            dispatcher.utter_message(response="utter_ask_what_to_correct")
+            return [SlotSet("correction_requested", False)]
+        language = language_of(tracker)
+        country = tracker.get_slot("country")
+        wording = identifier_wording(country, language)
+        company = CompanyId(country, tracker.get_slot("company_id")).display()
+        job_title = tracker.get_slot("job_title")
+        dispatcher.utter_message(
+            response="utter_registration_summary",
+            company=f"{wording['id_name']} {company} ({wording['country_name']})",
+            email=tracker.get_slot("email"),
+            first_name=tracker.get_slot("first_name"),
+            last_name=tracker.get_slot("last_name"),
+            phone=format_phone(tracker.get_slot("phone")),
+            job_title=job_title
+            if job_title and job_title != "-"
+            else response_text(domain, "utter_not_given", language),
+        )
+        return []

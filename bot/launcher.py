@@ -1,0 +1,150 @@
+"""`make run`: prepare and start every process of the product, stop them all on Ctrl-C.
+
+Processes: the development mailbox (unless SMTP_HOST is set), the outbox sender, the Rasa
+action server and the Rasa server (REST channel). Logs go to var/log/. No Rasa import here:
+the Rasa processes are started as commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot import db, mailbox
+from bot.cli import cmd_demo_data
+from bot.settings import PROJECT_ROOT, VAR_DIR, get_settings
+
+LOG_DIR = VAR_DIR / "log"
+BIN = Path(sys.executable).parent
+MODEL = PROJECT_ROOT / "models" / "onboarding.tar.gz"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = (LOG_DIR / f"{name}.log").open("a")
+    return subprocess.Popen(  # noqa: S603 - our own commands
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # Ctrl-C is handled here, children are stopped in order
+    )
+
+
+def _wait(url: str, process: subprocess.Popen, name: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} stopped at start-up: see {LOG_DIR / (name + '.log')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{name} did not answer on {url} within {timeout:.0f} s")
+
+
+def _stop(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes.values():
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="talk in the terminal (rasa shell)")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    action_port, rasa_port = _port("ACTION_PORT", 5055), _port("RASA_PORT", 5005)
+    env = {
+        **os.environ,
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    db.upgrade()
+    print("Demo invitations (code, country, company, state, link):")
+    cmd_demo_data(argparse.Namespace())
+
+    mail_server = None
+    if settings.dev_mailbox:
+        mail_server = mailbox.start(settings.smtp_port)
+        where = f"127.0.0.1:{settings.smtp_port}, messages in {mailbox.MAILBOX_DIR}"
+        print(f"Development mailbox: SMTP on {where}")
+    processes = {
+        "outbox": _start(
+            "outbox", [str(BIN / "python"), "-m", "bot", "outbox", "flush", "--watch"], env
+        ),
+        "actions": _start(
+            "actions",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(action_port),
+            ],
+            env,
+        ),
+    }
+    try:
+        _wait(f"http://127.0.0.1:{action_port}/health", processes["actions"], "actions")
+        if args.shell:
+            return subprocess.call(  # noqa: S603
+                [str(BIN / "rasa"), "shell", "--model", str(MODEL), "--endpoints", "endpoints.yml"],
+                cwd=PROJECT_ROOT,
+                env=env,
+            )
+        processes["rasa"] = _start(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            env,
+        )
+        _wait(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], "rasa")
+        print(f"Ready. REST channel: http://127.0.0.1:{rasa_port}/webhooks/rest/webhook")
+        print(f"Logs: {LOG_DIR}. Press Ctrl-C to stop.")
+        while all(p.poll() is None for p in processes.values()):
+            time.sleep(1)
+        stopped = [name for name, p in processes.items() if p.poll() is not None]
+        print(f"Stopped unexpectedly: {', '.join(stopped)} (see {LOG_DIR})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        _stop(processes)
+        if mail_server:
+            mail_server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

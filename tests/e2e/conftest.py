@@ -1,0 +1,143 @@
+"""The real product on free loopback ports: action server, Rasa server, SMTP server.
+
+The model is the newest one in models/ (`make model` trains it when the data changed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import db
+from tests.conftest import SmtpServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def newest_model() -> Path:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        pytest.fail("no trained model in models/: run `make model` (make test does it)")
+    return models[-1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+class Servers:
+    def __init__(self, rasa_url: str, smtp: SmtpServer, database_url: str, log_dir: Path):
+        self.rasa_url = rasa_url
+        self.smtp = smtp
+        self.database_url = database_url
+        self.log_dir = log_dir
+
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            self.rasa_url + "/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory) -> Iterator[Servers]:
+    work = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{work / 'onboarding.db'}"
+    smtp = SmtpServer(free_port())
+    smtp.start()
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "PUBLIC_BASE_URL": "https://help.example.test",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "PYTHONPATH": str(ROOT),
+    }
+    db.upgrade(database_url)
+    logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
+    commands = {
+        "outbox": [
+            str(BIN / "python"),
+            "-m",
+            "bot",
+            "outbox",
+            "flush",
+            "--watch",
+            "--interval",
+            "0.5",
+        ],
+        "actions": [
+            str(BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(action_port),
+        ],
+        "rasa": [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(newest_model()),
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+        ],
+    }
+    processes = {
+        name: subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT
+        )
+        for name, command in commands.items()
+    }
+    try:
+        wait_until_up(
+            f"http://127.0.0.1:{action_port}/health", processes["actions"], logs["actions"]
+        )
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], logs["rasa"])
+        yield Servers(f"http://127.0.0.1:{rasa_port}", smtp, database_url, work)
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        smtp.stop()
+
+
+@pytest.fixture
+def conversation_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,125 @@
+"""A supplier registers through the REST channel, receives the email and activates."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot import db
+from bot.accounts import ActivationStatus, activate, find_account
+from bot.identifiers import CompanyId
+from bot.invitations import create_invitation
+
+PASSWORD = "Tr0ub4dor&3-Quai"
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def invite(servers, company: CompanyId, code: str) -> None:
+    with db.session_scope(servers.database_url) as session:
+        create_invitation(
+            session,
+            company,
+            "ACME Industries",
+            code=code,
+            issued_at=db.utcnow() - timedelta(days=3),
+        )
+
+
+def wait_for_mail(servers, address: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = servers.smtp.inbox.to(address)
+        if mails:
+            return mails[-1]
+        time.sleep(0.3)
+    pytest.fail(f"no mail to {address} within {timeout} s")
+
+
+def activation_token(message) -> str:
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"https://help\.example\.test/activate\?\S+", text).group(0)
+    return parse_qs(urlparse(link).query)["token"][0]
+
+
+def converse(servers, sender: str, turns: list[tuple[str, str]], metadata=None) -> list[dict]:
+    """Send each message and check the reply contains the expected words."""
+    everything = []
+    for message, expected in turns:
+        replies = servers.say(sender, message, metadata)
+        everything += replies
+        assert expected.lower() in texts(replies).lower(), (message, replies)
+    return everything
+
+
+def test_a_supplier_registers_in_french_and_activates(servers, conversation_id):
+    invite(servers, CompanyId("FR", "732829320"), "E2EF-R000-0000-0001")
+    replies = converse(
+        servers,
+        conversation_id,
+        [
+            ("Bonjour, je voudrais créer mon compte fournisseur", "dans quel pays"),
+            ("c'est en France", "Quel est le SIREN de votre société"),
+            ("notre siren est le 732 829 320", "code d'invitation"),
+            ("e2ef-r000-0000-0001", "adresse email"),
+            ("jean.dupont@acme-industrie.fr", "jean.dupont@acme-industrie.fr"),
+            ("oui", "mot de passe"),
+            ("motdepasse", "il manque une majuscule"),
+            (PASSWORD, "Acte d'Adhésion aux Conditions Générales d'Utilisation"),
+            ("J'accepte", "prénom"),
+            ("Jean", "nom de famille"),
+            ("Dupont", "téléphone"),
+            ("06 12 34 56 78", "fonction"),
+            ("Comptable", "récapitulatif"),
+            ("oui", "noreply@sis-id.com"),
+        ],
+        metadata={"language": "fr"},
+    )
+    assert not any(PASSWORD in str(reply) for reply in replies)
+    assert any(r.get("custom") == {"input": "password"} for r in replies)
+    mail = wait_for_mail(servers, "jean.dupont@acme-industrie.fr")
+    assert mail["Subject"] == "Activez votre compte My Sis ID"
+    with db.session_scope(servers.database_url) as session:
+        assert find_account(session, "jean.dupont@acme-industrie.fr").status == "pending"
+        assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
+    with db.session_scope(servers.database_url) as session:
+        assert find_account(session, "jean.dupont@acme-industrie.fr").status == "active"
+
+
+def test_a_supplier_registers_in_english_from_an_invitation_link(servers, conversation_id):
+    invite(servers, CompanyId("GB", "SC123456"), "E2EG-B000-0000-0001")
+    metadata = {"language": "en", "invitation_code": "E2EG-B000-0000-0001"}
+    replies = converse(
+        servers,
+        conversation_id,
+        [
+            ("/start_registration", "invitation code is already filled in"),
+            ("United Kingdom", "What is your company's Companies House number (CRN)?"),
+            ("our CRN is SC123456", "invitation from ACME Industries"),
+            ("j.smith@northwind.co.uk", "is it correct"),
+            ("yes", "password"),
+            (PASSWORD, "Terms of Use"),
+            ("I accept", "first name"),
+            ("John", "last name"),
+            ("Smith", "phone number"),
+            ("020 7946 0958", "job title"),
+            ("skip", "summary"),
+            ("yes", "noreply@sis-id.com"),
+        ],
+        metadata=metadata,
+    )
+    assert "invitation code?" not in texts(replies)  # never asked: it came with the link
+    assert not any(PASSWORD in str(reply) for reply in replies)
+    mail = wait_for_mail(servers, "j.smith@northwind.co.uk")
+    assert mail["Subject"] == "Activate your My Sis ID account"
+    with db.session_scope(servers.database_url) as session:
+        assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
+        account = find_account(session, "j.smith@northwind.co.uk")
+        assert account.status == "active" and account.language == "en"
+        assert account.contact.job_title is None
