@@ -28,7 +28,8 @@ def _candidate_keys(tracker: Tracker) -> list[str]:
             name = (selected.get("response") or {}).get("intent_response_key")
             if not name:
                 continue
-        keys.append(name)
+        if name not in keys:  # faq and chitchat may resolve to the same selected answer
+            keys.append(name)
     return keys
 
 

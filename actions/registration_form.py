@@ -126,7 +126,7 @@ class ValidateRegistrationForm(FormValidationAction):
         failures = int(tracker.get_slot("invitation_failures") or 0)
         if failures >= MAX_INVITATION_FAILURES:
             dispatcher.utter_message(response="utter_invitation_locked")
-            return {"company_id": company_id.value, "requested_slot": None}
+            return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
         with database() as session:
             check = verify_invitation(session, company_id, code)
         if check.status is InvitationStatus.VALID:
@@ -139,6 +139,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_invitation_locked")
                 return {
                     "company_id": company_id.value,
+                    "invitation_code": code,
                     "invitation_failures": float(failures),
                     "requested_slot": None,
                 }
@@ -154,7 +155,7 @@ class ValidateRegistrationForm(FormValidationAction):
             InvitationStatus.USED: "utter_invitation_used",
         }[check.status]
         dispatcher.utter_message(response=response, customer=check.customer)
-        return {"company_id": company_id.value, "requested_slot": None}
+        return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
 
     # --- 2. Create the account ---------------------------------------------------------
 

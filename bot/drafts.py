@@ -35,10 +35,13 @@ def mark_submitted(
 ) -> None:
     """The registration was submitted: the hash is no longer needed here.
 
-    ``account_pk`` is None when the address already had an account (nothing was created).
+    ``account_pk`` is None when the address already had an account (nothing was created); an
+    account created earlier in this conversation is then kept, so that resend and correction
+    still act on it.
     """
     draft = _draft(session, conversation_id)
-    draft.account_pk = account_pk
+    if account_pk is not None:
+        draft.account_pk = account_pk
     draft.submitted_email = email
     draft.password_hash = None
     session.flush()

@@ -1,0 +1,45 @@
+"""Fixtures of the action tests; the helpers themselves are in helpers.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot import db
+from bot.identifiers import CompanyId
+from bot.invitations import create_invitation
+from bot.settings import reset_settings
+from tests.actions.helpers import ACME, ACME_CODE, load_domain
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict:
+    """domain.yml as Rasa sends it to the action server: a plain dict."""
+    return load_domain()
+
+
+@pytest.fixture
+def invite(database):
+    """Create invitations in the test database (``database`` comes from tests/conftest.py)."""
+
+    def create(
+        company: CompanyId = ACME,
+        code: str = ACME_CODE,
+        customer: str = "ACME",
+        issued_at: datetime | None = None,
+    ) -> None:
+        with db.session_scope() as session:
+            create_invitation(session, company, customer, code=code, issued_at=issued_at)
+
+    return create
+
+
+@pytest.fixture
+def database_down(database, tmp_path, monkeypatch):
+    """The configured database answers with errors (here: a file without the schema)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'down' / 'no-schema.db'}")
+    reset_settings()
+    db.dispose_engines()
+    yield
+    db.dispose_engines()

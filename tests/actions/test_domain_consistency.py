@@ -1,0 +1,282 @@
+"""domain.yml and the actions agree: names, languages, buttons, unused responses, not_intent."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.core.actions.action import ActionExtractSlots
+from rasa.core.channels import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Action
+
+import actions.activation
+import actions.fallback
+import actions.handoff
+import actions.registration
+import actions.registration_form
+import actions.session
+from actions.common import NOT_AN_ANSWER
+from bot.passwords import PasswordRule
+from tests.actions.helpers import ROOT, load_domain
+
+DOMAIN = load_domain()
+RESPONSES: dict[str, list[dict]] = DOMAIN["responses"]
+ENGLISH = [{"type": "slot", "name": "language", "value": "en"}]
+PLACEHOLDER = re.compile(r"{(\w+)}")
+
+# Response families the actions name by prefix (f"utter_password_rule_{rule.value}",
+# "utter_label_" + intent): their members are checked against what fills the prefix.
+DYNAMIC_PREFIXES = ("utter_password_rule_", "utter_label_")
+# Responses Rasa's own default actions utter (two-stage fallback).
+RASA_DEFAULT_RESPONSES = {"utter_ask_rephrase", "utter_default"}
+
+
+def action_sources() -> dict[Path, ast.Module]:
+    return {p: ast.parse(p.read_text(encoding="utf-8")) for p in (ROOT / "actions").glob("*.py")}
+
+
+def responses_named_in_actions() -> set[str]:
+    """Every complete response name written in actions/*.py (prefixes excluded)."""
+    names = set()
+    for tree in action_sources().values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if re.fullmatch(r"utter_\w+(/\w+)?", node.value) and not node.value.endswith("_"):
+                    names.add(node.value)
+    return names
+
+
+def story_and_rule_actions() -> set[str]:
+    names = set()
+    for folder in ("rules", "stories"):
+        for path in (ROOT / "data" / folder).glob("*.yml"):
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for item in content.get("rules", []) + content.get("stories", []):
+                for step in item.get("steps", []):
+                    if "action" in step:
+                        names.add(step["action"])
+    return names
+
+
+def unused_in_stories() -> list[str]:
+    """What `rasa data validate` reports as "not used in any story or rule"."""
+    used = story_and_rule_actions()
+    return sorted({name.split("/")[0] for name in RESPONSES} - used)
+
+
+def form_questions() -> set[str]:
+    return {
+        f"utter_ask_{slot}"
+        for form in DOMAIN["forms"].values()
+        for slot in form.get("required_slots", [])
+    }
+
+
+def variations(name: str) -> tuple[list[dict], list[dict]]:
+    french = [v for v in RESPONSES[name] if not v.get("condition")]
+    english = [v for v in RESPONSES[name] if v.get("condition") == ENGLISH]
+    return french, english
+
+
+def placeholders(v: dict) -> set[str]:
+    texts = [v.get("text", "")] + [b["title"] for b in v.get("buttons", [])]
+    return {p for text in texts for p in PLACEHOLDER.findall(text)}
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(responses_named_in_actions()))
+def test_response_named_in_the_actions_exists(name):
+    assert name in RESPONSES
+
+
+def test_the_check_sees_the_responses_of_the_actions():
+    named = responses_named_in_actions()
+    assert {"utter_invitation_mismatch", "utter_not_given", "utter_something_else"} <= named
+
+
+def implemented_actions() -> dict[str, type]:
+    modules = [
+        actions.activation,
+        actions.fallback,
+        actions.handoff,
+        actions.registration,
+        actions.registration_form,
+        actions.session,
+    ]
+    found = {}
+    for module in modules:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Action) and cls.__module__ == module.__name__:
+                found[cls().name()] = cls
+    return found
+
+
+def test_every_custom_action_is_declared_in_the_domain_and_the_other_way_round():
+    assert sorted(implemented_actions()) == sorted(DOMAIN["actions"])
+
+
+# --- languages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_response_has_one_french_and_one_english_variation(name):
+    french, english = variations(name)
+
+    assert (len(french), len(english), len(RESPONSES[name])) == (1, 1, 2)
+    assert french[0].get("text") and english[0].get("text")
+    assert len(french[0].get("buttons", [])) == len(english[0].get("buttons", []))
+    assert placeholders(french[0]) == placeholders(english[0])
+    assert french[0].get("custom") == english[0].get("custom")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in RESPONSES if "buttons" in RESPONSES[n][0]))
+def test_intent_buttons_do_the_same_in_both_languages(name):
+    french, english = variations(name)
+    intents = [b["payload"] for b in french[0]["buttons"] if b["payload"].startswith("/")]
+    english_intents = [b["payload"] for b in english[0]["buttons"] if b["payload"].startswith("/")]
+
+    assert intents == english_intents
+
+
+# --- unused responses --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", unused_in_stories())
+def test_response_unused_in_stories_is_used_elsewhere(name):
+    named = responses_named_in_actions()
+    dynamic = any(name.startswith(prefix) for prefix in DYNAMIC_PREFIXES)
+
+    assert name in named or dynamic or name in form_questions() or name in RASA_DEFAULT_RESPONSES, (
+        f"{name} is used by nothing: dead response"
+    )
+
+
+@pytest.mark.parametrize("name", ["utter_already_registered", "utter_password_accepted"])
+def test_removed_dead_responses_stay_removed(name):
+    # A second registration in the same conversation is legitimate and an accepted password is
+    # not acknowledged: nothing would utter them.
+    assert name not in RESPONSES
+    assert name not in responses_named_in_actions()
+    assert name not in story_and_rule_actions()
+
+
+def test_password_rule_responses_match_the_rules():
+    rule_responses = {n for n in RESPONSES if n.startswith("utter_password_rule_")}
+
+    assert rule_responses == {f"utter_password_rule_{rule.value}" for rule in PasswordRule}
+
+
+def test_every_label_names_something_the_user_can_ask():
+    retrieval_keys = {n.removeprefix("utter_").replace("/", "_") for n in RESPONSES if "/" in n}
+    suggestible = set(DOMAIN["intents"]) - actions.fallback.NOT_SUGGESTED
+    labels = {n.removeprefix("utter_label_") for n in RESPONSES if n.startswith("utter_label_")}
+
+    assert labels - retrieval_keys - suggestible == set()
+
+
+def test_every_action_intent_that_can_be_suggested_has_a_label():
+    suggestible = set(DOMAIN["intents"]) - actions.fallback.NOT_SUGGESTED
+    suggestible -= set(actions.fallback.RETRIEVAL_INTENTS)
+    labels = {n.removeprefix("utter_label_") for n in RESPONSES if n.startswith("utter_label_")}
+
+    assert suggestible - labels == set()
+
+
+# --- not_intent --------------------------------------------------------------------------------
+
+
+def not_intent_lists() -> list[tuple[str, list[str]]]:
+    return [
+        (slot, mapping["not_intent"])
+        for slot, spec in DOMAIN["slots"].items()
+        for mapping in spec.get("mappings", [])
+        if "not_intent" in mapping
+    ]
+
+
+def test_not_intent_lists_exist():
+    slots = {slot for slot, _ in not_intent_lists()}
+    assert {"country", "company_id", "invitation_code", "email", "job_title", "new_email"} <= slots
+
+
+@pytest.mark.parametrize(("slot", "not_intent"), not_intent_lists())
+def test_not_intent_list_is_the_actions_list(slot, not_intent):
+    # The job title is optional: "passer" (skip) and "non merci" (deny) are mapped to "-" by a
+    # from_intent mapping, never stored as the job title's text.
+    expected = NOT_AN_ANSWER | {"skip", "deny"} if slot == "job_title" else NOT_AN_ANSWER
+
+    assert sorted(not_intent) == sorted(expected)
+    assert len(not_intent) == len(set(not_intent))
+
+
+def test_not_an_answer_names_only_domain_intents():
+    assert NOT_AN_ANSWER <= set(DOMAIN["intents"])
+
+
+# --- slot mappings, applied by Rasa itself -----------------------------------------------------
+
+
+@functools.cache
+def rasa_domain() -> Domain:
+    with warnings.catch_warnings():  # Rasa warns about slot auto-fill for any domain with slots
+        warnings.filterwarnings("ignore", "Slot auto-fill has been removed", UserWarning)
+        return Domain.load(str(ROOT / "domain.yml"))
+
+
+async def slots_rasa_extracts(requested_slot: str, text: str, intent: str) -> dict:
+    """The slots Rasa's action_extract_slots sets for this answer to ``requested_slot``."""
+    domain = rasa_domain()
+    tracker = DialogueStateTracker.from_events(
+        "conv-1",
+        [
+            ActionExecuted("action_listen"),
+            ActiveLoop("registration_form"),
+            SlotSet("requested_slot", requested_slot),
+            UserUttered(text, intent={"name": intent, "confidence": 0.95}),
+        ],
+        slots=domain.slots,
+    )
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    events = await ActionExtractSlots(None).run(CollectingOutputChannel(), nlg, tracker, domain)
+    return {e.key: e.value for e in events if isinstance(e, SlotSet)}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("passer", "skip", {"job_title": "-"}),
+        ("non merci", "deny", {"job_title": "-"}),
+        ("no thanks", "deny", {"job_title": "-"}),
+        ("Comptable fournisseurs", "inform", {"job_title": "Comptable fournisseurs"}),
+        ("c'est quoi un SIREN ?", "faq", {}),
+    ],
+)
+async def test_job_title_answers(text, intent, slots):
+    assert await slots_rasa_extracts("job_title", text, intent) == slots
+
+
+@pytest.mark.parametrize(("intent", "value"), [("affirm", True), ("deny", False)])
+async def test_a_yes_or_no_to_the_summary_fills_only_confirmed(intent, value):
+    assert await slots_rasa_extracts("confirmed", "oui" if value else "non", intent) == {
+        "confirmed": value
+    }
+
+
+def test_correction_requested_is_set_only_by_the_actions():
+    spec = DOMAIN["slots"]["correction_requested"]
+
+    assert spec["type"] == "bool"
+    assert spec["mappings"] == [{"type": "custom"}]
+    assert spec.get("influence_conversation") is False

@@ -1,0 +1,630 @@
+"""Starting, correcting, cancelling and completing a registration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select, text
+
+from actions.common import REGISTRATION_SLOTS
+from actions.registration import (
+    ActionCancelRegistration,
+    ActionCorrectField,
+    ActionCreateAccount,
+    ActionStartRegistration,
+)
+from bot import db
+from bot.db import utcnow
+from bot.invitations import find_invitation
+from bot.models import Account, OutboxMail
+from bot.passwords import verify_password
+from tests.actions.helpers import (
+    ACME_CODE,
+    OTHER_CODE,
+    OTHER_COMPANY,
+    STRONG_PASSWORD,
+    STRONG_PASSWORD_HASH,
+    accounts,
+    completed_registration,
+    count,
+    draft,
+    make_tracker,
+    outbox,
+    outbox_bodies,
+    rendered,
+    responses,
+    run,
+    said,
+    save_password_hash,
+    slot_events,
+    slots_after,
+)
+
+# What starting again, cancelling or completing a registration forgets. invitation_failures
+# is not among them: the lock on invitation checks holds for the whole conversation.
+FORGOTTEN = dict.fromkeys(REGISTRATION_SLOTS)
+FORGOTTEN_EXCEPT_LINK_CODE = {k: v for k, v in FORGOTTEN.items() if k != "invitation_code"}
+
+
+def assert_only_slots_changed(tracker, events, changes):
+    """The action's events are SlotSets, and applying them changes exactly ``changes``."""
+    assert [e["event"] for e in events] == ["slot"] * len(events)
+    assert slots_after(tracker, events) == {**tracker.slots, **changes}
+
+
+async def create_account(domain, sender_id="conv-1", **slot_changes):
+    tracker = make_tracker(
+        domain,
+        slots=completed_registration(**slot_changes),
+        sender_id=sender_id,
+        active_loop=None,
+        intent="affirm",
+        text="oui",
+    )
+    dispatcher, events = await run(ActionCreateAccount(), tracker, domain)
+    return dispatcher, events, tracker
+
+
+# --- start -------------------------------------------------------------------------------------
+
+
+async def test_start_forgets_earlier_answers(domain):
+    slots = completed_registration(
+        language="en", email_suggestion="jean.dupont@gmail.com", invitation_failures=2.0
+    )
+    tracker = make_tracker(domain, slots=slots, intent="start_registration", active_loop=None)
+    dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_start_registration"]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert slots_after(tracker, events)["invitation_failures"] == 2.0
+    assert slots_after(tracker, events)["language"] == "en"
+
+
+async def test_start_keeps_the_code_of_the_invitation_link(domain):
+    tracker = make_tracker(
+        domain,
+        slots=completed_registration(code_from_link=True),
+        intent="start_registration",
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_start_registration", "utter_code_from_link"]
+    assert_only_slots_changed(tracker, events, FORGOTTEN_EXCEPT_LINK_CODE)
+    assert slots_after(tracker, events)["invitation_code"] == ACME_CODE
+
+
+@pytest.mark.parametrize("action", [ActionStartRegistration(), ActionCancelRegistration()])
+async def test_a_restart_does_not_lift_the_invitation_lock(domain, database, action):
+    tracker = make_tracker(
+        domain,
+        slots={"country": "FR", "company_id": "732829320", "invitation_failures": 5.0},
+        active_loop=None,
+    )
+    _, events = await run(action, tracker, domain)
+
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert slots_after(tracker, events)["invitation_failures"] == 5.0
+
+
+async def test_a_second_registration_starts_normally(domain, invite):
+    """An accountant may register several companies in one conversation."""
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    save_password_hash()
+    await create_account(domain)
+    # "créer mon compte" again, here with answers left over from an earlier attempt
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(), "registered_email": "jean.dupont@acme.fr"},
+        intent="start_registration",
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
+
+    assert said(dispatcher) == [{"response": "utter_start_registration"}]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+
+    save_password_hash()  # the second registration's password question
+    second, second_events, _ = await create_account(
+        domain,
+        company_id=OTHER_COMPANY.value,
+        invitation_code=OTHER_CODE,
+        email="compta@beta.fr",
+    )
+
+    assert said(second) == [
+        {
+            "response": "utter_account_created",
+            "email": "compta@beta.fr",
+            "mail_from": "noreply@sis-id.com",
+        }
+    ]
+    assert slot_events(second_events)[-1] == ("registered_email", "compta@beta.fr")
+    first_account, second_account = accounts()
+    assert (first_account.email, first_account.company.company_id) == (
+        "jean.dupont@acme.fr",
+        "732829320",
+    )
+    assert (second_account.email, second_account.company.company_id) == (
+        "compta@beta.fr",
+        OTHER_COMPANY.value,
+    )
+    assert outbox() == [
+        ("activation", "jean.dupont@acme.fr"),
+        ("activation", "compta@beta.fr"),
+    ]
+    saved = draft()
+    assert (saved.account_pk, saved.submitted_email, saved.password_hash) == (
+        second_account.id,
+        "compta@beta.fr",
+        None,
+    )
+
+
+# --- correct a field ---------------------------------------------------------------------------
+
+
+async def correct(domain, field, *, active_loop="registration_form", **slots):
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), **slots},
+        intent="correct_field",
+        entities=[{"entity": "field", "value": field}] if field else [],
+        active_loop=active_loop,
+    )
+    return await run(ActionCorrectField(), tracker, domain)
+
+
+async def test_correct_email_forgets_the_address_and_its_confirmation(domain, database):
+    dispatcher, events = await correct(domain, "email", email_suggestion="x@gmail.com")
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert slot_events(events) == [
+        ("email", None),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+        ("confirmed", None),
+    ]
+
+
+async def test_correct_password_forgets_the_hash(domain, database):
+    save_password_hash()
+    dispatcher, events = await correct(domain, "password")
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert slot_events(events) == [("password", None), ("confirmed", None)]
+    assert draft() is None
+
+
+async def test_correct_country_also_asks_the_company_again(domain, database):
+    _, events = await correct(domain, "country")
+
+    assert slot_events(events) == [("country", None), ("company_id", None), ("confirmed", None)]
+
+
+async def test_correct_invitation_code_forgets_that_it_came_from_the_link(domain, database):
+    _, events = await correct(domain, "invitation_code", code_from_link=True)
+
+    assert slot_events(events) == [
+        ("invitation_code", None),
+        ("code_from_link", False),
+        ("confirmed", None),
+    ]
+
+
+@pytest.mark.parametrize("field", [None, "terms_accepted", "salary"])
+async def test_correct_without_a_known_field_asks_which_one(domain, database, field):
+    dispatcher, events = await correct(domain, field)
+
+    assert said(dispatcher) == [{"response": "utter_ask_what_to_correct"}]
+    assert slot_events(events) == [("confirmed", None)]
+
+
+async def test_correct_outside_the_form_without_account(domain, database):
+    dispatcher, events = await correct(domain, "email", active_loop=None)
+
+    assert responses(dispatcher) == ["utter_no_registration_in_progress"]
+    assert events == []
+
+
+async def test_correct_outside_the_form_after_the_account_was_created(domain, invite):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    dispatcher, events = await correct(domain, "email", active_loop=None)
+
+    assert responses(dispatcher) == ["utter_use_change_email"]
+    assert events == []
+
+
+async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(domain, invite):
+    """Said as after a creation: the reply does not tell that the address had an account."""
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    save_password_hash("conv-0")
+    await create_account(domain, sender_id="conv-0")
+    save_password_hash()
+    await create_account(domain, company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE)
+    dispatcher, events = await correct(domain, "email", active_loop=None)
+
+    assert responses(dispatcher) == ["utter_use_change_email"]
+    assert events == []
+
+
+# --- cancel ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_cancel_forgets_everything(domain, database, language):
+    save_password_hash()
+    tracker = make_tracker(
+        domain, slots=completed_registration(language=language), intent="affirm", active_loop=None
+    )
+    dispatcher, events = await run(ActionCancelRegistration(), tracker, domain)
+
+    assert said(dispatcher) == [{"response": "utter_registration_cancelled"}]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert draft() is None
+    assert count(Account) == 0
+    assert outbox() == []
+    expected = {
+        "fr": "C'est noté : votre inscription est arrêtée et rien n'a été créé. "
+        "Vous pourrez recommencer quand vous voudrez.",
+        "en": "Noted: your registration has been stopped and nothing was created. "
+        "You can start again whenever you like.",
+    }[language]
+    assert rendered(domain, dispatcher, tracker) == [expected]
+
+
+async def test_cancel_keeps_the_invitation_link_code(domain, database):
+    tracker = make_tracker(
+        domain, slots=completed_registration(code_from_link=True), active_loop=None
+    )
+    _, events = await run(ActionCancelRegistration(), tracker, domain)
+
+    assert_only_slots_changed(tracker, events, FORGOTTEN_EXCEPT_LINK_CODE)
+    assert slots_after(tracker, events)["invitation_code"] == ACME_CODE
+
+
+async def test_cancel_after_the_account_was_created_keeps_what_resend_needs(domain, invite):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    [account] = accounts()
+    tracker = make_tracker(domain, slots={"registered_email": "jean.dupont@acme.fr"})
+    dispatcher, events = await run(ActionCancelRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_registration_cancelled"]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    saved = draft()
+    assert (saved.account_pk, saved.submitted_email, saved.password_hash) == (
+        account.id,
+        "jean.dupont@acme.fr",
+        None,
+    )
+
+
+async def test_cancel_when_the_database_is_down(domain, database_down):
+    tracker = make_tracker(domain, slots=completed_registration(), active_loop=None)
+    dispatcher, events = await run(ActionCancelRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_try_again_later"]
+    assert events == []
+
+
+# --- create the account ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("confirmed", [None, False])
+async def test_nothing_is_created_without_the_final_yes(domain, invite, confirmed):
+    invite()
+    save_password_hash()
+    dispatcher, events, _ = await create_account(domain, confirmed=confirmed)
+
+    assert dispatcher.messages == []
+    assert events == []
+    assert count(Account) == 0
+    assert outbox() == []
+
+
+# Once the account exists everything is forgotten, the invitation link's code included; the
+# address is kept for "resend the email" and "correct my address".
+ACCOUNT_CREATED = {
+    **FORGOTTEN,
+    "code_from_link": False,
+    "registered_email": "jean.dupont@acme.fr",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Votre compte est créé. Un email d'activation vient d'être envoyé à "
+            "**jean.dupont@acme.fr** par **noreply@sis-id.com** : cliquez sur le bouton « Activer "
+            "mon compte » qu'il contient. S'il n'arrive pas d'ici quelques minutes, vérifiez vos "
+            "courriers indésirables ou dites-le-moi.",
+        ),
+        (
+            "en",
+            "Your account has been created. An activation email has just been sent to "
+            '**jean.dupont@acme.fr** from **noreply@sis-id.com**: click the "Activate my '
+            'account" button in it. If it does not arrive within a few minutes, check your spam '
+            "folder or tell me.",
+        ),
+    ],
+)
+async def test_account_is_created(domain, invite, language, text):
+    invite()
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(domain, language=language)
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_account_created",
+            "email": "jean.dupont@acme.fr",
+            "mail_from": "noreply@sis-id.com",
+        }
+    ]
+    assert rendered(domain, dispatcher, tracker) == [text]
+    assert_only_slots_changed(tracker, events, ACCOUNT_CREATED)
+    [account] = accounts()
+    assert account.email == "jean.dupont@acme.fr"
+    assert account.status == "pending"
+    assert account.language == language
+    assert account.contact.first_name == "Jean"
+    assert account.contact.phone == "+33612345678"
+    assert account.contact.job_title == "Comptable"
+    assert (account.company.country, account.company.company_id) == ("FR", "732829320")
+    assert verify_password(account.password_hash, STRONG_PASSWORD)
+    assert outbox() == [("activation", "jean.dupont@acme.fr")]
+    with db.session_scope() as session:
+        assert find_invitation(session, ACME_CODE).used_at is not None
+    saved = draft()
+    assert saved.account_pk == account.id
+    assert saved.submitted_email == "jean.dupont@acme.fr"
+    assert saved.password_hash is None
+
+
+async def test_account_created_from_an_invitation_link_forgets_the_link_code(domain, invite):
+    invite()
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(domain, code_from_link=True)
+
+    assert responses(dispatcher) == ["utter_account_created"]
+    assert_only_slots_changed(tracker, events, ACCOUNT_CREATED)
+    assert slots_after(tracker, events)["invitation_code"] is None
+
+
+async def test_skipped_job_title_is_stored_as_none(domain, invite):
+    invite()
+    save_password_hash()
+    await create_account(domain, job_title="-")
+
+    [account] = accounts()
+    assert account.contact.job_title is None
+
+
+async def test_the_same_confirmation_twice_creates_one_account(domain, invite):
+    invite()
+    save_password_hash()
+    first, first_events, _ = await create_account(domain)
+    second, second_events, _ = await create_account(domain)
+
+    assert said(second) == said(first)
+    assert responses(second) == ["utter_account_created"]
+    assert second_events == first_events
+    assert count(Account) == 1
+    assert outbox() == [("activation", "jean.dupont@acme.fr")]
+
+
+async def test_email_already_registered_is_answered_like_a_success(domain, invite):
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    save_password_hash("conv-0")
+    await create_account(domain, sender_id="conv-0")
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(
+        domain, company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE
+    )
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_account_created",
+            "email": "jean.dupont@acme.fr",
+            "mail_from": "noreply@sis-id.com",
+        }
+    ]
+    assert_only_slots_changed(tracker, events, ACCOUNT_CREATED)
+    assert count(Account) == 1
+    assert outbox() == [
+        ("activation", "jean.dupont@acme.fr"),
+        ("account_exists", "jean.dupont@acme.fr"),
+    ]
+    # The hash is dropped (no account will be created with it); the submission is recorded.
+    saved = draft()
+    assert (saved.account_pk, saved.submitted_email, saved.password_hash) == (
+        None,
+        "jean.dupont@acme.fr",
+        None,
+    )
+    with db.session_scope() as session:
+        assert find_invitation(session, OTHER_CODE).used_at is None
+
+
+async def test_email_already_registered_twice_gives_the_same_reply(domain, invite):
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    save_password_hash("conv-0")
+    await create_account(domain, sender_id="conv-0")
+    save_password_hash()
+    slots = {"company_id": OTHER_COMPANY.value, "invitation_code": OTHER_CODE}
+    first, first_events, _ = await create_account(domain, **slots)
+    second, second_events, _ = await create_account(domain, **slots)
+
+    assert responses(second) == ["utter_account_created"]
+    assert said(second) == said(first)
+    assert second_events == first_events
+    assert outbox() == [  # the owner of the address is told once, not at every confirmation
+        ("activation", "jean.dupont@acme.fr"),
+        ("account_exists", "jean.dupont@acme.fr"),
+    ]
+
+
+async def test_a_repeated_confirmation_reads_the_same_whether_or_not_the_address_was_taken(
+    domain, invite
+):
+    """What a conversation sees must not tell whether an address already had an account."""
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    save_password_hash("conv-new")
+    await create_account(domain, sender_id="conv-new")
+    await create_account(domain, sender_id="conv-new")
+    new_address, _, _ = await create_account(domain, sender_id="conv-new")
+    save_password_hash("conv-taken")
+    slots = {"company_id": OTHER_COMPANY.value, "invitation_code": OTHER_CODE}
+    await create_account(domain, sender_id="conv-taken", **slots)
+    await create_account(domain, sender_id="conv-taken", **slots)
+    taken_address, _, _ = await create_account(domain, sender_id="conv-taken", **slots)
+
+    assert said(taken_address) == said(new_address)
+    assert responses(taken_address) == ["utter_account_created"]
+
+
+async def test_a_confirmation_for_another_address_after_submission_asks_the_password(
+    domain, invite
+):
+    """Without a hash, only the very request already submitted is answered again."""
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    dispatcher, events, _ = await create_account(domain, email="jean.martin@acme.fr")
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "password", "value": None},
+        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
+        {"event": "followup", "timestamp": None, "name": "registration_form"},
+    ]
+    assert [a.email for a in accounts()] == ["jean.dupont@acme.fr"]
+
+
+async def test_missing_password_hash_asks_for_the_password_again(domain, invite):
+    invite()
+    dispatcher, events, _ = await create_account(domain)
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "password", "value": None},
+        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
+        {"event": "followup", "timestamp": None, "name": "registration_form"},
+    ]
+    assert count(Account) == 0
+
+
+async def test_invitation_used_meanwhile(domain, invite):
+    invite()
+    with db.session_scope() as session:
+        find_invitation(session, ACME_CODE).used_at = utcnow()
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(domain)
+
+    assert said(dispatcher) == [{"response": "utter_invitation_used", "customer": "ACME"}]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert count(Account) == 0
+    assert outbox() == []
+    assert draft().password_hash == STRONG_PASSWORD_HASH  # nothing was submitted
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Ce code d'invitation a plus de 3 mois : il est expiré et n'est plus utilisable. "
+            "Rapprochez-vous de votre client (ACME) pour qu'il vous en renvoie un nouveau, puis "
+            "ouvrez le lien de la nouvelle invitation.",
+        ),
+        (
+            "en",
+            "This invitation code is more than 3 months old: it has expired and can no longer "
+            "be used. Please ask your customer (ACME) to send you a new one, then open the link "
+            "in the new invitation.",
+        ),
+    ],
+)
+async def test_invitation_expired_meanwhile_names_the_customer(domain, invite, language, text):
+    invite(issued_at=utcnow() - relativedelta(months=4))
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(domain, language=language)
+
+    assert said(dispatcher) == [{"response": "utter_invitation_expired", "customer": "ACME"}]
+    assert rendered(domain, dispatcher, tracker) == [text]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert count(Account) == 0
+
+
+async def test_invitation_that_no_longer_matches_names_no_customer(domain, invite):
+    """A mismatch reveals nothing about the code: not even whose invitation it is."""
+    invite(company=OTHER_COMPANY, code=ACME_CODE, customer="Beta")
+    save_password_hash()
+    dispatcher, events, tracker = await create_account(domain)
+
+    assert said(dispatcher) == [{"response": "utter_invitation_mismatch", "customer": ""}]
+    assert "Beta" not in rendered(domain, dispatcher, tracker)[0]
+    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert count(Account) == 0
+
+
+@pytest.fixture
+def seeded(invite):
+    """An invitation and a password hash, then (for database_down) the database goes away."""
+    invite()
+    save_password_hash()
+
+
+async def test_database_unavailable_keeps_the_answers_for_a_retry(
+    domain, database, seeded, database_down
+):
+    dispatcher, events, _ = await create_account(domain)
+
+    assert said(dispatcher) == [{"response": "utter_try_again_later"}]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
+        {"event": "followup", "timestamp": None, "name": "registration_form"},
+    ]
+    with db.session_scope(database) as session:
+        assert session.scalar(select(func.count()).select_from(Account)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+
+
+async def test_failure_midway_creates_nothing(domain, invite):
+    """The activation mail cannot be queued: the account and the invitation's use roll back."""
+    invite()
+    save_password_hash()
+    with db.session_scope() as session:
+        session.execute(text("DROP TABLE outbox"))
+    dispatcher, events, _ = await create_account(domain)
+
+    assert responses(dispatcher) == ["utter_try_again_later"]
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "registration_form"}
+    assert count(Account) == 0
+    with db.session_scope() as session:
+        assert find_invitation(session, ACME_CODE).used_at is None
+    assert draft().password_hash == STRONG_PASSWORD_HASH  # kept for the retry
+
+
+async def test_no_secret_leaves_the_action(domain, invite):
+    invite()
+    save_password_hash()
+    dispatcher, events, _ = await create_account(domain)
+
+    sent = json.dumps([events, dispatcher.messages], ensure_ascii=False)
+    assert STRONG_PASSWORD not in sent
+    assert STRONG_PASSWORD_HASH not in sent
+    assert all(STRONG_PASSWORD not in body for body in outbox_bodies())

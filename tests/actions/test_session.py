@@ -1,0 +1,221 @@
+"""Session start (the widget's metadata) and the conversation's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.common import CONFIDENT, PASSWORD_SET
+from actions.registration_form import ValidateRegistrationForm
+from actions.session import ActionSessionStart, ActionSetLanguage
+from tests.actions.helpers import make_tracker, run
+
+SESSION_STARTED = {"event": "session_started", "timestamp": None}
+LISTEN = {
+    "event": "action",
+    "timestamp": None,
+    "name": "action_listen",
+    "policy": None,
+    "confidence": None,
+}
+
+
+def slot(name, value):
+    return {"event": "slot", "timestamp": None, "name": name, "value": value}
+
+
+async def start_session(domain, metadata):
+    tracker = make_tracker(
+        domain, slots={"session_started_metadata": metadata}, intent=None, active_loop=None
+    )
+    dispatcher, events = await run(ActionSessionStart(), tracker, domain)
+    assert dispatcher.messages == []
+    return events
+
+
+async def test_session_metadata_sets_language_and_invitation_code(domain):
+    events = await start_session(
+        domain, {"language": "en", "invitation_code": "acme-fr00-0000-0001"}
+    )
+
+    assert events == [
+        SESSION_STARTED,
+        slot("language", "en"),
+        slot("language_locked", True),
+        slot("invitation_code", "ACMEFR0000000001"),
+        slot("code_from_link", True),
+        LISTEN,
+    ]
+
+
+@pytest.mark.parametrize(("page_language", "language"), [("fr-FR", "fr"), ("EN", "en")])
+async def test_page_language_is_normalised(domain, page_language, language):
+    events = await start_session(domain, {"language": page_language})
+
+    assert events == [
+        SESSION_STARTED,
+        slot("language", language),
+        slot("language_locked", True),
+        LISTEN,
+    ]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        None,
+        {},
+        {"language": 42, "invitation_code": ["ACMEFR0000000001"]},
+        {"language": "de", "invitation_code": "ACME-FR00-0000-0001" + "x" * 10_000},
+        {"language": None, "invitation_code": "A" * 10_000},
+        {"invitation_code": {"code": "ACMEFR0000000001"}},
+        {"invitation_code": "", "language": ""},
+    ],
+)
+async def test_garbage_metadata_is_ignored(domain, metadata):
+    assert await start_session(domain, metadata) == [SESSION_STARTED, LISTEN]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "en",
+        "ACMEFR0000000001",
+        ["en", "ACMEFR0000000001"],
+        [{"language": "en", "invitation_code": "ACMEFR0000000001"}],
+        42,
+        True,
+    ],
+)
+async def test_metadata_that_is_not_an_object_is_ignored(domain, metadata):
+    # The REST channel copies the request's JSON "metadata" as it is, whatever its type.
+    assert await start_session(domain, metadata) == [SESSION_STARTED, LISTEN]
+
+
+# --- language ----------------------------------------------------------------------------------
+
+
+async def set_language(domain, text, *, intent="inform", confidence=0.95, entities=None, **slots):
+    tracker = make_tracker(
+        domain,
+        slots=slots,
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        entities=entities,
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionSetLanguage(), tracker, domain)
+    assert dispatcher.messages == []
+    return events
+
+
+@pytest.mark.parametrize(
+    ("value", "language"), [("en", "en"), ("english", "en"), ("français", "fr")]
+)
+async def test_explicit_switch(domain, value, language):
+    events = await set_language(
+        domain,
+        "in English please",
+        intent="change_language",
+        entities=[{"entity": "language", "value": value}],
+        language="fr" if language == "en" else "en",
+        language_locked=True,
+    )
+
+    assert events == [slot("language", language), slot("language_locked", True)]
+
+
+@pytest.mark.parametrize(("current", "other"), [("fr", "en"), ("en", "fr"), (None, "en")])
+async def test_switch_without_a_language_toggles(domain, current, other):
+    events = await set_language(
+        domain, "une autre langue", intent="change_language", language=current
+    )
+
+    assert events == [slot("language", other), slot("language_locked", True)]
+
+
+async def test_locked_language_is_not_changed_by_detection(domain):
+    events = await set_language(
+        domain,
+        "Hello, I would like to create my supplier account please",
+        language="fr",
+        language_locked=True,
+    )
+
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hello, I would like to create my supplier account please", "en"),
+        ("Bonjour, je voudrais créer mon compte fournisseur s'il vous plaît", "fr"),
+    ],
+)
+async def test_first_clear_sentence_decides(domain, text, language):
+    assert await set_language(domain, text) == [
+        slot("language", language),
+        slot("language_locked", True),
+    ]
+
+
+@pytest.mark.parametrize("text", ["OK", "732 829 320", "jean.dupont@acme.fr", "Dupont"])
+async def test_neutral_messages_decide_nothing(domain, text):
+    assert await set_language(domain, text) == []
+
+
+async def test_a_password_is_never_analysed(domain):
+    events = await set_language(
+        domain,
+        "Hello my friend, this is my secret password",
+        requested_slot="password",
+    )
+
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    ("confidence", "form_events", "language_events"),
+    [
+        # Not confident: the message is the password, the language stays.
+        (0.6, [slot("password", PASSWORD_SET)], []),
+        (CONFIDENT - 0.01, [slot("password", PASSWORD_SET)], []),
+        # Confident: a language change, not a password.
+        (CONFIDENT, [], [slot("language", "en"), slot("language_locked", True)]),
+        (0.95, [], [slot("language", "en"), slot("language_locked", True)]),
+    ],
+)
+async def test_a_message_is_either_the_password_or_a_language_change(
+    domain, database, confidence, form_events, language_events
+):
+    turn = dict(
+        slots={"requested_slot": "password", "language": "fr", "email": "jean@acme.fr"},
+        text="Anglais!2024x",
+        intent="change_language",
+        confidence=confidence,
+        entities=[{"entity": "language", "value": "en"}],
+    )
+    form_dispatcher, form = await run(
+        ValidateRegistrationForm(), make_tracker(domain, **turn), domain
+    )
+    language_dispatcher, language = await run(
+        ActionSetLanguage(), make_tracker(domain, **turn), domain
+    )
+
+    assert form == form_events
+    assert language == language_events
+    assert form_dispatcher.messages == language_dispatcher.messages == []
+
+
+async def test_an_unsure_language_change_outside_the_password_is_honoured(domain):
+    events = await set_language(
+        domain,
+        "en anglais",
+        intent="change_language",
+        confidence=0.6,
+        requested_slot="first_name",
+        language="fr",
+        language_locked=True,
+    )
+
+    assert events == [slot("language", "en"), slot("language_locked", True)]
