@@ -48,6 +48,7 @@ REGISTRATION_SLOTS = (
     "country",
     "company_id",
     "invitation_code",
+    "invitation_valid",
     "email",
     "email_suggestion",
     "email_confirmed",

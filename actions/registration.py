@@ -18,9 +18,9 @@ from bot.settings import get_settings
 _FIELD_SLOTS = {
     "email": ["email", "email_suggestion", "email_confirmed"],
     "password": ["password"],
-    "country": ["country", "company_id"],
-    "company_id": ["company_id"],
-    "invitation_code": ["invitation_code"],
+    "country": ["country", "company_id", "invitation_valid"],
+    "company_id": ["company_id", "invitation_valid"],
+    "invitation_code": ["invitation_code", "invitation_valid"],
     "first_name": ["first_name"],
     "last_name": ["last_name"],
     "phone": ["phone"],
@@ -63,6 +63,9 @@ class ActionCorrectField(Action):
             return []
         field = next(tracker.get_latest_entity_values("field"), None)
         if field not in _FIELD_SLOTS:
+            if tracker.get_slot("requested_slot") == "confirmed":
+                # the form asks again, and action_ask_confirmed asks what to correct
+                return [SlotSet("confirmed", None), SlotSet("correction_requested", True)]
             dispatcher.utter_message(response="utter_ask_what_to_correct")
             return [SlotSet("confirmed", None)]
         events = [SlotSet(slot, None) for slot in _FIELD_SLOTS[field]]

@@ -99,6 +99,8 @@ class ValidateRegistrationForm(FormValidationAction):
         if not check.ok:
             dispatcher.utter_message(response=_COMPANY_ID_ERRORS[check.error], **wording)
             return {"company_id": None}
+        if self._already_checked("company_id", check.company_id.value, tracker):
+            return {"company_id": check.company_id.value}
         if check.from_siret:
             dispatcher.utter_message(
                 response="utter_siret_to_siren", siren=check.company_id.display()
@@ -113,12 +115,19 @@ class ValidateRegistrationForm(FormValidationAction):
         if code is None:
             dispatcher.utter_message(response="utter_invitation_code_unreadable")
             return {"invitation_code": None}
+        if self._already_checked("invitation_code", code, tracker):
+            return {"invitation_code": code}
         country, company = tracker.get_slot("country"), tracker.get_slot("company_id")
         if not (country and company):
             # Known before the company (invitation link, validated when the form starts):
             # validate_company_id checks the pair once the identifier is given.
             return {"invitation_code": code}
         return self._check_invitation(dispatcher, tracker, CompanyId(country, company), code)
+
+    @staticmethod
+    def _already_checked(slot: str, value: str, tracker: Tracker) -> bool:
+        """The same value as the one already checked against the invitation (re-validation)."""
+        return bool(tracker.get_slot("invitation_valid")) and tracker.get_slot(slot) == value
 
     def _check_invitation(
         self, dispatcher, tracker: Tracker, company_id: CompanyId, code: str
@@ -131,7 +140,11 @@ class ValidateRegistrationForm(FormValidationAction):
             check = verify_invitation(session, company_id, code)
         if check.status is InvitationStatus.VALID:
             dispatcher.utter_message(response="utter_invitation_valid", customer=check.customer)
-            return {"company_id": company_id.value, "invitation_code": code}
+            return {
+                "company_id": company_id.value,
+                "invitation_code": code,
+                "invitation_valid": True,
+            }
         if check.status is InvitationStatus.MISMATCH:
             failures += 1
             dispatcher.utter_message(response="utter_invitation_mismatch")
@@ -147,6 +160,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {
                 "company_id": None,
                 "invitation_code": None,
+                "invitation_valid": None,
                 "code_from_link": False,
                 "invitation_failures": float(failures),
             }
@@ -164,6 +178,8 @@ class ValidateRegistrationForm(FormValidationAction):
         if not check.ok:
             dispatcher.utter_message(response=_EMAIL_ERRORS.get(check.error, "utter_email_invalid"))
             return {"email": None}
+        if check.address == tracker.get_slot("email") and tracker.get_slot("email_confirmed"):
+            return {"email": check.address}  # re-validation of the confirmed address
         return {
             "email": check.address,
             "email_suggestion": check.suggestion,

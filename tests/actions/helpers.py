@@ -218,6 +218,7 @@ def completed_registration(**changes: Any) -> dict[str, Any]:
         "country": "FR",
         "company_id": ACME.value,
         "invitation_code": ACME_CODE,
+        "invitation_valid": True,  # set by validate_registration_form once the pair matched
         "email": "jean.dupont@acme.fr",
         "email_suggestion": None,
         "email_confirmed": True,

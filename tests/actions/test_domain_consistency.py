@@ -25,7 +25,7 @@ import actions.handoff
 import actions.registration
 import actions.registration_form
 import actions.session
-from actions.common import NOT_AN_ANSWER
+from actions.common import NOT_AN_ANSWER, REGISTRATION_SLOTS
 from bot.passwords import PasswordRule
 from tests.actions.helpers import ROOT, load_domain
 
@@ -280,3 +280,83 @@ def test_correction_requested_is_set_only_by_the_actions():
     assert spec["type"] == "bool"
     assert spec["mappings"] == [{"type": "custom"}]
     assert spec.get("influence_conversation") is False
+
+
+def test_invitation_valid_is_set_only_by_the_actions_and_never_asked():
+    spec = DOMAIN["slots"]["invitation_valid"]
+
+    assert spec["type"] == "bool"
+    assert spec["mappings"] == [{"type": "custom"}]
+    assert spec.get("influence_conversation") is False
+    assert "invitation_valid" not in DOMAIN["forms"]["registration_form"]["required_slots"]
+
+
+def test_registration_slots_forget_the_invitation_check():
+    assert REGISTRATION_SLOTS == (
+        "country",
+        "company_id",
+        "invitation_code",
+        "invitation_valid",
+        "email",
+        "email_suggestion",
+        "email_confirmed",
+        "password",
+        "terms_accepted",
+        "first_name",
+        "last_name",
+        "phone",
+        "job_title",
+        "confirmed",
+    )
+
+
+# --- fallback rules ----------------------------------------------------------------------------
+
+
+def fallback_rules() -> dict[str, dict]:
+    content = yaml.safe_load((ROOT / "data" / "rules" / "fallback.yml").read_text("utf-8"))
+    return {rule["rule"]: rule for rule in content["rules"]}
+
+
+@pytest.mark.parametrize("form", ["registration_form", "email_change_form"])
+def test_an_unsure_message_during_a_form_continues_the_form(form):
+    rules = [
+        r
+        for r in fallback_rules().values()
+        if r.get("condition") == [{"active_loop": form}]
+        and r["steps"][0] == {"intent": "nlu_fallback"}
+    ]
+
+    assert len(rules) == 1
+    assert rules[0]["steps"] == [
+        {"intent": "nlu_fallback"},
+        {"action": form},
+        {"active_loop": form},
+    ]
+
+
+def test_the_two_stage_fallback_runs_only_outside_a_form():
+    rules = fallback_rules()
+
+    assert rules["not understood"]["condition"] == [{"active_loop": None}]
+    assert rules["not understood"]["steps"] == [
+        {"intent": "nlu_fallback"},
+        {"action": "action_two_stage_fallback"},
+        {"active_loop": "action_two_stage_fallback"},
+    ]
+    two_stage = [
+        name
+        for name, rule in rules.items()
+        if {"action": "action_two_stage_fallback"} in rule["steps"]
+    ]
+    assert two_stage == ["not understood"]
+
+
+def test_every_nlu_fallback_rule_has_a_condition_on_the_form():
+    conditions = sorted(
+        str((rule.get("condition") or [{}])[0].get("active_loop", "no condition"))
+        for rule in fallback_rules().values()
+        if {"intent": "nlu_fallback"} in rule["steps"]
+    )
+
+    assert conditions == ["None", "email_change_form", "registration_form"]

@@ -15,12 +15,14 @@ from actions.registration import (
     ActionCreateAccount,
     ActionStartRegistration,
 )
+from actions.registration_form import ActionAskConfirmed, ValidateRegistrationForm
 from bot import db
 from bot.db import utcnow
 from bot.invitations import find_invitation
 from bot.models import Account, OutboxMail
 from bot.passwords import verify_password
 from tests.actions.helpers import (
+    ACME,
     ACME_CODE,
     OTHER_CODE,
     OTHER_COMPANY,
@@ -203,7 +205,12 @@ async def test_correct_password_forgets_the_hash(domain, database):
 async def test_correct_country_also_asks_the_company_again(domain, database):
     _, events = await correct(domain, "country")
 
-    assert slot_events(events) == [("country", None), ("company_id", None), ("confirmed", None)]
+    assert slot_events(events) == [
+        ("country", None),
+        ("company_id", None),
+        ("invitation_valid", None),
+        ("confirmed", None),
+    ]
 
 
 async def test_correct_invitation_code_forgets_that_it_came_from_the_link(domain, database):
@@ -211,17 +218,81 @@ async def test_correct_invitation_code_forgets_that_it_came_from_the_link(domain
 
     assert slot_events(events) == [
         ("invitation_code", None),
+        ("invitation_valid", None),
         ("code_from_link", False),
         ("confirmed", None),
     ]
 
 
+async def test_correct_company_id_checks_the_invitation_again(domain, database):
+    dispatcher, events = await correct(domain, "company_id")
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert slot_events(events) == [
+        ("company_id", None),
+        ("invitation_valid", None),
+        ("confirmed", None),
+    ]
+
+
+async def test_a_corrected_company_id_is_checked_against_the_code(domain, invite):
+    """Once corrected, even the same identifier typed again is checked with the code."""
+    invite()
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), "requested_slot": "confirmed"},
+        intent="correct_field",
+        entities=[{"entity": "field", "value": "company_id"}],
+    )
+    _, events = await run(ActionCorrectField(), tracker, domain)
+    answer = make_tracker(
+        domain,
+        slots={**slots_after(tracker, events), "requested_slot": "company_id"},
+        extracted={"company_id": ACME.value},
+        text=ACME.value,
+    )
+    dispatcher, validated = await run(ValidateRegistrationForm(), answer, domain)
+
+    assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
+    assert slot_events(validated) == [
+        ("company_id", ACME.value),
+        ("invitation_code", ACME_CODE),
+        ("invitation_valid", True),
+    ]
+
+
 @pytest.mark.parametrize("field", [None, "terms_accepted", "salary"])
-async def test_correct_without_a_known_field_asks_which_one(domain, database, field):
-    dispatcher, events = await correct(domain, field)
+@pytest.mark.parametrize("requested_slot", [None, "phone"])
+async def test_correct_without_a_known_field_asks_which_one(
+    domain, database, field, requested_slot
+):
+    dispatcher, events = await correct(domain, field, requested_slot=requested_slot)
 
     assert said(dispatcher) == [{"response": "utter_ask_what_to_correct"}]
     assert slot_events(events) == [("confirmed", None)]
+
+
+@pytest.mark.parametrize("field", [None, "salary"])
+async def test_correct_without_a_field_at_the_summary_lets_the_form_ask(domain, database, field):
+    """At the summary, the form asks again and action_ask_confirmed asks what to correct."""
+    dispatcher, events = await correct(domain, field, requested_slot="confirmed")
+
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("confirmed", None), ("correction_requested", True)]
+
+    slots = {**completed_registration(confirmed=None), **dict(slot_events(events))}
+    tracker = make_tracker(domain, slots=slots, intent="correct_field")
+    asked, asked_events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert said(asked) == [{"response": "utter_ask_what_to_correct"}]
+    assert slot_events(asked_events) == [("correction_requested", False)]
+
+
+async def test_correct_a_known_field_at_the_summary(domain, database):
+    dispatcher, events = await correct(domain, "phone", requested_slot="confirmed")
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert slot_events(events) == [("phone", None), ("confirmed", None)]
 
 
 async def test_correct_outside_the_form_without_account(domain, database):

@@ -29,6 +29,7 @@ from tests.actions.helpers import (
     UK_COMPANY,
     completed_registration,
     draft,
+    load_domain,
     make_tracker,
     rendered,
     responses,
@@ -39,6 +40,7 @@ from tests.actions.helpers import (
 )
 
 FORM = ValidateRegistrationForm()
+FORM_SLOTS = load_domain()["forms"]["registration_form"]["required_slots"]
 
 
 async def validate(domain, requested_slot, extracted, *, slots=None, **message):
@@ -61,7 +63,7 @@ async def validate(domain, requested_slot, extracted, *, slots=None, **message):
     [
         ("start_registration", REGISTRATION_SLOTS),  # action_start_registration forgot them
         ("correct_field", ("email", "email_suggestion", "email_confirmed", "confirmed")),
-        ("correct_field", ("country", "company_id", "confirmed")),
+        ("correct_field", ("country", "company_id", "invitation_valid", "confirmed")),
     ],
 )
 async def test_answers_cleared_this_turn_are_asked_again_not_refused(domain, intent, cleared):
@@ -221,7 +223,11 @@ async def test_code_from_the_invitation_link_is_checked_with_the_company_id(doma
         slots={"country": "FR", "invitation_code": ACME_CODE, "code_from_link": True},
     )
 
-    assert slot_events(events) == [("company_id", ACME.value), ("invitation_code", ACME_CODE)]
+    assert slot_events(events) == [
+        ("company_id", ACME.value),
+        ("invitation_code", ACME_CODE),
+        ("invitation_valid", True),
+    ]
     assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
 
 
@@ -237,6 +243,7 @@ async def test_code_from_the_link_that_does_not_match_the_company_is_forgotten(d
     assert slot_events(events) == [
         ("company_id", None),
         ("invitation_code", None),
+        ("invitation_valid", None),
         ("code_from_link", False),
         ("invitation_failures", 1.0),
     ]
@@ -285,6 +292,93 @@ async def test_company_id_given_once_locked_is_normalised_and_not_checked(
     ]
 
 
+# --- re-validation of a company and code already checked together ------------------------------
+# When the form starts again (e.g. "no" to "stop the registration?"), Rasa re-validates every
+# filled slot: a pair already found valid is neither checked again nor announced again.
+
+CHECKED_PAIR = {
+    "country": "FR",
+    "company_id": ACME.value,
+    "invitation_code": ACME_CODE,
+    "invitation_valid": True,
+}
+
+
+@pytest.mark.parametrize(
+    "revalidated",
+    [
+        {"company_id": ACME.value},
+        {"invitation_code": ACME_CODE},
+        {"country": "FR", "company_id": ACME.value, "invitation_code": ACME_CODE},
+    ],
+)
+async def test_a_pair_already_checked_is_not_checked_again(domain, monkeypatch, revalidated):
+    monkeypatch.setattr("actions.registration_form.database", refuse_database)
+    dispatcher, events, tracker = await validate(
+        domain, None, revalidated, slots=CHECKED_PAIR, intent="deny", text="non"
+    )
+
+    assert dispatcher.messages == []
+    assert slot_events(events) == list(revalidated.items())
+    assert slots_after(tracker, events) == tracker.slots
+
+
+async def test_a_restarted_form_does_not_ask_the_database_about_its_invitation(domain, invite):
+    """The invitation row is gone: re-validation still says nothing and keeps the pair."""
+    invite()
+    with db.session_scope() as session:
+        session.delete(find_invitation(session, ACME_CODE))
+    slots = completed_registration(confirmed=None)
+    prefilled = {k: v for k, v in slots.items() if k in FORM_SLOTS and v is not None}
+    dispatcher, events, tracker = await validate(
+        domain, None, prefilled, slots=slots, intent="deny", text="non"
+    )
+
+    assert dispatcher.messages == []
+    assert slot_events(events) == list(prefilled.items())
+    assert slots_after(tracker, events) == tracker.slots
+    assert slots_after(tracker, events)["invitation_failures"] == 0.0
+
+
+async def test_without_a_valid_pair_the_same_values_are_checked(domain, invite):
+    invite()
+    dispatcher, events, _ = await validate(
+        domain,
+        "company_id",
+        {"company_id": ACME.value},
+        slots={**CHECKED_PAIR, "invitation_valid": None},
+    )
+
+    assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
+    assert slot_events(events) == [
+        ("company_id", ACME.value),
+        ("invitation_code", ACME_CODE),
+        ("invitation_valid", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slot", "typed"),
+    [("company_id", "542 107 651"), ("invitation_code", "beta-fr00-0000-0002")],
+)
+async def test_a_value_other_than_the_checked_one_is_checked(domain, invite, slot, typed):
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE)
+    dispatcher, events, _ = await validate(domain, slot, {slot: typed}, slots=CHECKED_PAIR)
+
+    assert said(dispatcher) == [
+        {"response": "utter_invitation_mismatch"},
+        {"response": "utter_invitation_retry"},
+    ]
+    assert dict(slot_events(events)) == {
+        "company_id": None,
+        "invitation_code": None,
+        "invitation_valid": None,
+        "code_from_link": False,
+        "invitation_failures": 1.0,
+    }
+
+
 # --- invitation code ---------------------------------------------------------------------------
 
 
@@ -297,7 +391,11 @@ async def test_valid_invitation(domain, invite):
         slots={"country": "FR", "company_id": ACME.value},
     )
 
-    assert slot_events(events) == [("invitation_code", ACME_CODE), ("company_id", ACME.value)]
+    assert slot_events(events) == [
+        ("invitation_code", ACME_CODE),
+        ("company_id", ACME.value),
+        ("invitation_valid", True),
+    ]
     assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
     assert rendered(domain, dispatcher, tracker) == [
         "Merci, votre société est identifiée : invitation de ACME."
@@ -313,7 +411,11 @@ async def test_valid_uk_invitation_in_english(domain, invite):
         slots={"country": "GB", "company_id": UK_COMPANY.value, "language": "en"},
     )
 
-    assert slot_events(events) == [("invitation_code", UK_CODE), ("company_id", "00445790")]
+    assert slot_events(events) == [
+        ("invitation_code", UK_CODE),
+        ("company_id", "00445790"),
+        ("invitation_valid", True),
+    ]
     assert rendered(domain, dispatcher, tracker) == [
         "Thank you, your company is identified: invitation from Tesco Stores."
     ]
@@ -337,6 +439,7 @@ async def test_unknown_code_and_code_of_another_company_get_the_same_answer(doma
     assert slot_events(events) == [
         ("invitation_code", None),
         ("company_id", None),
+        ("invitation_valid", None),
         ("code_from_link", False),
         ("invitation_failures", 2.0),
     ]
@@ -474,6 +577,43 @@ async def test_email_typo_gets_a_suggestion(domain):
         ("email_confirmed", None),
     ]
     assert dispatcher.messages == []  # the suggestion is offered by action_ask_email_confirmed
+
+
+async def test_the_confirmed_address_given_again_keeps_its_confirmation(domain):
+    dispatcher, events, _ = await validate(
+        domain,
+        "email",
+        {"email": "jean.dupont@acme.fr"},
+        slots={"email_confirmed": True, "email_suggestion": None},
+    )
+
+    assert slot_events(events) == [("email", "jean.dupont@acme.fr")]
+    assert dispatcher.messages == []
+
+
+async def test_an_unconfirmed_address_given_again_is_asked_to_be_confirmed(domain):
+    _, events, _ = await validate(
+        domain, "email", {"email": "jean.dupont@acme.fr"}, slots={"email_confirmed": None}
+    )
+
+    assert slot_events(events) == [
+        ("email", "jean.dupont@acme.fr"),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+    ]
+
+
+async def test_a_new_address_forgets_the_earlier_confirmation(domain):
+    # As typed, the slot holds the raw text: it differs from the normalised address.
+    _, events, _ = await validate(
+        domain, "email", {"email": "Jean.Martin@ACME.fr"}, slots={"email_confirmed": True}
+    )
+
+    assert slot_events(events) == [
+        ("email", "jean.martin@acme.fr"),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+    ]
 
 
 @pytest.mark.parametrize(
