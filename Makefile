@@ -69,7 +69,7 @@ cross-validate: install  ## NLU quality, reported in the README (not a gate)
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.quality var/results/cross-validation
 
-test: lint validate test-stories pytest
+test: lint test-stories pytest  ## pytest includes `rasa data validate` (tests/test_rasa_data.py)
 
 run: model  ## the product on this machine; Ctrl-C stops everything
 	$(BIN)/python -m bot.launcher
