@@ -66,7 +66,15 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def _interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Ctrl-C and `kill` both stop every process cleanly, also when started from a script
+    # (a background job starts with SIGINT ignored, and SIGTERM would kill only this process).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
     parser.add_argument("--shell", action="store_true", help="talk in the terminal (rasa shell)")
     args = parser.parse_args(argv)
