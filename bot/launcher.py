@@ -25,6 +25,42 @@ BIN = Path(sys.executable).parent
 MODEL = PROJECT_ROOT / "models" / "onboarding.tar.gz"
 
 
+def server_commands(
+    action_port: int, rasa_port: int, model: Path, outbox_interval: float = 5.0
+) -> dict[str, list[str]]:
+    """How each long-running process is started (also used by the end-to-end tests).
+
+    The action server and the Rasa server need ACTION_ENDPOINT_URL in their environment
+    (endpoints.yml reads it), and the project root on PYTHONPATH.
+    """
+    rasa = str(BIN / "rasa")
+    return {
+        "outbox": [
+            str(BIN / "python"),
+            "-m",
+            "bot",
+            "outbox",
+            "flush",
+            "--watch",
+            "--interval",
+            str(outbox_interval),
+        ],
+        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        "rasa": [
+            rasa,
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+        ],
+    }
+
+
 def _port(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
 
@@ -95,24 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         mail_server = mailbox.start(settings.smtp_port)
         where = f"127.0.0.1:{settings.smtp_port}, messages in {mailbox.MAILBOX_DIR}"
         print(f"Development mailbox: SMTP on {where}")
-    processes = {
-        "outbox": _start(
-            "outbox", [str(BIN / "python"), "-m", "bot", "outbox", "flush", "--watch"], env
-        ),
-        "actions": _start(
-            "actions",
-            [
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(action_port),
-            ],
-            env,
-        ),
-    }
+    commands = server_commands(action_port, rasa_port, MODEL)
+    processes = {name: _start(name, commands[name], env) for name in ("outbox", "actions")}
     try:
         _wait(f"http://127.0.0.1:{action_port}/health", processes["actions"], "actions")
         if args.shell:
@@ -121,22 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 cwd=PROJECT_ROOT,
                 env=env,
             )
-        processes["rasa"] = _start(
-            "rasa",
-            [
-                str(BIN / "rasa"),
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(rasa_port),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-            ],
-            env,
-        )
+        processes["rasa"] = _start("rasa", commands["rasa"], env)
         _wait(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], "rasa")
         print(f"Ready. REST channel: http://127.0.0.1:{rasa_port}/webhooks/rest/webhook")
         print(f"Logs: {LOG_DIR}. Press Ctrl-C to stop.")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot import db
+from bot.launcher import server_commands
 from tests.conftest import SmtpServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,39 +83,7 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
     }
     db.upgrade(database_url)
     logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
-    commands = {
-        "outbox": [
-            str(BIN / "python"),
-            "-m",
-            "bot",
-            "outbox",
-            "flush",
-            "--watch",
-            "--interval",
-            "0.5",
-        ],
-        "actions": [
-            str(BIN / "rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(action_port),
-        ],
-        "rasa": [
-            str(BIN / "rasa"),
-            "run",
-            "--model",
-            str(newest_model()),
-            "--port",
-            str(rasa_port),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-        ],
-    }
+    commands = server_commands(action_port, rasa_port, newest_model(), outbox_interval=0.5)
     processes = {
         name: subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT
