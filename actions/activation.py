@@ -8,12 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import database, language_of, polite_failure
 from bot import drafts
-from bot.accounts import (
-    ResendStatus,
-    change_pending_email,
-    resend_activation,
-    resend_to_taken_address,
-)
+from bot.accounts import ResendStatus, resend_activation, resend_to_taken_address
 from bot.emails import check_email
 from bot.settings import get_settings
 
@@ -80,8 +75,8 @@ class ValidateEmailChangeForm(FormValidationAction):
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         with database() as session:
-            account = drafts.account_for(session, tracker.sender_id)
-        return domain_slots if account is not None else []  # nothing to correct: form ends
+            submitted = drafts.submitted_email(session, tracker.sender_id)
+        return domain_slots if submitted is not None else []  # nothing to correct: form ends
 
     def validate_new_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_email(value or "")
@@ -97,16 +92,12 @@ class ActionChangeEmail(Action):
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         new_email = tracker.get_slot("new_email")
+        if new_email is None:
+            dispatcher.utter_message(response="utter_no_account_in_conversation")
+            return []
         with database() as session:
-            account = drafts.account_for(session, tracker.sender_id)
-            result = (
-                None
-                if account is None or new_email is None
-                else change_pending_email(session, account, new_email)
-            )
-            if result is not None and result.status is ResendStatus.SENT:
-                drafts.mark_submitted(session, tracker.sender_id, new_email, account)
-        if result is None:
+            result = drafts.correct_address(session, tracker.sender_id, new_email)
+        if result.status is ResendStatus.NOT_FOUND:
             dispatcher.utter_message(response="utter_no_account_in_conversation")
             return [SlotSet("new_email", None)]
         reply = (

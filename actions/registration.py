@@ -103,32 +103,36 @@ class ActionCreateAccount(Action):
         email = slot("email")
         try:
             with database() as session:
+                if drafts.submitted_email(session, tracker.sender_id) == email:
+                    # already submitted (a repeated confirmation): the same answer, nothing new
+                    return self._done(dispatcher, tracker, email)
                 password_hash = drafts.password_hash_for(session, tracker.sender_id)
-                if password_hash is None:  # already submitted by an earlier, identical request
-                    if drafts.submitted_email(session, tracker.sender_id) == email:
-                        return self._done(dispatcher, tracker, email)
+                if password_hash is None:
                     dispatcher.utter_message(response="utter_correcting")
                     return [
                         SlotSet("password", None),
                         SlotSet("confirmed", None),
                         FollowupAction("registration_form"),
                     ]
-                result = register(
-                    session,
-                    Registration(
-                        company_id=CompanyId(slot("country"), slot("company_id")),
-                        invitation_code=slot("invitation_code"),
-                        email=email,
-                        password_hash=password_hash,
-                        first_name=slot("first_name"),
-                        last_name=slot("last_name"),
-                        phone=slot("phone"),
-                        job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
-                        language=language_of(tracker),
-                    ),
+                registration = Registration(
+                    company_id=CompanyId(slot("country"), slot("company_id")),
+                    invitation_code=slot("invitation_code"),
+                    email=email,
+                    password_hash=password_hash,
+                    first_name=slot("first_name"),
+                    last_name=slot("last_name"),
+                    phone=slot("phone"),
+                    job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
+                    language=language_of(tracker),
                 )
+                result = register(session, registration)
                 if result.looks_created:
-                    drafts.mark_submitted(session, tracker.sender_id, email, result.account_pk)
+                    # Nothing was created on a taken address: keep the registration so that
+                    # "correct my address" works as it would for a new account.
+                    retry = registration if result.account_pk is None else None
+                    drafts.mark_submitted(
+                        session, tracker.sender_id, email, result.account_pk, retry=retry
+                    )
         except SQLAlchemyError as error:
             log.warning(
                 "account creation postponed: database unavailable (%s)", type(error).__name__

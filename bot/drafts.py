@@ -6,9 +6,21 @@ Only the password hash (until the account exists) and the account the conversati
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, replace
+from datetime import datetime
+
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from bot.accounts import (
+    Registration,
+    ResendResult,
+    ResendStatus,
+    change_pending_email,
+    register,
+)
+from bot.identifiers import CompanyId
 from bot.models import RegistrationDraft
 
 
@@ -31,7 +43,12 @@ def password_hash_for(session: Session, conversation_id: str) -> str | None:
 
 
 def mark_submitted(
-    session: Session, conversation_id: str, email: str, account_pk: int | None
+    session: Session,
+    conversation_id: str,
+    email: str,
+    account_pk: int | None,
+    *,
+    retry: Registration | None = None,
 ) -> None:
     """The registration was submitted: the hash is no longer needed here.
 
@@ -43,8 +60,30 @@ def mark_submitted(
     if account_pk is not None:
         draft.account_pk = account_pk
     draft.submitted_email = email
-    draft.password_hash = None
+    if retry is None:
+        draft.password_hash = None
+        draft.pending_registration = None
+    else:  # keep what a retry with another address needs, the hash included
+        draft.password_hash = retry.password_hash
+        draft.pending_registration = json.dumps(_registration_fields(retry))
     session.flush()
+
+
+def _registration_fields(registration: Registration) -> dict:
+    fields = asdict(registration)
+    fields.pop("password_hash")
+    fields.pop("email")
+    return fields
+
+
+def pending_registration(session: Session, conversation_id: str) -> Registration | None:
+    """The registration kept for a retry with a corrected address, if any."""
+    draft = session.get(RegistrationDraft, conversation_id)
+    if draft is None or not draft.pending_registration or not draft.password_hash:
+        return None
+    fields = json.loads(draft.pending_registration)
+    fields["company_id"] = CompanyId(**fields["company_id"])
+    return Registration(email=draft.submitted_email, password_hash=draft.password_hash, **fields)
 
 
 def submitted_email(session: Session, conversation_id: str) -> str | None:
@@ -71,3 +110,36 @@ def forget_password(session: Session, conversation_id: str) -> None:
         else:
             draft.password_hash = None
         session.flush()
+
+
+def correct_address(
+    session: Session, conversation_id: str, new_email: str, *, now: datetime | None = None
+) -> ResendResult:
+    """Correct the address of the registration this conversation submitted.
+
+    A pending account gets the new address and a new activation email. When the first address
+    already had an account (nothing was created), the kept registration is submitted again
+    with the new address, so that the user sees the same thing in both cases.
+    """
+    account_pk = account_for(session, conversation_id)
+    if account_pk is not None:
+        result = change_pending_email(session, account_pk, new_email, now=now)
+        if result.status is ResendStatus.SENT:
+            mark_submitted(session, conversation_id, result.email, account_pk)
+        return result
+    retry = pending_registration(session, conversation_id)
+    if retry is None:
+        return ResendResult(ResendStatus.NOT_FOUND)
+    retry = replace(retry, email=new_email.strip().lower())
+    outcome = register(session, retry, now=now)
+    if not outcome.looks_created:  # the invitation was used or expired meanwhile
+        return ResendResult(ResendStatus.NOT_FOUND)
+    mark_submitted(
+        session,
+        conversation_id,
+        retry.email,
+        outcome.account_pk,
+        retry=retry if outcome.account_pk is None else None,
+    )
+    status = ResendStatus.SENT if outcome.account_pk else ResendStatus.EMAIL_TAKEN
+    return ResendResult(status, retry.email)

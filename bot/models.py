@@ -141,6 +141,10 @@ class RegistrationDraft(Base):
     # The address the registration was submitted with, whether it opened an account or hit an
     # existing one: a repeated confirmation or a resend then gets the same answer either way.
     submitted_email = Column(String(320))
+    # When the address already had an account nothing was created; the registration (without
+    # the address) waits here so that "correct my address" works exactly as for a real
+    # account, revealing nothing. JSON; the password hash stays in password_hash.
+    pending_registration = Column(Text)
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 

@@ -290,14 +290,6 @@ async def test_resend_for_a_taken_address_is_allowed_again_an_hour_later(domain,
     assert outbox("account_exists") == [("account_exists", EMAIL)] * 5
 
 
-@pytest.mark.xfail(
-    reason="BUG actions/activation.py after a registration on a taken address: "
-    "utter_activation_options offers 'Corriger mon adresse', but email_change_form asks "
-    "nothing (drafts.account_for is None) and action_change_email answers "
-    "utter_no_account_in_conversation ('I can only act on an account created in this "
-    "conversation'), which tells that the address already had an account",
-    strict=True,
-)
 async def test_address_correction_after_a_taken_address_reads_like_a_real_one(
     domain, taken_address
 ):

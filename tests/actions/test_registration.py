@@ -517,13 +517,15 @@ async def test_email_already_registered_is_answered_like_a_success(domain, invit
         ("activation", "jean.dupont@acme.fr"),
         ("account_exists", "jean.dupont@acme.fr"),
     ]
-    # The hash is dropped (no account will be created with it); the submission is recorded.
+    # Nothing was created; the registration is kept (hash included) so that "correct my
+    # address" can submit it again with another address, exactly as for a new account.
     saved = draft()
-    assert (saved.account_pk, saved.submitted_email, saved.password_hash) == (
-        None,
-        "jean.dupont@acme.fr",
-        None,
-    )
+    assert (saved.account_pk, saved.submitted_email) == (None, "jean.dupont@acme.fr")
+    assert saved.password_hash.startswith("$argon2id$")
+    kept = json.loads(saved.pending_registration)
+    assert kept["company_id"] == {"country": "FR", "value": OTHER_COMPANY.value}
+    assert kept["invitation_code"] == OTHER_CODE
+    assert "email" not in kept and "password_hash" not in kept
     with db.session_scope() as session:
         assert find_invitation(session, OTHER_CODE).used_at is None
 

@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.Column('account_pk', sa.Integer(), nullable=True),
     sa.Column('submitted_email', sa.String(length=320), nullable=True),
+    sa.Column('pending_registration', sa.Text(), nullable=True),
     sa.Column('updated_at', bot.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_pk'], ['accounts.id'], name=op.f('fk_registration_drafts_account_pk_accounts')),
     sa.PrimaryKeyConstraint('conversation_id', name=op.f('pk_registration_drafts'))
