@@ -318,18 +318,28 @@ def _resends_in_last_hour(session: Session, account: Account, now: datetime) -> 
     )
 
 
+def _account_that_may_resend(
+    session: Session, account_pk: int, now: datetime
+) -> tuple[Account | None, ResendResult | None]:
+    """The pending account, or why no activation email may be sent for it now."""
+    account = session.get(Account, account_pk)
+    if account is None:
+        return None, ResendResult(ResendStatus.NOT_FOUND)
+    if account.status == "active":
+        return account, ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
+    if _resends_in_last_hour(session, account, now) >= get_settings().resend_limit_per_hour:
+        return account, ResendResult(ResendStatus.RATE_LIMITED, account.email)
+    return account, None
+
+
 def resend_activation(
     session: Session, account_pk: int, *, now: datetime | None = None
 ) -> ResendResult:
     """Send a new activation email (the previous link stops working), a few times an hour."""
     now = now or utcnow()
-    account = session.get(Account, account_pk)
-    if account is None:
-        return ResendResult(ResendStatus.NOT_FOUND)
-    if account.status == "active":
-        return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
-    if _resends_in_last_hour(session, account, now) >= get_settings().resend_limit_per_hour:
-        return ResendResult(ResendStatus.RATE_LIMITED, account.email)
+    account, refusal = _account_that_may_resend(session, account_pk, now)
+    if refusal is not None:
+        return refusal
     _issue_token_and_mail(session, account, now)
     return ResendResult(ResendStatus.SENT, account.email)
 
@@ -344,13 +354,9 @@ def change_pending_email(
     """
     now = now or utcnow()
     new_email = new_email.strip().lower()
-    account = session.get(Account, account_pk)
-    if account is None:
-        return ResendResult(ResendStatus.NOT_FOUND)
-    if account.status == "active":
-        return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
-    if _resends_in_last_hour(session, account, now) >= get_settings().resend_limit_per_hour:
-        return ResendResult(ResendStatus.RATE_LIMITED, account.email)
+    account, refusal = _account_that_may_resend(session, account_pk, now)
+    if refusal is not None:
+        return refusal
     if new_email == account.email:
         _issue_token_and_mail(session, account, now)
         return ResendResult(ResendStatus.SENT, new_email)
