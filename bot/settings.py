@@ -56,6 +56,10 @@ class Settings:
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
     dev_mailbox: bool = False
+    # The web app (help-centre page, activation page, proxy to Rasa's REST channel).
+    web_port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
 
     def link(self, path: str) -> str:
         """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
@@ -66,7 +70,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build the settings from ``env`` (``os.environ`` by default)."""
     env = dict(os.environ if env is None else env)
     smtp_host = env.get("SMTP_HOST", "").strip() or None
-    public_base_url = env.get("PUBLIC_BASE_URL", "").strip() or "http://localhost:8000"
+    web_port = _env_int(env, "WEB_PORT", 8000)
+    rasa_port = _env_int(env, "RASA_PORT", 5005)
+    action_port = _env_int(env, "ACTION_PORT", 5055)
+    # The links in emails must reach the web app that `make run` starts, whatever its port.
+    public_base_url = env.get("PUBLIC_BASE_URL", "").strip() or f"http://localhost:{web_port}"
     return Settings(
         database_url=env.get("DATABASE_URL", "").strip()
         or f"sqlite:///{VAR_DIR / 'onboarding.db'}",
@@ -83,6 +91,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
         dev_mailbox=smtp_host is None,
+        web_port=web_port,
+        rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()
+        or f"http://127.0.0.1:{action_port}/webhook",
     )
 
 

@@ -1,0 +1,26 @@
+"""`python -m bot.web`: serve the web app on 127.0.0.1:WEB_PORT."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.settings import get_settings
+from bot.web.app import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    # Loopback only: a reverse proxy (TLS) is what faces the internet in production.
+    web.run_app(
+        create_app(settings),
+        host="127.0.0.1",
+        port=settings.web_port,
+        print=lambda line: logging.getLogger("bot.web").info(line),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""The web app: help-centre page with the chat widget, activation page, development mailbox,
+``/healthz``, and the same-origin proxy to Rasa's REST channel.
+
+aiohttp (already installed with Rasa) serves everything; Jinja2 renders the pages with
+autoescape on. Database work is synchronous SQLAlchemy, run in a worker thread so that one
+slow query never blocks the other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import aiohttp
+from aiohttp import web
+
+from bot import db
+from bot.settings import Settings, get_settings
+from bot.web import activation, devmailbox
+from bot.web.pages import (
+    CLIENT,
+    CONTENT_SECURITY_POLICY,
+    MAILBOX_DIR,
+    RASA_URL,
+    SETTINGS,
+    message_page,
+    render,
+    request_language,
+)
+from bot.web.texts import TEXTS
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"  # the chat widget (widget.js, widget.css)
+ASSETS_DIR = HERE / "assets"  # the pages' own style sheet
+
+MAX_BODY_BYTES = 64 * 1024  # a chat message or the activation form; anything larger is refused
+RASA_TIMEOUT_SECONDS = 30  # a turn with several custom actions stays well under this
+HEALTH_TIMEOUT_SECONDS = 3
+MAX_INVITATION_CHARS = 64
+MAX_SENDER_CHARS = 128
+MAX_MESSAGE_CHARS = 5000
+
+# --- Help-centre page -----------------------------------------------------------------------
+
+
+def _help_page(language: str):
+    async def handler(request: web.Request) -> web.Response:
+        # From the invitation email's link; the widget sends it as session metadata.
+        code = request.query.get("invitation", "").strip()[:MAX_INVITATION_CHARS]
+        other = "/en/" if language == "fr" else "/"
+        switch_url = other + ("?" + urlencode({"invitation": code}) if code else "")
+        return render(
+            request,
+            "help.html.jinja",
+            language,
+            title=TEXTS[language]["article_title"],
+            code=code,
+            switch_url=switch_url,
+        )
+
+    return handler
+
+
+async def english_without_slash(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently(request.rel_url.with_path("/en/"))
+
+
+# --- Proxy to Rasa's REST channel -----------------------------------------------------------
+
+
+def _json_error(status: int, error: str) -> web.Response:
+    return web.json_response({"error": error}, status=status)
+
+
+def _chat_message(body: object) -> dict[str, Any] | None:
+    """The REST channel's ``{sender, message, metadata}``, or None when malformed."""
+    if not isinstance(body, dict):
+        return None
+    sender, message = body.get("sender"), body.get("message")
+    metadata = body.get("metadata")
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+        return None
+    if not isinstance(message, str) or not 0 < len(message) <= MAX_MESSAGE_CHARS:
+        return None
+    if metadata is not None and not isinstance(metadata, dict):
+        return None
+    forwarded: dict[str, Any] = {"sender": sender, "message": message}
+    if metadata:
+        forwarded["metadata"] = metadata
+    return forwarded
+
+
+async def rasa_webhook(request: web.Request) -> web.Response:
+    """Forward one chat message to Rasa and give back its answers, same origin as the page.
+
+    Only this path is proxied: Rasa's other endpoints stay unreachable from the browser.
+    """
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _json_error(413, "too_large")
+    try:
+        forwarded = _chat_message(json.loads(raw))
+    except ValueError:  # not JSON, or not UTF-8
+        forwarded = None
+    if forwarded is None:
+        return _json_error(400, "bad_request")
+    url = request.app[RASA_URL] + "/webhooks/rest/webhook"
+    try:
+        async with request.app[CLIENT].post(
+            url, json=forwarded, timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS)
+        ) as response:
+            if response.status != 200:
+                log.warning("Rasa answered HTTP %s", response.status)
+                return _json_error(503, "unavailable")
+            answers = await response.json(content_type=None)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        log.warning("Rasa unreachable: %s", error.__class__.__name__)
+        return _json_error(503, "unavailable")
+    if not isinstance(answers, list):
+        return _json_error(503, "unavailable")
+    return web.json_response(answers, headers={"Cache-Control": "no-store"})
+
+
+# --- Health ---------------------------------------------------------------------------------
+
+
+def _database_answers(url: str) -> bool:
+    # A raw connection: SQLAlchemy's transactions start with BEGIN IMMEDIATE on SQLite (a write
+    # lock), which a probe called every few seconds must not take. Reading the migration table
+    # also proves the schema exists.
+    connection = db.get_engine(url).raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT version_num FROM alembic_version")
+        return cursor.fetchone() is not None
+    finally:
+        connection.close()
+
+
+async def _database_ok(url: str) -> bool:
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(_database_answers, url), HEALTH_TIMEOUT_SECONDS
+        )
+    except Exception as error:  # any failure is "not healthy", never an error page
+        log.warning("database check failed: %s", error.__class__.__name__)
+        return False
+
+
+async def _http_ok(client: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with client.get(
+            url, timeout=aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+        ) as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
+def action_server_health_url(action_endpoint_url: str) -> str:
+    parts = urlsplit(action_endpoint_url)
+    return f"{parts.scheme}://{parts.netloc}/health"
+
+
+async def healthz(request: web.Request) -> web.Response:
+    settings, client = request.app[SETTINGS], request.app[CLIENT]
+    database, rasa, actions = await asyncio.gather(
+        _database_ok(settings.database_url),
+        _http_ok(client, request.app[RASA_URL] + "/"),
+        _http_ok(client, action_server_health_url(settings.action_endpoint_url)),
+    )
+    report = {"database": database, "rasa": rasa, "actions": actions}
+    return web.json_response(
+        report, status=200 if all(report.values()) else 503, headers={"Cache-Control": "no-store"}
+    )
+
+
+# --- Errors and headers ---------------------------------------------------------------------
+
+_JSON_PATHS = ("/webhooks/", "/healthz")
+_JSON_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def _error_response(request: web.Request, status: int) -> web.Response:
+    if request.path.startswith(_JSON_PATHS):
+        return _json_error(
+            status, _JSON_ERRORS.get(status, "bad_request" if status < 500 else "unavailable")
+        )
+    language = request_language(request)
+    if status == 404:
+        return message_page(request, language, "not_found", status=404)
+    if status < 500:
+        return message_page(request, language, "bad_request", status=status, tone="error")
+    return message_page(request, language, "unavailable", status=503, tone="error")
+
+
+@web.middleware
+async def polite_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Every error is a short page (or JSON for the API paths): never a stack trace or a 500."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise  # redirects
+        return _error_response(request, error.status)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _error_response(request, 503)
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # The activation token is in the page's URL: it must not leak to another site.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+
+
+async def _http_client(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as client:
+        app[CLIENT] = client
+        yield
+
+
+def create_app(
+    settings: Settings | None = None,
+    rasa_url: str | None = None,
+    *,
+    mailbox_dir: Path | None = None,
+) -> web.Application:
+    """The web app; ``rasa_url`` and ``mailbox_dir`` default to the settings' (tests set them)."""
+    settings = settings or get_settings()
+    app = web.Application(middlewares=[polite_errors], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[RASA_URL] = (rasa_url or settings.rasa_url).rstrip("/")
+    app[MAILBOX_DIR] = mailbox_dir or devmailbox.default_folder()
+    app.cleanup_ctx.append(_http_client)
+    app.on_response_prepare.append(_security_headers)
+
+    app.router.add_get("/", _help_page("fr"))
+    app.router.add_get("/en/", _help_page("en"))
+    app.router.add_get("/en", english_without_slash)
+    app.router.add_post("/webhooks/rest/webhook", rasa_webhook)
+    app.router.add_get("/healthz", healthz)
+    activation.add_routes(app)
+    devmailbox.add_routes(app)
+    app.router.add_static("/assets/", ASSETS_DIR)
+    # The widget's folder belongs to the widget; it may not exist yet in a fresh checkout.
+    STATIC_DIR.mkdir(exist_ok=True)
+    app.router.add_static("/static/", STATIC_DIR)
+    return app

@@ -1,0 +1,126 @@
+"""The web pages' own words, French first and English second (the article is a template)."""
+
+from __future__ import annotations
+
+LANGUAGES = ("fr", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "site": "Centre d'aide My Sis ID",
+        "home_url": "/",
+        "other_lang": "en",
+        "other_language": "English",
+        "footer": "My Sis ID · Centre d'aide",
+        "breadcrumb_label": "Fil d'Ariane",
+        "breadcrumb_home": "Accueil",
+        "breadcrumb_section": "Créer mon compte My Sis ID",
+        "article_title": "Première connexion : je me crée un compte My Sis ID",
+        "chat_hint": "Une question ? L'assistant, en bas à droite de la page, vous guide pas à "
+        "pas dans votre inscription.",
+        "back_to_help": "Retour au centre d'aide",
+        # Activation
+        "activate_title": "Activer mon compte",
+        "activate_intro": "Pour terminer votre inscription sur My Sis ID et vérifier votre "
+        "adresse email, cliquez sur le bouton ci-dessous.",
+        "activate_account": "Compte :",
+        "activate_button": "Activer mon compte",
+        "activated_title": "Votre compte est activé",
+        "activated_text": "Merci, votre adresse email est vérifiée. Vous pouvez maintenant vous "
+        "connecter à My Sis ID pour sécuriser votre compte et les coordonnées bancaires de "
+        "votre société.",
+        "already_title": "Votre compte est déjà activé",
+        "already_text": "Ce lien a déjà servi : votre compte est actif. Connectez-vous à My Sis ID "
+        "avec votre adresse email et votre mot de passe.",
+        "expired_title": "Ce lien d'activation a expiré",
+        "expired_text": "Pour des raisons de sécurité, le lien n'est valable que {hours} heures. "
+        "Demandez à l'assistant, dans la fenêtre de discussion du centre d'aide, de vous "
+        "renvoyer l'email d'activation (par exemple : « je n'ai pas reçu l'email "
+        "d'activation »).",
+        "superseded_title": "Ce lien n'est plus valable",
+        "superseded_text": "Un email d'activation plus récent vous a été envoyé : cliquez sur le "
+        "bouton « Activer mon compte » du dernier email reçu. Pensez à vérifier vos courriers "
+        "indésirables. Si vous ne le trouvez pas, demandez à l'assistant de vous le renvoyer.",
+        "unknown_title": "Lien d'activation inconnu",
+        "unknown_text": "Nous ne reconnaissons pas ce lien. Cliquez directement sur le bouton "
+        "« Activer mon compte » de l'email, ou copiez le lien en entier. Si le problème "
+        "persiste, demandez à l'assistant, dans la fenêtre de discussion du centre d'aide, de "
+        "vous renvoyer l'email d'activation.",
+        # Errors
+        "not_found_title": "Page introuvable",
+        "not_found_text": "Cette page n'existe pas. Vous pouvez revenir au centre d'aide.",
+        "unavailable_title": "Service momentanément indisponible",
+        "unavailable_text": "Nous n'avons pas pu traiter votre demande. Veuillez réessayer dans "
+        "quelques instants.",
+        "bad_request_title": "Demande incorrecte",
+        "bad_request_text": "Nous n'avons pas pu lire votre demande. Veuillez réessayer depuis "
+        "le centre d'aide.",
+    },
+    "en": {
+        "site": "My Sis ID Help Centre",
+        "home_url": "/en/",
+        "other_lang": "fr",
+        "other_language": "Français",
+        "footer": "My Sis ID · Help Centre",
+        "breadcrumb_label": "Breadcrumb",
+        "breadcrumb_home": "Home",
+        "breadcrumb_section": "Create my My Sis ID account",
+        "article_title": "First login: creating your My Sis ID account",
+        "chat_hint": "A question? The assistant, at the bottom right of the page, guides you "
+        "step by step through your registration.",
+        "back_to_help": "Back to the help centre",
+        "activate_title": "Activate my account",
+        "activate_intro": "To complete your registration on My Sis ID and verify your email "
+        "address, please click the button below.",
+        "activate_account": "Account:",
+        "activate_button": "Activate my account",
+        "activated_title": "Your account is activated",
+        "activated_text": "Thank you, your email address is verified. You can now log in to "
+        "My Sis ID to secure your account and your company's bank details.",
+        "already_title": "Your account is already activated",
+        "already_text": "This link has already been used: your account is active. Log in to "
+        "My Sis ID with your email address and your password.",
+        "expired_title": "This activation link has expired",
+        "expired_text": "For security reasons, the link is only valid for {hours} hours. Please "
+        "ask the assistant, in the help centre's chat window, to send the activation email "
+        'again (for example: "I did not receive the activation email").',
+        "superseded_title": "This link is no longer valid",
+        "superseded_text": "A more recent activation email has been sent to you: please click "
+        'the "Activate my account" button in the latest email you received. Remember to check '
+        "your spam folder. If you cannot find it, ask the assistant to send it again.",
+        "unknown_title": "Unknown activation link",
+        "unknown_text": 'We do not recognise this link. Please click the "Activate my account" '
+        "button in the email directly, or copy the whole link. If the problem persists, ask the "
+        "assistant, in the help centre's chat window, to send the activation email again.",
+        "not_found_title": "Page not found",
+        "not_found_text": "This page does not exist. You can go back to the help centre.",
+        "unavailable_title": "Service temporarily unavailable",
+        "unavailable_text": "We could not process your request. Please try again in a moment.",
+        "bad_request_title": "Invalid request",
+        "bad_request_text": "We could not read your request. Please try again from the help "
+        "centre.",
+    },
+}
+
+
+def preferred_language(accept_language: str | None) -> str:
+    """French or English from an Accept-Language header; French when neither is asked for.
+
+    Written by hand: only two languages to choose from, so a negotiation library would be
+    more code than these lines.
+    """
+    best, best_q = "fr", 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        language = tag.strip().lower()[:2]
+        if language not in LANGUAGES:
+            continue
+        q = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                q = float(params[2:])
+            except ValueError:
+                q = 0.0
+        if q > best_q:
+            best, best_q = language, q
+    return best
