@@ -31,7 +31,8 @@ from bot.identifiers import (
     scheme_for,
     supported_countries,
 )
-from bot.invitations import InvitationStatus, extract_code, verify_invitation
+from bot.invitations import InvitationStatus, extract_code
+from bot.limits import verify_invitation_limited
 from bot.passwords import check_password, hash_password
 from bot.settings import get_settings
 
@@ -137,7 +138,18 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_invitation_locked")
             return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
         with database() as session:
-            check = verify_invitation(session, company_id, code)
+            limited = verify_invitation_limited(session, company_id, code)
+        if limited.locked:
+            # Too many failures on this code or this company ID, from any conversation: the
+            # same answer as the conversation's own lock, which it now becomes.
+            dispatcher.utter_message(response="utter_invitation_locked")
+            return {
+                "company_id": company_id.value,
+                "invitation_code": code,
+                "invitation_failures": float(max(failures, MAX_INVITATION_FAILURES)),
+                "requested_slot": None,
+            }
+        check = limited.check
         if check.status is InvitationStatus.VALID:
             dispatcher.utter_message(response="utter_invitation_valid", customer=check.customer)
             return {

@@ -160,3 +160,27 @@ class Ticket(Base):
     step = Column(String(40), nullable=False)
     summary = Column(Text, nullable=False)
     created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class InvitationCheckSlot(Base):
+    """One failed invitation check, for the persisted limits of bot/limits.py.
+
+    Each code and each company ID has at most ``limit`` numbered slots; a slot holds the time
+    of a failed check and is free again an hour later. Claiming a slot is one conditional
+    UPDATE (or an INSERT guarded by the unique constraint), so two concurrent conversations
+    can never both take the last one, on SQLite as on PostgreSQL.
+    """
+
+    __tablename__ = "invitation_check_slots"
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(10), nullable=False)  # "code" or "company"
+    # SHA-256 of the code or company ID: guessed codes are not kept in clear.
+    key = Column(String(64), nullable=False)
+    slot = Column(Integer, nullable=False)
+    failed_at: datetime = Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("scope", "key", "slot", name="uq_invitation_check_slots_slot"),
+        Index("ix_invitation_check_slots_failed_at", "failed_at"),
+    )

@@ -55,6 +55,10 @@ class Settings:
     invitation_validity_months: int = 3
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
+    # Failed invitation checks allowed per code and per company ID within the window
+    # (bot/limits.py); past it the assistant stops checking and offers a human.
+    invitation_check_limit: int = 5
+    invitation_check_window_minutes: int = 60
     dev_mailbox: bool = False
     # The web app (help-centre page, activation page, proxy to Rasa's REST channel).
     web_port: int = 8000
@@ -91,6 +95,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
         dev_mailbox=smtp_host is None,
+        invitation_check_limit=_env_int(env, "INVITATION_CHECK_LIMIT", 5),
+        invitation_check_window_minutes=_env_int(env, "INVITATION_CHECK_WINDOW_MINUTES", 60),
         web_port=web_port,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()
