@@ -1,0 +1,190 @@
+"""The tracker store Rasa loads from endpoints.yml, and what it writes to disk and to a broker."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.utils import read_endpoints_from_path
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.utils.endpoints import EndpointConfig
+
+from rasa_ext.tracker_store import RedactingSQLTrackerStore, connection_arguments
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Gr@nd-Soleil-2026"
+CODE = "E2EF-R000-0000-0001"
+SENDER = "c0ffee"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def said(text: str, intent: str = "inform", confidence: float = 0.4) -> UserUttered:
+    parse_data = {
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [],
+        "text": text,
+    }
+    return UserUttered(text, parse_data["intent"], [], parse_data, input_channel="rest")
+
+
+# A registration, one list of events per turn, as the processor adds them between saves.
+TURNS = [
+    [
+        ActionExecuted("action_session_start"),
+        SessionStarted(metadata={"language": "fr", "invitation_code": CODE}),
+        SlotSet("invitation_code", "E2EFR00000000001"),
+        SlotSet("code_from_link", True),
+        ActionExecuted("action_listen"),
+    ],
+    [
+        said("je voudrais créer mon compte", "start_registration", 0.98),
+        ActionExecuted("registration_form"),
+        SlotSet("requested_slot", "email"),
+        BotUttered("Quelle est votre adresse email ?"),
+        ActionExecuted("action_listen"),
+    ],
+    [
+        said("jean.dupont@acme-industrie.fr"),
+        SlotSet("email", "jean.dupont@acme-industrie.fr"),
+        SlotSet("requested_slot", "password"),
+        BotUttered("Choisissez un mot de passe.", {"custom": {"input": "password"}}),
+        ActionExecuted("action_listen"),
+    ],
+    [
+        said(PASSWORD),
+        ActionExecuted("registration_form"),
+        SlotSet("password", "[enregistré]"),
+        SlotSet("requested_slot", "terms_accepted"),
+        BotUttered("Acceptez-vous les Conditions Générales d'Utilisation ?"),
+        ActionExecuted("action_listen"),
+    ],
+    [said("J'accepte", "affirm", 0.97), ActionExecuted("action_listen")],
+]
+
+
+async def converse(store: TrackerStore, turns=TURNS) -> None:
+    """Save turn by turn, reading the tracker back each time, as Rasa's processor does."""
+    for events in turns:
+        tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+        for event in events:
+            tracker.update(event)
+        await store.save(tracker)
+
+
+def everything_written(directory: Path) -> bytes:
+    """Every byte of every file there (the SQLite file, its WAL, a broker's file)."""
+    return b"".join(p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file())
+
+
+def forms(secret: str) -> list[bytes]:
+    """How a secret may be written: as typed, JSON-escaped (Rasa's default), UTF-8."""
+    return [
+        secret.encode(),
+        json.dumps(secret).encode()[1:-1],
+        json.dumps(secret, ensure_ascii=False).encode()[1:-1],
+    ]
+
+
+def test_endpoints_yml_makes_rasa_load_the_redacting_store(tmp_path, monkeypatch, domain):
+    # Rasa falls back to an in-memory store, with only a warning, when the class cannot load.
+    database = tmp_path / "var" / "conversations.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+    endpoints = read_endpoints_from_path(ROOT / "endpoints.yml")
+    store = TrackerStore.create(endpoints.tracker_store, domain)
+    assert type(store) is RedactingSQLTrackerStore
+    assert store.engine.url.database == str(database)
+    assert database.exists()  # its directory was created too
+
+
+async def test_nothing_secret_is_written_and_the_conversation_goes_on(tmp_path, domain):
+    store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'conversations.db'}")
+    await converse(store)
+    store.engine.dispose()
+    written = everything_written(tmp_path)
+    assert b"jean.dupont@acme-industrie.fr" in written  # events were written, in plain text
+    for secret in (PASSWORD, CODE, "E2EFR00000000001", "R000-0000-0001"):
+        for form in forms(secret):
+            assert form not in written, form
+    tracker = await store.retrieve(SENDER)
+    assert tracker.get_slot("password") == "[enregistré]"  # what the form checks next turn
+    assert tracker.get_slot("invitation_code") == "E2EF…"
+    assert tracker.get_slot("email") == "jean.dupont@acme-industrie.fr"
+    typed = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+    assert typed == [
+        "je voudrais créer mon compte",
+        "jean.dupont@acme-industrie.fr",
+        "[masqué]",
+        "J'accepte",
+    ]
+    assert tracker.latest_message.intent["name"] == "affirm"
+
+
+async def test_rows_have_rasas_schema_and_columns(tmp_path, domain):
+    # The analysts' report reads Rasa's `events` table: same rows as Rasa's own store.
+    plain = SQLTrackerStore(domain, db=str(tmp_path / "plain.db"))
+    redacting = RedactingSQLTrackerStore(domain, url=f"sqlite:///{tmp_path / 'redacted.db'}")
+    await converse(plain)
+    await converse(redacting)
+    query = "SELECT sender_id, type_name, timestamp, intent_name, action_name FROM events"
+    rows = {}
+    for name in ("plain", "redacted"):
+        with sqlite3.connect(tmp_path / f"{name}.db") as connection:
+            rows[name] = connection.execute(query + " ORDER BY id").fetchall()
+    assert rows["redacted"] == rows["plain"]
+    assert len(rows["plain"]) == sum(len(turn) for turn in TURNS)
+    assert ("c0ffee", "user", pytest.approx(rows["plain"][5][2]), "start_registration", None) in [
+        tuple(r) for r in rows["redacted"]
+    ]
+
+
+async def test_an_event_broker_receives_each_event_once_and_redacted(tmp_path, domain):
+    path = tmp_path / "broker.jsonl"
+    broker = await EventBroker.create(EndpointConfig(type="file", path=str(path)))
+    try:
+        store = RedactingSQLTrackerStore(
+            domain, host=f"sqlite:///{tmp_path / 'c.db'}", event_broker=broker
+        )
+        await converse(store)
+    finally:
+        for handler in logging.getLogger("event-logger").handlers[:]:
+            handler.close()
+            logging.getLogger("event-logger").removeHandler(handler)
+    published = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(published) == sum(len(turn) for turn in TURNS)
+    assert {p["sender_id"] for p in published} == {SENDER}
+    assert [p["text"] for p in published if p["event"] == "user"][2] == "[masqué]"
+    broker_bytes = path.read_bytes()
+    for secret in (PASSWORD, CODE, "E2EFR00000000001"):
+        for form in forms(secret):
+            assert form not in broker_bytes
+
+
+def test_the_url_gives_sql_tracker_store_its_arguments():
+    assert connection_arguments("postgresql://rasa:p%40ss@db.internal:5433/conv") == {
+        "dialect": "postgresql",
+        "host": "db.internal",
+        "port": 5433,
+        "db": "conv",
+        "username": "rasa",
+        "password": "p@ss",
+        "query": None,
+    }
+    assert connection_arguments("sqlite:////srv/var/conversations.db")["db"] == (
+        "/srv/var/conversations.db"
+    )
+
+
+def test_a_missing_url_is_a_clear_error(domain):
+    with pytest.raises(ValueError, match="TRACKER_STORE_URL"):
+        RedactingSQLTrackerStore(domain)
