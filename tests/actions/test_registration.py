@@ -416,17 +416,17 @@ ACCOUNT_CREATED = {
     [
         (
             "fr",
-            "Votre compte est créé. Un email d'activation vient d'être envoyé à "
-            "**jean.dupont@acme.fr** par **noreply@sis-id.com** : cliquez sur le bouton « Activer "
-            "mon compte » qu'il contient. S'il n'arrive pas d'ici quelques minutes, vérifiez vos "
-            "courriers indésirables ou dites-le-moi.",
+            "Votre compte est créé. Vous allez recevoir à **jean.dupont@acme.fr** un email "
+            "d'activation de **noreply@sis-id.com** : il peut mettre quelques minutes à arriver. "
+            "Cliquez sur le bouton « Activer mon compte » qu'il contient. S'il n'est pas là d'ici "
+            "un quart d'heure, vérifiez vos courriers indésirables ou dites-le-moi.",
         ),
         (
             "en",
-            "Your account has been created. An activation email has just been sent to "
-            '**jean.dupont@acme.fr** from **noreply@sis-id.com**: click the "Activate my '
-            'account" button in it. If it does not arrive within a few minutes, check your spam '
-            "folder or tell me.",
+            "Your account has been created. You will receive an activation email at "
+            "**jean.dupont@acme.fr** from **noreply@sis-id.com**: it may take a few minutes to "
+            'arrive. Click the "Activate my account" button in it. If it is not there within a '
+            "quarter of an hour, check your spam folder or tell me.",
         ),
     ],
 )
