@@ -19,7 +19,7 @@ export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 
-.PHONY: help install lock lint pytest validate model test-stories cross-validate test run shell clean
+.PHONY: help install lock lint pytest validate model test-stories cross-validate test run shell clean bench scale-test
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -44,8 +44,8 @@ lock: ## resolve requirements*.txt afresh and pin every version in constraints.t
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 lint: install
-	$(BIN)/ruff check bot actions tests
-	$(BIN)/ruff format --check bot actions tests
+	$(BIN)/ruff check bot actions tests bench
+	$(BIN)/ruff format --check bot actions tests bench
 
 pytest: model
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -76,6 +76,14 @@ run: model  ## the product on this machine; Ctrl-C stops everything
 
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
 	$(BIN)/python -m bot.launcher --shell
+
+bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
+	$(BIN)/python -m bench.load
+
+# Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
+# runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.
+scale-test: model
+	$(BIN)/python -m bench.scale_test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache models/*.tar.gz

@@ -1,0 +1,1 @@
+"""Load, latency and scale-out checks (`make bench`, `make scale-test`); not part of the product."""

@@ -1,0 +1,645 @@
+"""Load and latency benchmark through the REST channel (`make bench`).
+
+Runs N concurrent scripted conversations (registrations with a fresh invitation each, and
+help-centre questions, in French and English) against our assistant, and the same client
+against a bare Rasa 3.6 assistant (`rasa init --no-prompt`, moodbot) as a reference. Prints
+per-message latency p50/p95/p99, throughput, errors and the server processes' peak RSS, then
+the ratio ours / bare for p50 and p95.
+
+A message is an error when the HTTP call fails or times out, or when the reply lacks the words
+the script expects (a wrong answer under load is a failure, not a fast reply).
+
+The bench starts its own servers on free loopback ports with a temporary SQLite database and
+an SMTP server on loopback; the bare model is trained once and cached under var/bench/bare.
+`bench/scale_test.py` reuses the client (`run_conversations`) against nginx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BENCH_DIR = ROOT / "var" / "bench"
+BARE_DIR = BENCH_DIR / "bare"
+OUR_MODEL = ROOT / "models" / "onboarding.tar.gz"
+PASSWORD = "Tr0ub4dor&3-Quai"  # noqa: S105 - a test password typed by the scripted supplier
+CUSTOMER = "ACME Industries"
+
+
+# --- conversations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    expect: str  # words the reply must contain, case-insensitive
+    secret: bool = False  # a password or an invitation code: stored redacted
+
+
+@dataclass
+class Conversation:
+    sender: str
+    kind: str
+    turns: list[Turn]
+    metadata: dict | None = None
+    email: str | None = None  # the account this conversation creates, if any
+
+
+def _siren(rng: random.Random) -> str:
+    from stdnum import luhn
+
+    body = f"{rng.randrange(10_000_000, 99_999_999):08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+@dataclass(frozen=True)
+class Registration:
+    country: str  # "FR" or "GB"
+    company_id: str
+    code: str
+    email: str
+
+
+def create_invitations(database_url: str, french: int, english: int) -> list[Registration]:
+    """Fresh invitations (one per registration), each for its own company, in the database."""
+    from bot import db
+    from bot.identifiers import CompanyId
+    from bot.invitations import create_invitation, format_code
+
+    run = uuid.uuid4().hex[:8]
+    rng = random.Random(run)  # noqa: S311 - test data, not secrets
+    sirens: set[str] = set()
+    while len(sirens) < french:
+        sirens.add(_siren(rng))
+    crns = {f"SC{n:06d}" for n in rng.sample(range(1, 1_000_000), english)}
+    companies = [("FR", s) for s in sorted(sirens)] + [("GB", c) for c in sorted(crns)]
+    registrations = []
+    with db.session_scope(database_url) as session:
+        for i, (country, company_id) in enumerate(companies):
+            invitation = create_invitation(
+                session,
+                CompanyId(country, company_id),
+                CUSTOMER,
+                issued_at=db.utcnow() - timedelta(days=1),
+            )
+            domain = "acme-industrie.fr" if country == "FR" else "northwind.co.uk"
+            email = f"supplier.{run}.{i}@{domain}"
+            registrations.append(
+                Registration(country, company_id, format_code(invitation.code), email)
+            )
+    return registrations
+
+
+def registration_fr(reg: Registration) -> Conversation:
+    """Typed from the first message, as a supplier who has the invitation email open."""
+    siren = f"{reg.company_id[:3]} {reg.company_id[3:6]} {reg.company_id[6:]}"
+    turns = [
+        Turn("Bonjour, je voudrais créer mon compte fournisseur", "dans quel pays"),
+        Turn("c'est en France", "SIREN"),
+        Turn(f"notre siren est le {siren}", "code d'invitation"),
+        Turn(reg.code.lower(), "adresse email", secret=True),
+        Turn(reg.email, reg.email),
+        Turn("oui", "mot de passe"),
+        Turn(PASSWORD, "Conditions Générales", secret=True),
+        Turn("J'accepte", "prénom"),
+        Turn("Jean", "nom de famille"),
+        Turn("Dupont", "téléphone"),
+        Turn("06 12 34 56 78", "fonction"),
+        Turn("Comptable", "récapitulatif"),
+        Turn("oui", "noreply@sis-id.com"),
+    ]
+    return Conversation(
+        uuid.uuid4().hex, "registration-fr", turns, {"language": "fr"}, email=reg.email
+    )
+
+
+def registration_en(reg: Registration) -> Conversation:
+    """From the invitation link: the widget passes the code in the metadata."""
+    turns = [
+        Turn("/start_registration", "invitation code is already filled in"),
+        Turn("United Kingdom", "Companies House number"),
+        Turn(f"our CRN is {reg.company_id}", f"invitation from {CUSTOMER}"),
+        Turn(reg.email, "is it correct"),
+        Turn("yes", "password"),
+        Turn(PASSWORD, "Terms of Use", secret=True),
+        Turn("I accept", "first name"),
+        Turn("John", "last name"),
+        Turn("Smith", "phone number"),
+        Turn("020 7946 0958", "job title"),
+        Turn("skip", "summary"),
+        Turn("yes", "noreply@sis-id.com"),
+    ]
+    metadata = {"language": "en", "invitation_code": reg.code}
+    return Conversation(uuid.uuid4().hex, "registration-en", turns, metadata, email=reg.email)
+
+
+def faq_fr() -> Conversation:
+    turns = [
+        Turn("Bonjour", "assistant My Sis ID"),
+        Turn("où trouver le code d'invitation ?", "email d'invitation"),
+        Turn("c'est quoi un SIREN", "9 chiffres"),
+        Turn("je n'ai pas reçu d'invitation", "invitation de votre client"),
+        Turn("au revoir", "au revoir"),
+    ]
+    return Conversation(uuid.uuid4().hex, "faq-fr", turns, {"language": "fr"})
+
+
+def faq_en() -> Conversation:
+    turns = [
+        Turn("Hello", "My Sis ID assistant"),
+        Turn("where do I find the invitation code?", "invitation email"),
+        Turn("what is a SIREN?", "9-digit"),
+        Turn("I never received an invitation", "by invitation from your customer"),
+        Turn("goodbye", "goodbye"),
+    ]
+    return Conversation(uuid.uuid4().hex, "faq-en", turns, {"language": "en"})
+
+
+def our_conversations(database_url: str, count: int) -> list[Conversation]:
+    """``count`` conversations, a quarter of each kind, interleaved."""
+    per_kind = [count // 4 + (1 if i < count % 4 else 0) for i in range(4)]
+    registrations = create_invitations(database_url, per_kind[0], per_kind[2])
+    french = [registration_fr(r) for r in registrations if r.country == "FR"]
+    english = [registration_en(r) for r in registrations if r.country == "GB"]
+    kinds = [
+        french,
+        [faq_fr() for _ in range(per_kind[1])],
+        english,
+        [faq_en() for _ in range(per_kind[3])],
+    ]
+    mixed = []
+    for i in range(max(per_kind)):
+        mixed += [kind[i] for kind in kinds if i < len(kind)]
+    return mixed
+
+
+def moodbot_conversations(count: int) -> list[Conversation]:
+    """The bare `rasa init` assistant's two paths, in the same proportions every run."""
+    happy = [
+        Turn("hello", "how are you"),
+        Turn("I am great", "carry on"),
+        Turn("bye", "bye"),
+    ]
+    sad = [
+        Turn("hi", "how are you"),
+        Turn("I am very sad", "did that help you"),
+        Turn("yes", "carry on"),
+        Turn("goodbye", "bye"),
+    ]
+    return [
+        Conversation(uuid.uuid4().hex, "moodbot", list(happy if i % 2 else sad))
+        for i in range(count)
+    ]
+
+
+# --- the client --------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    label: str
+    concurrency: int
+    conversations: int
+    latencies: list[float] = field(default_factory=list)  # seconds, one per answered message
+    errors: list[str] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)  # senders whose every turn succeeded
+    sent: dict[str, list[str]] = field(default_factory=dict)  # sender -> texts sent, in order
+    wall_seconds: float = 0.0
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+
+    def percentile(self, q: float) -> float:
+        """Latency at quantile ``q`` (0-100) in milliseconds; nearest-rank on sorted data."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+        return ordered[rank] * 1000
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.wall_seconds if self.wall_seconds else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "concurrency": self.concurrency,
+            "conversations": self.conversations,
+            "completed": len(self.completed),
+            "messages": len(self.latencies),
+            "errors": len(self.errors),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies or [0.0]) * 1000, 1),
+            "messages_per_s": round(self.throughput, 2),
+            "wall_s": round(self.wall_seconds, 1),
+            "peak_rss_mb": {k: round(v) for k, v in self.peak_rss_mb.items()},
+            "first_errors": self.errors[:10],
+        }
+
+
+def _reply_text(replies: list[dict]) -> str:
+    return "\n".join(str(r.get("text", "")) for r in replies)
+
+
+async def _converse(
+    http: aiohttp.ClientSession,
+    url: str,
+    conversation: Conversation,
+    result: RunResult,
+    timeout: float,
+) -> None:
+    sent = result.sent.setdefault(conversation.sender, [])
+    for index, turn in enumerate(conversation.turns):
+        body: dict = {"sender": conversation.sender, "message": turn.text}
+        if conversation.metadata is not None:
+            body["metadata"] = conversation.metadata
+        where = f"{conversation.kind} {conversation.sender[:8]} turn {index + 1}"
+        started = time.perf_counter()
+        sent.append(turn.text)
+        try:
+            async with http.post(
+                url, json=body, timeout=aiohttp.ClientTimeout(total=timeout)
+            ) as response:
+                raw = await response.text()
+                elapsed = time.perf_counter() - started
+                if response.status != 200:
+                    result.errors.append(f"{where}: HTTP {response.status} {raw[:200]!r}")
+                    return
+                replies = json.loads(raw)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            result.errors.append(f"{where}: {type(error).__name__}: {error}")
+            return
+        result.latencies.append(elapsed)
+        if turn.expect.lower() not in _reply_text(replies).lower():
+            shown = "[secret]" if turn.secret else repr(turn.text)
+            result.errors.append(
+                f"{where}: {shown} expected {turn.expect!r}, got {_reply_text(replies)[:200]!r}"
+            )
+            return
+    result.completed.append(conversation.sender)
+
+
+async def run_conversations(
+    base_url: str,
+    conversations: Sequence[Conversation],
+    concurrency: int,
+    *,
+    label: str = "",
+    timeout: float = 120.0,
+) -> RunResult:
+    """Run the conversations, at most ``concurrency`` at once; each waits for every reply."""
+    result = RunResult(label, concurrency, len(conversations))
+    url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+    gate = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+
+    async def one(conversation: Conversation) -> None:
+        async with gate:
+            await _converse(http, url, conversation, result, timeout)
+
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(one(c) for c in conversations))
+        result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+# --- server processes ----------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            kids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += _rss_kb(current)
+        todo += _children(current)
+    return total / 1024
+
+
+class RssSampler:
+    """Samples the RSS of process trees in a thread and keeps each one's peak.
+
+    /proc is read directly rather than through psutil: it is four lines, and psutil is not
+    otherwise a dependency of the project.
+    """
+
+    def __init__(self, processes: dict[str, int], interval: float = 0.2) -> None:
+        self.processes = processes
+        self.interval = interval
+        self.peaks = dict.fromkeys(processes, 0.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, pid in self.processes.items():
+                self.peaks[name] = max(self.peaks[name], tree_rss_mb(pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} stopped at start-up:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+class Processes:
+    """Started processes, each in its own session so that its children stop with it."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, command: list[str], env: dict[str, str], cwd: Path) -> None:
+        log = (self.log_dir / f"{name}.log").open("w")
+        self.running[name] = subprocess.Popen(  # noqa: S603 - our own commands
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def wait(self, name: str, url: str, timeout: float = 300) -> None:
+        wait_until_up(url, self.running[name], self.log_dir / f"{name}.log", timeout)
+
+    def pid(self, name: str) -> int:
+        return self.running[name].pid
+
+    def stop(self) -> None:
+        import signal
+
+        for process in self.running.values():
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for process in self.running.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def bare_model() -> Path:
+    """The moodbot model, trained once by `rasa init --no-prompt` and cached."""
+    models = sorted((BARE_DIR / "models").glob("*.tar.gz"))
+    if models:
+        return models[-1]
+    shutil.rmtree(BARE_DIR, ignore_errors=True)
+    BARE_DIR.mkdir(parents=True)
+    print(f"Training the bare reference assistant in {BARE_DIR} (once)...", flush=True)
+    subprocess.run(  # noqa: S603
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", "."],
+        cwd=BARE_DIR,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    models = sorted((BARE_DIR / "models").glob("*.tar.gz"))
+    if not models:
+        raise RuntimeError(f"rasa init trained no model in {BARE_DIR / 'models'}")
+    return models[-1]
+
+
+def rasa_command(model: Path, port: int, credentials: Path, endpoints: Path | None) -> list[str]:
+    command = [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port)]
+    command += ["--credentials", str(credentials)]
+    if endpoints is not None:
+        command += ["--endpoints", str(endpoints)]
+    return command
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def _table(results: Iterable[RunResult]) -> str:
+    header = (
+        f"{'server':<6} {'conc':>4} {'convs':>5} {'done':>5} {'msgs':>5} {'errors':>6} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'msg/s':>6}  peak RSS MB"
+    )
+    lines = [header, "-" * len(header)]
+    for r in results:
+        rss = ", ".join(f"{k} {v:.0f}" for k, v in r.peak_rss_mb.items())
+        lines.append(
+            f"{r.label:<6} {r.concurrency:>4} {r.conversations:>5} {len(r.completed):>5} "
+            f"{len(r.latencies):>5} {len(r.errors):>6} {r.percentile(50):>7.0f} "
+            f"{r.percentile(95):>7.0f} {r.percentile(99):>7.0f} {r.throughput:>6.1f}  {rss}"
+        )
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument(
+        "--concurrency", default="1,20,100", help="comma-separated levels (default 1,20,100)"
+    )
+    parser.add_argument(
+        "--min-conversations",
+        type=int,
+        default=12,
+        help="conversations per level at least (default 12; a level runs max(this, concurrency))",
+    )
+    parser.add_argument("--no-reference", action="store_true", help="skip the bare assistant")
+    parser.add_argument("--model", type=Path, default=OUR_MODEL)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
+
+    from aiosmtpd.controller import Controller
+
+    from bot import db
+
+    class CountingHandler:
+        def __init__(self) -> None:
+            self.count = 0
+
+        async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
+            self.count += 1
+            return "250 OK"
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    print(f"Load average before start: {_load()} ({os.cpu_count()} cores); work dir {work}")
+    database_url = f"sqlite:///{work / 'onboarding.db'}"
+    db.upgrade(database_url)
+    credentials = work / "credentials.yml"
+    credentials.write_text("rest:\n")
+    smtp_handler = CountingHandler()
+    smtp = Controller(smtp_handler, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    action_port, our_port, bare_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "PUBLIC_BASE_URL": "https://help.example.test",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # endpoints.yml keeps the conversations in this SQL database: the product as it runs.
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    from bot.launcher import server_commands
+
+    commands = server_commands(action_port, our_port, args.model, outbox_interval=2)
+    processes = Processes(work)
+    results: list[RunResult] = []
+    try:
+        bare = None if args.no_reference else bare_model()
+        started = time.perf_counter()
+        processes.start("actions", commands["actions"], env, ROOT)
+        processes.start("outbox", commands["outbox"], env, ROOT)
+        processes.start("rasa", commands["rasa"], env, ROOT)
+        if bare is not None:
+            bare_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+            processes.start(
+                "bare", rasa_command(bare, bare_port, credentials, None), bare_env, BARE_DIR
+            )
+        processes.wait("actions", f"http://127.0.0.1:{action_port}/health")
+        processes.wait("rasa", f"http://127.0.0.1:{our_port}/")
+        if bare is not None:
+            processes.wait("bare", f"http://127.0.0.1:{bare_port}/")
+        print(f"Servers up in {time.perf_counter() - started:.0f} s", flush=True)
+
+        ours = {"rasa": processes.pid("rasa"), "actions": processes.pid("actions")}
+        our_url = f"http://127.0.0.1:{our_port}"
+        bare_url = f"http://127.0.0.1:{bare_port}"
+        # Warm-up: the first message through each model builds its TensorFlow graphs.
+        warm = asyncio.run(
+            run_conversations(our_url, our_conversations(database_url, 4), 1, label="warm")
+        )
+        if warm.errors:
+            print("Warm-up errors (our assistant):", *warm.errors[:5], sep="\n  ")
+        if bare is not None:
+            asyncio.run(run_conversations(bare_url, moodbot_conversations(2), 1, label="warm"))
+        for level in levels:
+            count = max(level, args.min_conversations)
+            conversations = our_conversations(database_url, count)
+            with RssSampler(ours) as sampler:
+                result = asyncio.run(run_conversations(our_url, conversations, level, label="ours"))
+            result.peak_rss_mb = sampler.peaks
+            results.append(result)
+            print(_table([result]).splitlines()[-1], flush=True)
+            if bare is not None:
+                with RssSampler({"rasa": processes.pid("bare")}) as sampler:
+                    result = asyncio.run(
+                        run_conversations(
+                            bare_url, moodbot_conversations(count), level, label="bare"
+                        )
+                    )
+                result.peak_rss_mb = sampler.peaks
+                results.append(result)
+                print(_table([result]).splitlines()[-1], flush=True)
+    finally:
+        processes.stop()
+        smtp.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print(f"Load average after: {_load()} ({os.cpu_count()} cores)")
+    print(_table(results))
+    summary: dict = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cores": os.cpu_count(),
+        "load_average_after": _load(),
+        "runs": [r.as_dict() for r in results],
+        "ratios": {},
+    }
+    ok = True
+    for level in levels:
+        mine = next((r for r in results if r.label == "ours" and r.concurrency == level), None)
+        ref = next((r for r in results if r.label == "bare" and r.concurrency == level), None)
+        if mine and mine.errors:
+            ok = False
+            print(f"\nErrors at concurrency {level}:", *mine.errors[:10], sep="\n  ")
+        if mine and ref and ref.latencies and mine.latencies:
+            p50 = mine.percentile(50) / ref.percentile(50)
+            p95 = mine.percentile(95) / ref.percentile(95)
+            summary["ratios"][level] = {"p50": round(p50, 2), "p95": round(p95, 2)}
+            verdict = "met" if p95 <= 1.3 else "MISSED"
+            print(
+                f"Ratio ours/bare at concurrency {level}: p50 {p50:.2f}, p95 {p95:.2f} "
+                f"(target p95 <= 1.3: {verdict})"
+            )
+    print(f"Activation mails received by the SMTP server: {smtp_handler.count}")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    target = args.json or BENCH_DIR / "last-run.json"
+    target.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    print(f"Figures written to {target}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
