@@ -182,6 +182,181 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
             )
 
 
+def _store_error(error: Exception) -> CommandError:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(get_settings().tracker_store_url).render_as_string(hide_password=True)
+    return CommandError(
+        f"cannot read the conversation store {url} (TRACKER_STORE_URL): "
+        f"{type(error).__name__}; is the path or server right?"
+    )
+
+
+def _progress(total: int):
+    """A progress bar on stderr (only on a terminal) while conversations are read."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="conv", file=sys.stderr, disable=None, leave=False)
+
+    def advance(done: int) -> None:
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return advance
+
+
+def _summaries(args: argparse.Namespace, **options):
+    from bot.conversations import iter_summaries
+
+    settings = get_settings()
+    until = args.until + timedelta(days=1) if getattr(args, "until", None) else None
+    if args.since and until and until <= args.since:
+        raise CommandError("--until must not be before --since")
+    return iter_summaries(
+        settings.tracker_store_url,
+        accounts_url=settings.database_url,
+        since=args.since,
+        until=until,
+        progress=_progress,
+        **options,
+    )
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror}") from None
+    print(f"Report written to {output}", file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.report import RENDERERS, build_report
+
+    try:
+        summaries = list(_summaries(args, language=args.language))
+    except SQLAlchemyError as error:
+        raise _store_error(error) from None
+    report = build_report(
+        summaries, period=args.period, since=args.since, until=args.until, language=args.language
+    )
+    _write_output(RENDERERS[args.format](report), args.output)
+
+
+def cmd_transcripts(args: argparse.Namespace) -> None:
+    import json
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.conversations import conversations_for_email, transcript_markdown, transcript_record
+
+    settings = get_settings()
+    only = None
+    try:
+        if args.conversation:
+            only = {args.conversation}
+        elif args.email:
+            only = conversations_for_email(
+                settings.tracker_store_url, args.email, settings.database_url
+            )
+        found = 0
+        for summary in _summaries(args, keep_messages=True, only=only):
+            if args.outcome and summary.outcome != args.outcome:
+                continue
+            found += 1
+            if args.format == "jsonl":
+                print(json.dumps(transcript_record(summary), ensure_ascii=False))
+            else:
+                print(transcript_markdown(summary))
+    except SQLAlchemyError as error:
+        raise _store_error(error) from None
+    if not found:
+        wanted = (
+            f"with the id {args.conversation!r}"
+            if args.conversation
+            else f"linked to {args.email!r}"
+            if args.email
+            else "matching these filters"
+        )
+        print(f"No conversation {wanted}.", file=sys.stderr)
+
+
+def _age(text: str) -> timedelta:
+    from bot.retention import parse_age
+
+    try:
+        return parse_age(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def cmd_purge(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.retention import purge
+
+    settings = get_settings()
+    older_than = args.older_than or timedelta(days=settings.retention_days)
+    try:
+        result = purge(settings.tracker_store_url, older_than, accounts_url=settings.database_url)
+    except SQLAlchemyError as error:
+        raise _store_error(error) from None
+    print(f"Retention: {older_than.days} days; removed everything before {_fmt(result.cutoff)}.")
+    print(
+        f"Conversation events deleted: {result.events} "
+        f"({result.conversations_touched} conversations touched, "
+        f"{result.conversations_removed} removed entirely)"
+    )
+    print(f"Registration drafts deleted: {result.drafts}")
+
+
+def cmd_erase(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.retention import ERASED, erase
+
+    settings = get_settings()
+    email = None
+    if args.email:
+        from bot.emails import check_email
+
+        check = check_email(args.email)
+        if not check.ok:
+            raise CommandError(f"{args.email!r} is not a valid email address")
+        email = check.address
+    try:
+        result = erase(
+            settings.tracker_store_url,
+            email=email,
+            conversation_id=args.conversation,
+            accounts_url=settings.database_url,
+        )
+    except SQLAlchemyError as error:
+        raise _store_error(error) from None
+    who = email or f"conversation {args.conversation}"
+    if result.nothing_found:
+        print(f"Nothing stored for {who}: nothing removed.")
+    else:
+        print(f"Erased for {who}:")
+        print(f"  conversations: {len(result.conversations)} ({', '.join(result.conversations)})")
+        print(f"  conversation events deleted: {result.events}")
+        print(f"  ticket summaries replaced by {ERASED!r}: {result.tickets}")
+        print(f"  registration drafts deleted: {result.drafts}")
+        print(f"  emails deleted from the outbox: {result.mails}")
+    if result.account_kept:
+        print(
+            f"Kept: the {result.account_kept} account of {email} (its email, company, contact "
+            "and activation mails), which the account needs to exist."
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -245,6 +420,52 @@ def build_parser() -> argparse.ArgumentParser:
     flush = add(outbox_commands, "flush", cmd_outbox_flush, "send the mails that are due")
     flush.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
     flush.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+
+    report = add(
+        commands,
+        "report",
+        cmd_report,
+        "the analysts' report: funnel, outcomes, fallbacks, questions, response times",
+    )
+    report.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (included)")
+    report.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (included)")
+    report.add_argument("--language", choices=("fr", "en"), help="only this language")
+    report.add_argument("--format", choices=("text", "html", "csv"), default="text")
+    report.add_argument("--period", choices=("day", "week"), default="week", help="grouping")
+    report.add_argument("--output", help="write to this file instead of the standard output")
+
+    transcripts = add(
+        commands,
+        "transcripts",
+        cmd_transcripts,
+        "redacted transcripts, one per conversation, with the step reached and the outcome",
+    )
+    which = transcripts.add_mutually_exclusive_group()
+    which.add_argument("--conversation", help="the conversation id (as in a support ticket)")
+    which.add_argument("--email", help="the conversations of this supplier address")
+    which.add_argument("--outcome", choices=("escalated", "abandoned", "registered"))
+    transcripts.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (included)")
+    transcripts.add_argument("--format", choices=("jsonl", "md"), default="jsonl")
+
+    purge = add(
+        commands,
+        "purge",
+        cmd_purge,
+        "delete conversation events older than the retention period (RETENTION_DAYS, 90)",
+    )
+    purge.add_argument(
+        "--older-than", type=_age, help="e.g. 90d or 12w (default: RETENTION_DAYS days)"
+    )
+
+    erase = add(
+        commands,
+        "erase",
+        cmd_erase,
+        "erase a supplier's conversations and personal data (GDPR Art. 17); keeps the account",
+    )
+    target = erase.add_mutually_exclusive_group(required=True)
+    target.add_argument("--email", help="the supplier's email address")
+    target.add_argument("--conversation", help="one conversation id")
 
     add(
         commands,

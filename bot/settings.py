@@ -60,6 +60,11 @@ class Settings:
     invitation_check_limit: int = 5
     invitation_check_window_minutes: int = 60
     dev_mailbox: bool = False
+    # Conversation events (Rasa's SQL tracker store schema): read by the report, transcripts,
+    # purge and erase commands. A sibling of the accounts database by default.
+    tracker_store_url: str = f"sqlite:///{VAR_DIR / 'conversations.db'}"
+    # Days conversation events are kept before `python -m bot purge` deletes them.
+    retention_days: int = 90
     # The web app (help-centre page, activation page, proxy to Rasa's REST channel).
     web_port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
@@ -95,6 +100,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
         dev_mailbox=smtp_host is None,
+        tracker_store_url=env.get("TRACKER_STORE_URL", "").strip()
+        or f"sqlite:///{VAR_DIR / 'conversations.db'}",
+        retention_days=_env_int(env, "RETENTION_DAYS", 90),
         invitation_check_limit=_env_int(env, "INVITATION_CHECK_LIMIT", 5),
         invitation_check_window_minutes=_env_int(env, "INVITATION_CHECK_WINDOW_MINUTES", 60),
         web_port=web_port,
