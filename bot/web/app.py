@@ -69,7 +69,8 @@ def _help_page(language: str):
 
 
 async def english_without_slash(request: web.Request) -> web.Response:
-    raise web.HTTPMovedPermanently(request.rel_url.with_path("/en/"))
+    query = "?" + request.query_string if request.query_string else ""
+    raise web.HTTPMovedPermanently("/en/" + query)
 
 
 # --- Proxy to Rasa's REST channel -----------------------------------------------------------

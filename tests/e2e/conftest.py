@@ -46,8 +46,16 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 class Servers:
-    def __init__(self, rasa_url: str, smtp: SmtpServer, database_url: str, log_dir: Path):
+    def __init__(
+        self,
+        rasa_url: str,
+        smtp: SmtpServer,
+        database_url: str,
+        log_dir: Path,
+        action_endpoint_url: str = "",
+    ):
         self.rasa_url = rasa_url
+        self.action_endpoint_url = action_endpoint_url  # the web app's /healthz checks it
         self.smtp = smtp
         self.database_url = database_url
         self.log_dir = log_dir
@@ -95,7 +103,13 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
             f"http://127.0.0.1:{action_port}/health", processes["actions"], logs["actions"]
         )
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], logs["rasa"])
-        yield Servers(f"http://127.0.0.1:{rasa_port}", smtp, database_url, work)
+        yield Servers(
+            f"http://127.0.0.1:{rasa_port}",
+            smtp,
+            database_url,
+            work,
+            action_endpoint_url=env["ACTION_ENDPOINT_URL"],
+        )
     finally:
         for process in processes.values():
             process.terminate()

@@ -1,0 +1,118 @@
+"""The help-centre page in French and English, with the chat widget's mount point."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+WIDGET = (
+    '<div id="assistant-widget" data-language="{lang}" data-invitation-code="{code}" '
+    'data-endpoint="/webhooks/rest/webhook"></div><script src="/static/widget.js" defer></script>'
+)
+STYLESHEET = '<link rel="stylesheet" href="/static/widget.css">'
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "title", "step"),
+    [
+        (
+            "/",
+            "fr",
+            "Première connexion : je me crée un compte My Sis ID",
+            "Identifiez votre société",
+        ),
+        ("/en/", "en", "First login: creating your My Sis ID account", "Identify your company"),
+    ],
+)
+async def test_the_article_is_the_page_with_the_widget_in_it(client, path, lang, title, step):
+    response = await client.get(path)
+    html = await response.text()
+    assert response.status == 200 and response.content_type == "text/html"
+    assert f'<html lang="{lang}">' in html
+    assert f"<h1>{title}</h1>" in html and step in html
+    assert "noreply@sis-id.com" in html  # the sender the article tells users to search for
+    head, body = html.split("</head>")
+    assert STYLESHEET in head
+    assert WIDGET.format(lang=lang, code="") + "\n</body>" in body
+
+
+async def test_the_french_article_keeps_the_seed_wording(client):
+    html = await (await client.get("/")).text()
+    assert (
+        "« Nous n'avons pas pu vérifier la validité de\nl'association du code d'invitation et du "
+        "numéro d'identification de la société. »"
+    ) in html
+    assert "au moins 8 caractères dont une majuscule, une minuscule, un chiffre et un" in html
+
+
+async def test_the_invitation_link_gives_the_code_to_the_widget(client):
+    response = await client.get("/", params={"invitation": "  ACME-FR00-0000-0001 "})
+    html = await response.text()
+    assert WIDGET.format(lang="fr", code="ACME-FR00-0000-0001") in html
+    # switching language keeps the code
+    assert 'href="/en/?invitation=ACME-FR00-0000-0001"' in html
+    english = await (await client.get("/en/?invitation=NWTD-GB00-0000-0001")).text()
+    assert WIDGET.format(lang="en", code="NWTD-GB00-0000-0001") in english
+    assert 'href="/?invitation=NWTD-GB00-0000-0001"' in english
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' onmouseover='alert(1)"],
+)
+async def test_a_hostile_invitation_code_is_only_text(client, code):
+    html = await (await client.get("/", params={"invitation": code})).text()
+    assert "alert(1)" in html  # shown, as an attribute value ...
+    assert "<script>alert" not in html and "<img src=x" not in html  # ... never as markup
+    mount = re.search(r'<div id="assistant-widget"[^>]*>', html).group(0)
+    assert mount.count('"') == 8  # four attributes, none broken out of
+    assert "'" not in mount.split("data-invitation-code=")[1].split('"')[1]
+
+
+async def test_an_overlong_code_is_cut_to_64_characters(client):
+    html = await (await client.get("/", params={"invitation": "A" * 500})).text()
+    assert f'data-invitation-code="{"A" * 64}"' in html
+
+
+async def test_en_without_slash_goes_to_the_english_page(client):
+    response = await client.get("/en?invitation=X1", allow_redirects=False)
+    assert response.status == 301 and response.headers["Location"] == "/en/?invitation=X1"
+
+
+async def test_pages_forbid_inline_scripts_and_never_leak_the_referrer(client):
+    response = await client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_the_page_style_sheet_is_served(client):
+    response = await client.get("/assets/site.css")
+    assert response.status == 200 and response.content_type == "text/css"
+
+
+async def test_static_files_cannot_climb_out_of_their_folder(client):
+    for path in ("/static/../app.py", "/static/%2e%2e/app.py", "/assets/../app.py"):
+        response = await client.get(path)
+        assert response.status in (403, 404)
+        assert "create_app" not in await response.text()
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [({}, "Page introuvable"), ({"Accept-Language": "en-GB,en;q=0.9"}, "Page not found")],
+)
+async def test_an_unknown_page_is_a_polite_404(client, headers, words):
+    response = await client.get("/no-such-page", headers=headers)
+    html = await response.text()
+    assert response.status == 404 and words in html and "Traceback" not in html
+    english = await client.get("/en/no-such-page")
+    assert "Page not found" in await english.text()
+
+
+async def test_a_wrong_method_is_a_polite_error(client):
+    response = await client.post("/")
+    assert response.status == 405 and "Traceback" not in await response.text()

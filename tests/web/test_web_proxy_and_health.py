@@ -1,0 +1,201 @@
+"""The same-origin proxy to Rasa's REST channel and /healthz, against the real Rasa server
+(tests/e2e's `servers`) and against Rasa down, slow or failing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.settings import load_settings
+from bot.web import app as web_app
+from bot.web.app import create_app
+from tests.conftest import free_port
+from tests.e2e.conftest import servers  # noqa: F401 - the real Rasa and action servers
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+@pytest.fixture
+async def live(servers) -> TestClient:  # noqa: F811
+    settings = load_settings(
+        {"DATABASE_URL": servers.database_url, "ACTION_ENDPOINT_URL": servers.action_endpoint_url}
+    )
+    async with TestClient(TestServer(create_app(settings, rasa_url=servers.rasa_url))) as client:
+        yield client
+
+
+async def test_messages_reach_the_real_rasa_and_come_back(live):
+    response = await live.post(
+        "/webhooks/rest/webhook",
+        json={
+            "sender": uuid.uuid4().hex,
+            "message": "/start_registration",
+            "metadata": {"language": "en", "invitation_code": "WEBP-GB00-0000-0001"},
+        },
+    )
+    assert response.status == 200 and response.content_type == "application/json"
+    replies = await response.json()
+    assert "invitation code is already filled in" in texts(replies)
+    assert all(reply["recipient_id"] for reply in replies)
+
+    french = await live.post(
+        "/webhooks/rest/webhook",
+        json={
+            "sender": uuid.uuid4().hex,
+            "message": "Bonjour, je voudrais créer mon compte fournisseur",
+            "metadata": {"language": "fr"},
+        },
+    )
+    assert "dans quel pays" in texts(await french.json()).lower()
+
+
+async def test_health_is_all_green_when_everything_answers(live):
+    response = await live.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"database": True, "rasa": True, "actions": True}
+
+
+async def test_only_the_chat_endpoint_of_rasa_is_reachable(live):
+    for method, path in [
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("POST", "/model/parse"),
+        ("GET", "/conversations/abc/tracker"),
+        ("GET", "/webhooks/rest/"),
+        ("GET", "/webhooks/rest/webhook"),
+    ]:
+        response = await live.request(method, path)
+        assert response.status in (404, 405), path
+        assert "Rasa" not in await response.text()
+
+
+async def test_rasa_down_is_a_503_the_widget_can_explain(client):
+    response = await client.post(
+        "/webhooks/rest/webhook", json={"sender": "abc", "message": "bonjour"}
+    )
+    assert response.status == 503 and await response.json() == {"error": "unavailable"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"\xff\xfe",
+        b"[]",
+        b'"text"',
+        json.dumps({"message": "bonjour"}).encode(),
+        json.dumps({"sender": "", "message": "bonjour"}).encode(),
+        json.dumps({"sender": "abc"}).encode(),
+        json.dumps({"sender": "abc", "message": ""}).encode(),
+        json.dumps({"sender": "abc", "message": 12}).encode(),
+        json.dumps({"sender": ["abc"], "message": "bonjour"}).encode(),
+        json.dumps({"sender": "abc", "message": "bonjour", "metadata": "fr"}).encode(),
+        json.dumps({"sender": "a" * 129, "message": "bonjour"}).encode(),
+        json.dumps({"sender": "abc", "message": "x" * 5001}).encode(),
+    ],
+)
+async def test_a_malformed_message_is_a_400(client, body):
+    response = await client.post(
+        "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400 and await response.json() == {"error": "bad_request"}
+
+
+async def test_an_oversized_body_is_refused_without_reading_it_all(client):
+    body = json.dumps({"sender": "abc", "message": "x" * 200_000}).encode()
+    response = await client.post("/webhooks/rest/webhook", data=body)
+    assert response.status == 413 and await response.json() == {"error": "too_large"}
+
+
+async def _stand_in_rasa(handler) -> TestServer:
+    """A local HTTP server in Rasa's place, to reproduce a slow or failing Rasa."""
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", handler)
+    server = TestServer(app)
+    await server.start_server()
+    return server
+
+
+async def test_a_slow_or_failing_rasa_is_a_503(make_app, monkeypatch):
+    async def slow(request):
+        await asyncio.sleep(5)
+        return web.json_response([])
+
+    async def failing(request):
+        return web.Response(status=500, text="Traceback (most recent call last): ...")
+
+    async def not_a_list(request):
+        return web.json_response({"oops": True})
+
+    monkeypatch.setattr(web_app, "RASA_TIMEOUT_SECONDS", 0.5)
+    for handler in (slow, failing, not_a_list):
+        rasa = await _stand_in_rasa(handler)
+        try:
+            app = make_app(rasa_url=str(rasa.make_url("")))
+            async with TestClient(TestServer(app)) as client:
+                response = await client.post(
+                    "/webhooks/rest/webhook", json={"sender": "abc", "message": "bonjour"}
+                )
+                assert response.status == 503, handler.__name__
+                assert await response.json() == {"error": "unavailable"}
+        finally:
+            await rasa.close()
+
+
+async def test_the_proxy_forwards_only_sender_message_and_metadata(make_app):
+    received: list[dict] = []
+
+    async def echo(request):
+        received.append(await request.json())
+        return web.json_response([{"recipient_id": "abc", "text": "Bonjour !"}])
+
+    rasa = await _stand_in_rasa(echo)
+    try:
+        async with TestClient(TestServer(make_app(rasa_url=str(rasa.make_url(""))))) as client:
+            response = await client.post(
+                "/webhooks/rest/webhook",
+                json={
+                    "sender": "abc",
+                    "message": "bonjour",
+                    "metadata": {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"},
+                    "extra": "dropped",
+                },
+            )
+            assert await response.json() == [{"recipient_id": "abc", "text": "Bonjour !"}]
+    finally:
+        await rasa.close()
+    assert received == [
+        {
+            "sender": "abc",
+            "message": "bonjour",
+            "metadata": {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"},
+        }
+    ]
+
+
+async def test_health_reports_what_is_down(client):
+    response = await client.get("/healthz")
+    assert response.status == 503
+    assert await response.json() == {"database": True, "rasa": False, "actions": False}
+
+
+async def test_health_reports_a_database_that_does_not_answer(tmp_path, monkeypatch):
+    for url in (
+        f"sqlite:///{tmp_path / 'never-migrated.db'}",  # no schema
+        f"sqlite:///{tmp_path / 'missing-folder' / 'x' / 'a.db'}",
+    ):
+        settings = load_settings(
+            {"DATABASE_URL": url, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/w"}
+        )
+        app = create_app(settings, rasa_url=f"http://127.0.0.1:{free_port()}")
+        async with TestClient(TestServer(app)) as client:
+            response = await client.get("/healthz")
+            assert response.status == 503
+            assert (await response.json())["database"] is False
