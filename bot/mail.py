@@ -94,9 +94,16 @@ def queue_mail(
     return mail
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before retry number ``attempts``: 30 s, 1 min, 2 min, ... capped at 1 hour."""
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+def backoff(attempts: int, first_retry_seconds: float | None = None) -> timedelta:
+    """Wait before retry number ``attempts``: 30 s, 1 min, 2 min, ... capped at 1 hour.
+
+    The first wait is OUTBOX_RETRY_SECONDS (30 s by default).
+    """
+    first = (
+        get_settings().outbox_retry_seconds if first_retry_seconds is None else first_retry_seconds
+    )
+    # the exponent is capped too: 2**attempts overflows timedelta after a few dozen failures
+    return min(timedelta(seconds=first * 2 ** min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
 
 
 def build_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
@@ -180,10 +187,12 @@ def _record_sent(session: Session, mail_id: int) -> None:
     mail.secret = None
 
 
-def _record_failure(session: Session, mail_id: int, error: Exception) -> int:
+def _record_failure(
+    session: Session, mail_id: int, error: Exception, first_retry_seconds: float
+) -> int:
     mail = session.get(OutboxMail, mail_id)
     mail.attempts += 1
-    mail.next_attempt_at = utcnow() + backoff(mail.attempts)
+    mail.next_attempt_at = utcnow() + backoff(mail.attempts, first_retry_seconds)
     mail.claimed_until = None
     mail.last_error = f"{type(error).__name__}: {error}"[:500]
     return mail.attempts
@@ -211,7 +220,7 @@ async def deliver_due(
             await _send(message, settings)
         except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as error:
             with sessions() as session:
-                attempts = _record_failure(session, mail_id, error)
+                attempts = _record_failure(session, mail_id, error, settings.outbox_retry_seconds)
                 session.commit()
             report.failed += 1
             log.warning(

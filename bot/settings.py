@@ -39,6 +39,19 @@ def _env_int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _env_float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0 seconds, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -55,6 +68,11 @@ class Settings:
     invitation_validity_months: int = 3
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
+    # First retry of an undelivered mail; each later retry waits twice as long (up to 1 h).
+    outbox_retry_seconds: float = 30.0
+    # How long Rasa's REST channel works on one message before it answers "please try again"
+    # (rasa_ext/channels.py): a hung action server must not leave the user in silence.
+    message_timeout_seconds: float = 30.0
     # Failed invitation checks allowed per code and per company ID within the window
     # (bot/limits.py); past it the assistant stops checking and offers a human.
     invitation_check_limit: int = 5
@@ -94,6 +112,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         smtp_starttls=_env_bool(env, "SMTP_STARTTLS", False),
         smtp_timeout_seconds=float(env.get("SMTP_TIMEOUT", "") or 10),
+        outbox_retry_seconds=_env_float(env, "OUTBOX_RETRY_SECONDS", 30.0),
+        message_timeout_seconds=_env_float(env, "MESSAGE_TIMEOUT", 30.0),
         mail_from=env.get("MAIL_FROM", "").strip() or "noreply@sis-id.com",
         public_base_url=public_base_url.rstrip("/"),
         support_email=env.get("SUPPORT_EMAIL", "").strip() or "support@sis-id.com",

@@ -6,6 +6,7 @@ from bot import db
 from bot.db import utcnow
 from bot.mail import REDACTED, backoff, deliver_due, queue_mail, render
 from bot.models import OutboxMail
+from bot.settings import reset_settings
 
 VALUES = dict(
     first_name="<img src=x onerror=alert(1)>",
@@ -105,3 +106,14 @@ async def test_two_senders_never_send_one_mail_twice(session, smtp_server):
 def test_backoff_grows_and_is_capped():
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert backoff(20) == timedelta(hours=1)
+    assert backoff(500) == timedelta(hours=1)  # no overflow after many failures
+
+
+def test_first_retry_delay_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "2")
+    reset_settings()
+    try:
+        assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
+    finally:
+        monkeypatch.undo()
+        reset_settings()

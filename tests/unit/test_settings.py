@@ -40,3 +40,17 @@ def test_environment_overrides_and_secrets_stay_out_of_repr():
 def test_bad_values_are_named_in_the_error(name, value):
     with pytest.raises(ValueError, match=name):
         load_settings({name: value})
+
+
+def test_fault_timings_have_safe_defaults_and_can_be_shortened():
+    defaults = load_settings({})
+    assert (defaults.outbox_retry_seconds, defaults.message_timeout_seconds) == (30.0, 30.0)
+    quick = load_settings({"OUTBOX_RETRY_SECONDS": "0.5", "MESSAGE_TIMEOUT": "8"})
+    assert (quick.outbox_retry_seconds, quick.message_timeout_seconds) == (0.5, 8.0)
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+@pytest.mark.parametrize("name", ["OUTBOX_RETRY_SECONDS", "MESSAGE_TIMEOUT"])
+def test_fault_timings_must_be_positive_numbers(name, value):
+    with pytest.raises(ValueError, match=name):
+        load_settings({name: value})
