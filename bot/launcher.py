@@ -1,13 +1,16 @@
 """`make run`: prepare and start every process of the product, stop them all on Ctrl-C.
 
 Processes: the development mailbox (unless SMTP_HOST is set), the outbox sender, the Rasa
-action server and the Rasa server (REST channel). Logs go to var/log/. No Rasa import here:
-the Rasa processes are started as commands.
+action server, the Rasa server (REST channel) and the web app (help-centre page, widget,
+activation page, /mailbox). Logs go to var/log/. No Rasa import here: the Rasa processes are
+started as commands.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -59,6 +62,12 @@ def server_commands(
             "credentials.yml",
         ],
     }
+
+
+def web_command() -> list[str]:
+    """The web app (port from WEB_PORT). Kept out of server_commands(): the end-to-end tests
+    start every process listed there and do not need the web app."""
+    return [str(BIN / "python"), "-m", "bot.web"]
 
 
 def _port(name: str, default: int) -> int:
@@ -122,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
+    # The web app proxies to this launcher's Rasa, whatever RASA_URL says.
+    env["WEB_PORT"] = str(settings.web_port)
+    env["RASA_URL"] = f"http://127.0.0.1:{rasa_port}"
     db.upgrade()
-    print("Demo invitations (code, country, company, state, link):")
-    cmd_demo_data(argparse.Namespace())
+    demo = io.StringIO()
+    with contextlib.redirect_stdout(demo):  # printed with the URL to open, once all is up
+        cmd_demo_data(argparse.Namespace())
 
     mail_server = None
     if settings.dev_mailbox:
@@ -142,9 +155,17 @@ def main(argv: list[str] | None = None) -> int:
                 env=env,
             )
         processes["rasa"] = _start("rasa", commands["rasa"], env)
+        processes["web"] = _start("web", web_command(), env)
         _wait(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], "rasa")
-        print(f"Ready. REST channel: http://127.0.0.1:{rasa_port}/webhooks/rest/webhook")
+        # /healthz answers 200 once the database, Rasa and the action server all answer.
+        _wait(f"http://127.0.0.1:{settings.web_port}/healthz", processes["web"], "web")
+        base = settings.public_base_url
+        print("Demo invitations (code, country, company, state, invitation link):")
+        print(demo.getvalue(), end="")
+        if settings.dev_mailbox:
+            print(f"Development mailbox (the emails sent): {base}/mailbox")
         print(f"Logs: {LOG_DIR}. Press Ctrl-C to stop.")
+        print(f"Ready: open {base}/ (English: {base}/en/)", flush=True)
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)
         stopped = [name for name, p in processes.items() if p.poll() is not None]
