@@ -137,7 +137,9 @@ def erase(
             # The support emails about these conversations repeat the ticket summary.
             mentions = or_(*(OutboxMail.text_body.contains(c) for c in chunk))
             result.mails += session.execute(
-                delete(OutboxMail).where(OutboxMail.kind == "support_ticket", mentions)
+                delete(OutboxMail)
+                .where(OutboxMail.kind == "support_ticket", mentions)
+                .execution_options(synchronize_session=False)
             ).rowcount
         if address:
             account = session.scalar(select(Account).where(Account.email == address))
@@ -145,7 +147,9 @@ def erase(
             if account is not None:
                 result.account_kept = account.status
                 to_address = to_address & OutboxMail.kind.not_in(ACCOUNT_MAIL_KINDS)
-            result.mails += session.execute(delete(OutboxMail).where(to_address)).rowcount
+            result.mails += session.execute(
+                delete(OutboxMail).where(to_address).execution_options(synchronize_session=False)
+            ).rowcount
     found = set(ids) if address else set()
     if conversation_id and (result.events or result.tickets or result.drafts):
         found.add(conversation_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from enum import Enum
 
@@ -28,6 +29,14 @@ class TicketInfo:
 
 def reference(ticket_pk: int) -> str:
     return f"T-{ticket_pk:06d}"
+
+
+def transcript_command(conversation_id: str) -> str:
+    """The command that prints this conversation's redacted transcript, for support.
+
+    Quoted for a shell: the REST channel lets the widget choose any sender id.
+    """
+    return f"python -m bot transcripts --conversation {shlex.quote(conversation_id)} --format md"
 
 
 def open_ticket(
@@ -62,6 +71,7 @@ def open_ticket(
         reference=reference(ticket.id),
         conversation_id=conversation_id,
         conversation_language=language,
+        transcript_command=transcript_command(conversation_id),
         reason=reason.value,
         step=step,
         summary=summary,

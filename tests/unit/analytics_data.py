@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -524,3 +525,25 @@ def write_accounts(session) -> None:
     _activate(session, "old@example.com")
     drafts.mark_submitted(session, "en-taken", "old@example.com", None)
     session.flush()
+
+
+# --- Fixtures (imported by the test modules) ------------------------------------------------
+
+
+@pytest.fixture(scope="module", name="store_file")
+def store_file_fixture(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "conversations.db"
+    write_tracker_store(path, scenarios())
+    return path
+
+
+@pytest.fixture(name="tracker_url")
+def tracker_url_fixture(store_file, tmp_path, monkeypatch, database, session) -> str:
+    """A copy of the generated store, the accounts behind it, both configured by URL."""
+    copy = tmp_path / "conversations.db"
+    copy.write_bytes(store_file.read_bytes())
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("TRACKER_STORE_URL", url)
+    write_accounts(session)
+    session.commit()
+    return url

@@ -8,32 +8,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from analytics_data import ROOT, scenarios, write_accounts, write_tracker_store
+from analytics_data import ROOT, store_file_fixture, tracker_url_fixture  # noqa: F401 - fixtures
 
 from bot.conversations import STEPS, iter_summaries
 from bot.report import build_report, percentile, render_csv, render_html, render_text
-
-
-@pytest.fixture(scope="module")
-def store_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("store") / "conversations.db"
-    write_tracker_store(path, scenarios())
-    return path
-
-
-@pytest.fixture
-def tracker_url(store_file, tmp_path, monkeypatch, database, session) -> str:
-    """A copy of the generated store, the accounts behind it, both configured by URL."""
-    copy = tmp_path / "conversations.db"
-    copy.write_bytes(store_file.read_bytes())
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("TRACKER_STORE_URL", url)
-    write_accounts(session)
-    session.commit()
-    return url
 
 
 def report_of(tracker_url, database, **options):
