@@ -87,7 +87,9 @@ def _start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Pop
     )
 
 
-def _wait(url: str, process: subprocess.Popen, name: str, timeout: float = 240) -> None:
+# Generous: loading the Rasa model takes minutes on a busy 2-core machine, and a process that
+# dies is noticed at once anyway (poll below).
+def _wait(url: str, process: subprocess.Popen, name: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
