@@ -189,3 +189,37 @@ def test_cli_report_on_an_unreachable_store_is_one_clear_line(database):
     assert result.returncode == 2
     assert "cannot read the conversation store" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, database):
+    import sqlite3
+
+    path = tracker_url.removeprefix("sqlite:///")
+    connection = sqlite3.connect(path)
+    # As docs/analytics.sql says: SQLite reads the JSON text without PostgreSQL's cast.
+    script = (ROOT / "docs" / "analytics.sql").read_text(encoding="utf-8")
+    script = script.replace("CAST(e.data AS json)", "e.data")
+    connection.executescript(script)
+    connection.executescript(script)  # idempotent: the views are dropped and recreated
+    rows = connection.execute(
+        "SELECT language, conversations, started, company_identified, invitation_valid,"
+        " account_details, contact_details, account_created, abandoned, escalated"
+        " FROM onboarding_funnel ORDER BY language"
+    ).fetchall()
+    faq = connection.execute(
+        "SELECT faq_topic, COUNT(*) FROM onboarding_messages WHERE faq_topic IS NOT NULL"
+        " GROUP BY faq_topic ORDER BY faq_topic"
+    ).fetchall()
+    connection.close()
+    by_language = {row[0]: row[1:] for row in rows}
+    report = report_of(tracker_url, database)
+    for language in ("fr", "en"):
+        figures = report.groups[("all", language)]
+        assert by_language[language] == (
+            figures.conversations,
+            *(figures.funnel[s] for s in STEPS[:-1]),  # activation lives in the accounts DB
+            figures.outcomes["abandoned"],
+            figures.outcomes["escalated"],
+        )
+    assert sum(row[2] for row in rows) == 10  # started, as written by hand above
+    assert faq == [("faq/free", 2), ("faq/password_rules", 2)]

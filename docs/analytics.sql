@@ -1,0 +1,106 @@
+-- Views over the tracker store's `events` table for a BI tool (Metabase, Grafana, Superset).
+--
+-- The table is Rasa's SQLTrackerStore schema, written redacted by rasa_ext/tracker_store.py:
+--   events(id, sender_id, type_name, timestamp, intent_name, action_name, data)
+-- `data` is the JSON of the event (Event.as_dict()); `timestamp` is Unix seconds.
+--
+-- Written for PostgreSQL (`data` is TEXT there, hence the casts). On SQLite >= 3.38 the same
+-- file runs once every `CAST(e.data AS json)` is replaced by `e.data` (SQLite's ->> reads JSON
+-- text directly; its CAST to an unknown type would turn the text into 0):
+--   sed 's/CAST(e.data AS json)/e.data/g' docs/analytics.sql | sqlite3 var/conversations.db
+-- tests/unit/test_report.py runs it that way and compares with `python -m bot report`.
+-- Times stay in Unix seconds: convert in the BI tool (PostgreSQL: to_timestamp(started_at)).
+--
+-- The steps are recognised by the responses the assistant sent (metadata.utter_action), the
+-- figures match `python -m bot report` for every step but "account activated", which lives in
+-- the accounts database (accounts.activated_at), not in the conversation events.
+
+DROP VIEW IF EXISTS onboarding_funnel;
+DROP VIEW IF EXISTS onboarding_conversations;
+DROP VIEW IF EXISTS onboarding_messages;
+
+-- One row per user or bot message, with what the analyst needs to group on.
+CREATE VIEW onboarding_messages AS
+SELECT
+    e.id,
+    e.sender_id AS conversation_id,
+    e.type_name AS sender,                                        -- 'user' or 'bot'
+    e.timestamp AS sent_at,
+    e.intent_name AS intent,                                      -- user messages
+    CAST(e.data AS json) -> 'metadata' ->> 'utter_action' AS response,  -- bot messages
+    CAST(e.data AS json) -> 'parse_data' -> 'response_selector' -> 'default'
+        -> 'response' ->> 'intent_response_key' AS faq_topic,     -- e.g. faq/password_rules
+    CAST(e.data AS json) ->> 'text' AS text                       -- already redacted
+FROM events e
+WHERE e.type_name IN ('user', 'bot');
+
+-- One row per conversation: activity, language, steps reached (1/0), outcome flags.
+CREATE VIEW onboarding_conversations AS
+SELECT
+    e.sender_id AS conversation_id,
+    MIN(e.timestamp) AS started_at,
+    MAX(e.timestamp) AS ended_at,
+    MAX(e.timestamp) - MIN(e.timestamp) AS duration_seconds,
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'language'
+             THEN CAST(e.data AS json) ->> 'value' END) AS language,
+    GREATEST_SESSIONS.sessions,
+    SUM(CASE WHEN e.type_name = 'user' THEN 1 ELSE 0 END) AS user_messages,
+    SUM(CASE WHEN e.type_name = 'user' AND e.intent_name = 'nlu_fallback' THEN 1 ELSE 0 END)
+        AS unsure_messages,
+    SUM(CASE WHEN e.type_name = 'action' AND e.action_name = 'action_two_stage_fallback'
+             THEN 1 ELSE 0 END) AS fallback_turns,
+    SUM(CASE WHEN e.type_name = 'action' AND e.action_name = 'action_handoff'
+             THEN 1 ELSE 0 END) AS handoffs,
+    MAX(CASE WHEN e.type_name = 'action'
+              AND e.action_name IN ('action_start_registration', 'registration_form')
+             THEN 1 ELSE 0 END) AS started,
+    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action' IN (
+                 'utter_ask_invitation_code', 'utter_invitation_valid',
+                 'utter_invitation_mismatch', 'utter_invitation_expired',
+                 'utter_invitation_used')
+             THEN 1 ELSE 0 END) AS company_identified,
+    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_invitation_valid' THEN 1 ELSE 0 END) AS invitation_valid,
+    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_ask_first_name' THEN 1 ELSE 0 END) AS account_details,
+    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_registration_summary' THEN 1 ELSE 0 END) AS contact_details,
+    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_account_created' THEN 1 ELSE 0 END) AS account_created,
+    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_invitation_mismatch' THEN 1 ELSE 0 END) AS invitation_mismatches,
+    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_invitation_expired' THEN 1 ELSE 0 END) AS invitation_expired,
+    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_invitation_used' THEN 1 ELSE 0 END) AS invitation_used,
+    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_invitation_locked' THEN 1 ELSE 0 END) AS invitation_locked,
+    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
+                  = 'utter_password_not_accepted' THEN 1 ELSE 0 END) AS passwords_refused
+FROM events e
+JOIN (
+    -- A conversation stored without a session start still had one session.
+    SELECT sender_id,
+           CASE WHEN SUM(CASE WHEN type_name = 'session_started' THEN 1 ELSE 0 END) = 0
+                THEN 1 ELSE SUM(CASE WHEN type_name = 'session_started' THEN 1 ELSE 0 END)
+           END AS sessions
+    FROM events GROUP BY sender_id
+) GREATEST_SESSIONS ON GREATEST_SESSIONS.sender_id = e.sender_id
+GROUP BY e.sender_id, GREATEST_SESSIONS.sessions;
+
+-- The funnel per language: conversations that reached each step.
+CREATE VIEW onboarding_funnel AS
+SELECT
+    COALESCE(language, 'unknown') AS language,
+    COUNT(*) AS conversations,
+    SUM(started) AS started,
+    SUM(company_identified) AS company_identified,
+    SUM(invitation_valid) AS invitation_valid,
+    SUM(account_details) AS account_details,
+    SUM(contact_details) AS contact_details,
+    SUM(account_created) AS account_created,
+    SUM(CASE WHEN account_created = 1 THEN 0 WHEN handoffs > 0 THEN 0 ELSE started END)
+        AS abandoned,
+    SUM(CASE WHEN account_created = 0 AND handoffs > 0 THEN 1 ELSE 0 END) AS escalated
+FROM onboarding_conversations
+GROUP BY COALESCE(language, 'unknown');
