@@ -19,7 +19,7 @@ export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 
-.PHONY: help install lock lint pytest validate model test-stories cross-validate test run shell clean bench scale-test
+.PHONY: help install lock lint chromium pytest validate model test-stories cross-validate test run shell clean bench scale-test
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -47,7 +47,12 @@ lint: install
 	$(BIN)/ruff check bot actions tests bench
 	$(BIN)/ruff format --check bot actions tests bench
 
-pytest: model
+# The browser tests (tests/browser/) drive Debian's Chromium; Playwright never downloads one.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+pytest: model chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: install  ## training data and domain are consistent

@@ -1,0 +1,672 @@
+/*
+ * The help centre's chat widget: plain JavaScript, no framework, nothing fetched from elsewhere.
+ *
+ * Mount point (the page provides it):
+ *   <div id="assistant-widget" data-language="fr|en" data-invitation-code="CODE-or-empty"
+ *        data-endpoint="/webhooks/rest/webhook"></div>
+ *   <script src="/static/widget.js" defer></script>
+ * The endpoint speaks Rasa's REST channel ({sender, message, metadata} -> [{text, buttons,
+ * custom}]) on the page's own origin (the web app proxies it to Rasa).
+ *
+ * Safety: message content only ever becomes text nodes (never innerHTML); **bold** and
+ * [text](url) / bare URLs become elements built one by one, and a link is kept only for
+ * http(s) or mailto. A password answer is never shown, stored, or kept after it is sent.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("assistant-widget");
+  if (!root || root.getAttribute("data-ready") === "1") {
+    return;
+  }
+  root.setAttribute("data-ready", "1");
+
+  var LANGUAGE = root.getAttribute("data-language") === "en" ? "en" : "fr";
+  var INVITATION_CODE = (root.getAttribute("data-invitation-code") || "").trim();
+  var ENDPOINT = root.getAttribute("data-endpoint") || "/webhooks/rest/webhook";
+  // The proxy gives Rasa 30 s; a little more here so that its own 503 arrives first.
+  var TIMEOUT_MS = 35000;
+  var MAX_MESSAGE_CHARS = 5000; // what the proxy accepts
+  var MASK = "\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022";
+  // One conversation per tab (sessionStorage), one per page language: an English page does not
+  // continue a French conversation whose language is already set.
+  var STORE_KEY = "assistant-widget:" + LANGUAGE;
+  var ALLOWED_PROTOCOLS = { "http:": true, "https:": true, "mailto:": true };
+
+  var TEXTS = {
+    fr: {
+      title: "Assistant My Sis ID",
+      open: "Discuter avec l'assistant",
+      launcher: "Besoin d'aide ?",
+      close: "Fermer la discussion",
+      log: "Conversation avec l'assistant",
+      input: "Votre message",
+      placeholder: "Écrivez votre message…",
+      password: "Votre mot de passe (masqué)",
+      passwordPlaceholder: "Saisissez votre mot de passe",
+      passwordHint: "Votre mot de passe reste masqué et n'apparaît pas dans la conversation.",
+      send: "Envoyer",
+      typing: "L'assistant écrit…",
+      unavailable: "L'assistant est momentanément indisponible.",
+      unavailableHint: "Votre message n'a pas été perdu : vous pouvez réessayer.",
+      retry: "Réessayer",
+      you: "Vous",
+      bot: "Assistant",
+      passwordSent: "Mot de passe envoyé (masqué)",
+      choices: "Réponses proposées",
+      newTab: "(s'ouvre dans un nouvel onglet)",
+      start: "Bonjour",
+    },
+    en: {
+      title: "My Sis ID assistant",
+      open: "Chat with the assistant",
+      launcher: "Need help?",
+      close: "Close the chat",
+      log: "Conversation with the assistant",
+      input: "Your message",
+      placeholder: "Type your message…",
+      password: "Your password (hidden)",
+      passwordPlaceholder: "Type your password",
+      passwordHint: "Your password stays hidden and does not appear in the conversation.",
+      send: "Send",
+      typing: "The assistant is typing…",
+      unavailable: "The assistant is temporarily unavailable.",
+      unavailableHint: "Your message has not been lost: you can try again.",
+      retry: "Try again",
+      you: "You",
+      bot: "Assistant",
+      passwordSent: "Password sent (hidden)",
+      choices: "Suggested answers",
+      newTab: "(opens in a new tab)",
+      start: "Hello",
+    },
+  };
+  var T = TEXTS[LANGUAGE];
+
+  // --- State kept for the tab: conversation id, visible history, draft, password mode ------
+
+  function randomId() {
+    var bytes = new Uint8Array(16); // 128 bits: a conversation id nobody can guess
+    window.crypto.getRandomValues(bytes);
+    var hex = "";
+    for (var i = 0; i < bytes.length; i++) {
+      hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    }
+    return hex;
+  }
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+      if (saved && /^[0-9a-f]{32}$/.test(saved.id) && Array.isArray(saved.history)) {
+        return {
+          id: saved.id,
+          history: saved.history.filter(function (entry) {
+            return entry && (entry.from === "user" || entry.from === "bot");
+          }),
+          open: saved.open === true,
+          awaitingPassword: saved.awaitingPassword === true,
+          draft: typeof saved.draft === "string" ? saved.draft : "",
+        };
+      }
+    } catch (error) {
+      // Storage disabled or unreadable: start a fresh conversation.
+    }
+    return { id: randomId(), history: [], open: false, awaitingPassword: false, draft: "" };
+  }
+
+  var state = loadState();
+
+  // --- Building the DOM ---------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  var uid = "assistant-widget-" + state.id.slice(0, 8);
+
+  var launcher = el("button", "aw-launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-controls", uid + "-panel");
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-label", T.open);
+  launcher.appendChild(el("span", "aw-launcher__icon", "\uD83D\uDCAC")).setAttribute("aria-hidden", "true");
+  launcher.appendChild(el("span", "aw-launcher__text", T.launcher));
+
+  var panel = el("section", "aw-panel");
+  panel.id = uid + "-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-modal", "false");
+  panel.setAttribute("aria-labelledby", uid + "-title");
+  panel.setAttribute("lang", LANGUAGE);
+
+  var header = el("header", "aw-header");
+  var title = el("h2", "aw-title", T.title);
+  title.id = uid + "-title";
+  var closeButton = el("button", "aw-close");
+  closeButton.type = "button";
+  closeButton.setAttribute("aria-label", T.close);
+  closeButton.title = T.close;
+  closeButton.appendChild(el("span", "", "\u00D7")).setAttribute("aria-hidden", "true");
+  header.appendChild(title);
+  header.appendChild(closeButton);
+
+  var log = el("div", "aw-log");
+  log.id = uid + "-log";
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", T.log);
+  log.tabIndex = 0; // scrollable with the keyboard
+
+  var status = el("div", "aw-status");
+  status.hidden = true;
+
+  var form = el("form", "aw-form");
+  form.setAttribute("novalidate", "");
+  var label = el("label", "aw-label", T.input);
+  label.htmlFor = uid + "-input";
+  var input = el("input", "aw-input");
+  input.id = uid + "-input";
+  input.type = "text";
+  input.name = "message";
+  input.maxLength = MAX_MESSAGE_CHARS;
+  input.autocomplete = "off";
+  input.setAttribute("aria-describedby", uid + "-hint");
+  var hint = el("p", "aw-hint", "");
+  hint.id = uid + "-hint";
+  hint.hidden = true;
+  var sendButton = el("button", "aw-send", T.send);
+  sendButton.type = "submit";
+  var row = el("div", "aw-row");
+  row.appendChild(input);
+  row.appendChild(sendButton);
+  form.appendChild(label);
+  form.appendChild(row);
+  form.appendChild(hint);
+
+  panel.appendChild(header);
+  panel.appendChild(log);
+  panel.appendChild(status);
+  panel.appendChild(form);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+  root.classList.add("aw-root");
+
+  // --- Rendering bot text safely --------------------------------------------------------------
+
+  // **bold**, [text](url), a bare http(s) URL, or an email address.
+  var INLINE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+
+  function safeHref(raw) {
+    try {
+      var url = new URL(raw, window.location.href);
+      return ALLOWED_PROTOCOLS[url.protocol] ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function appendLink(parent, text, raw) {
+    var href = safeHref(raw);
+    if (!href) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
+    var link = el("a", "aw-link", text);
+    link.href = href;
+    if (!/^mailto:/i.test(href)) {
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      var note = el("span", "aw-visually-hidden", " " + T.newTab);
+      link.appendChild(note);
+    }
+    parent.appendChild(link);
+  }
+
+  function renderInline(parent, text, insideBold) {
+    var position = 0;
+    var match;
+    INLINE.lastIndex = 0;
+    var matches = [];
+    while ((match = INLINE.exec(text)) !== null) {
+      matches.push({ index: match.index, end: INLINE.lastIndex, groups: match.slice(1) });
+    }
+    matches.forEach(function (found) {
+      if (found.index > position) {
+        parent.appendChild(document.createTextNode(text.slice(position, found.index)));
+      }
+      var g = found.groups;
+      if (g[0] !== undefined) {
+        if (insideBold) {
+          parent.appendChild(document.createTextNode(g[0]));
+        } else {
+          var strong = el("strong");
+          renderInline(strong, g[0], true);
+          parent.appendChild(strong);
+        }
+      } else if (g[1] !== undefined) {
+        appendLink(parent, g[1], g[2]);
+      } else if (g[3] !== undefined) {
+        // A sentence's final punctuation is not part of the URL.
+        var url = g[3].replace(/[.,;:!?)\u00BB]+$/, "");
+        appendLink(parent, url, url);
+        if (url.length < g[3].length) {
+          parent.appendChild(document.createTextNode(g[3].slice(url.length)));
+        }
+      } else {
+        appendLink(parent, g[4], "mailto:" + g[4]);
+      }
+      position = found.end;
+    });
+    if (position < text.length) {
+      parent.appendChild(document.createTextNode(text.slice(position)));
+    }
+  }
+
+  function renderBotText(parent, text) {
+    String(text)
+      .split("\n")
+      .forEach(function (line, index) {
+        if (index > 0) {
+          parent.appendChild(el("br"));
+        }
+        renderInline(parent, line, false);
+      });
+  }
+
+  // --- Transcript ---------------------------------------------------------------------------
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function speaker(name) {
+    return el("span", "aw-visually-hidden", name + " : ");
+  }
+
+  function renderEntry(entry, index) {
+    var item = el("div", "aw-message aw-message--" + entry.from);
+    item.setAttribute("data-index", String(index));
+    if (entry.from === "user") {
+      item.appendChild(speaker(T.you));
+      var said = el("span", "aw-said");
+      if (entry.masked) {
+        item.classList.add("aw-message--masked");
+        var dots = el("span", "", MASK);
+        dots.setAttribute("aria-hidden", "true");
+        said.appendChild(dots);
+        said.appendChild(el("span", "aw-visually-hidden", T.passwordSent));
+      } else {
+        said.textContent = entry.text; // what the user typed, as text
+      }
+      item.appendChild(said);
+      log.appendChild(item);
+      return;
+    }
+    item.appendChild(speaker(T.bot));
+    if (entry.text) {
+      var body = el("div", "aw-text");
+      renderBotText(body, entry.text);
+      item.appendChild(body);
+    }
+    if (entry.buttons && entry.buttons.length) {
+      var group = el("div", "aw-buttons");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", T.choices);
+      entry.buttons.forEach(function (button) {
+        var choice = el("button", "aw-choice", String(button.title || ""));
+        choice.type = "button";
+        choice.disabled = entry.used === true;
+        choice.addEventListener("click", function () {
+          if (busy) {
+            return;
+          }
+          entry.used = true;
+          setButtonsDisabled(group, true);
+          send({
+            payload: String(button.payload || ""),
+            shown: String(button.title || ""),
+            fromButtons: entry,
+          });
+        });
+        group.appendChild(choice);
+      });
+      item.appendChild(group);
+      entry.group = group;
+    }
+    log.appendChild(item);
+  }
+
+  function setButtonsDisabled(group, disabled) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (button) {
+      button.disabled = disabled;
+    });
+  }
+
+  function stored(entry) {
+    // What may go to sessionStorage: never a DOM node, never a password.
+    var copy = { from: entry.from };
+    if (entry.masked) {
+      copy.masked = true;
+    } else if (entry.text) {
+      copy.text = entry.text;
+    }
+    if (entry.buttons) {
+      copy.buttons = entry.buttons;
+      copy.used = entry.used === true;
+    }
+    return copy;
+  }
+
+  function addEntry(entry) {
+    state.history.push(entry);
+    renderEntry(entry, state.history.length - 1);
+  }
+
+  function persist() {
+    var snapshot = {
+      id: state.id,
+      history: state.history.map(stored),
+      open: state.open,
+      awaitingPassword: state.awaitingPassword,
+      draft: state.awaitingPassword ? "" : state.draft,
+    };
+    try {
+      // Only what is on screen: a password answer is stored as {masked: true}, never its value,
+      // and the draft is never taken from the password field.
+      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(snapshot));
+    } catch (error) {
+      // Full or disabled storage: the conversation still works, it just won't survive a reload.
+    }
+  }
+  function disableOldChoices() {
+    state.history.forEach(function (entry) {
+      if (entry.buttons && !entry.used) {
+        entry.used = true;
+        if (entry.group) {
+          setButtonsDisabled(entry.group, true);
+        }
+      }
+    });
+  }
+
+  var typing = el("div", "aw-typing");
+  typing.setAttribute("role", "status");
+  typing.appendChild(el("span", "aw-visually-hidden", T.typing));
+  for (var dot = 0; dot < 3; dot++) {
+    typing.appendChild(el("span", "aw-typing__dot")).setAttribute("aria-hidden", "true");
+  }
+
+  function showTyping(on) {
+    if (on) {
+      log.appendChild(typing);
+      scrollToEnd();
+    } else if (typing.parentNode) {
+      typing.parentNode.removeChild(typing);
+    }
+  }
+
+  // --- Input modes --------------------------------------------------------------------------
+
+  function setPasswordMode(on) {
+    state.awaitingPassword = on;
+    if (on) {
+      if (input.type !== "password") {
+        state.draft = input.value;
+        input.value = "";
+      }
+      input.type = "password";
+      input.autocomplete = "new-password";
+      input.placeholder = T.passwordPlaceholder;
+      label.textContent = T.password;
+      hint.textContent = T.passwordHint;
+      hint.hidden = false;
+      form.classList.add("aw-form--password");
+    } else {
+      if (input.type === "password") {
+        input.value = state.draft || "";
+      }
+      input.type = "text";
+      input.autocomplete = "off";
+      input.placeholder = T.placeholder;
+      label.textContent = T.input;
+      hint.textContent = "";
+      hint.hidden = true;
+      form.classList.remove("aw-form--password");
+    }
+  }
+
+  // --- Talking to the assistant -------------------------------------------------------------
+
+  var busy = false;
+  var failed = null; // the message to send again with Retry
+
+  function showUnavailable(message) {
+    status.textContent = "";
+    status.hidden = false;
+    status.setAttribute("role", "alert");
+    status.appendChild(el("p", "aw-status__text", T.unavailable));
+    status.appendChild(el("p", "aw-status__hint", T.unavailableHint));
+    var retry = el("button", "aw-retry", T.retry);
+    retry.type = "button";
+    retry.addEventListener("click", function () {
+      send(message);
+    });
+    status.appendChild(retry);
+    failed = message;
+  }
+
+  function clearStatus() {
+    status.hidden = true;
+    status.textContent = "";
+    status.removeAttribute("role");
+    failed = null;
+  }
+
+  function setBusy(on) {
+    busy = on;
+    input.readOnly = on; // keeps the text visible and focusable while waiting
+    sendButton.disabled = on;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+  }
+
+  function post(body) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = window.setTimeout(function () {
+      if (controller) {
+        controller.abort();
+      }
+    }, TIMEOUT_MS);
+    return window
+      .fetch(ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        signal: controller ? controller.signal : undefined,
+      })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (answers) {
+        if (!Array.isArray(answers)) {
+          throw new Error("unexpected answer");
+        }
+        return answers;
+      })
+      .finally(function () {
+        window.clearTimeout(timer);
+      });
+  }
+
+  /*
+   * message: {payload: what Rasa receives, shown: the user's bubble text (absent: no bubble),
+   *           masked: a password, fromInput: typed in the input (cleared only on success),
+   *           fromButtons: the bot message whose choice was clicked (enabled again on failure)}
+   */
+  function send(message) {
+    if (busy) {
+      return;
+    }
+    clearStatus();
+    setBusy(true);
+    showTyping(true);
+    var body = {
+      sender: state.id,
+      message: message.payload,
+      metadata: { language: LANGUAGE, invitation_code: INVITATION_CODE },
+    };
+    post(body)
+      .then(function (answers) {
+        showTyping(false);
+        setBusy(false);
+        disableOldChoices();
+        if (message.masked) {
+          addEntry({ from: "user", masked: true });
+        } else if (message.shown) {
+          addEntry({ from: "user", text: message.shown });
+        }
+        if (message.fromInput) {
+          input.value = "";
+          state.draft = "";
+        }
+        message.payload = ""; // a password does not stay in memory once delivered
+        var asksPassword = false;
+        answers.forEach(function (answer) {
+          if (!answer || typeof answer !== "object") {
+            return;
+          }
+          var custom = answer.custom;
+          if (custom && typeof custom === "object" && custom.input === "password") {
+            asksPassword = true;
+          }
+          var text = typeof answer.text === "string" ? answer.text : "";
+          var buttons = Array.isArray(answer.buttons)
+            ? answer.buttons
+                .filter(function (b) {
+                  return b && typeof b.payload === "string";
+                })
+                .map(function (b) {
+                  return { title: String(b.title || b.payload), payload: b.payload };
+                })
+            : null;
+          if (text || (buttons && buttons.length)) {
+            addEntry({ from: "bot", text: text, buttons: buttons && buttons.length ? buttons : undefined });
+          }
+        });
+        setPasswordMode(asksPassword);
+        persist();
+        scrollToEnd();
+        input.focus();
+      })
+      .catch(function () {
+        showTyping(false);
+        setBusy(false);
+        // Nothing is lost: the typed text stays in the input, the choices can be clicked again.
+        var choices = message.fromButtons;
+        if (choices) {
+          choices.used = false;
+          if (choices.group) {
+            setButtonsDisabled(choices.group, false);
+          }
+        }
+        showUnavailable(message);
+        scrollToEnd();
+      });
+  }
+
+  function submitInput() {
+    var value = input.value;
+    if (busy || !value.trim()) {
+      input.focus();
+      return;
+    }
+    if (state.awaitingPassword) {
+      send({ payload: value, masked: true, fromInput: true });
+    } else {
+      send({ payload: value.trim(), shown: value.trim(), fromInput: true });
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    submitInput();
+  });
+
+  input.addEventListener("input", function () {
+    if (!state.awaitingPassword) {
+      state.draft = input.value;
+      persist();
+    }
+  });
+
+  // --- Opening and closing ------------------------------------------------------------------
+
+  function open() {
+    panel.hidden = false;
+    root.classList.add("aw-root--open");
+    launcher.setAttribute("aria-expanded", "true");
+    state.open = true;
+    persist();
+    scrollToEnd();
+    input.focus();
+    if (!state.history.length && !busy && !failed) {
+      start();
+    }
+  }
+
+  function close() {
+    panel.hidden = true;
+    root.classList.remove("aw-root--open");
+    launcher.setAttribute("aria-expanded", "false");
+    state.open = false;
+    persist();
+    launcher.focus();
+  }
+
+  function start() {
+    // With the invitation link's code the supplier came to register: start right away (the
+    // code itself travels as session metadata and is not asked). Otherwise a greeting, which
+    // the assistant answers with what it can do.
+    send({ payload: INVITATION_CODE ? "/start_registration" : "/greet" });
+  }
+
+  launcher.addEventListener("click", function () {
+    if (panel.hidden) {
+      open();
+    } else {
+      close();
+    }
+  });
+  closeButton.addEventListener("click", close);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") {
+      event.preventDefault();
+      close();
+    }
+  });
+
+  // --- Restoring the tab's conversation -----------------------------------------------------
+
+  state.history.forEach(function (entry, index) {
+    renderEntry(entry, index);
+  });
+  setPasswordMode(state.awaitingPassword);
+  if (!state.awaitingPassword) {
+    input.value = state.draft || "";
+  }
+  if (state.open || (INVITATION_CODE && !state.history.length)) {
+    open();
+  }
+})();

@@ -1,0 +1,220 @@
+"""The whole product as `make run` starts it, driven by Debian's Chromium through Playwright.
+
+Processes on free loopback ports: the development mailbox (SMTP_HOST unset, messages kept in
+a temporary folder), the outbox sender, the action server, the Rasa server, and the web app
+(help-centre page, widget, proxy, activation page, /mailbox). The web app runs in this process
+on a thread so that a test can stop it and start it again on the same port, pointed at a Rasa
+that does not answer: that is how the "assistant unavailable" path is produced for real.
+
+The browser is /usr/bin/chromium (`make test` installs it with apt-get); Playwright never
+downloads one. The flags keep Chromium from calling Google's services, which the closed test
+network refuses.
+
+Why not tests/e2e's `servers` fixture: the links in the emails must point at this web app
+(PUBLIC_BASE_URL) and mail must reach the development mailbox that /mailbox reads, as with
+`make run`, whereas `servers` keeps mail in memory and links on a fictitious host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot import db, mailbox
+from bot.identifiers import CompanyId
+from bot.invitations import create_invitation
+from bot.launcher import server_commands
+from bot.settings import load_settings
+from bot.web.app import create_app
+from tests.conftest import free_port
+from tests.e2e.conftest import ROOT, newest_model, wait_until_up
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # tests run as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT = 600
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+class WebApp:
+    """The web app on a fixed port, in a thread; stop() and start() simulate outages."""
+
+    def __init__(self, env: dict[str, str], port: int, rasa_url: str, mailbox_dir: Path):
+        self.env, self.port, self.rasa_url, self.mailbox_dir = env, port, rasa_url, mailbox_dir
+        self.url = f"http://127.0.0.1:{port}"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, rasa_url: str | None = None) -> None:
+        app = create_app(
+            load_settings(self.env),
+            rasa_url=rasa_url or self.rasa_url,
+            mailbox_dir=self.mailbox_dir,
+        )
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        async def serve() -> None:
+            self._runner = web.AppRunner(app)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True).start()
+            ready.set()
+
+        def run() -> None:
+            asyncio.set_event_loop(self._loop)
+            self._loop.run_until_complete(serve())
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="web-app", daemon=True)
+        self._thread.start()
+        if not ready.wait(15):
+            raise RuntimeError("the web app did not start")
+
+    def stop(self) -> None:
+        if not self._loop:
+            return
+        runner, loop = self._runner, self._loop
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(15)
+        loop.call_soon_threadsafe(loop.stop)
+        self._thread.join(15)
+        loop.close()
+        self._loop = self._runner = self._thread = None
+
+
+class Stack:
+    def __init__(self, web_app: WebApp, database_url: str, mailbox_dir: Path):
+        self.web = web_app
+        self.database_url = database_url
+        self.mailbox_dir = mailbox_dir
+
+    @property
+    def url(self) -> str:
+        return self.web.url
+
+    def invite(self, company: CompanyId, code: str) -> None:
+        with db.session_scope(self.database_url) as session:
+            create_invitation(
+                session,
+                company,
+                "ACME Industries",
+                code=code,
+                issued_at=db.utcnow() - timedelta(days=3),
+            )
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    work = tmp_path_factory.mktemp("browser")
+    database_url = f"sqlite:///{work / 'onboarding.db'}"
+    mailbox_dir = work / "mailbox"
+    smtp_port, action_port, rasa_port, web_port = (free_port() for _ in range(4))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
+        "SMTP_PORT": str(smtp_port),
+        "WEB_PORT": str(web_port),
+        "RASA_PORT": str(rasa_port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("SMTP_HOST", None)  # the development mailbox, as `make run` without a mail server
+    db.upgrade(database_url)
+    mail_server = mailbox.start(smtp_port, mailbox_dir)
+    logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
+    commands = server_commands(action_port, rasa_port, newest_model(), outbox_interval=0.5)
+    processes = {
+        name: subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT
+        )
+        for name, command in commands.items()
+    }
+    web_app = WebApp(env, web_port, f"http://127.0.0.1:{rasa_port}", mailbox_dir)
+    try:
+        # Generous: loading the model takes minutes when the machine's cores are busy.
+        wait_until_up(
+            f"http://127.0.0.1:{action_port}/health",
+            processes["actions"],
+            logs["actions"],
+            timeout=STARTUP_TIMEOUT,
+        )
+        wait_until_up(
+            f"http://127.0.0.1:{rasa_port}/",
+            processes["rasa"],
+            logs["rasa"],
+            timeout=STARTUP_TIMEOUT,
+        )
+        web_app.start()
+        yield Stack(web_app, database_url, mailbox_dir)
+    finally:
+        web_app.stop()
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        mail_server.stop()
+        db.dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    # Imported here so that collecting the other suites does not need Playwright.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    """Every alert/confirm/prompt a page opened: a script injected through the chat would."""
+    return []
+
+
+@pytest.fixture
+def context(browser, dialogs) -> Iterator:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.on(
+        "page", lambda page: page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_context(browser, dialogs) -> Iterator:
+    """A 375 px wide phone screen."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.on(
+        "page", lambda page: page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    )
+    yield context
+    context.close()

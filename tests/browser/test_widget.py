@@ -1,0 +1,265 @@
+"""The help-centre page's chat widget in a real browser, against the real product.
+
+Each test uses its own invitation and email address: the stack (and its database) is shared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from bot.identifiers import CompanyId
+from tests.browser.chat import Chat
+from tests.browser.conftest import SCREENSHOTS
+
+PASSWORD = "Tr0ub4dor&3-Quai"
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+FRANCE = CompanyId("FR", "732829320")
+UNITED_KINGDOM = CompanyId("GB", "SC123456")
+
+
+def assert_password_nowhere(chat: Chat, password: str) -> None:
+    """Neither the transcript's DOM nor the tab's storage holds the password."""
+    assert password not in chat.root.inner_html()
+    assert password not in chat.transcript()
+    assert password not in chat.session_storage()
+
+
+def test_french_registration_through_the_widget_then_activation_from_the_mailbox(
+    stack, context, dialogs
+):
+    stack.invite(FRANCE, "BRWF-R000-0000-0001")
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    chat = Chat(page)
+    expect(chat.panel).to_be_hidden()
+    chat.open()
+    expect(chat.input).to_be_focused()  # focus moves to the input on open
+    greeting = chat.wait_for_bot(0)
+    assert "assistant My Sis ID" in greeting
+
+    chat.choose("Créer mon compte", "Dans quel pays")
+    expect(chat.choice("Créer mon compte")).to_have_count(0)  # the choice is used up
+    assert chat.user_messages()[-1] == "Créer mon compte"  # the title is shown, not the payload
+    chat.choose("France", "SIREN")
+    chat.say("732 829 320", "code d'invitation")
+    chat.say("BRWF-R000-0000-0001", "adresse email")
+    chat.say("claire.martin@acme-industrie.fr", "claire.martin@acme-industrie.fr")
+    confirmation = chat.root.locator(".aw-message--bot strong").last
+    expect(confirmation).to_have_text("claire.martin@acme-industrie.fr")  # **bold** rendered
+    chat.say("oui", "mot de passe")
+
+    # The password question turns the field into a masked one.
+    expect(chat.input).to_have_attribute("type", "password")
+    expect(chat.input).to_have_attribute("autocomplete", "new-password")
+    expect(chat.root.locator("label.aw-label")).to_have_text("Votre mot de passe (masqué)")
+    chat.say("motdepasse", "majuscule")
+    expect(chat.input).to_have_attribute("type", "password")  # asked again, still masked
+    terms = chat.say(PASSWORD, "Acte d'Adhésion")
+    assert "Conditions Générales" in terms
+    expect(chat.input).to_have_attribute("type", "text")
+    masked = chat.root.locator(".aw-message--masked")
+    expect(masked).to_have_count(2)
+    expect(masked.last).to_contain_text("••••••••")
+    assert_password_nowhere(chat, PASSWORD)
+    assert_password_nowhere(chat, "motdepasse")
+    # The terms link is a real link, opened outside the chat.
+    terms_link = chat.root.locator(".aw-message--bot a.aw-link").last
+    expect(terms_link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/"))
+    expect(terms_link).to_have_attribute("target", "_blank")
+
+    chat.say("J'accepte", "prénom")
+    # A name with markup is shown as typed, as text, and refused politely.
+    chat.say("Claire" + HOSTILE_SCRIPT, "ne semble pas valide")
+    assert chat.user_messages()[-1] == "Claire" + HOSTILE_SCRIPT
+    chat.say("Claire", "nom de famille")
+    chat.say("Martin", "téléphone")
+    chat.say("06 12 34 56 78", "fonction")
+    summary = chat.say("Comptable", "récapitulatif")
+    assert PASSWORD not in summary
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget.png"))
+    done = chat.choose("Oui, créer mon compte", "Votre compte est créé")
+    assert "noreply@sis-id.com" in done
+    expect(chat.input).to_be_focused()  # focus back in the input after a reply
+    assert_password_nowhere(chat, PASSWORD)
+
+    # The activation email, in the development mailbox.
+    page.goto(stack.url + "/mailbox")
+    mail_link = page.get_by_role("link", name="Activez votre compte My Sis ID")
+    expect(mail_link.first).to_be_visible(timeout=30_000)  # the outbox sends every 0.5 s
+    row = page.locator("tr", has_text="claire.martin@acme-industrie.fr")
+    row.get_by_role("link").click()
+    button = page.frame_locator("iframe.mail-html").get_by_role("link", name="Activer mon compte")
+    with context.expect_page() as opened:
+        button.click()  # the email's own button: opens the activation page in a new tab
+    activation = opened.value
+    activation.wait_for_load_state()
+    expect(activation.get_by_role("heading", name="Activer mon compte")).to_be_visible()
+    activation.get_by_role("button", name="Activer mon compte").click()
+    expect(activation.get_by_role("heading")).to_have_text("Votre compte est activé")
+
+    # The same link a second time: already active.
+    activation.go_back()
+    activation.reload()
+    activation.get_by_role("button", name="Activer mon compte").click()
+    expect(activation.get_by_role("heading")).to_have_text("Votre compte est déjà activé")
+    assert dialogs == []
+
+
+def test_the_invitation_link_opens_the_chat_and_the_code_is_not_asked(stack, context):
+    stack.invite(FRANCE, "BRWF-R000-0000-0002")
+    page = context.new_page()
+    page.goto(stack.url + "/?invitation=BRWF-R000-0000-0002")
+    chat = Chat(page)
+    expect(chat.panel).to_be_visible()  # opened by itself
+    first = chat.wait_for_bot(0)
+    assert "code d'invitation est déjà renseigné" in first
+    assert chat.user_messages() == []  # the start is not shown as something the user said
+    chat.choose("France", "SIREN")
+    after_company = chat.say("732 829 320", "adresse email")
+    assert "Quel est votre code d'invitation" not in chat.transcript()
+    assert "ACME Industries" in after_company
+
+    # Keyboard: Escape closes and gives the focus back to the launcher.
+    chat.input.press("Escape")
+    expect(chat.panel).to_be_hidden()
+    expect(chat.launcher).to_be_focused()
+    chat.launcher.press("Enter")
+    expect(chat.panel).to_be_visible()
+    expect(chat.input).to_be_focused()
+
+
+def test_a_reload_restores_the_conversation_and_it_goes_on(stack, context):
+    stack.invite(FRANCE, "BRWF-R000-0000-0003")
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    chat = Chat(page)
+    chat.open()
+    chat.wait_for_bot(0)
+    chat.say("je voudrais créer mon compte", "Dans quel pays")
+    chat.choose("France", "SIREN")
+    chat.input.fill("732 829")  # half typed when the page reloads
+    before = chat.transcript()
+    conversation = page.evaluate("sessionStorage.getItem('assistant-widget:fr')")
+    assert re.search(r'"id":"[0-9a-f]{32}"', conversation)
+
+    page.reload()
+    chat = Chat(page)
+    expect(chat.panel).to_be_visible()
+    assert chat.transcript() == before
+    expect(chat.input).to_have_value("732 829")  # the draft survived too
+    chat.input.fill("732 829 320")
+    chat.input.press("Enter")
+    reply = chat.wait_for_bot(len(chat.bot_messages()))
+    assert "code d'invitation" in reply  # the same conversation: the SIREN was expected
+    assert page.evaluate("sessionStorage.getItem('assistant-widget:fr')").startswith(
+        conversation[: len('{"id":"') + 32]
+    )
+
+
+def test_markup_typed_by_the_user_is_shown_as_text_and_never_runs(stack, context, dialogs):
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    chat = Chat(page)
+    chat.open()
+    chat.wait_for_bot(0)
+    chat.say(HOSTILE_IMG)
+    chat.say("Je m'appelle " + HOSTILE_SCRIPT)
+    assert chat.user_messages()[-2:] == [HOSTILE_IMG, "Je m'appelle " + HOSTILE_SCRIPT]
+    expect(chat.log.locator("img")).to_have_count(0)
+    expect(chat.log.locator("script")).to_have_count(0)
+    page.reload()  # restored from sessionStorage, still as text
+    chat = Chat(page)
+    assert HOSTILE_IMG in chat.user_messages()
+    expect(chat.log.locator("img")).to_have_count(0)
+    expect(chat.log.locator("script")).to_have_count(0)
+    page.wait_for_timeout(500)  # an onerror handler would have fired by now
+    assert dialogs == []
+
+
+def test_when_the_assistant_is_unreachable_nothing_typed_is_lost_and_retry_works(stack, context):
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    chat = Chat(page)
+    chat.open()
+    chat.wait_for_bot(0)
+    try:
+        # Rasa unreachable behind the web app: the proxy answers 503.
+        stack.web.stop()
+        stack.web.start(rasa_url="http://127.0.0.1:9")  # the discard port: nobody listens
+        chat.input.fill("je voudrais créer mon compte")
+        chat.input.press("Enter")
+        chat.wait_idle()
+        expect(chat.status).to_contain_text("L'assistant est momentanément indisponible.")
+        expect(chat.input).to_have_value("je voudrais créer mon compte")
+        assert "je voudrais créer mon compte" not in chat.user_messages()
+
+        # The web app itself down: a network error, same message.
+        stack.web.stop()
+        chat.status.get_by_role("button", name="Réessayer").click()
+        chat.wait_idle()
+        expect(chat.status).to_contain_text("L'assistant est momentanément indisponible.")
+        expect(chat.input).to_have_value("je voudrais créer mon compte")
+    finally:
+        stack.web.stop()
+        stack.web.start()
+    before = chat.bot_count()
+    chat.status.get_by_role("button", name="Réessayer").click()
+    reply = chat.wait_for_bot(before)
+    assert "Dans quel pays" in reply
+    expect(chat.status).to_be_hidden()
+    expect(chat.input).to_have_value("")
+    assert chat.user_messages()[-1] == "je voudrais créer mon compte"
+
+
+def test_english_registration_on_a_phone_masks_the_password(stack, phone_context, dialogs):
+    stack.invite(UNITED_KINGDOM, "BRWG-B000-0000-0001")
+    page = phone_context.new_page()
+    page.goto(stack.url + "/en/")
+    chat = Chat(page)
+    expect(chat.launcher).to_have_attribute("aria-label", "Chat with the assistant")
+    chat.open()
+    box = chat.panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375  # fits a 375 px screen
+    assert "My Sis ID assistant" in chat.wait_for_bot(0)
+    chat.choose("Create my account", "which country")
+    chat.choose("United Kingdom", "Companies House")
+    chat.say("SC123456", "invitation code")
+    chat.say("BRWG-B000-0000-0001", "email address")
+    chat.say("j.smith@northwind.co.uk", "is it correct")
+    chat.say("yes", "password")
+    expect(chat.input).to_have_attribute("type", "password")
+    expect(chat.root.locator("label.aw-label")).to_have_text("Your password (hidden)")
+    chat.say(PASSWORD, "Terms of Use")
+    expect(chat.root.locator(".aw-message--masked")).to_have_count(1)
+    assert_password_nowhere(chat, PASSWORD)
+    input_box = chat.input.bounding_box()
+    assert input_box["x"] + input_box["width"] <= 375
+    assert dialogs == []
+
+
+def test_english_invitation_link_and_unavailable_message(stack, phone_context):
+    stack.invite(UNITED_KINGDOM, "BRWG-B000-0000-0002")
+    page = phone_context.new_page()
+    page.goto(stack.url + "/en/?invitation=BRWG-B000-0000-0002")
+    chat = Chat(page)
+    expect(chat.panel).to_be_visible()
+    assert "invitation code is already filled in" in chat.wait_for_bot(0)
+    chat.choose("United Kingdom", "Companies House")
+    chat.say("our CRN is SC123456", "email")
+    assert "What is your invitation code" not in chat.transcript()
+    try:
+        stack.web.stop()
+        chat.input.fill("j.smith2@northwind.co.uk")
+        chat.input.press("Enter")
+        chat.wait_idle()
+        expect(chat.status).to_contain_text("The assistant is temporarily unavailable.")
+        expect(chat.input).to_have_value("j.smith2@northwind.co.uk")
+    finally:
+        stack.web.start()
+    before = chat.bot_count()
+    chat.status.get_by_role("button", name="Try again").click()
+    assert "is it correct" in chat.wait_for_bot(before)
