@@ -37,6 +37,7 @@ def server_commands(
     (endpoints.yml reads it), and the project root on PYTHONPATH.
     """
     rasa = str(BIN / "rasa")
+    settings = get_settings()
     return {
         "outbox": [
             str(BIN / "python"),
@@ -48,7 +49,20 @@ def server_commands(
             "--interval",
             str(outbox_interval),
         ],
-        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        # rasa_sdk has no --interface option: it binds to SANIC_HOST (0.0.0.0 without it).
+        # Only the Rasa server calls the action server, so it listens on loopback by default
+        # and no browser (the widget's origin) can reach it.
+        "actions": [
+            "env",
+            f"SANIC_HOST={settings.action_interface}",
+            rasa,
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(action_port),
+        ],
         "rasa": [
             rasa,
             "run",
@@ -56,6 +70,10 @@ def server_commands(
             str(model),
             "--port",
             str(rasa_port),
+            # The widget reaches Rasa through the web app's same-origin proxy; Rasa's HTTP
+            # API (--enable-api) is not started at all.
+            "--interface",
+            settings.rasa_interface,
             "--endpoints",
             "endpoints.yml",
             "--credentials",

@@ -87,6 +87,10 @@ class Settings:
     web_port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
+    # Addresses the Rasa server and the action server listen on: loopback unless the
+    # deployment puts them on separate machines (then a private network address).
+    rasa_interface: str = "127.0.0.1"
+    action_interface: str = "127.0.0.1"
 
     def link(self, path: str) -> str:
         """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
@@ -129,6 +133,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()
         or f"http://127.0.0.1:{action_port}/webhook",
+        rasa_interface=env.get("RASA_INTERFACE", "").strip() or "127.0.0.1",
+        action_interface=env.get("ACTION_INTERFACE", "").strip() or "127.0.0.1",
     )
 
 
