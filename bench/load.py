@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import shutil
@@ -73,6 +74,18 @@ def _siren(rng: random.Random) -> str:
     return body + luhn.calc_check_digit(body)
 
 
+def _letters(value: int | str) -> str:
+    """A number as letters: an address like jean.dupont, not one the redaction takes for a
+    code (a token with digits in it may be masked in the tracker store)."""
+    number = int(value, 16) if isinstance(value, str) else value
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if not number:
+            return word
+
+
 @dataclass(frozen=True)
 class Registration:
     country: str  # "FR" or "GB"
@@ -104,7 +117,7 @@ def create_invitations(database_url: str, french: int, english: int) -> list[Reg
                 issued_at=db.utcnow() - timedelta(days=1),
             )
             domain = "acme-industrie.fr" if country == "FR" else "northwind.co.uk"
-            email = f"supplier.{run}.{i}@{domain}"
+            email = f"{_letters(run)}.{_letters(i)}@{domain}"
             registrations.append(
                 Registration(country, company_id, format_code(invitation.code), email)
             )
@@ -233,8 +246,8 @@ class RunResult:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-        return ordered[rank] * 1000
+        rank = max(1, math.ceil(q / 100 * len(ordered)))
+        return ordered[min(rank, len(ordered)) - 1] * 1000
 
     @property
     def throughput(self) -> float:
@@ -478,6 +491,34 @@ def rasa_command(model: Path, port: int, credentials: Path, endpoints: Path | No
 # --- the benchmark ----------------------------------------------------------------------------
 
 
+class Profiler:
+    """py-spy on each watched process for the duration of a ``with`` block (when enabled)."""
+
+    def __init__(self, enabled: bool, tag: str, processes: dict[str, int]) -> None:
+        self.enabled, self.tag, self.processes = enabled, tag, processes
+        self.running: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+    def __enter__(self) -> Profiler:
+        if self.enabled:
+            from bench import profile
+
+            BENCH_DIR.mkdir(parents=True, exist_ok=True)
+            for name, pid in self.processes.items():
+                raw = BENCH_DIR / f"profile-{self.tag}-{name}.txt"
+                self.running[name] = (profile.start(pid, raw), raw)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from bench import profile
+
+        for name, (process, raw) in self.running.items():
+            error = profile.stop(process)
+            if error or not raw.exists():
+                print(f"py-spy on {name} failed: {error.strip()[-300:]}")
+                continue
+            print(profile.report(f"Profile {self.tag} {name} ({raw})", raw), flush=True)
+
+
 def _table(results: Iterable[RunResult]) -> str:
     header = (
         f"{'server':<6} {'conc':>4} {'convs':>5} {'done':>5} {'msgs':>5} {'errors':>6} "
@@ -513,6 +554,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=OUR_MODEL)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the servers with py-spy during each level; print where the CPU goes",
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
 
@@ -566,10 +612,10 @@ def main(argv: list[str] | None = None) -> int:
             processes.start(
                 "bare", rasa_command(bare, bare_port, credentials, None), bare_env, BARE_DIR
             )
-        processes.wait("actions", f"http://127.0.0.1:{action_port}/health")
-        processes.wait("rasa", f"http://127.0.0.1:{our_port}/")
+        processes.wait("actions", f"http://127.0.0.1:{action_port}/health", 900)
+        processes.wait("rasa", f"http://127.0.0.1:{our_port}/", 900)
         if bare is not None:
-            processes.wait("bare", f"http://127.0.0.1:{bare_port}/")
+            processes.wait("bare", f"http://127.0.0.1:{bare_port}/", 900)
         print(f"Servers up in {time.perf_counter() - started:.0f} s", flush=True)
 
         ours = {"rasa": processes.pid("rasa"), "actions": processes.pid("actions")}
@@ -586,13 +632,17 @@ def main(argv: list[str] | None = None) -> int:
         for level in levels:
             count = max(level, args.min_conversations)
             conversations = our_conversations(database_url, count)
-            with RssSampler(ours) as sampler:
+            with RssSampler(ours) as sampler, Profiler(args.profile, f"ours-c{level}", ours):
                 result = asyncio.run(run_conversations(our_url, conversations, level, label="ours"))
             result.peak_rss_mb = sampler.peaks
             results.append(result)
             print(_table([result]).splitlines()[-1], flush=True)
             if bare is not None:
-                with RssSampler({"rasa": processes.pid("bare")}) as sampler:
+                watched = {"rasa": processes.pid("bare")}
+                with (
+                    RssSampler(watched) as sampler,
+                    Profiler(args.profile, f"bare-c{level}", watched),
+                ):
                     result = asyncio.run(
                         run_conversations(
                             bare_url, moodbot_conversations(count), level, label="bare"
