@@ -18,6 +18,8 @@ MODEL := models/onboarding.tar.gz
 export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+# endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
+export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
 .PHONY: help install lock lint chromium pytest validate model test-stories cross-validate test run shell clean bench scale-test
 
@@ -44,8 +46,8 @@ lock: ## resolve requirements*.txt afresh and pin every version in constraints.t
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 lint: install
-	$(BIN)/ruff check bot actions tests bench
-	$(BIN)/ruff format --check bot actions tests bench
+	$(BIN)/ruff check bot actions rasa_ext tests bench
+	$(BIN)/ruff format --check bot actions rasa_ext tests bench
 
 # The browser tests (tests/browser/) drive Debian's Chromium; Playwright never downloads one.
 chromium:

@@ -14,8 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot import drafts
 from bot.db import session_scope
 from bot.language import DEFAULT_LANGUAGE
+from bot.redaction import is_masked_code
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,30 @@ def response_text(domain: dict, name: str, language: str) -> str:
 def database() -> Iterator[Session]:
     with session_scope() as session:
         yield session
+
+
+def invitation_code(
+    tracker: Tracker, value: Any = None, session: Session | None = None
+) -> str | None:
+    """The conversation's invitation code, in full.
+
+    The tracker store keeps only its first symbols ("ACME…", bot/redaction.py): from the next
+    turn on, the slot holds that mask and the full code is read from the registration draft
+    (in ``session`` when one is open: SQLite writers do not wait for each other's reads).
+    """
+    value = tracker.get_slot("invitation_code") if value is None else value
+    if not (isinstance(value, str) and is_masked_code(value)):
+        return value
+    if session is not None:
+        return drafts.invitation_code_for(session, tracker.sender_id)
+    with database() as own_session:
+        return drafts.invitation_code_for(own_session, tracker.sender_id)
+
+
+def remember_invitation_code(conversation_id: str, code: str) -> None:
+    """Keep the full code server-side: the tracker store masks it in the slot."""
+    with database() as session:
+        drafts.save_invitation_code(session, conversation_id, code)
 
 
 def reset_registration(keep_link_code: bool = True, tracker: Tracker | None = None) -> list:

@@ -7,7 +7,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import database, language_of, log, polite_failure, reset_registration
+from actions.common import (
+    database,
+    invitation_code,
+    language_of,
+    log,
+    polite_failure,
+    reset_registration,
+)
 from bot import drafts
 from bot.accounts import Registration, RegistrationStatus, register
 from bot.identifiers import CompanyId
@@ -116,7 +123,7 @@ class ActionCreateAccount(Action):
                     ]
                 registration = Registration(
                     company_id=CompanyId(slot("country"), slot("company_id")),
-                    invitation_code=slot("invitation_code"),
+                    invitation_code=invitation_code(tracker, session=session),
                     email=email,
                     password_hash=password_hash,
                     first_name=slot("first_name"),

@@ -15,6 +15,7 @@ from actions.common import (
     NOT_AN_ANSWER,
     PASSWORD_SET,
     database,
+    invitation_code,
     language_of,
     latest_intent,
     polite_failure,
@@ -106,13 +107,14 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(
                 response="utter_siret_to_siren", siren=check.company_id.display()
             )
-        code = tracker.get_slot("invitation_code")
+        code = invitation_code(tracker)
         if code:  # known from the invitation link: check the pair now
             return self._check_invitation(dispatcher, tracker, check.company_id, code)
         return {"company_id": check.company_id.value}
 
     def validate_invitation_code(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        code = extract_code(value or "")
+        # A code kept from an earlier turn reaches here masked when the form starts.
+        code = extract_code(invitation_code(tracker, value) or "")
         if code is None:
             dispatcher.utter_message(response="utter_invitation_code_unreadable")
             return {"invitation_code": None}
@@ -128,7 +130,8 @@ class ValidateRegistrationForm(FormValidationAction):
     @staticmethod
     def _already_checked(slot: str, value: str, tracker: Tracker) -> bool:
         """The same value as the one already checked against the invitation (re-validation)."""
-        return bool(tracker.get_slot("invitation_valid")) and tracker.get_slot(slot) == value
+        current = invitation_code(tracker) if slot == "invitation_code" else tracker.get_slot(slot)
+        return bool(tracker.get_slot("invitation_valid")) and current == value
 
     def _check_invitation(
         self, dispatcher, tracker: Tracker, company_id: CompanyId, code: str
@@ -139,6 +142,10 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
         with database() as session:
             limited = verify_invitation_limited(session, company_id, code)
+            if not limited.locked and limited.check.status is InvitationStatus.VALID:
+                # The tracker store keeps only the code's first symbols: the full code, needed
+                # to create the account in a later turn, waits in the registration draft.
+                drafts.save_invitation_code(session, tracker.sender_id, code)
         if limited.locked:
             # Too many failures on this code or this company ID, from any conversation: the
             # same answer as the conversation's own lock, which it now becomes.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import CONFIDENT, latest_intent
+from actions.common import CONFIDENT, latest_intent, log, remember_invitation_code
 from bot.invitations import extract_code
 from bot.language import LANGUAGES, detect_language, normalise_language
 
@@ -29,6 +30,10 @@ class ActionSessionStart(Action):
         code = extract_code(code) if isinstance(code, str) and len(code) <= 64 else None
         if code:
             events += [SlotSet("invitation_code", code), SlotSet("code_from_link", True)]
+            try:
+                remember_invitation_code(tracker.sender_id, code)
+            except SQLAlchemyError as error:  # the code is then asked again when needed
+                log.warning("invitation code not kept: database down (%s)", type(error).__name__)
         return [*events, ActionExecuted("action_listen")]
 
 

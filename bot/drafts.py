@@ -37,6 +37,17 @@ def save_password_hash(session: Session, conversation_id: str, password_hash: st
     session.flush()
 
 
+def save_invitation_code(session: Session, conversation_id: str, code: str) -> None:
+    """Keep the conversation's invitation code: the tracker store masks it in slots."""
+    _draft(session, conversation_id).invitation_code = code
+    session.flush()
+
+
+def invitation_code_for(session: Session, conversation_id: str) -> str | None:
+    draft = session.get(RegistrationDraft, conversation_id)
+    return draft.invitation_code if draft else None
+
+
 def password_hash_for(session: Session, conversation_id: str) -> str | None:
     draft = session.get(RegistrationDraft, conversation_id)
     return draft.password_hash if draft else None
@@ -101,7 +112,8 @@ def forget_password(session: Session, conversation_id: str) -> None:
     """Registration cancelled or password to be typed again: drop the hash."""
     draft = session.get(RegistrationDraft, conversation_id)
     if draft is not None:
-        if draft.submitted_email is None:
+        # The code of an invitation link stays: the conversation keeps it for a new start.
+        if draft.submitted_email is None and draft.invitation_code is None:
             session.execute(
                 delete(RegistrationDraft).where(
                     RegistrationDraft.conversation_id == conversation_id

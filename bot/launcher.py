@@ -29,12 +29,17 @@ MODEL = PROJECT_ROOT / "models" / "onboarding.tar.gz"
 
 
 def server_commands(
-    action_port: int, rasa_port: int, model: Path, outbox_interval: float = 5.0
+    action_port: int,
+    rasa_port: int,
+    model: Path,
+    outbox_interval: float = 5.0,
+    endpoints: Path | str = "endpoints.yml",
 ) -> dict[str, list[str]]:
     """How each long-running process is started (also used by the end-to-end tests).
 
-    The action server and the Rasa server need ACTION_ENDPOINT_URL in their environment
-    (endpoints.yml reads it), and the project root on PYTHONPATH.
+    The action server and the Rasa server need ACTION_ENDPOINT_URL and TRACKER_STORE_URL in
+    their environment (endpoints.yml reads them), and the project root on PYTHONPATH (the
+    tracker store class lives in rasa_ext/).
     """
     rasa = str(BIN / "rasa")
     settings = get_settings()
@@ -75,7 +80,7 @@ def server_commands(
             "--interface",
             settings.rasa_interface,
             "--endpoints",
-            "endpoints.yml",
+            str(endpoints),
             "--credentials",
             "credentials.yml",
         ],
@@ -149,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        # Rasa refuses to start on an unset ${VAR} in endpoints.yml.
+        "TRACKER_STORE_URL": settings.tracker_store_url,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     # The web app proxies to this launcher's Rasa, whatever RASA_URL says.

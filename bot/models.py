@@ -145,6 +145,9 @@ class RegistrationDraft(Base):
     # the address) waits here so that "correct my address" works exactly as for a real
     # account, revealing nothing. JSON; the password hash stays in password_hash.
     pending_registration = Column(Text)
+    # The invitation code (normalised): the tracker store keeps only its first symbols
+    # (bot/redaction.py), so later turns read the full code here.
+    invitation_code = Column(String(32))
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 

@@ -47,6 +47,11 @@ _LOOKALIKE_CLASSES = {"0": "[0Oo]", "1": "[1IiLl]"}
 _RESETS = {"restart", "session_started", "reset_slots"}
 
 
+def is_masked_code(value: str) -> bool:
+    """A code as the tracker store keeps it ("ACME…"), not a code that can be checked."""
+    return value.endswith("…")
+
+
 def _code_pattern(code: str) -> re.Pattern[str]:
     """Every way the code may have been written: any case, separators, look-alike letters."""
     parts = [_LOOKALIKE_CLASSES.get(c, f"[{c}{c.lower()}]" if c.isalpha() else c) for c in code]
@@ -98,6 +103,12 @@ def _walk(value: Any, secrets: list[str], codes: list[str], shapes: bool) -> Any
     return value
 
 
+def _code_in(value: str) -> str:
+    """The code in a code slot's value: a from_text mapping puts the whole message there
+    ("mon code est ..."), which is masked as the code it holds, not as one long code."""
+    return extract_code(value) or normalise_code(value)
+
+
 def _metadata_code(event: dict) -> str | None:
     metadata = event.get("metadata")
     if isinstance(metadata, dict) and isinstance(metadata.get("invitation_code"), str):
@@ -122,7 +133,7 @@ def _collect(events: list[dict]) -> tuple[list[int], list[str], list[str]]:
             elif name in SECRET_SLOTS and isinstance(value, str) and value != PASSWORD_SET:
                 secrets.append(value)
             elif name in CODE_SLOTS and isinstance(value, str) and value:
-                codes.add(normalise_code(value))
+                codes.add(_code_in(value))
         code = _metadata_code(event)
         if code:
             codes.add(code)
@@ -182,7 +193,7 @@ def redact_events(events: list[dict]) -> list[dict]:
             if name in SECRET_SLOTS and value is not None and value != PASSWORD_SET:
                 event["value"] = REDACTED
             elif name in CODE_SLOTS and isinstance(value, str) and value:
-                event["value"] = mask_code(value)
+                event["value"] = mask_code(_code_in(value))
         event = _walk(event, secrets, codes, False)
         # Code shapes are looked for only in what the user typed or sent: elsewhere (ids,
         # bot replies) the known codes suffice and a code-like id must stay intact.

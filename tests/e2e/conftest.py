@@ -87,11 +87,21 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
         "SMTP_PORT": str(smtp.port),
         "PUBLIC_BASE_URL": "https://help.example.test",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
         "PYTHONPATH": str(ROOT),
     }
     db.upgrade(database_url)
+    # The product's endpoints plus Rasa's file event broker, so that tests can read what a
+    # broker receives (tests/e2e/test_no_secret_on_disk.py).
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        (ROOT / "endpoints.yml").read_text()
+        + f"event_broker:\n  type: file\n  path: {work / 'broker.jsonl'}\n"
+    )
     logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
-    commands = server_commands(action_port, rasa_port, newest_model(), outbox_interval=0.5)
+    commands = server_commands(
+        action_port, rasa_port, newest_model(), outbox_interval=0.5, endpoints=endpoints
+    )
     processes = {
         name: subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT

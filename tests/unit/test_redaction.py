@@ -175,6 +175,20 @@ def test_a_code_from_the_invitation_link_is_masked_in_metadata_and_slots():
     assert redacted[4]["text"] == "Your invitation code ACME… is already filled in."
 
 
+def test_a_code_slot_filled_with_the_whole_message_is_masked_as_the_code_it_holds():
+    # The form's from_text mapping first sets the slot to the message, then validation to the
+    # code: the message stays readable, with the code masked.
+    events = [
+        slot("requested_slot", "invitation_code"),
+        user("mon code est nsd0-fr00-0000-0001"),
+        slot("invitation_code", "mon code est nsd0-fr00-0000-0001"),
+        slot("invitation_code", "NSD0FR0000000001"),
+    ]
+    redacted = redact_events(events)
+    assert redacted[1]["text"] == "mon code est NSD0…"
+    assert [e["value"] for e in redacted[2:]] == ["NSD0…", "NSD0…"]
+
+
 def test_a_short_code_chosen_by_a_customer_is_masked_when_typed_as_the_answer():
     events = [slot("requested_slot", "invitation_code"), user("mon code est ACME2024X")]
     redacted = redact_events(events)
