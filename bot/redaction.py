@@ -20,9 +20,8 @@ Pure functions on the dicts of ``Event.as_dict()``: no Rasa import (the tracker 
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.invitations import extract_code, mask_code, normalise_code
@@ -52,10 +51,29 @@ def is_masked_code(value: str) -> bool:
     return value.endswith("…")
 
 
-def _code_pattern(code: str) -> re.Pattern[str]:
+def _code_pattern(code: str) -> str:
     """Every way the code may have been written: any case, separators, look-alike letters."""
     parts = [_LOOKALIKE_CLASSES.get(c, f"[{c}{c.lower()}]" if c.isalpha() else c) for c in code]
-    return re.compile(r"[\s\-_.]*".join(parts))
+    return r"[\s\-_.]*".join(parts)
+
+
+def _replacer(secrets: Iterable[str], codes: Iterable[str]) -> Callable[[str], str]:
+    """One compiled pattern for every secret and code of a conversation (saves are frequent)."""
+    secrets = sorted({s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
+    codes = sorted(set(codes), key=len, reverse=True)
+    alternatives = []
+    if secrets:
+        alternatives.append("(?P<secret>" + "|".join(re.escape(s) for s in secrets) + ")")
+    if codes:
+        alternatives.append("(?P<code>" + "|".join(_code_pattern(c) for c in codes) + ")")
+    if not alternatives:
+        return lambda text: text
+    pattern = re.compile("|".join(alternatives))
+
+    def replace(match: re.Match[str]) -> str:
+        return REDACTED if match.lastgroup == "secret" else mask_code(match.group(0))
+
+    return lambda text: pattern.sub(replace, text)
 
 
 def _mask_code_shapes(text: str) -> str:
@@ -85,21 +103,18 @@ def redact_text(
 
     Also meant for log lines and free text shown to analysts.
     """
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= _MIN_SECRET_LENGTH:
-            text = text.replace(secret, REDACTED)
-    for code in codes:
-        text = _code_pattern(code).sub(mask_code(code), text)
+    text = _replacer(secrets, codes)(text)
     return _mask_code_shapes(text) if shapes else text
 
 
-def _walk(value: Any, secrets: list[str], codes: list[str], shapes: bool) -> Any:
+def _walk(value: Any, replace: Callable[[str], str]) -> Any:
+    """A copy of ``value`` with ``replace`` applied to every string in it."""
     if isinstance(value, str):
-        return redact_text(value, secrets, codes, shapes=shapes)
+        return replace(value)
     if isinstance(value, dict):
-        return {key: _walk(item, secrets, codes, shapes) for key, item in value.items()}
+        return {key: _walk(item, replace) for key, item in value.items()}
     if isinstance(value, list):
-        return [_walk(item, secrets, codes, shapes) for item in value]
+        return [_walk(item, replace) for item in value]
     return value
 
 
@@ -166,7 +181,7 @@ def _mask_typed_shapes(event: dict) -> None:
     if isinstance(event.get("text"), str):
         event["text"] = _mask_code_shapes(event["text"])
     if isinstance(event.get("metadata"), dict):
-        event["metadata"] = _walk(event["metadata"], [], [], True)
+        event["metadata"] = _walk(event["metadata"], _mask_code_shapes)
     parse_data = event.get("parse_data")
     if isinstance(parse_data, dict):
         if isinstance(parse_data.get("text"), str):
@@ -176,25 +191,27 @@ def _mask_typed_shapes(event: dict) -> None:
                 entity["value"] = _mask_code_shapes(entity["value"])
 
 
-def redact_events(events: list[dict]) -> list[dict]:
-    """A redacted copy of a conversation's events (``Event.as_dict()`` forms), in order.
+def redact_events(events: list[dict], start: int = 0) -> list[dict]:
+    """A redacted copy of a conversation's events (``Event.as_dict()`` forms) from ``start``.
 
     Give the whole conversation, not only new events: whether a message answered the password
-    question depends on the events before it. Already redacted events stay as they are.
+    question depends on the events before it. ``start`` skips the copying of events already
+    stored (a save then costs what its new events cost). Redacted events stay as they are.
     """
-    events = copy.deepcopy(events)
     answers, secrets, codes = _collect(events)
-    for index in answers:
-        _redact_answer(events[index])
+    answers = set(answers)
+    replace = _replacer(secrets, codes)
     redacted = []
-    for event in events:
+    for index, original in enumerate(events[start:], start):
+        event = _walk(original, replace)  # a copy: the caller's events stay as they are
+        if index in answers:
+            _redact_answer(event)
         if event.get("event") == "slot":
-            name, value = event.get("name"), event.get("value")
+            name, value = original.get("name"), original.get("value")
             if name in SECRET_SLOTS and value is not None and value != PASSWORD_SET:
                 event["value"] = REDACTED
             elif name in CODE_SLOTS and isinstance(value, str) and value:
                 event["value"] = mask_code(_code_in(value))
-        event = _walk(event, secrets, codes, False)
         # Code shapes are looked for only in what the user typed or sent: elsewhere (ids,
         # bot replies) the known codes suffice and a code-like id must stay intact.
         if event.get("event") in ("user", "session_started"):

@@ -81,10 +81,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         logger.info("Conversation events stored redacted in %r", self.engine.url)
 
     @staticmethod
-    def redacted_events(tracker: DialogueStateTracker) -> list[dict]:
-        """Every event of the tracker as it may be written: the whole list, because whether
-        a message answered the password question depends on the events before it."""
-        return redact_events([event.as_dict() for event in tracker.events])
+    def redacted_events(tracker: DialogueStateTracker, start: int = 0) -> list[dict]:
+        """The tracker's events from ``start`` as they may be written. Redaction reads the
+        whole list: whether a message answered the password question depends on the events
+        before it."""
+        return redact_events([event.as_dict() for event in tracker.events], start)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Publishes the new events, redacted, to the event broker (Rasa publishes them raw)."""
@@ -92,7 +93,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return
         old_tracker = await self.retrieve(tracker.sender_id)
         offset = len(old_tracker.events) if old_tracker else 0
-        for data in self.redacted_events(tracker)[offset:]:
+        for data in self.redacted_events(tracker, offset):
             self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 
     async def _stream_new_events(
@@ -105,12 +106,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """SQLTrackerStore.save, with the redacted events instead of the raw ones."""
         await self.stream_events(tracker)
-        events = self.redacted_events(tracker)
         with self.session_scope() as session:
             stored = self._event_query(
                 session, tracker.sender_id, fetch_events_from_all_sessions=False
             ).count()
-            for data in events[stored:]:
+            for data in self.redacted_events(tracker, stored):
                 session.add(
                     self.SQLEvent(
                         sender_id=tracker.sender_id,

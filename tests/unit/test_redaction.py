@@ -221,6 +221,12 @@ def test_redacting_only_the_new_events_would_miss_the_question_hence_the_whole_l
     assert redact_events(events[23:])[0]["text"] == PASSWORD  # no context: nothing to go by
 
 
+def test_from_start_only_the_new_events_are_returned_but_redacted_with_their_context():
+    events = registration()
+    assert redact_events(events, 23) == redact_events(events)[23:]
+    assert redact_events(events, 23)[0]["text"] == REDACTED
+
+
 def test_redact_text_for_log_lines():
     line = "checked code k7m4 pq2x 9rtb 3hwd for 732829320 with password Secret!2026x"
     assert redact_text(line, secrets=["Secret!2026x"]) == (
