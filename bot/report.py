@@ -179,6 +179,11 @@ def _ranked(counter: Counter) -> list[tuple[str, int]]:
 
 @dataclass
 class Report:
+    """The figures per (period, language), ``("all", language)`` and ``("all", "all")``.
+
+    ``since`` and ``until`` are the first and last days shown (both included).
+    """
+
     period: str
     since: datetime | None
     until: datetime | None
@@ -231,7 +236,7 @@ def _fmt(section: str, value: float | int | None) -> str:
 def _scope(report: Report) -> str:
     parts = [
         f"from {report.since:%Y-%m-%d}" if report.since else "from the first conversation",
-        f"until {report.until:%Y-%m-%d} (excluded)" if report.until else "to the last one",
+        f"to {report.until:%Y-%m-%d} (included)" if report.until else "to the last one",
         f"language: {report.language or 'all'}",
         f"periods: {report.period}",
     ]
