@@ -49,6 +49,17 @@ _COMPANY_ID_ERRORS = {
 _EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
 
 
+# Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
+YES_NO_SLOTS = ("email_confirmed", "terms_accepted", "confirmed")
+
+
+def _unclear_answer(tracker: Tracker, requested: str, events: list) -> bool:
+    """Neither yes nor no, nor a question or command that the rules answer."""
+    intent, _ = latest_intent(tracker)
+    answered = any(isinstance(e, dict) and e.get("name") == requested for e in events)
+    return not answered and intent not in {"affirm", "deny", *NOT_AN_ANSWER}
+
+
 def identifier_wording(country: str, language: str) -> dict[str, str]:
     scheme = scheme_for(country)
     return {
@@ -70,7 +81,14 @@ class ValidateRegistrationForm(FormValidationAction):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        return await super().run(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        events = await super().run(dispatcher, tracker, domain)
+        if requested in YES_NO_SLOTS and _unclear_answer(tracker, requested, events):
+            # Without this, Rasa rejects the form (no value for the requested slot) and the
+            # core fallback offers an advisor; an unclear answer deserves the question again.
+            dispatcher.utter_message(response="utter_answer_yes_or_no")
+            events.append(SlotSet(requested, None))
+        return events
 
     async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list:
         # A slot cleared this turn (a correction, a fresh start) has nothing to validate: the

@@ -123,3 +123,47 @@ def test_a_supplier_registers_in_english_from_an_invitation_link(servers, conver
         account = find_account(session, "j.smith@northwind.co.uk")
         assert account.status == "active" and account.language == "en"
         assert account.contact.job_title is None
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("France", "SIREN"),
+                ("552100554", "code d'invitation"),
+                ("E2EY-N000-0000-0001", "adresse email"),
+                ("marie.curie@acme-industrie.fr", "marie.curie@acme-industrie.fr"),
+                ("zorglub wibble", "répondre par « oui » ou par « non »"),
+                ("oui", "mot de passe"),
+                (PASSWORD, "Conditions Générales"),
+                ("pfff gnagna", "répondre par « oui » ou par « non »"),
+                ("j'accepte", "prénom"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("France", "SIREN"),
+                ("542065479", "invitation code"),
+                ("E2EY-N000-0000-0002", "email address"),
+                ("marie.curie@northwind.co.uk", "marie.curie@northwind.co.uk"),
+                ("zorglub wibble", 'reply "yes" or "no"'),
+                ("yes", "password"),
+                (PASSWORD, "Terms of Use"),
+                ("pfff gnagna", 'reply "yes" or "no"'),
+                ("I accept", "first name"),
+            ],
+        ),
+    ],
+)
+def test_an_unclear_answer_to_a_yes_no_question_gets_the_question_again(
+    servers, conversation_id, language, turns
+):
+    """Not the advisor offer of the fallback: the user is told how to answer, and goes on."""
+    invite(servers, CompanyId("FR", turns[2][0]), turns[3][0])
+    replies = converse(servers, conversation_id, turns, metadata={"language": language})
+    assert "conseiller" not in texts(replies) and "advisor" not in texts(replies)
