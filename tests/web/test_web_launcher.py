@@ -25,9 +25,8 @@ from bot.models import Invitation
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = (
-    900  # the Rasa server loads its model in about a minute; many more on a saturated machine
-)
+# The Rasa server loads its model in about a minute; many more on a saturated machine.
+START_TIMEOUT = 900
 
 
 def descendants(pid: int) -> set[int]:

@@ -94,6 +94,18 @@ async def test_the_page_style_sheet_is_served(client):
     assert response.status == 200 and response.content_type == "text/css"
 
 
+async def test_the_widget_files_are_served(client):
+    script = await client.get("/static/widget.js")
+    assert script.status == 200 and script.content_type in (
+        "application/javascript",
+        "text/javascript",
+    )
+    assert 'getAttribute("data-endpoint")' in await script.text()  # reads the mount point
+    style = await client.get("/static/widget.css")
+    assert style.status == 200 and style.content_type == "text/css"
+    assert style.headers["X-Content-Type-Options"] == "nosniff"
+
+
 async def test_static_files_cannot_climb_out_of_their_folder(client):
     for path in ("/static/../app.py", "/static/%2e%2e/app.py", "/assets/../app.py"):
         response = await client.get(path)
