@@ -41,7 +41,10 @@ STATIC_DIR = HERE / "static"  # the chat widget (widget.js, widget.css)
 ASSETS_DIR = HERE / "assets"  # the pages' own style sheet
 
 MAX_BODY_BYTES = 64 * 1024  # a chat message or the activation form; anything larger is refused
-RASA_TIMEOUT_SECONDS = 30  # a turn with several custom actions stays well under this
+# Rasa's REST channel answers "please try again" by itself after MESSAGE_TIMEOUT
+# (rasa_ext/channels.py); the proxy waits a little longer, so that this polite answer, not a
+# 503, reaches the widget. Past that, Rasa itself is stuck: 503.
+RASA_TIMEOUT_MARGIN_SECONDS = 10.0
 HEALTH_TIMEOUT_SECONDS = 3
 MAX_INVITATION_CHARS = 64
 MAX_SENDER_CHARS = 128
@@ -114,9 +117,10 @@ async def rasa_webhook(request: web.Request) -> web.Response:
     if forwarded is None:
         return _json_error(400, "bad_request")
     url = request.app[RASA_URL] + "/webhooks/rest/webhook"
+    timeout = request.app[SETTINGS].message_timeout_seconds + RASA_TIMEOUT_MARGIN_SECONDS
     try:
         async with request.app[CLIENT].post(
-            url, json=forwarded, timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS)
+            url, json=forwarded, timeout=aiohttp.ClientTimeout(total=timeout)
         ) as response:
             if response.status != 200:
                 log.warning("Rasa answered HTTP %s", response.status)

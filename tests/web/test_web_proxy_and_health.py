@@ -124,6 +124,8 @@ async def _stand_in_rasa(handler) -> TestServer:
 
 
 async def test_a_slow_or_failing_rasa_is_a_503(make_app, monkeypatch):
+    monkeypatch.setenv("MESSAGE_TIMEOUT", "0.5")  # Rasa's own limit; the proxy waits longer
+
     async def slow(request):
         await asyncio.sleep(5)
         return web.json_response([])
@@ -134,7 +136,7 @@ async def test_a_slow_or_failing_rasa_is_a_503(make_app, monkeypatch):
     async def not_a_list(request):
         return web.json_response({"oops": True})
 
-    monkeypatch.setattr(web_app, "RASA_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(web_app, "RASA_TIMEOUT_MARGIN_SECONDS", 0.5)
     for handler in (slow, failing, not_a_list):
         rasa = await _stand_in_rasa(handler)
         try:
