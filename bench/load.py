@@ -130,7 +130,7 @@ def registration_fr(reg: Registration) -> Conversation:
     turns = [
         Turn("Bonjour, je voudrais créer mon compte fournisseur", "dans quel pays"),
         Turn("c'est en France", "SIREN"),
-        Turn(f"notre siren est le {siren}", "code d'invitation"),
+        Turn(siren, "code d'invitation"),
         Turn(reg.code.lower(), "adresse email", secret=True),
         Turn(reg.email, reg.email),
         Turn("oui", "mot de passe"),
@@ -152,7 +152,7 @@ def registration_en(reg: Registration) -> Conversation:
     turns = [
         Turn("/start_registration", "invitation code is already filled in"),
         Turn("United Kingdom", "Companies House number"),
-        Turn(f"our CRN is {reg.company_id}", f"invitation from {CUSTOMER}"),
+        Turn(reg.company_id, f"invitation from {CUSTOMER}"),
         Turn(reg.email, "is it correct"),
         Turn("yes", "password"),
         Turn(PASSWORD, "Terms of Use", secret=True),
