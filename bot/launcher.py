@@ -60,6 +60,10 @@ def server_commands(
         "actions": [
             "env",
             f"SANIC_HOST={settings.action_interface}",
+            # Rasa's HTTP client keeps idle connections to the action server for 15 s, Sanic
+            # closes them after 5 s: a call that reuses one then fails ("Can not write request
+            # body"). The server must keep them longer than the client.
+            "SANIC_KEEP_ALIVE_TIMEOUT=75",
             rasa,
             "run",
             "actions",

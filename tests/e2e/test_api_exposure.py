@@ -8,6 +8,8 @@ Rasa server: it listens on loopback, out of reach of the widget's origin.
 from __future__ import annotations
 
 import json
+import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -97,3 +99,17 @@ def test_no_command_of_the_product_enables_the_api():
     for command in commands.values():
         assert "--enable-api" not in command
         assert "--cors" not in command
+
+
+def test_the_action_server_keeps_idle_connections_longer_than_rasa_does(servers):
+    """Rasa's HTTP client (aiohttp) reuses an idle connection for up to 15 s; if the action
+    server closed it sooner (Sanic's default: 5 s), a custom action call could fail with
+    "Cannot write to closing transport", as the fuzz run showed under load."""
+    port = urlparse(servers.action_endpoint_url).port
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+        time.sleep(16)  # idle longer than aiohttp's keep-alive
+        connection.sendall(request)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 200")
