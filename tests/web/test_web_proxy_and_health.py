@@ -17,6 +17,9 @@ from bot.web.app import create_app
 from tests.conftest import free_port
 from tests.e2e.conftest import servers  # noqa: F401 - the real Rasa and action servers
 
+# Starting the real Rasa server (the `servers` fixture) takes minutes on a busy machine.
+LIVE = pytest.mark.timeout(1800)
+
 
 def texts(replies: list[dict]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
@@ -31,6 +34,7 @@ async def live(servers) -> TestClient:  # noqa: F811
         yield client
 
 
+@LIVE
 async def test_messages_reach_the_real_rasa_and_come_back(live):
     response = await live.post(
         "/webhooks/rest/webhook",
@@ -56,12 +60,14 @@ async def test_messages_reach_the_real_rasa_and_come_back(live):
     assert "dans quel pays" in texts(await french.json()).lower()
 
 
+@LIVE
 async def test_health_is_all_green_when_everything_answers(live):
     response = await live.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"database": True, "rasa": True, "actions": True}
 
 
+@LIVE
 async def test_only_the_chat_endpoint_of_rasa_is_reachable(live):
     for method, path in [
         ("GET", "/status"),
