@@ -1,0 +1,266 @@
+"""The product's processes on loopback, each of which a fault test can stop, pause or restart.
+
+Unlike the shared `servers` fixture (tests/e2e/conftest.py), these processes belong to the
+fault tests alone: stopping the action server here disturbs no other test. Timings are
+shortened through the product's own settings so that a fault costs seconds, not minutes:
+MESSAGE_TIMEOUT (the REST channel's patience) and OUTBOX_RETRY_SECONDS (first mail retry).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import db
+from bot.identifiers import CompanyId
+from bot.invitations import create_invitation
+from bot.launcher import server_commands
+from bot.models import Account, Contact, Invitation, OutboxMail
+from tests.conftest import SmtpServer, free_port
+from tests.e2e.conftest import ROOT, newest_model, wait_until_up
+
+# seconds: well above the SQLite busy timeout (10 s) plus a message's work on a loaded
+# machine, so that a locked database gets the action's own answer, not the channel's
+MESSAGE_TIMEOUT = 40
+PASSWORD = "Tr0ub4dor&3-Quai"
+
+# What the assistant says when it cannot finish (utter_try_again_later), per language.
+TRY_AGAIN = {"fr": "réessayez dans un instant", "en": "please try again in a moment"}
+# After a registration: the mail is queued, so the bot must not promise it was sent.
+MAY_TAKE_MINUTES = {"fr": "peut mettre quelques minutes", "en": "may take a few minutes"}
+ALREADY_USED = {
+    "fr": "Un compte a déjà été créé avec cette invitation",
+    "en": "An account has already been created with this invitation",
+}
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+class Product:
+    """Outbox sender, action server and Rasa server as subprocesses, SMTP server in-process."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.database_url = f"sqlite:///{work / 'onboarding.db'}"
+        self.database_path = work / "onboarding.db"
+        self.smtp = SmtpServer(free_port())
+        self.action_port, self.rasa_port = free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(self.smtp.port),
+            "SMTP_TIMEOUT": "3",
+            "OUTBOX_RETRY_SECONDS": "1",
+            "MESSAGE_TIMEOUT": str(MESSAGE_TIMEOUT),
+            "PUBLIC_BASE_URL": "https://help.example.test",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.commands = server_commands(
+            self.action_port, self.rasa_port, newest_model(), outbox_interval=0.5
+        )
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    # --- processes -------------------------------------------------------------------
+
+    def _spawn(self, name: str) -> subprocess.Popen:
+        log = (self.work / f"{name}.log").open("a")
+        process = subprocess.Popen(
+            self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        return process
+
+    def start(self) -> None:
+        db.upgrade(self.database_url)
+        self.smtp.start()
+        for name in ("outbox", "actions", "rasa"):
+            self._spawn(name)
+        self.wait_for_actions()
+        # generous: on a shared 2-core machine loading the model can take minutes
+        wait_until_up(
+            self.rasa_url + "/", self.processes["rasa"], self.work / "rasa.log", timeout=1500
+        )
+
+    def wait_for_actions(self) -> None:
+        wait_until_up(
+            f"http://127.0.0.1:{self.action_port}/health",
+            self.processes["actions"],
+            self.work / "actions.log",
+            timeout=300,
+        )
+
+    def stop_actions(self) -> None:
+        process = self.processes["actions"]
+        process.terminate()
+        process.wait(timeout=20)
+
+    def start_actions(self) -> None:
+        self._spawn("actions")
+        self.wait_for_actions()
+
+    @contextmanager
+    def actions_paused(self) -> Iterator[None]:
+        """The action server frozen (SIGSTOP): it accepts connections but never answers."""
+        pid = self.processes["actions"].pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
+    @contextmanager
+    def smtp_down(self) -> Iterator[None]:
+        self.smtp.stop()
+        try:
+            yield
+        finally:
+            self.smtp.start()
+
+    @contextmanager
+    def database_locked(self) -> Iterator[None]:
+        """Another process holds the accounts database's write lock (BEGIN EXCLUSIVE)."""
+        connection = sqlite3.connect(self.database_path, isolation_level=None, timeout=30)
+        connection.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.close()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)  # a paused process cannot stop
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.smtp.stop()
+
+    # --- talking and looking -----------------------------------------------------------
+
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        """One message through the REST channel, as the widget sends it."""
+        body: dict = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            self.rasa_url + "/webhooks/rest/webhook",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=MESSAGE_TIMEOUT + 60) as response:
+            assert response.status == 200
+            return json.loads(response.read())
+
+    def converse(
+        self, sender: str, turns: list[tuple[str, str]], metadata: dict | None = None
+    ) -> list[dict]:
+        """Send each message; each reply must contain the expected words."""
+        everything = []
+        for message, expected in turns:
+            replies = self.say(sender, message, metadata)
+            everything += replies
+            assert expected.lower() in texts(replies).lower(), (message, replies)
+        return everything
+
+    def invite(self, company: CompanyId, customer: str = "ACME Industries") -> str:
+        with db.session_scope(self.database_url) as session:
+            invitation = create_invitation(
+                session, company, customer, issued_at=db.utcnow() - timedelta(days=3)
+            )
+            return invitation.code
+
+    def counts(self, email: str) -> dict[str, int]:
+        """What exists for ``email``: account, contact, mails queued and mails received."""
+        with db.session_scope(self.database_url) as session:
+            accounts = session.scalar(select(func.count(Account.id)).where(Account.email == email))
+            contacts = session.scalar(
+                select(func.count(Contact.id)).join(Account).where(Account.email == email)
+            )
+            outbox = session.scalar(
+                select(func.count(OutboxMail.id)).where(OutboxMail.to_address == email)
+            )
+        return {
+            "accounts": accounts,
+            "contacts": contacts,
+            "outbox": outbox,
+            "received": len(self.smtp.inbox.to(email)),
+        }
+
+    def invitation_used(self, code: str) -> bool:
+        with db.session_scope(self.database_url) as session:
+            return (
+                session.scalar(select(Invitation.used_at).where(Invitation.code == code))
+                is not None
+            )
+
+    def outbox_row(self, email: str) -> OutboxMail:
+        with db.session_scope(self.database_url) as session:
+            return session.scalar(select(OutboxMail).where(OutboxMail.to_address == email))
+
+    def wait_for_mail(self, email: str, timeout: float = 45) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.smtp.inbox.to(email):
+                return
+            time.sleep(0.3)
+        pytest.fail(f"no mail to {email} within {timeout} s:\n{self.log('outbox')[-2000:]}")
+
+    def log(self, name: str) -> str:
+        return (self.work / f"{name}.log").read_text(errors="replace")
+
+
+# The registration up to the summary, with the invitation code from the invitation link.
+def turns_to_summary(language: str, email: str) -> list[tuple[str, str]]:
+    if language == "en":
+        return [
+            ("/start_registration", "invitation code is already filled in"),
+            ("United Kingdom", "Companies House number"),
+            ("SC123456", "invitation from ACME Industries"),
+            (email, "is it correct"),
+            ("yes", "password"),
+            (PASSWORD, "Terms of Use"),
+            ("I accept", "first name"),
+            ("John", "last name"),
+            ("Smith", "phone number"),
+            ("020 7946 0958", "job title"),
+            ("skip", "summary"),
+        ]
+    return [
+        ("/start_registration", "code d'invitation est déjà renseigné"),
+        ("France", "SIREN"),
+        ("732 829 320", "adresse email"),
+        (email, email),
+        ("oui", "mot de passe"),
+        (PASSWORD, "Conditions Générales d'Utilisation"),
+        ("J'accepte", "prénom"),
+        ("Jean", "nom de famille"),
+        ("Dupont", "téléphone"),
+        ("06 12 34 56 78", "fonction"),
+        ("Comptable", "récapitulatif"),
+    ]
+
+
+COMPANY = {"fr": CompanyId("FR", "732829320"), "en": CompanyId("GB", "SC123456")}
+YES = {"fr": "oui", "en": "yes"}
