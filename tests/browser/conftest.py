@@ -47,7 +47,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_TIMEOUT = 600
+STARTUP_TIMEOUT = 900
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
