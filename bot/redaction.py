@@ -53,7 +53,14 @@ def is_masked_code(value: str) -> bool:
 
 def _code_pattern(code: str) -> str:
     """Every way the code may have been written: any case, separators, look-alike letters."""
-    parts = [_LOOKALIKE_CLASSES.get(c, f"[{c}{c.lower()}]" if c.isalpha() else c) for c in code]
+    # A "code" from session metadata can hold anything ("(", "*"): escaped, it cannot break
+    # the pattern (an invalid pattern made the tracker store drop the conversation's events).
+    parts = [
+        _LOOKALIKE_CLASSES.get(
+            c, f"[{re.escape(c)}{re.escape(c.lower())}]" if c.isalpha() else re.escape(c)
+        )
+        for c in code
+    ]
     return r"[\s\-_.]*".join(parts)
 
 
