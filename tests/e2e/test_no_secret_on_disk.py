@@ -15,11 +15,17 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import pytest
+
 from bot import db
 from bot.accounts import ActivationStatus, activate, find_account
 from bot.identifiers import CompanyId
 from bot.invitations import create_invitation
 from tests.e2e.test_registration_rest import activation_token, converse, texts, wait_for_mail
+
+# The first test of a session also waits for the servers to start (several minutes when the
+# machine is busy): the default 600 s would cut a registration that is merely slow.
+pytestmark = pytest.mark.timeout(1800)
 
 # Distinctive, with characters that JSON, URLs and HTML escape.
 PASSWORDS = {"fr": 'Zq8#Velours"Tamis&é', "en": "Kx7!Harbour<Lantern>+ü"}
