@@ -19,9 +19,11 @@ export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 # endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
+# The fuzz run of make test (tests/e2e/test_fuzz.py); `make fuzz` sends the full 10,000.
+export FUZZ_MESSAGES ?= 1000
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium pytest validate model test-stories cross-validate test run shell clean bench scale-test
+.PHONY: help install lock lint chromium pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -83,6 +85,9 @@ run: model  ## the product on this machine; Ctrl-C stops everything
 
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
 	$(BIN)/python -m bot.launcher --shell
+
+fuzz: model chromium  ## 10,000 hostile messages through the REST channel (about 30-60 min here)
+	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q
 
 bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
 	$(BIN)/python -m bench.load
