@@ -23,7 +23,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 export FUZZ_MESSAGES ?= 1000
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
+.PHONY: help install lock lint chromium redis pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -56,7 +56,12 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
-pytest: model chromium
+# The lock store's race test (tests/scale/) runs against a real redis-server on loopback.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; }
+
+pytest: model chromium redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: install  ## training data and domain are consistent

@@ -1,7 +1,6 @@
 """Several Rasa replicas share one Redis lock store: tickets must never be issued twice.
 
-A real redis-server on loopback (Debian package; `make scale-test` installs it, and these tests
-are skipped, saying so, on a machine without it).
+A real redis-server on loopback (Debian package; `make test` and `make scale-test` install it).
 """
 
 from __future__ import annotations
@@ -23,11 +22,12 @@ from tests.conftest import free_port
 REDIS = shutil.which("redis-server") or (
     "/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else None
 )
-pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server not installed")
 
 
 @pytest.fixture
 def redis_port(tmp_path) -> Iterator[int]:
+    if REDIS is None:
+        pytest.fail("redis-server is missing: `make test` installs it with apt-get")
     port = free_port()
     command = [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     process = subprocess.Popen([*command, "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
