@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import drafts
+from bot import drafts, responses
 from bot.db import session_scope
 from bot.language import DEFAULT_LANGUAGE
 from bot.redaction import is_masked_code
@@ -74,20 +74,8 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 
 def response_text(domain: dict, name: str, language: str) -> str:
-    """The text of response ``name`` in ``language``, for phrases an action assembles.
-
-    All wording stays in domain.yml: the variation whose condition names the language wins,
-    else the unconditioned (French) one.
-    """
-    variations = domain.get("responses", {}).get(name, [])
-    fallback = ""
-    for variation in variations:
-        conditions = variation.get("condition") or []
-        if not conditions:
-            fallback = fallback or variation.get("text", "")
-        elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            return variation.get("text", "")
-    return fallback
+    """The text of response ``name`` in ``language``, for phrases an action assembles."""
+    return responses.response_text(domain.get("responses", {}), name, language)
 
 
 @contextmanager

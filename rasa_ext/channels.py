@@ -25,6 +25,7 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
+from bot.responses import response_text
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -62,19 +63,6 @@ def _install_handler() -> None:
     processor_log = logging.getLogger("rasa.core.processor")
     if _handler not in processor_log.handlers:
         processor_log.addHandler(_handler)
-
-
-def response_text(responses: dict[str, list[dict]], name: str, language: str) -> str:
-    """The text of response ``name`` in ``language`` (the variation conditioned on the
-    language slot, else the unconditioned French one), as domain.yml writes it."""
-    fallback = ""
-    for variation in responses.get(name) or []:
-        conditions = variation.get("condition") or []
-        if not conditions:
-            fallback = fallback or variation.get("text", "")
-        elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            return variation.get("text", "")
-    return fallback if language == "fr" else ""
 
 
 class RestInput(RasaRestInput):
