@@ -176,8 +176,11 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         db.dispose_engines()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    # Module scope, not session: while sync Playwright runs, its event loop counts as the
+    # running loop of the main thread, so every later asyncio.run() and async test of the
+    # session would fail ("cannot be called from a running event loop").
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
     # Imported here so that collecting the other suites does not need Playwright.
