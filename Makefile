@@ -79,7 +79,7 @@ test-stories: model  ## dialogue and NLU on the test stories, French and English
 	  --fail-on-prediction-errors --out var/results/stories
 
 cross-validate: install  ## NLU quality, reported in the README (not a gate)
-	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 \
+	$(BIN)/python -m rasa_ext.cross_validate --nlu data/nlu --config config.yml --folds 3 \
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.quality var/results/cross-validation
 
