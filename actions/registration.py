@@ -69,6 +69,10 @@ class ActionCorrectField(Action):
             dispatcher.utter_message(response=response)
             return []
         field = next(tracker.get_latest_entity_values("field"), None)
+        if field is None and tracker.latest_message.get("intent", {}).get("name") == "change_email":
+            # "the address of my account is wrong" before the account exists: the same words
+            # as correcting the email answer, and the registration must go on, not stop.
+            field = "email"
         if field not in _FIELD_SLOTS:
             if tracker.get_slot("requested_slot") == "confirmed":
                 # the form asks again, and action_ask_confirmed asks what to correct

@@ -295,6 +295,35 @@ async def test_correct_a_known_field_at_the_summary(domain, database):
     assert slot_events(events) == [("phone", None), ("confirmed", None)]
 
 
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("fr", "l'adresse email de mon compte est fausse"),
+        ("en", "my account's email address is wrong"),
+    ],
+)
+async def test_the_account_address_named_during_the_form_corrects_the_email(
+    domain, database, language, text
+):
+    """The NLU may read it as a pending account's address: the registration goes on."""
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), "language": language},
+        text=text,
+        intent="change_email",
+        active_loop="registration_form",
+    )
+    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert slot_events(events) == [
+        ("email", None),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+        ("confirmed", None),
+    ]
+
+
 async def test_correct_outside_the_form_without_account(domain, database):
     dispatcher, events = await correct(domain, "email", active_loop=None)
 
