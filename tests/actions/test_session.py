@@ -6,8 +6,14 @@ import pytest
 
 from actions.common import CONFIDENT, PASSWORD_SET
 from actions.registration_form import ValidateRegistrationForm
-from actions.session import ActionSessionStart, ActionSetLanguage
-from tests.actions.helpers import make_tracker, run
+from actions.session import ActionRestart, ActionSessionStart, ActionSetLanguage
+from tests.actions.helpers import (
+    completed_registration,
+    draft,
+    make_tracker,
+    run,
+    save_password_hash,
+)
 
 SESSION_STARTED = {"event": "session_started", "timestamp": None}
 LISTEN = {
@@ -45,6 +51,90 @@ async def test_session_metadata_sets_language_and_invitation_code(domain):
         slot("code_from_link", True),
         LISTEN,
     ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_session_start_typed_in_the_chat_is_answered_with_the_greeting(domain, language):
+    """Rasa starts a new session for a typed "/session_start"; the user still gets an answer."""
+    tracker = make_tracker(
+        domain,
+        slots={"language": language},
+        text="/session_start",
+        intent="session_start",
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionSessionStart(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_greet"]
+    # the conversation's language is kept: the next answers are in the same language
+    assert events == [SESSION_STARTED, slot("language", language), LISTEN]
+
+
+async def test_a_new_session_of_the_same_conversation_keeps_language_link_code_and_lock(
+    domain, database
+):
+    """After a restart or a long pause: the page's language, its invitation link and the lock
+    on invitation checks stay; the answers of the registration do not."""
+    tracker = make_tracker(domain, slots=RESTART_SLOTS, intent=None, active_loop=None)
+    dispatcher, events = await run(ActionSessionStart(), tracker, domain)
+
+    assert dispatcher.messages == []
+    assert events == [
+        SESSION_STARTED,
+        slot("language", "en"),
+        slot("language_locked", True),
+        slot("invitation_failures", 3.0),
+        slot("invitation_code", "ACMEFR0000000001"),
+        slot("code_from_link", True),
+        # then the metadata of the page, read again
+        slot("language", "en"),
+        slot("language_locked", True),
+        slot("invitation_code", "ACMEFR0000000001"),
+        slot("code_from_link", True),
+        LISTEN,
+    ]
+
+
+RESTART_SLOTS = {
+    **completed_registration(confirmed=None),
+    "language": "en",
+    "language_locked": True,
+    "session_started_metadata": {"language": "en", "invitation_code": "ACME-FR00-0000-0001"},
+    "invitation_code": "ACMEFR0000000001",
+    "code_from_link": True,
+    "invitation_failures": 3.0,
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_restart_typed_in_the_chat_says_so_and_forgets_the_registration(
+    domain, database, language
+):
+    save_password_hash()
+    tracker = make_tracker(
+        domain, slots={**RESTART_SLOTS, "language": language}, text="/restart", intent="restart"
+    )
+    dispatcher, events = await run(ActionRestart(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_restart"]
+    assert events[0] == {"event": "restart", "timestamp": None}
+    # Only what the page said and the lock on invitation checks survive; the answers do not.
+    assert {e["name"]: e["value"] for e in events[1:]} == {
+        "language": language,
+        "language_locked": True,
+        "invitation_failures": 3.0,
+        "invitation_code": "ACMEFR0000000001",
+        "code_from_link": True,
+    }
+    assert draft() is None  # the password hash was all the draft held
+
+
+async def test_restart_when_the_database_is_down_still_restarts(domain, database_down):
+    tracker = make_tracker(domain, slots={"language": "fr"}, text="/restart", intent="restart")
+    dispatcher, events = await run(ActionRestart(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_restart"]
+    assert events == [{"event": "restart", "timestamp": None}, slot("language", "fr")]
 
 
 @pytest.mark.parametrize(("page_language", "language"), [("fr-FR", "fr"), ("EN", "en")])
