@@ -170,6 +170,15 @@ async def test_a_second_registration_starts_normally(domain, invite):
 # --- correct a field ---------------------------------------------------------------------------
 
 
+# Correcting the email forgets the address, its suggestion and confirmation, and the final yes.
+EMAIL_FORGOTTEN = [
+    ("email", None),
+    ("email_suggestion", None),
+    ("email_confirmed", None),
+    ("confirmed", None),
+]
+
+
 async def correct(domain, field, *, active_loop="registration_form", **slots):
     tracker = make_tracker(
         domain,
@@ -185,12 +194,7 @@ async def test_correct_email_forgets_the_address_and_its_confirmation(domain, da
     dispatcher, events = await correct(domain, "email", email_suggestion="x@gmail.com")
 
     assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == [
-        ("email", None),
-        ("email_suggestion", None),
-        ("email_confirmed", None),
-        ("confirmed", None),
-    ]
+    assert slot_events(events) == EMAIL_FORGOTTEN
 
 
 async def test_correct_password_forgets_the_hash(domain, database):
@@ -316,12 +320,7 @@ async def test_the_account_address_named_during_the_form_corrects_the_email(
     dispatcher, events = await run(ActionCorrectField(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == [
-        ("email", None),
-        ("email_suggestion", None),
-        ("email_confirmed", None),
-        ("confirmed", None),
-    ]
+    assert slot_events(events) == EMAIL_FORGOTTEN
 
 
 async def test_correct_outside_the_form_without_account(domain, database):

@@ -55,6 +55,23 @@ def wait_until_up(
     pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+def say_rest(
+    rasa_url: str, sender: str, text: str, metadata: dict | None = None, *, timeout: float = 60
+) -> list[dict]:
+    """One message through Rasa's REST channel, as the widget sends it; the bot's replies."""
+    body: dict = {"sender": sender, "message": text}
+    if metadata is not None:
+        body["metadata"] = metadata
+    request = urllib.request.Request(
+        rasa_url + "/webhooks/rest/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        assert response.status == 200
+        return json.loads(response.read())
+
+
 class Servers:
     def __init__(
         self,
@@ -71,16 +88,7 @@ class Servers:
         self.log_dir = log_dir
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        body = {"sender": sender, "message": text}
-        if metadata is not None:
-            body["metadata"] = metadata
-        request = urllib.request.Request(
-            self.rasa_url + "/webhooks/rest/webhook",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        return say_rest(self.rasa_url, sender, text, metadata)
 
 
 @pytest.fixture(scope="session")

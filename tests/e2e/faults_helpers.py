@@ -8,13 +8,11 @@ MESSAGE_TIMEOUT (the REST channel's patience) and OUTBOX_RETRY_SECONDS (first ma
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -29,7 +27,7 @@ from bot.invitations import create_invitation
 from bot.launcher import server_commands
 from bot.models import Account, Contact, Invitation, OutboxMail
 from tests.conftest import SmtpServer, free_port
-from tests.e2e.conftest import ROOT, newest_model, wait_until_up
+from tests.e2e.conftest import ROOT, newest_model, say_rest, wait_until_up
 
 # seconds: well above the SQLite busy timeout (10 s) plus a message's work on a loaded
 # machine, so that a locked database gets the action's own answer, not the channel's
@@ -161,17 +159,7 @@ class Product:
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         """One message through the REST channel, as the widget sends it."""
-        body: dict = {"sender": sender, "message": text}
-        if metadata is not None:
-            body["metadata"] = metadata
-        request = urllib.request.Request(
-            self.rasa_url + "/webhooks/rest/webhook",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=MESSAGE_TIMEOUT + 60) as response:
-            assert response.status == 200
-            return json.loads(response.read())
+        return say_rest(self.rasa_url, sender, text, metadata, timeout=MESSAGE_TIMEOUT + 60)
 
     def converse(
         self, sender: str, turns: list[tuple[str, str]], metadata: dict | None = None
