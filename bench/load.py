@@ -235,6 +235,8 @@ class RunResult:
     concurrency: int
     conversations: int
     latencies: list[float] = field(default_factory=list)  # seconds, one per answered message
+    # the same latencies by step ("registration-fr turn 7"): which turns make the tail
+    by_step: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)  # senders whose every turn succeeded
     sent: dict[str, list[str]] = field(default_factory=dict)  # sender -> texts sent, in order
@@ -269,7 +271,13 @@ class RunResult:
             "wall_s": round(self.wall_seconds, 1),
             "peak_rss_mb": {k: round(v) for k, v in self.peak_rss_mb.items()},
             "first_errors": self.errors[:10],
+            "slowest_steps_mean_ms": {k: round(v * 1000) for k, v in self.slowest_steps()},
         }
+
+    def slowest_steps(self, count: int = 5) -> list[tuple[str, float]]:
+        """The ``count`` steps with the highest mean latency (seconds), slowest first."""
+        means = {step: statistics.fmean(values) for step, values in self.by_step.items()}
+        return sorted(means.items(), key=lambda item: -item[1])[:count]
 
 
 def _reply_text(replies: list[dict]) -> str:
@@ -305,6 +313,7 @@ async def _converse(
             result.errors.append(f"{where}: {type(error).__name__}: {error}")
             return
         result.latencies.append(elapsed)
+        result.by_step.setdefault(f"{conversation.kind} turn {index + 1}", []).append(elapsed)
         if turn.expect.lower() not in _reply_text(replies).lower():
             shown = "[secret]" if turn.secret else repr(turn.text)
             result.errors.append(
@@ -685,6 +694,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"Ratio ours/bare at concurrency {level}: p50 {p50:.2f}, p95 {p95:.2f} "
                 f"(target p95 <= 1.3: {verdict})"
             )
+    for result in results:
+        if result.label == "ours":
+            steps = ", ".join(f"{k} {v * 1000:.0f}" for k, v in result.slowest_steps(4))
+            print(f"Slowest steps at concurrency {result.concurrency} (mean ms): {steps}")
     print(f"Activation mails received by the SMTP server: {smtp_handler.count}")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = args.json or BENCH_DIR / "last-run.json"
