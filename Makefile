@@ -93,7 +93,7 @@ shell: model  ## talk to the assistant in the terminal (starts the action server
 	$(BIN)/python -m bot.launcher --shell
 
 fuzz: model chromium  ## 10,000 hostile messages through the REST channel (about 30-60 min here)
-	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q
+	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q -s --timeout=14400
 
 bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
 	$(BIN)/python -m bench.load
