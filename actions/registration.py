@@ -55,24 +55,19 @@ class ActionStartRegistration(Action):
 
 
 class ActionCorrectField(Action):
+    """One intent for "wrong email", "changer le téléphone", ...: the context decides. During
+    the registration the answer is asked again; after it, only the address of the account
+    created in this conversation can be corrected (email_change_form, started by a rule when
+    this action sets `address_correction`)."""
+
     def name(self) -> str:
         return "action_correct_field"
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if tracker.active_loop.get("name") != "registration_form":
-            with database() as session:
-                has_account = drafts.submitted_email(session, tracker.sender_id) is not None
-            response = (
-                "utter_use_change_email" if has_account else "utter_no_registration_in_progress"
-            )
-            dispatcher.utter_message(response=response)
-            return []
         field = next(tracker.get_latest_entity_values("field"), None)
-        if field is None and tracker.latest_message.get("intent", {}).get("name") == "change_email":
-            # "the address of my account is wrong" before the account exists: the same words
-            # as correcting the email answer, and the registration must go on, not stop.
-            field = "email"
+        if tracker.active_loop.get("name") != "registration_form":
+            return self._after_registration(dispatcher, tracker, field)
         if field not in _FIELD_SLOTS:
             if tracker.get_slot("requested_slot") == "confirmed":
                 # the form asks again, and action_ask_confirmed asks what to correct
@@ -87,6 +82,20 @@ class ActionCorrectField(Action):
             events.append(SlotSet("code_from_link", False))
         dispatcher.utter_message(response="utter_correcting")
         return [*events, SlotSet("confirmed", None)]
+
+    @staticmethod
+    def _after_registration(
+        dispatcher: CollectingDispatcher, tracker: Tracker, field: str | None
+    ) -> list:
+        with database() as session:
+            has_account = drafts.submitted_email(session, tracker.sender_id) is not None
+        if not has_account:
+            dispatcher.utter_message(response="utter_no_registration_in_progress")
+            return [SlotSet("address_correction", False)]
+        if field not in (None, "email"):
+            dispatcher.utter_message(response="utter_only_email_after_account")
+            return [SlotSet("address_correction", False)]
+        return [SlotSet("address_correction", True)]  # the rule starts email_change_form
 
 
 class ActionCancelRegistration(Action):

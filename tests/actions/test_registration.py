@@ -309,35 +309,55 @@ async def test_correct_a_known_field_at_the_summary(domain, database):
 async def test_the_account_address_named_during_the_form_corrects_the_email(
     domain, database, language, text
 ):
-    """The NLU may read it as a pending account's address: the registration goes on."""
+    """Before the account exists, "the address of my account" is the email answer: it is
+    asked again and the registration goes on (no address-correction form)."""
     tracker = make_tracker(
         domain,
         slots={**completed_registration(confirmed=None), "language": language},
         text=text,
-        intent="change_email",
+        intent="correct_field",
+        entities=[{"entity": "field", "value": "email"}],
         active_loop="registration_form",
     )
     dispatcher, events = await run(ActionCorrectField(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_correcting"]
     assert slot_events(events) == EMAIL_FORGOTTEN
+    assert ("address_correction", True) not in slot_events(events)
 
 
-async def test_correct_outside_the_form_without_account(domain, database):
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+@pytest.mark.parametrize("field", [None, "email", "phone"])
+async def test_correct_outside_the_form_without_account(domain, database, field):
+    dispatcher, events = await correct(domain, field, active_loop=None)
 
     assert responses(dispatcher) == ["utter_no_registration_in_progress"]
-    assert events == []
+    assert slot_events(events) == [("address_correction", False)]
 
 
-async def test_correct_outside_the_form_after_the_account_was_created(domain, invite):
+@pytest.mark.parametrize("field", [None, "email"])
+async def test_correct_the_address_after_the_account_was_created(domain, invite, field):
+    """"Wrong email" once the account exists starts the address correction (a rule starts
+    email_change_form on this slot); nothing is said before its question."""
     invite()
     save_password_hash()
     await create_account(domain)
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+    dispatcher, events = await correct(domain, field, active_loop=None)
 
-    assert responses(dispatcher) == ["utter_use_change_email"]
-    assert events == []
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("address_correction", True)]
+
+
+@pytest.mark.parametrize("field", ["phone", "last_name", "password"])
+async def test_only_the_address_can_be_corrected_after_the_account_was_created(
+    domain, invite, field
+):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    dispatcher, events = await correct(domain, field, active_loop=None)
+
+    assert responses(dispatcher) == ["utter_only_email_after_account"]
+    assert slot_events(events) == [("address_correction", False)]
 
 
 async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(domain, invite):
@@ -350,8 +370,8 @@ async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(
     await create_account(domain, company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE)
     dispatcher, events = await correct(domain, "email", active_loop=None)
 
-    assert responses(dispatcher) == ["utter_use_change_email"]
-    assert events == []
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("address_correction", True)]
 
 
 # --- cancel ------------------------------------------------------------------------------------
