@@ -17,6 +17,7 @@ from actions.common import (
 )
 from bot import drafts
 from bot.accounts import Registration, RegistrationStatus, register
+from bot.fields import field_named_in
 from bot.identifiers import CompanyId
 from bot.settings import get_settings
 
@@ -65,7 +66,7 @@ class ActionCorrectField(Action):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        field = next(tracker.get_latest_entity_values("field"), None)
+        field = _named_field(tracker)
         if tracker.active_loop.get("name") != "registration_form":
             return self._after_registration(dispatcher, tracker, field)
         if field not in _FIELD_SLOTS:
@@ -96,6 +97,14 @@ class ActionCorrectField(Action):
             dispatcher.utter_message(response="utter_only_email_after_account")
             return [SlotSet("address_correction", False)]
         return [SlotSet("address_correction", True)]  # the rule starts email_change_form
+
+
+def _named_field(tracker: Tracker) -> str | None:
+    """The field the user names, by its words first (exact), else the NLU's entity (a
+    button's payload names no word)."""
+    text = tracker.latest_message.get("text") or ""
+    named = None if text.startswith("/") else field_named_in(text)
+    return named or next(tracker.get_latest_entity_values("field"), None)
 
 
 class ActionCancelRegistration(Action):

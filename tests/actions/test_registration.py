@@ -336,7 +336,7 @@ async def test_correct_outside_the_form_without_account(domain, database, field)
 
 @pytest.mark.parametrize("field", [None, "email"])
 async def test_correct_the_address_after_the_account_was_created(domain, invite, field):
-    """"Wrong email" once the account exists starts the address correction (a rule starts
+    """ "Wrong email" once the account exists starts the address correction (a rule starts
     email_change_form on this slot); nothing is said before its question."""
     invite()
     save_password_hash()
@@ -749,3 +749,43 @@ async def test_no_secret_leaves_the_action(domain, invite):
     assert STRONG_PASSWORD not in sent
     assert STRONG_PASSWORD_HASH not in sent
     assert all(STRONG_PASSWORD not in body for body in outbox_bodies())
+
+
+@pytest.mark.parametrize(
+    "language, text, field",
+    [
+        ("fr", "je voudrais changer l'adresse email", "email"),
+        ("en", "I'd like to change the email address", "email"),
+        ("fr", "attendez, le numéro de téléphone est faux", "phone"),
+        ("en", "hang on, the phone number is wrong", "phone"),
+    ],
+)
+async def test_the_field_named_in_the_words_is_corrected_without_an_entity(
+    domain, database, language, text, field
+):
+    """The NLU's `field` entity is often missing; the words of the message name the field."""
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), "language": language},
+        text=text,
+        intent="correct_field",
+        active_loop="registration_form",
+    )
+    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert (field, None) in slot_events(events)
+
+
+@pytest.mark.parametrize("text", ["mauvais numéro de téléphone", "wrong phone number"])
+async def test_a_field_named_in_the_words_after_the_account_was_created(domain, invite, text):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    tracker = make_tracker(
+        domain, slots=completed_registration(), text=text, intent="correct_field", active_loop=None
+    )
+    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_only_email_after_account"]
+    assert slot_events(events) == [("address_correction", False)]
