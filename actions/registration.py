@@ -56,10 +56,11 @@ class ActionStartRegistration(Action):
 
 
 class ActionCorrectField(Action):
-    """One intent for "wrong email", "changer le téléphone", ...: the context decides. During
-    the registration the answer is asked again; after it, only the address of the account
-    created in this conversation can be corrected (email_change_form, started by a rule when
-    this action sets `address_correction`)."""
+    """A correction during the registration: the answer is forgotten and asked again.
+
+    One intent, correct_field, covers "wrong email", "changer le téléphone", ... during and
+    after the registration; rules pick this action during it, ActionCorrectAfterRegistration
+    after it."""
 
     def name(self) -> str:
         return "action_correct_field"
@@ -67,8 +68,6 @@ class ActionCorrectField(Action):
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         field = _named_field(tracker)
-        if tracker.active_loop.get("name") != "registration_form":
-            return self._after_registration(dispatcher, tracker, field)
         if field not in _FIELD_SLOTS:
             if tracker.get_slot("requested_slot") == "confirmed":
                 # the form asks again, and action_ask_confirmed asks what to correct
@@ -84,19 +83,26 @@ class ActionCorrectField(Action):
         dispatcher.utter_message(response="utter_correcting")
         return [*events, SlotSet("confirmed", None)]
 
-    @staticmethod
-    def _after_registration(
-        dispatcher: CollectingDispatcher, tracker: Tracker, field: str | None
-    ) -> list:
+
+class ActionCorrectAfterRegistration(Action):
+    """A correction outside the registration: only the address of the account created in this
+    conversation can be corrected (a rule starts email_change_form when this action sets
+    `address_correction`); any other field is for an advisor."""
+
+    def name(self) -> str:
+        return "action_correct_after_registration"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with database() as session:
             has_account = drafts.submitted_email(session, tracker.sender_id) is not None
         if not has_account:
             dispatcher.utter_message(response="utter_no_registration_in_progress")
             return [SlotSet("address_correction", False)]
-        if field not in (None, "email"):
+        if _named_field(tracker) not in (None, "email"):
             dispatcher.utter_message(response="utter_only_email_after_account")
             return [SlotSet("address_correction", False)]
-        return [SlotSet("address_correction", True)]  # the rule starts email_change_form
+        return [SlotSet("address_correction", True)]
 
 
 def _named_field(tracker: Tracker) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from actions.common import REGISTRATION_SLOTS
 from actions.registration import (
     ActionCancelRegistration,
+    ActionCorrectAfterRegistration,
     ActionCorrectField,
     ActionCreateAccount,
     ActionStartRegistration,
@@ -190,6 +191,17 @@ async def correct(domain, field, *, active_loop="registration_form", **slots):
     return await run(ActionCorrectField(), tracker, domain)
 
 
+async def correct_after_registration(domain, field):
+    tracker = make_tracker(
+        domain,
+        slots=completed_registration(),
+        intent="correct_field",
+        entities=[{"entity": "field", "value": field}] if field else [],
+        active_loop=None,
+    )
+    return await run(ActionCorrectAfterRegistration(), tracker, domain)
+
+
 async def test_correct_email_forgets_the_address_and_its_confirmation(domain, database):
     dispatcher, events = await correct(domain, "email", email_suggestion="x@gmail.com")
 
@@ -328,7 +340,7 @@ async def test_the_account_address_named_during_the_form_corrects_the_email(
 
 @pytest.mark.parametrize("field", [None, "email", "phone"])
 async def test_correct_outside_the_form_without_account(domain, database, field):
-    dispatcher, events = await correct(domain, field, active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, field)
 
     assert responses(dispatcher) == ["utter_no_registration_in_progress"]
     assert slot_events(events) == [("address_correction", False)]
@@ -341,7 +353,7 @@ async def test_correct_the_address_after_the_account_was_created(domain, invite,
     invite()
     save_password_hash()
     await create_account(domain)
-    dispatcher, events = await correct(domain, field, active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, field)
 
     assert dispatcher.messages == []
     assert slot_events(events) == [("address_correction", True)]
@@ -354,7 +366,7 @@ async def test_only_the_address_can_be_corrected_after_the_account_was_created(
     invite()
     save_password_hash()
     await create_account(domain)
-    dispatcher, events = await correct(domain, field, active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, field)
 
     assert responses(dispatcher) == ["utter_only_email_after_account"]
     assert slot_events(events) == [("address_correction", False)]
@@ -368,7 +380,7 @@ async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(
     await create_account(domain, sender_id="conv-0")
     save_password_hash()
     await create_account(domain, company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE)
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, "email")
 
     assert dispatcher.messages == []
     assert slot_events(events) == [("address_correction", True)]
@@ -785,7 +797,7 @@ async def test_a_field_named_in_the_words_after_the_account_was_created(domain, 
     tracker = make_tracker(
         domain, slots=completed_registration(), text=text, intent="correct_field", active_loop=None
     )
-    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+    dispatcher, events = await run(ActionCorrectAfterRegistration(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_only_email_after_account"]
     assert slot_events(events) == [("address_correction", False)]
