@@ -28,7 +28,6 @@ NOT_AN_ANSWER = {
     "chitchat",
     "cancel",
     "correct_field",
-    "change_email",
     "human_handoff",
     "change_language",
     "activation_email_missing",

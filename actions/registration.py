@@ -17,6 +17,7 @@ from actions.common import (
 )
 from bot import drafts
 from bot.accounts import Registration, RegistrationStatus, register
+from bot.fields import field_named_in
 from bot.identifiers import CompanyId
 from bot.settings import get_settings
 
@@ -55,24 +56,18 @@ class ActionStartRegistration(Action):
 
 
 class ActionCorrectField(Action):
+    """A correction during the registration: the answer is forgotten and asked again.
+
+    One intent, correct_field, covers "wrong email", "changer le téléphone", ... during and
+    after the registration; rules pick this action during it, ActionCorrectAfterRegistration
+    after it."""
+
     def name(self) -> str:
         return "action_correct_field"
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if tracker.active_loop.get("name") != "registration_form":
-            with database() as session:
-                has_account = drafts.submitted_email(session, tracker.sender_id) is not None
-            response = (
-                "utter_use_change_email" if has_account else "utter_no_registration_in_progress"
-            )
-            dispatcher.utter_message(response=response)
-            return []
-        field = next(tracker.get_latest_entity_values("field"), None)
-        if field is None and tracker.latest_message.get("intent", {}).get("name") == "change_email":
-            # "the address of my account is wrong" before the account exists: the same words
-            # as correcting the email answer, and the registration must go on, not stop.
-            field = "email"
+        field = _named_field(tracker)
         if field not in _FIELD_SLOTS:
             if tracker.get_slot("requested_slot") == "confirmed":
                 # the form asks again, and action_ask_confirmed asks what to correct
@@ -87,6 +82,35 @@ class ActionCorrectField(Action):
             events.append(SlotSet("code_from_link", False))
         dispatcher.utter_message(response="utter_correcting")
         return [*events, SlotSet("confirmed", None)]
+
+
+class ActionCorrectAfterRegistration(Action):
+    """A correction outside the registration: only the address of the account created in this
+    conversation can be corrected (a rule starts email_change_form when this action sets
+    `address_correction`); any other field is for an advisor."""
+
+    def name(self) -> str:
+        return "action_correct_after_registration"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        with database() as session:
+            has_account = drafts.submitted_email(session, tracker.sender_id) is not None
+        if not has_account:
+            dispatcher.utter_message(response="utter_no_registration_in_progress")
+            return [SlotSet("address_correction", False)]
+        if _named_field(tracker) not in (None, "email"):
+            dispatcher.utter_message(response="utter_only_email_after_account")
+            return [SlotSet("address_correction", False)]
+        return [SlotSet("address_correction", True)]
+
+
+def _named_field(tracker: Tracker) -> str | None:
+    """The field the user names, by its words first (exact), else the NLU's entity (a
+    button's payload names no word)."""
+    text = tracker.latest_message.get("text") or ""
+    named = None if text.startswith("/") else field_named_in(text)
+    return named or next(tracker.get_latest_entity_values("field"), None)
 
 
 class ActionCancelRegistration(Action):

@@ -297,7 +297,7 @@ async def test_address_correction_after_a_taken_address_reads_like_a_real_one(
     replies = {}
     for sender_id in ("conv-0", "conv-1"):  # the owner's conversation, then the other one
         form = make_tracker(
-            domain, intent="change_email", active_loop="email_change_form", sender_id=sender_id
+            domain, intent="correct_field", active_loop="email_change_form", sender_id=sender_id
         )
         asked = await CHANGE_FORM.required_slots(["new_email"], None, form, domain)
         new_email = "jean.martin@acme.fr" if asked else None  # the form asked, or ended
@@ -350,7 +350,7 @@ async def change_form_turn(domain, new_email_text, **message):
 
 
 async def test_email_change_form_asks_nothing_without_account(domain, database):
-    tracker = make_tracker(domain, intent="change_email", active_loop="email_change_form")
+    tracker = make_tracker(domain, intent="correct_field", active_loop="email_change_form")
 
     assert await CHANGE_FORM.required_slots(["new_email"], None, tracker, domain) == []
     dispatcher, events = await run(CHANGE_FORM, tracker, domain)
@@ -360,7 +360,7 @@ async def test_email_change_form_asks_nothing_without_account(domain, database):
 
 async def test_email_change_form_asks_the_new_address_after_registration(domain, account):
     await account()
-    tracker = make_tracker(domain, intent="change_email", active_loop="email_change_form")
+    tracker = make_tracker(domain, intent="correct_field", active_loop="email_change_form")
 
     assert await CHANGE_FORM.required_slots(["new_email"], None, tracker, domain) == ["new_email"]
     _, events = await run(CHANGE_FORM, tracker, domain)

@@ -90,12 +90,17 @@ async def test_two_readable_suggestions_and_something_else(domain, language, int
 async def test_action_intents_are_sent_as_intents(domain):
     message = await ask_affirmation(
         domain,
-        [("nlu_fallback", 0.5), ("resend_activation", 0.3), ("change_email", 0.2), ("cancel", 0.1)],
+        [
+            ("nlu_fallback", 0.5),
+            ("resend_activation", 0.3),
+            ("correct_field", 0.2),
+            ("cancel", 0.1),
+        ],
     )
 
     assert message["buttons"] == [
         {"title": "Renvoyer l'email d'activation", "payload": "/resend_activation"},
-        {"title": "Corriger l'adresse email de mon compte", "payload": "/change_email"},
+        {"title": "Corriger une information", "payload": "/correct_field"},
         {"title": "Autre chose", "payload": "/deny"},
     ]
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from actions.common import REGISTRATION_SLOTS
 from actions.registration import (
     ActionCancelRegistration,
+    ActionCorrectAfterRegistration,
     ActionCorrectField,
     ActionCreateAccount,
     ActionStartRegistration,
@@ -190,6 +191,17 @@ async def correct(domain, field, *, active_loop="registration_form", **slots):
     return await run(ActionCorrectField(), tracker, domain)
 
 
+async def correct_after_registration(domain, field):
+    tracker = make_tracker(
+        domain,
+        slots=completed_registration(),
+        intent="correct_field",
+        entities=[{"entity": "field", "value": field}] if field else [],
+        active_loop=None,
+    )
+    return await run(ActionCorrectAfterRegistration(), tracker, domain)
+
+
 async def test_correct_email_forgets_the_address_and_its_confirmation(domain, database):
     dispatcher, events = await correct(domain, "email", email_suggestion="x@gmail.com")
 
@@ -309,35 +321,55 @@ async def test_correct_a_known_field_at_the_summary(domain, database):
 async def test_the_account_address_named_during_the_form_corrects_the_email(
     domain, database, language, text
 ):
-    """The NLU may read it as a pending account's address: the registration goes on."""
+    """Before the account exists, "the address of my account" is the email answer: it is
+    asked again and the registration goes on (no address-correction form)."""
     tracker = make_tracker(
         domain,
         slots={**completed_registration(confirmed=None), "language": language},
         text=text,
-        intent="change_email",
+        intent="correct_field",
+        entities=[{"entity": "field", "value": "email"}],
         active_loop="registration_form",
     )
     dispatcher, events = await run(ActionCorrectField(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_correcting"]
     assert slot_events(events) == EMAIL_FORGOTTEN
+    assert ("address_correction", True) not in slot_events(events)
 
 
-async def test_correct_outside_the_form_without_account(domain, database):
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+@pytest.mark.parametrize("field", [None, "email", "phone"])
+async def test_correct_outside_the_form_without_account(domain, database, field):
+    dispatcher, events = await correct_after_registration(domain, field)
 
     assert responses(dispatcher) == ["utter_no_registration_in_progress"]
-    assert events == []
+    assert slot_events(events) == [("address_correction", False)]
 
 
-async def test_correct_outside_the_form_after_the_account_was_created(domain, invite):
+@pytest.mark.parametrize("field", [None, "email"])
+async def test_correct_the_address_after_the_account_was_created(domain, invite, field):
+    """ "Wrong email" once the account exists starts the address correction (a rule starts
+    email_change_form on this slot); nothing is said before its question."""
     invite()
     save_password_hash()
     await create_account(domain)
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, field)
 
-    assert responses(dispatcher) == ["utter_use_change_email"]
-    assert events == []
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("address_correction", True)]
+
+
+@pytest.mark.parametrize("field", ["phone", "last_name", "password"])
+async def test_only_the_address_can_be_corrected_after_the_account_was_created(
+    domain, invite, field
+):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    dispatcher, events = await correct_after_registration(domain, field)
+
+    assert responses(dispatcher) == ["utter_only_email_after_account"]
+    assert slot_events(events) == [("address_correction", False)]
 
 
 async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(domain, invite):
@@ -348,10 +380,10 @@ async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(
     await create_account(domain, sender_id="conv-0")
     save_password_hash()
     await create_account(domain, company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE)
-    dispatcher, events = await correct(domain, "email", active_loop=None)
+    dispatcher, events = await correct_after_registration(domain, "email")
 
-    assert responses(dispatcher) == ["utter_use_change_email"]
-    assert events == []
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("address_correction", True)]
 
 
 # --- cancel ------------------------------------------------------------------------------------
@@ -729,3 +761,43 @@ async def test_no_secret_leaves_the_action(domain, invite):
     assert STRONG_PASSWORD not in sent
     assert STRONG_PASSWORD_HASH not in sent
     assert all(STRONG_PASSWORD not in body for body in outbox_bodies())
+
+
+@pytest.mark.parametrize(
+    "language, text, field",
+    [
+        ("fr", "je voudrais changer l'adresse email", "email"),
+        ("en", "I'd like to change the email address", "email"),
+        ("fr", "attendez, le numéro de téléphone est faux", "phone"),
+        ("en", "hang on, the phone number is wrong", "phone"),
+    ],
+)
+async def test_the_field_named_in_the_words_is_corrected_without_an_entity(
+    domain, database, language, text, field
+):
+    """The NLU's `field` entity is often missing; the words of the message name the field."""
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), "language": language},
+        text=text,
+        intent="correct_field",
+        active_loop="registration_form",
+    )
+    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert (field, None) in slot_events(events)
+
+
+@pytest.mark.parametrize("text", ["mauvais numéro de téléphone", "wrong phone number"])
+async def test_a_field_named_in_the_words_after_the_account_was_created(domain, invite, text):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    tracker = make_tracker(
+        domain, slots=completed_registration(), text=text, intent="correct_field", active_loop=None
+    )
+    dispatcher, events = await run(ActionCorrectAfterRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_only_email_after_account"]
+    assert slot_events(events) == [("address_correction", False)]
