@@ -50,16 +50,6 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf = Pipeline([("tfidf", TfidfTransformer(sublinear_tf=True)), ("lr", self.clf)])
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TfidfLogisticRegressionClassifier:
-        return cls(config, execution_context.node_name, model_storage, resource)
-
-    @classmethod
     def load(
         cls,
         config: dict[str, Any],

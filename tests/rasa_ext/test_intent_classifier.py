@@ -40,31 +40,31 @@ def context() -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), "test")
 
 
-def featurize(storage, messages, *, train: bool):
-    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-    tokenizer.process(messages)
-    if train:
-        featurize.vectors = CountVectorsFeaturizer.create(
-            {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
-            storage,
-            Resource("vectors"),
-            context(),
-        )
-        featurize.vectors.train(TrainingData(messages))
-    featurize.vectors.process(messages)
-    return messages
+def trained_vectors(storage, examples) -> CountVectorsFeaturizer:
+    """Tokens and character n-gram counts, as the pipeline gives the classifier."""
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(examples)
+    vectors = CountVectorsFeaturizer.create(
+        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
+        storage,
+        Resource("vectors"),
+        context(),
+    )
+    vectors.train(TrainingData(examples))
+    vectors.process(examples)
+    return vectors
 
 
-def parse(classifier, text: str, storage) -> Message:
+def parse(classifier, vectors, text: str) -> Message:
     message = Message.build(text)
-    featurize(storage, [message], train=False)
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    vectors.process([message])
     classifier.process([message])
     return message
 
 
 def test_trains_saves_loads_and_classifies_unseen_wording(storage):
     examples = [Message.build(t, intent) for intent, texts in EXAMPLES.items() for t in texts]
-    featurize(storage, examples, train=True)
+    vectors = trained_vectors(storage, examples)
     config = {**TfidfLogisticRegressionClassifier.get_default_config(), "C": 10}
     resource = Resource("intent_classifier")
     trained = TfidfLogisticRegressionClassifier.create(config, storage, resource, context())
@@ -79,7 +79,7 @@ def test_trains_saves_loads_and_classifies_unseen_wording(storage):
         ("bonjour à vous", "greet"),
         ("bye bye", "goodbye"),
     ]:
-        message = parse(loaded, text, storage)
+        message = parse(loaded, vectors, text)
         assert message.get("intent")["name"] == intent, text
         ranking = message.get("intent_ranking")
         assert ranking[0]["name"] == intent
