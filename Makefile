@@ -14,6 +14,8 @@ find_python = for p in python3.10 "$$(pyenv root 2>/dev/null)/versions/$$(cat .p
 	done; exit 1
 
 RASA_DATA := domain.yml config.yml $(shell find data -name '*.yml' 2>/dev/null)
+# The pipeline's own components (config.yml names them) are part of the model too.
+RASA_COMPONENTS := rasa_ext/intent_classifier.py rasa_ext/sentence_encoder.py
 MODEL := models/onboarding.tar.gz
 export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
@@ -68,8 +70,8 @@ pytest: model chromium redis
 validate: install  ## training data and domain are consistent
 	$(BIN)/rasa data validate --domain domain.yml --data data
 
-# Retrained only when the domain, the config or the training data changed.
-$(MODEL): $(RASA_DATA) | $(STAMP)
+# Retrained only when the domain, the config, the training data or a component changed.
+$(MODEL): $(RASA_DATA) $(RASA_COMPONENTS) | $(STAMP)
 	$(BIN)/rasa train --domain domain.yml --data data --config config.yml \
 	  --out models --fixed-model-name onboarding
 

@@ -1,6 +1,8 @@
 """The tf-idf logistic-regression intent classifier trains, survives Rasa's model storage
-(skops refuses untrusted types, and Rasa then silently uses an untrained classifier), and
-ranks intents as Rasa's own classifier does."""
+(skops refuses untrusted types, and Rasa then silently uses an untrained classifier), ranks
+intents as Rasa's own classifier does, answers a retrieval intent (`faq`) for questions it
+learnt topic by topic, and understands a wording that shares no word with its examples when
+the sentence encoder is in the pipeline."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.intent_classifier import TfidfLogisticRegressionClassifier
+from rasa_ext.sentence_encoder import UniversalSentenceEncoderFeaturizer
 
 EXAMPLES = {
     "greet": ["bonjour", "hello", "salut", "good morning", "bonsoir", "hi there"],
@@ -40,37 +43,59 @@ def context() -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), "test")
 
 
-def trained_vectors(storage, examples) -> CountVectorsFeaturizer:
-    """Tokens and character n-gram counts, as the pipeline gives the classifier."""
-    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(examples)
-    vectors = CountVectorsFeaturizer.create(
-        {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
-        storage,
-        Resource("vectors"),
-        context(),
-    )
-    vectors.train(TrainingData(examples))
-    vectors.process(examples)
-    return vectors
+class Featurizers:
+    """Tokens, character n-gram counts and, optionally, the sentence encoder's embedding: what
+    the pipeline gives the classifier."""
+
+    def __init__(self, storage, examples: list[Message], *, encoder: bool) -> None:
+        self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+        self.tokenizer.process(examples)
+        self.vectors = CountVectorsFeaturizer.create(
+            {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
+            storage,
+            Resource("vectors"),
+            context(),
+        )
+        self.vectors.train(TrainingData(examples))
+        self.encoder = (
+            UniversalSentenceEncoderFeaturizer.create(
+                UniversalSentenceEncoderFeaturizer.get_default_config(),
+                storage,
+                Resource("encoder"),
+                context(),
+            )
+            if encoder
+            else None
+        )
+        self.process(examples)
+
+    def process(self, messages: list[Message]) -> None:
+        self.tokenizer.process(messages)
+        self.vectors.process(messages)
+        if self.encoder:
+            self.encoder.process(messages)
 
 
-def parse(classifier, vectors, text: str) -> Message:
+def train(storage, examples, *, encoder: bool = False, **config):
+    featurizers = Featurizers(storage, examples, encoder=encoder)
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), **config}
+    resource = Resource("intent_classifier")
+    trained = TfidfLogisticRegressionClassifier.create(config, storage, resource, context())
+    trained.train(TrainingData(examples))
+    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context())
+    return loaded, featurizers
+
+
+def parse(classifier, featurizers, text: str) -> Message:
     message = Message.build(text)
-    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
-    vectors.process([message])
+    featurizers.process([message])
     classifier.process([message])
     return message
 
 
 def test_trains_saves_loads_and_classifies_unseen_wording(storage):
     examples = [Message.build(t, intent) for intent, texts in EXAMPLES.items() for t in texts]
-    vectors = trained_vectors(storage, examples)
-    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "C": 10}
-    resource = Resource("intent_classifier")
-    trained = TfidfLogisticRegressionClassifier.create(config, storage, resource, context())
-    trained.train(TrainingData(examples))
-
-    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context())
+    loaded, vectors = train(storage, examples, C=10)
 
     assert hasattr(loaded.clf, "classes_"), "loaded untrained: skops refused the stored model"
     assert loaded.clf.named_steps["lr"].C == 10
@@ -84,3 +109,72 @@ def test_trains_saves_loads_and_classifies_unseen_wording(storage):
         ranking = message.get("intent_ranking")
         assert ranking[0]["name"] == intent
         assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+FAQ = {
+    "faq/free": [
+        "l'inscription est-elle payante ?",
+        "combien coûte l'inscription ?",
+        "is registration free?",
+        "how much does it cost to register?",
+    ],
+    "faq/password_rules": [
+        "quelles sont les règles du mot de passe ?",
+        "mon mot de passe est refusé",
+        "what are the password rules?",
+        "my password is rejected",
+    ],
+    "out_of_scope": [
+        "quelle heure est-il ?",
+        "raconte-moi une blague",
+        "what's the weather like?",
+        "tell me a joke",
+    ],
+}
+
+
+def test_a_retrieval_intent_is_learnt_by_topic_and_answered_as_one_intent(storage):
+    examples = [Message.build(t, label) for label, texts in FAQ.items() for t in texts]
+    classifier, featurizers = train(storage, examples, C=10)
+
+    assert set(classifier.clf.classes_) == set(FAQ), "one class per FAQ topic"
+    message = parse(classifier, featurizers, "le mot de passe est-il refusé ?")
+    assert message.get("intent")["name"] == "faq"
+    ranking = message.get("intent_ranking")
+    assert [r["name"] for r in ranking] == ["faq", "out_of_scope"]
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+
+
+# Examples in French only; the questions below are English and share no word with them.
+FRENCH_ONLY = {
+    "activation_email_missing": [
+        "je n'ai pas reçu l'email d'activation",
+        "le mail d'activation n'est jamais arrivé",
+        "aucun courriel pour activer mon compte",
+    ],
+    "human_handoff": [
+        "je veux parler à un conseiller",
+        "passez-moi quelqu'un du support",
+        "mettez-moi en relation avec une personne",
+    ],
+    "goodbye": ["au revoir", "bonne journée", "à bientôt"],
+}
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("the activation email never came", "activation_email_missing"),
+        ("I would like to talk to an advisor", "human_handoff"),
+        ("have a nice day", "goodbye"),
+    ],
+)
+def test_with_the_sentence_encoder_an_english_question_is_understood_from_french_examples(
+    storage, text, intent
+):
+    examples = [Message.build(t, i) for i, texts in FRENCH_ONLY.items() for t in texts]
+    classifier, featurizers = train(storage, examples, encoder=True, C=10)
+
+    message = parse(classifier, featurizers, text)
+
+    assert message.get("intent")["name"] == intent

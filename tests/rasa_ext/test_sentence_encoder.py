@@ -1,0 +1,54 @@
+"""The sentence encoder puts one embedding on each message's text, from the model shipped in its
+package (no download), and a sentence and its translation get close embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_ext.sentence_encoder import UniversalSentenceEncoderFeaturizer
+
+
+def encoder(tmp_path) -> UniversalSentenceEncoderFeaturizer:
+    return UniversalSentenceEncoderFeaturizer.create(
+        UniversalSentenceEncoderFeaturizer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("encoder"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def embedding(message: Message) -> np.ndarray:
+    sequence, sentence = message.get_dense_features("text")
+    assert sequence is None, "one vector per sentence, none per token"
+    return sentence.features[0]
+
+
+def test_translations_are_close_and_other_questions_far(tmp_path):
+    texts = [
+        "je n'ai pas reçu l'email d'activation",
+        "I did not receive the activation email",
+        "quelle heure est-il ?",
+    ]
+    messages = [Message.build(t) for t in texts]
+
+    encoder(tmp_path).process(messages)
+
+    french, english, other = (embedding(m) for m in messages)
+    assert french.shape == (512,)
+    assert abs(np.linalg.norm(french) - 1) < 1e-3
+    assert french @ english > 0.7
+    assert french @ other < 0.3
+
+
+def test_training_data_is_featurized_and_a_message_without_text_is_left_alone(tmp_path):
+    examples = [Message.build("bonjour", "greet"), Message(data={"intent": "greet"})]
+
+    encoder(tmp_path).process_training_data(TrainingData(examples))
+
+    assert embedding(examples[0]).shape == (512,)
+    assert examples[1].get_dense_features("text") == (None, None)
