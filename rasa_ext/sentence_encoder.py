@@ -31,6 +31,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
+def _encodable(text: str) -> str:
+    """The text with what UTF-8 cannot encode (a lone surrogate, which a JSON body may carry)
+    replaced: the model's tokenizer would raise, and the message would get no answer."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
@@ -63,7 +69,8 @@ class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT)]
         if with_text:
             # One batch: the model streams its weights once for all the sentences.
-            vectors = np.asarray(self._encoder.encode([m.get(TEXT) for m in with_text]))
+            texts = [_encodable(m.get(TEXT)) for m in with_text]
+            vectors = np.asarray(self._encoder.encode(texts))
             for message, vector in zip(with_text, vectors.reshape(len(with_text), -1), strict=True):
                 self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
         return messages

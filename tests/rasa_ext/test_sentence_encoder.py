@@ -52,3 +52,13 @@ def test_training_data_is_featurized_and_a_message_without_text_is_left_alone(tm
 
     assert embedding(examples[0]).shape == (512,)
     assert examples[1].get_dense_features("text") == (None, None)
+
+
+def test_text_that_utf8_cannot_encode_still_gets_an_embedding(tmp_path):
+    # A lone surrogate ("\\udfff" in a JSON body) made the model's tokenizer raise: the fuzz
+    # test found it, and the message got no answer.
+    messages = [Message.build("bonjour \udfff"), Message.build("   ")]
+
+    encoder(tmp_path).process(messages)
+
+    assert all(embedding(m).shape == (512,) for m in messages)
