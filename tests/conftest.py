@@ -85,3 +85,13 @@ def smtp_server(database, monkeypatch) -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    """The real product on free loopback ports (tests/e2e/conftest.py), started once for the
+    whole run: tests/e2e and tests/web share it. (A fixture imported into a test module is a
+    second fixture, with servers of its own.)"""
+    from tests.e2e.conftest import start_servers  # here: that module imports this one
+
+    yield from start_servers(tmp_path_factory)

@@ -91,8 +91,9 @@ class Servers:
         return say_rest(self.rasa_url, sender, text, metadata)
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory) -> Iterator[Servers]:
+def start_servers(tmp_path_factory) -> Iterator[Servers]:
+    """What the session fixture `servers` (tests/conftest.py) yields: one start for tests/e2e
+    and tests/web, since loading the model is the slow part."""
     work = tmp_path_factory.mktemp("e2e")
     database_url = f"sqlite:///{work / 'onboarding.db'}"
     smtp = SmtpServer(free_port())

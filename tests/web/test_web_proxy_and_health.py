@@ -15,7 +15,6 @@ from bot.settings import load_settings
 from bot.web import app as web_app
 from bot.web.app import create_app
 from tests.conftest import free_port
-from tests.e2e.conftest import servers  # noqa: F401 - the real Rasa and action servers
 
 # Starting the real Rasa server (the `servers` fixture) takes minutes on a busy machine.
 LIVE = pytest.mark.timeout(1800)
@@ -26,7 +25,7 @@ def texts(replies: list[dict]) -> str:
 
 
 @pytest.fixture
-async def live(servers) -> TestClient:  # noqa: F811
+async def live(servers) -> TestClient:
     settings = load_settings(
         {"DATABASE_URL": servers.database_url, "ACTION_ENDPOINT_URL": servers.action_endpoint_url}
     )
