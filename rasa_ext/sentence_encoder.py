@@ -66,7 +66,8 @@ class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        with_text = [m for m in messages if m.get(TEXT)]
+        # An empty text too: the intent classifier needs as many columns as it was trained on.
+        with_text = [m for m in messages if isinstance(m.get(TEXT), str)]
         if with_text:
             # One batch: the model streams its weights once for all the sentences.
             texts = [_encodable(m.get(TEXT)) for m in with_text]
