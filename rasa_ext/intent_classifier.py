@@ -88,17 +88,19 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             ],
         )
 
+    @staticmethod
+    def _examples(training_data: TrainingData) -> list[Message]:
+        return [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+
     def _create_training_matrix(self, training_data: TrainingData) -> tuple[Any, list[str]]:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        examples = self._examples(training_data)
         labels = [e.get(INTENT_RESPONSE_KEY) or e.get(INTENT) for e in examples]
         return self._create_X(examples), labels
 
     def train(self, training_data: TrainingData) -> Resource:
-        example = next(
-            (e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)), None
-        )
-        if example is not None:
-            _, counts = example.get_sparse_features(TEXT)
+        examples = self._examples(training_data)
+        if examples:
+            _, counts = examples[0].get_sparse_features(TEXT)
             n_counts = counts.features.shape[-1] if counts else 0
             self.clf.set_params(weighting=self._weighting(n_counts))
         return super().train(training_data)

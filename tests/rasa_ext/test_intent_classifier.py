@@ -95,7 +95,7 @@ def parse(classifier, featurizers, text: str) -> Message:
 
 def test_trains_saves_loads_and_classifies_unseen_wording(storage):
     examples = [Message.build(t, intent) for intent, texts in EXAMPLES.items() for t in texts]
-    loaded, vectors = train(storage, examples, C=10)
+    loaded, featurizers = train(storage, examples, C=10)
 
     assert hasattr(loaded.clf, "classes_"), "loaded untrained: skops refused the stored model"
     assert loaded.clf.named_steps["lr"].C == 10
@@ -104,7 +104,7 @@ def test_trains_saves_loads_and_classifies_unseen_wording(storage):
         ("bonjour à vous", "greet"),
         ("bye bye", "goodbye"),
     ]:
-        message = parse(loaded, vectors, text)
+        message = parse(loaded, featurizers, text)
         assert message.get("intent")["name"] == intent, text
         ranking = message.get("intent_ranking")
         assert ranking[0]["name"] == intent
