@@ -85,7 +85,7 @@ test-stories: model  ## dialogue and NLU on the test stories, French and English
 cross-validate: install  ## NLU quality, reported in the README (not a gate)
 	$(BIN)/python -m rasa_ext.cross_validate --nlu data/nlu --config config.yml --folds 3 \
 	  --out var/results/cross-validation
-	$(BIN)/python -m bot.quality var/results/cross-validation
+	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
 
 test: lint test-stories pytest  ## pytest includes `rasa data validate` (tests/test_rasa_data.py)
 

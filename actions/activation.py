@@ -7,9 +7,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import database, language_of, polite_failure
-from bot import drafts
-from bot.accounts import ResendStatus, resend_activation, resend_to_taken_address
-from bot.emails import check_email
+from bot.checks.email_addresses import check_email
+from bot.registration import drafts
+from bot.registration.accounts import ResendStatus, resend_activation, resend_to_taken_address
 from bot.settings import get_settings
 
 _RESEND_REPLIES = {

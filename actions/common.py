@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import drafts, responses
+from bot import responses
+from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import session_scope
-from bot.language import DEFAULT_LANGUAGE
-from bot.redaction import is_masked_code
+from bot.privacy.redaction import is_masked_code
+from bot.registration import drafts
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,8 @@ def invitation_code(
 ) -> str | None:
     """The conversation's invitation code, in full.
 
-    The tracker store keeps only its first symbols ("ACME…", bot/redaction.py): from the next
-    turn on, the slot holds that mask and the full code is read from the registration draft
+    The tracker store keeps only its first symbols ("ACME…", bot/privacy/redaction.py): from
+    the next turn on, the slot holds that mask and the full code is read from the registration draft
     (in ``session`` when one is open: SQLite writers do not wait for each other's reads).
     """
     value = tracker.get_slot("invitation_code") if value is None else value

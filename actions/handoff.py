@@ -6,10 +6,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
-from bot.emails import mask_email
-from bot.identifiers import CompanyId
-from bot.invitations import mask_code
-from bot.tickets import HandoffReason, open_ticket
+from bot.checks.email_addresses import mask_email
+from bot.checks.identifiers import CompanyId
+from bot.checks.invitation_codes import mask_code
+from bot.registration.tickets import HandoffReason, open_ticket
 
 
 def step_reached(tracker: Tracker) -> str:

@@ -15,10 +15,10 @@ from actions.common import (
     polite_failure,
     reset_registration,
 )
-from bot import drafts
-from bot.accounts import Registration, RegistrationStatus, register
-from bot.fields import field_named_in
-from bot.identifiers import CompanyId
+from bot.checks.fields import field_named_in
+from bot.checks.identifiers import CompanyId
+from bot.registration import drafts
+from bot.registration.accounts import Registration, RegistrationStatus, register
 from bot.settings import get_settings
 
 # What to forget when the user corrects a field; the form then asks for it again. Changing

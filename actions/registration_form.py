@@ -21,10 +21,15 @@ from actions.common import (
     polite_failure,
     response_text,
 )
-from bot import drafts
-from bot.contacts import check_job_title, check_name, check_phone, format_phone, phone_example
-from bot.emails import EmailError, check_email
-from bot.identifiers import (
+from bot.checks.contacts import (
+    check_job_title,
+    check_name,
+    check_phone,
+    format_phone,
+    phone_example,
+)
+from bot.checks.email_addresses import EmailError, check_email
+from bot.checks.identifiers import (
     CompanyId,
     CompanyIdError,
     check_company_id,
@@ -32,9 +37,11 @@ from bot.identifiers import (
     scheme_for,
     supported_countries,
 )
-from bot.invitations import InvitationStatus, extract_code
-from bot.limits import verify_invitation_limited
-from bot.passwords import check_password, hash_password
+from bot.checks.invitation_codes import extract_code
+from bot.checks.passwords import check_password, hash_password
+from bot.registration import drafts
+from bot.registration.invitations import InvitationStatus
+from bot.registration.limits import verify_invitation_limited
 from bot.settings import get_settings
 
 Slots = dict[str, Any]

@@ -8,9 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import CONFIDENT, database, latest_intent, log, remember_invitation_code
-from bot import drafts
-from bot.invitations import extract_code
-from bot.language import LANGUAGES, detect_language, normalise_language
+from bot.checks.invitation_codes import extract_code
+from bot.checks.language import LANGUAGES, detect_language, normalise_language
+from bot.registration import drafts
 
 
 class ActionSessionStart(Action):

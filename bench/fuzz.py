@@ -381,13 +381,14 @@ async def run_fuzz(
 def invitation_factory(database_url: str, seed: int) -> Callable[[int], Invitation]:
     """Create one invitation per conversation, for a company no other conversation uses.
 
-    Fresh companies keep the fuzz run from locking (bot/limits.py) the demo companies.
+    Fresh companies keep the fuzz run from locking (bot/registration/limits.py) the demo companies.
     """
     from stdnum import luhn
 
     from bot import db
-    from bot.identifiers import CompanyId
-    from bot.invitations import create_invitation, format_code
+    from bot.checks.identifiers import CompanyId
+    from bot.checks.invitation_codes import format_code
+    from bot.registration.invitations import create_invitation
 
     def create(n: int) -> Invitation:
         base = f"8{seed % 100:02d}{n:05d}"

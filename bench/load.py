@@ -97,8 +97,9 @@ class Registration:
 def create_invitations(database_url: str, french: int, english: int) -> list[Registration]:
     """Fresh invitations (one per registration), each for its own company, in the database."""
     from bot import db
-    from bot.identifiers import CompanyId
-    from bot.invitations import create_invitation, format_code
+    from bot.checks.identifiers import CompanyId
+    from bot.checks.invitation_codes import format_code
+    from bot.registration.invitations import create_invitation
 
     run = uuid.uuid4().hex[:8]
     rng = random.Random(run)  # noqa: S311 - test data, not secrets

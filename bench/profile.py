@@ -33,7 +33,7 @@ COMPONENTS: list[tuple[str, tuple[str, ...]]] = [
     ("TensorFlow inference (DIET, ResponseSelector)", ("tensorflow", "keras")),
     ("NLU featurizers and tokenizer", ("featurizers", "tokenizers", "sklearn")),
     ("dialogue policies (rules, memoization)", ("rasa/core/policies",)),
-    ("language detection", ("langid", "bot/language.py")),
+    ("language detection", ("langid", "bot/checks/language.py")),
     ("SQLAlchemy / database driver", ("sqlalchemy", "sqlite3", "psycopg2")),
     ("mail templates (Jinja2)", ("jinja2",)),
     ("events and tracker (de)serialisation", ("rasa/shared/core", "json/")),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 
-from bot.redaction import redact_events
-from tests.unit.test_redaction import registration, user
+from bot.privacy.redaction import redact_events
+from tests.privacy.test_redaction import registration, user
 
 
 def conversation(turns: int) -> list[dict]:

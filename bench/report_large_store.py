@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/report_large_store.py [--copies 200]
 
-Writes ``copies`` x 12 generated conversations (tests/unit/analytics_data.py scenarios, about
+Writes ``copies`` x 12 generated conversations (tests/analytics/analytics_data.py scenarios, about
 100 events each) into a temporary SQLite store in Rasa's schema, then times
 ``iter_summaries`` + ``build_report`` + each rendering and prints the peak Python memory
 (tracemalloc). The read is batched by conversation: memory should grow with the number of
@@ -20,13 +20,13 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "unit")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "analytics")]
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bot import db  # noqa: E402
-from bot.conversations import iter_summaries  # noqa: E402
-from bot.report import build_report, render_csv, render_html, render_text  # noqa: E402
+from bot.analytics.conversations import iter_summaries  # noqa: E402
+from bot.analytics.report import build_report, render_csv, render_html, render_text  # noqa: E402
 
 
 def main() -> None:

@@ -10,8 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
 
-from bot import accounts, db, invitations, mail
-from bot.identifiers import check_company_id, parse_country, scheme_for, supported_countries
+from bot import db
+from bot.checks.identifiers import check_company_id, parse_country, scheme_for, supported_countries
+from bot.checks.invitation_codes import format_code
+from bot.mail import outbox
+from bot.registration import accounts, invitations
 from bot.settings import get_settings
 
 
@@ -54,7 +57,7 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
         )
     email = None
     if args.email:
-        from bot.emails import check_email
+        from bot.checks.email_addresses import check_email
 
         email_check = check_email(args.email)
         if not email_check.ok:
@@ -72,9 +75,9 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        code = invitations.format_code(invitation.code)
+        code = format_code(invitation.code)
         if email:
-            mail.queue_mail(
+            outbox.queue_mail(
                 session,
                 "invitation",
                 email,
@@ -89,7 +92,7 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
     print(f"Invitation code: {code}")
     print(f"Invitation link: {_invitation_link(invitation.code)}")
     if email:
-        report = asyncio.run(mail.deliver_due(db.session_factory()))
+        report = asyncio.run(outbox.deliver_due(db.session_factory()))
         state = "sent" if report.sent else "queued (SMTP server unreachable; retried later)"
         print(f"Invitation email to {email}: {state}")
 
@@ -110,7 +113,7 @@ def cmd_invitations_list(args: argparse.Namespace) -> None:
             else:
                 state = f"valid until {invitations.expires_at(invitation.issued_at):%Y-%m-%d}"
             print(
-                f"{invitations.format_code(invitation.code):<21}{invitation.country:<9}"
+                f"{format_code(invitation.code):<21}{invitation.country:<9}"
                 f"{invitation.company_id:<18}{invitation.customer[:19]:<20}"
                 f"{invitation.issued_at:%Y-%m-%d}  {state}"
             )
@@ -138,11 +141,11 @@ def cmd_outbox_flush(args: argparse.Namespace) -> None:
     if args.watch:
         print(f"Delivering the outbox every {args.interval:g} s; Ctrl-C to stop.")
         try:
-            asyncio.run(mail.run_sender(sessions, interval_seconds=args.interval))
+            asyncio.run(outbox.run_sender(sessions, interval_seconds=args.interval))
         except KeyboardInterrupt:
             pass
         return
-    report = asyncio.run(mail.deliver_due(sessions, due_only=False))
+    report = asyncio.run(outbox.deliver_due(sessions, due_only=False))
     print(f"Sent: {report.sent}, failed: {report.failed}, still pending: {report.pending}")
     if report.failed:
         sys.exit(1)
@@ -177,7 +180,7 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
                 else ("expired" if now >= invitations.expires_at(existing.issued_at) else "valid")
             )
             print(
-                f"{invitations.format_code(existing.code)}  {country} {company:<11} "
+                f"{format_code(existing.code)}  {country} {company:<11} "
                 f"{state:<8} {_invitation_link(existing.code)}"
             )
 
@@ -207,7 +210,7 @@ def _progress(total: int):
 
 
 def _summaries(args: argparse.Namespace, **options):
-    from bot.conversations import iter_summaries
+    from bot.analytics.conversations import iter_summaries
 
     settings = get_settings()
     until = args.until + timedelta(days=1) if getattr(args, "until", None) else None
@@ -238,7 +241,7 @@ def _write_output(text: str, output: str | None) -> None:
 def cmd_report(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.report import RENDERERS, build_report
+    from bot.analytics.report import RENDERERS, build_report
 
     try:
         summaries = list(_summaries(args, language=args.language))
@@ -255,7 +258,11 @@ def cmd_transcripts(args: argparse.Namespace) -> None:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.conversations import conversations_for_email, transcript_markdown, transcript_record
+    from bot.analytics.conversations import (
+        conversations_for_email,
+        transcript_markdown,
+        transcript_record,
+    )
 
     settings = get_settings()
     only = None
@@ -289,7 +296,7 @@ def cmd_transcripts(args: argparse.Namespace) -> None:
 
 
 def _age(text: str) -> timedelta:
-    from bot.retention import parse_age
+    from bot.analytics.retention import parse_age
 
     try:
         return parse_age(text)
@@ -300,7 +307,7 @@ def _age(text: str) -> timedelta:
 def cmd_purge(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.retention import purge
+    from bot.analytics.retention import purge
 
     settings = get_settings()
     older_than = args.older_than or timedelta(days=settings.retention_days)
@@ -320,12 +327,12 @@ def cmd_purge(args: argparse.Namespace) -> None:
 def cmd_erase(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.retention import ERASED, erase
+    from bot.analytics.retention import ERASED, erase
 
     settings = get_settings()
     email = None
     if args.email:
-        from bot.emails import check_email
+        from bot.checks.email_addresses import check_email
 
         check = check_email(args.email)
         if not check.ok:
@@ -395,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", help="send the invitation email to this supplier address")
     create.add_argument(
         "--language",
-        choices=mail.LANGUAGES,
+        choices=outbox.LANGUAGES,
         default="fr",
         help="language of the invitation email (default: fr)",
     )
@@ -415,8 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("email")
 
-    outbox = commands.add_parser("outbox", help="outgoing mail", description="Outgoing mail.")
-    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="COMMAND")
+    outbox_parser = commands.add_parser(
+        "outbox", help="outgoing mail", description="Outgoing mail."
+    )
+    outbox_commands = outbox_parser.add_subparsers(
+        dest="outbox_command", required=True, metavar="COMMAND"
+    )
     flush = add(outbox_commands, "flush", cmd_outbox_flush, "send the mails that are due")
     flush.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
     flush.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")

@@ -19,8 +19,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot import db, mailbox
+from bot import db
 from bot.cli import cmd_demo_data
+from bot.mail import dev_server
 from bot.settings import PROJECT_ROOT, VAR_DIR, get_settings
 
 LOG_DIR = VAR_DIR / "log"
@@ -172,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
 
     mail_server = None
     if settings.dev_mailbox:
-        mail_server = mailbox.start(settings.smtp_port)
-        where = f"127.0.0.1:{settings.smtp_port}, messages in {mailbox.MAILBOX_DIR}"
+        mail_server = dev_server.start(settings.smtp_port)
+        where = f"127.0.0.1:{settings.smtp_port}, messages in {dev_server.MAILBOX_DIR}"
         print(f"Development mailbox: SMTP on {where}")
     commands = server_commands(action_port, rasa_port, MODEL)
     processes = {name: _start(name, commands[name], env) for name in ("outbox", "actions")}

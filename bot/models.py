@@ -146,7 +146,7 @@ class RegistrationDraft(Base):
     # account, revealing nothing. JSON; the password hash stays in password_hash.
     pending_registration = Column(Text)
     # The invitation code (normalised): the tracker store keeps only its first symbols
-    # (bot/redaction.py), so later turns read the full code here.
+    # (bot/privacy/redaction.py), so later turns read the full code here.
     invitation_code = Column(String(32))
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -166,7 +166,7 @@ class Ticket(Base):
 
 
 class InvitationCheckSlot(Base):
-    """One failed invitation check, for the persisted limits of bot/limits.py.
+    """One failed invitation check, for the persisted limits of bot/registration/limits.py.
 
     Each code and each company ID has at most ``limit`` numbered slots; a slot holds the time
     of a failed check and is free again an hour later. Claiming a slot is one conditional

@@ -74,7 +74,7 @@ class Settings:
     # (rasa_ext/channels.py): a hung action server must not leave the user in silence.
     message_timeout_seconds: float = 30.0
     # Failed invitation checks allowed per code and per company ID within the window
-    # (bot/limits.py); past it the assistant stops checking and offers a human.
+    # (bot/registration/limits.py); past it the assistant stops checking and offers a human.
     invitation_check_limit: int = 5
     invitation_check_window_minutes: int = 60
     dev_mailbox: bool = False

@@ -8,7 +8,7 @@
 -- file runs once every `CAST(e.data AS json)` is replaced by `e.data` (SQLite's ->> reads JSON
 -- text directly; its CAST to an unknown type would turn the text into 0):
 --   sed 's/CAST(e.data AS json)/e.data/g' docs/analytics.sql | sqlite3 var/conversations.db
--- tests/unit/test_report.py runs it that way and compares with `python -m bot report`.
+-- tests/analytics/test_report.py runs it that way and compares with `python -m bot report`.
 -- Times stay in Unix seconds: convert in the BI tool (PostgreSQL: to_timestamp(started_at)).
 --
 -- The steps are recognised by the responses the assistant sent (metadata.utter_action), the

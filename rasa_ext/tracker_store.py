@@ -6,8 +6,8 @@ endpoints.yml::
       type: rasa_ext.tracker_store.RedactingSQLTrackerStore
       url: ${TRACKER_STORE_URL}
 
-Every event is passed through :func:`bot.redaction.redact_events` before it is written to the
-``events`` table (Rasa's schema, unchanged: the analysts' report reads it) and before it is
+Every event is passed through :func:`bot.privacy.redaction.redact_events` before it is written
+to the ``events`` table (Rasa's schema, unchanged: the analysts' report reads it) and before it is
 published to an event broker, whichever broker endpoints.yml configures (file, SQL, pika,
 kafka): they all receive what ``stream_events`` publishes.
 
@@ -31,7 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
-from bot.redaction import redact_events
+from bot.privacy.redaction import redact_events
 
 logger = logging.getLogger(__name__)
 

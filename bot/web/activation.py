@@ -12,7 +12,7 @@ import asyncio
 from aiohttp import web
 
 from bot import db
-from bot.accounts import ActivationResult, ActivationStatus, activate, inspect_token
+from bot.registration.accounts import ActivationResult, ActivationStatus, activate, inspect_token
 from bot.web.pages import SETTINGS, message_page, render, request_language
 from bot.web.texts import TEXTS
 
@@ -24,7 +24,7 @@ _RESULT_PAGES = {
     ActivationStatus.SUPERSEDED: ("superseded", 410, "error"),
     ActivationStatus.UNKNOWN: ("unknown", 404, "error"),
 }
-# Tokens are 43 characters; bot.accounts ignores anything longer than 200.
+# Tokens are 43 characters; bot.registration.accounts ignores anything longer than 200.
 MAX_TOKEN_CHARS = 200
 _NO_STORE = {"Cache-Control": "no-store"}
 

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot import db
 from bot.settings import Settings, get_settings
-from bot.web import activation, devmailbox
+from bot.web import activation, mailbox_pages
 from bot.web.pages import (
     CLIENT,
     CONTENT_SECURITY_POLICY,
@@ -249,7 +249,7 @@ def create_app(
     app = web.Application(middlewares=[polite_errors], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[RASA_URL] = (rasa_url or settings.rasa_url).rstrip("/")
-    app[MAILBOX_DIR] = mailbox_dir or devmailbox.default_folder()
+    app[MAILBOX_DIR] = mailbox_dir or mailbox_pages.default_folder()
     app.cleanup_ctx.append(_http_client)
     app.on_response_prepare.append(_security_headers)
 
@@ -259,7 +259,7 @@ def create_app(
     app.router.add_post("/webhooks/rest/webhook", rasa_webhook)
     app.router.add_get("/healthz", healthz)
     activation.add_routes(app)
-    devmailbox.add_routes(app)
+    mailbox_pages.add_routes(app)
     app.router.add_static("/assets/", ASSETS_DIR)
     # The widget's folder belongs to the widget; it may not exist yet in a fresh checkout.
     STATIC_DIR.mkdir(exist_ok=True)

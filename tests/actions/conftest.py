@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from bot import db
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.checks.identifiers import CompanyId
+from bot.registration.invitations import create_invitation
 from bot.settings import reset_settings
 from tests.actions.helpers import ACME, ACME_CODE, load_domain
 

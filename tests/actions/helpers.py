@@ -19,10 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions.common import PASSWORD_SET
-from bot import db, drafts
-from bot.identifiers import CompanyId
+from bot import db
+from bot.checks.identifiers import CompanyId
+from bot.checks.passwords import hash_password
 from bot.models import Account, OutboxMail, RegistrationDraft, Ticket
-from bot.passwords import hash_password
+from bot.registration import drafts
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "conv-1"

@@ -26,7 +26,7 @@ import actions.registration
 import actions.registration_form
 import actions.session
 from actions.common import NOT_AN_ANSWER, REGISTRATION_SLOTS
-from bot.passwords import PasswordRule
+from bot.checks.passwords import PasswordRule
 from tests.actions.helpers import ROOT, load_domain
 
 DOMAIN = load_domain()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from actions.registration import ActionCreateAccount
 from actions.registration_form import ValidateRegistrationForm
 from actions.session import ActionSessionStart
-from bot import db, drafts
-from bot.invitations import find_invitation
-from bot.redaction import redact_events
+from bot import db
+from bot.privacy.redaction import redact_events
+from bot.registration import drafts
+from bot.registration.invitations import find_invitation
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,

@@ -18,10 +18,10 @@ from actions.registration import (
 )
 from actions.registration_form import ActionAskConfirmed, ValidateRegistrationForm
 from bot import db
+from bot.checks.passwords import verify_password
 from bot.db import utcnow
-from bot.invitations import find_invitation
 from bot.models import Account, OutboxMail
-from bot.passwords import verify_password
+from bot.registration.invitations import find_invitation
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,

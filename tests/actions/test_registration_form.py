@@ -16,11 +16,12 @@ from actions.registration_form import (
     ActionAskTermsAccepted,
     ValidateRegistrationForm,
 )
-from bot import db, drafts
+from bot import db
+from bot.checks.identifiers import CompanyId
+from bot.checks.passwords import verify_password
 from bot.db import utcnow
-from bot.identifiers import CompanyId
-from bot.invitations import find_invitation
-from bot.passwords import verify_password
+from bot.registration import drafts
+from bot.registration.invitations import find_invitation
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -497,7 +498,8 @@ async def test_when_locked_even_the_right_code_is_not_checked(domain, invite, mo
 
 
 # --- persisted limits: per code and per company ID, across conversations ----------------------
-# bot/limits.py counts failed checks in the database; a new conversation does not reset them.
+# bot/registration/limits.py counts failed checks in the database; a new conversation does not
+# reset them.
 
 
 async def guess(domain, code: str, *, company=ACME, failures: float = 0.0, sender: str, **slots):
@@ -518,7 +520,7 @@ async def guess(domain, code: str, *, company=ACME, failures: float = 0.0, sende
 
 def count_lookups(monkeypatch) -> list[tuple[str, str]]:
     """(company ID, code) of every invitation lookup the limits let through."""
-    from bot import limits
+    from bot.registration import limits
 
     seen: list[tuple[str, str]] = []
     real = limits.verify_invitation
@@ -566,7 +568,7 @@ def variation_has_handoff_button(domain, language) -> bool:
 async def test_the_persisted_lock_lifts_after_an_hour(domain, invite, monkeypatch):
     from datetime import timedelta
 
-    from bot import limits
+    from bot.registration import limits
 
     invite()
     for n in range(5):

@@ -28,10 +28,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot import db, mailbox
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot import db
+from bot.checks.identifiers import CompanyId
 from bot.launcher import server_commands
+from bot.mail import dev_server
+from bot.registration.invitations import create_invitation
 from bot.settings import load_settings
 from bot.web.app import create_app
 from tests.conftest import free_port
@@ -137,7 +138,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     }
     env.pop("SMTP_HOST", None)  # the development mailbox, as `make run` without a mail server
     db.upgrade(database_url)
-    mail_server = mailbox.start(smtp_port, mailbox_dir)
+    mail_server = dev_server.start(smtp_port, mailbox_dir)
     logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
     commands = server_commands(action_port, rasa_port, newest_model(), outbox_interval=0.5)
     processes = {

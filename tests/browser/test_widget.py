@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bot.identifiers import CompanyId
+from bot.checks.identifiers import CompanyId
 from tests.browser.chat import Chat
 from tests.browser.conftest import SCREENSHOTS
 

@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import db
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.checks.identifiers import CompanyId
 from bot.launcher import server_commands
 from bot.models import Account, Contact, Invitation, OutboxMail
+from bot.registration.invitations import create_invitation
 from tests.conftest import SmtpServer, free_port
 from tests.e2e.conftest import ROOT, newest_model, say_rest, wait_until_up
 

@@ -18,9 +18,9 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from bot import db
-from bot.accounts import ActivationStatus, activate, find_account
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.checks.identifiers import CompanyId
+from bot.registration.accounts import ActivationStatus, activate, find_account
+from bot.registration.invitations import create_invitation
 from tests.e2e.test_registration_rest import activation_token, converse, texts, wait_for_mail
 
 # The first test of a session also waits for the servers to start (several minutes when the

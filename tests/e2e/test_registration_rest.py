@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot import db
-from bot.accounts import ActivationStatus, activate, find_account
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.checks.identifiers import CompanyId
+from bot.registration.accounts import ActivationStatus, activate, find_account
+from bot.registration.invitations import create_invitation
 
 PASSWORD = "Tr0ub4dor&3-Quai"
 

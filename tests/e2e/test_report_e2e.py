@@ -1,6 +1,6 @@
 """The report and transcripts read what the running assistant really stored.
 
-The unit tests (tests/unit/test_report.py) write events as the actions emit them; this test
+The unit tests (tests/analytics/test_report.py) write events as the actions emit them; this test
 checks that assumption against the real servers: a French registration through the REST
 channel, then activation, and an English conversation with a question and a handoff.
 """
@@ -16,10 +16,10 @@ from datetime import timedelta
 from test_registration_rest import PASSWORD, activation_token, converse, wait_for_mail
 
 from bot import db
-from bot.accounts import ActivationStatus, activate
-from bot.conversations import iter_summaries
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.analytics.conversations import iter_summaries
+from bot.checks.identifiers import CompanyId
+from bot.registration.accounts import ActivationStatus, activate
+from bot.registration.invitations import create_invitation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -17,11 +17,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot import db
-from bot.accounts import Registration, register
-from bot.identifiers import CompanyId
-from bot.invitations import create_invitation
+from bot.checks.identifiers import CompanyId
+from bot.checks.passwords import hash_password
 from bot.models import OutboxMail
-from bot.passwords import hash_password
+from bot.registration.accounts import Registration, register
+from bot.registration.invitations import create_invitation
 from bot.settings import load_settings
 from bot.web.app import create_app
 from tests.conftest import free_port

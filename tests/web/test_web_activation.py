@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from bot import db
-from bot.accounts import find_account, resend_activation
+from bot.registration.accounts import find_account, resend_activation
 from tests.web.conftest import register_supplier
 
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import db
-from bot.invitations import normalise_code
+from bot.checks.invitation_codes import normalise_code
 from bot.models import Invitation
 from tests.conftest import free_port
 

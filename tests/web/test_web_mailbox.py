@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import db, mailbox
-from bot.mail import deliver_due
+from bot import db
+from bot.mail import dev_server
+from bot.mail.outbox import deliver_due
 from bot.settings import reset_settings
 from tests.conftest import free_port
 from tests.web.conftest import register_supplier
@@ -21,12 +22,12 @@ from tests.web.conftest import register_supplier
 
 @pytest.fixture
 def dev_smtp(database, mailbox_dir, monkeypatch):
-    """The product's development mailbox (bot.mailbox) on a free loopback port."""
+    """The product's development mailbox (bot.mail.dev_server) on a free loopback port."""
     port = free_port()
     monkeypatch.delenv("SMTP_HOST", raising=False)
     monkeypatch.setenv("SMTP_PORT", str(port))
     reset_settings()
-    server = mailbox.start(port, mailbox_dir)
+    server = dev_server.start(port, mailbox_dir)
     yield port
     server.stop()
 

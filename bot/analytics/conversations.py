@@ -1,0 +1,536 @@
+"""Conversations as analysts and support see them, read from the tracker store's events.
+
+The tracker store (Rasa's ``SQLTrackerStore`` schema, redacted at the source by
+``rasa_ext/``) keeps one row per event in the table ``events``: ``sender_id`` (the
+conversation), ``type_name``, ``timestamp`` (Unix seconds), ``intent_name``, ``action_name``
+and ``data`` (the JSON of ``Event.as_dict()``). This module reads that table with SQLAlchemy
+Core only (no Rasa import), conversation by conversation and in batches, so that a large store
+never has to fit in memory, and turns each conversation into a :class:`ConversationSummary`:
+sessions, messages, language, how far the registration went, what went wrong on the way.
+
+How the steps of the funnel are recognised (see domain.yml and actions/registration*.py):
+
+- started: the registration form became active, or ``action_start_registration`` ran;
+- company identified: the form validated a ``company_id`` (a value set by the validation, not
+  the raw text set by ``action_extract_slots``);
+- invitation valid: the validation set ``invitation_valid`` to true;
+- account details given: ``terms_accepted`` validated (the last question after email and
+  password);
+- contact details given: ``job_title`` validated (the last contact question; "-" when skipped);
+- account created: ``registered_email`` set by ``action_create_account`` (the conversation told
+  the supplier the activation email is on its way);
+- account activated: the accounts database says the conversation's account is active
+  (linked by the registration draft's ``account_pk``, else by ``registered_email``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import and_, create_engine, func, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.sql import column, table
+
+from bot.settings import PROJECT_ROOT
+
+STEPS = (
+    "started",
+    "company_identified",
+    "invitation_valid",
+    "account_details",
+    "contact_details",
+    "account_created",
+    "account_activated",
+)
+STEP_LABELS = {
+    "none": "not started",
+    "started": "registration started",
+    "company_identified": "company identified",
+    "invitation_valid": "invitation valid",
+    "account_details": "account details given",
+    "contact_details": "contact details given",
+    "account_created": "account created",
+    "account_activated": "account activated",
+}
+OUTCOMES = ("registered", "escalated", "abandoned", "no_registration")
+
+# Slot set by the form's validation (not by action_extract_slots) -> step it proves.
+_STEP_SLOTS = {
+    "company_id": "company_identified",
+    "invitation_valid": "invitation_valid",
+    "terms_accepted": "account_details",
+    "job_title": "contact_details",
+    "registered_email": "account_created",
+}
+# Bot responses that reveal the outcome of an invitation check.
+INVITATION_OUTCOMES = {
+    "utter_invitation_valid": "valid",
+    "utter_invitation_mismatch": "mismatch",
+    "utter_invitation_expired": "expired",
+    "utter_invitation_used": "used",
+    "utter_invitation_locked": "locked",
+}
+PASSWORD_REJECTED = "utter_password_not_accepted"  # noqa: S105 - a response name
+PASSWORD_RULE_PREFIX = "utter_password_rule_"  # noqa: S105 - a response name prefix
+HANDOFF_ACTIONS = {"action_handoff"}
+# The actions that answer a message the NLU did not understand (two-stage fallback).
+FALLBACK_ACTIONS = {"action_two_stage_fallback", "action_default_fallback"}
+FALLBACK_INTENT = "nlu_fallback"
+FAQ_INTENT = "faq"
+EMAIL_SLOTS = ("email", "registered_email", "new_email")
+# Actions that run between a user message and the answer the policies chose.
+_BOOKKEEPING_ACTIONS = {"action_extract_slots", "action_listen", "action_session_start"}
+
+EVENTS = table(
+    "events",
+    column("id"),
+    column("sender_id"),
+    column("type_name"),
+    column("timestamp"),
+    column("intent_name"),
+    column("action_name"),
+    column("data"),
+)
+
+
+def _utc(timestamp: float | None) -> datetime | None:
+    return datetime.fromtimestamp(timestamp, timezone.utc) if timestamp is not None else None
+
+
+@lru_cache(maxsize=4)
+def password_rule_texts(domain_path: Path = PROJECT_ROOT / "domain.yml") -> dict[str, str]:
+    """Every wording (French and English) of each password rule -> the rule's name.
+
+    ``action_create_account``'s validation sends one ``utter_password_not_accepted`` whose text
+    lists the unmet rules, so the rules are recognised by their wording in domain.yml (the
+    single source of the bot's words) rather than by a response name.
+    """
+    # libyaml's loader when present: the pure-Python one takes seconds on the whole domain.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    domain = yaml.load(domain_path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
+    texts: dict[str, str] = {}
+    for name, variations in (domain.get("responses") or {}).items():
+        if not name.startswith(PASSWORD_RULE_PREFIX):
+            continue
+        for variation in variations or []:
+            text = (variation.get("text") or "").strip()
+            if text:
+                texts[text] = name[len(PASSWORD_RULE_PREFIX) :]
+    return texts
+
+
+@dataclass(frozen=True)
+class Message:
+    """One line of a transcript (already redacted in the store)."""
+
+    at: datetime
+    sender: str  # "user" or "bot"
+    text: str
+    intent: str | None = None  # the NLU's reading of a user message
+    response: str | None = None  # the response name of a bot message
+
+
+@dataclass
+class ConversationSummary:
+    conversation_id: str
+    started_at: datetime
+    ended_at: datetime
+    language: str = "unknown"
+    sessions: int = 0
+    sessions_with_handoff: int = 0
+    user_messages: int = 0
+    bot_messages: int = 0
+    steps: set[str] = field(default_factory=set)
+    invitation_checks: Counter = field(default_factory=Counter)
+    password_failures: Counter = field(default_factory=Counter)
+    handoffs: int = 0
+    not_understood: list[str] = field(default_factory=list)
+    faq_topics: list[str] = field(default_factory=list)
+    response_times: list[float] = field(default_factory=list)
+    emails: set[str] = field(default_factory=set)
+    registered_email: str | None = None
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def duration_seconds(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds()
+
+    @property
+    def step(self) -> str:
+        """The furthest step of the funnel reached ("none" when the registration never began)."""
+        reached = [index for index, step in enumerate(STEPS) if step in self.steps]
+        return STEPS[max(reached)] if reached else "none"
+
+    def reached(self, step: str) -> bool:
+        """Whether the conversation went at least as far as ``step`` (steps are ordered)."""
+        current = self.step
+        return current != "none" and STEPS.index(current) >= STEPS.index(step)
+
+    @property
+    def outcome(self) -> str:
+        """registered, escalated (handed to a human), abandoned, or no_registration."""
+        if self.reached("account_created"):
+            return "registered"
+        if self.handoffs:
+            return "escalated"
+        if self.reached("started"):
+            return "abandoned"
+        return "no_registration"
+
+
+def _faq_key(parse_data: dict) -> str | None:
+    selectors = parse_data.get("response_selector") or {}
+    # One ResponseSelector for every retrieval intent reports under "default".
+    selected = selectors.get(FAQ_INTENT) or selectors.get("default") or {}
+    key = (selected.get("response") or {}).get("intent_response_key")
+    return key if isinstance(key, str) and key.startswith(FAQ_INTENT + "/") else None
+
+
+def summarise(
+    conversation_id: str, events: Iterable[dict], *, keep_messages: bool = False
+) -> ConversationSummary | None:
+    """The summary of one conversation from its events in order (``None`` if it has none)."""
+    rules = password_rule_texts()
+    summary: ConversationSummary | None = None
+    action: str | None = None
+    pending_reply_at: float | None = None  # a user message still waiting for a bot reply
+    pending_intent: str | None = None  # the intent of a message whose answer is not known yet
+    pending_text = ""
+    faq_without_key = False
+    session_handoff = False
+    for event in events:
+        kind = event.get("event")
+        timestamp = event.get("timestamp")
+        if not isinstance(timestamp, (int, float)):
+            continue
+        at = _utc(timestamp)
+        if summary is None:
+            summary = ConversationSummary(conversation_id, started_at=at, ended_at=at)
+        summary.ended_at = max(summary.ended_at, at)
+        if kind == "session_started":
+            summary.sessions += 1
+            session_handoff = False
+        elif kind == "action":
+            action = event.get("name")
+            if action in _BOOKKEEPING_ACTIONS:
+                continue
+            if pending_intent is not None:
+                if pending_intent == FALLBACK_INTENT and action in FALLBACK_ACTIONS:
+                    summary.not_understood.append(pending_text)
+                pending_intent = None
+            if action in ("action_start_registration", "registration_form"):
+                summary.steps.add("started")
+            if action in HANDOFF_ACTIONS:
+                summary.handoffs += 1
+                if not session_handoff:
+                    session_handoff = True
+                    summary.sessions_with_handoff += 1
+        elif kind == "active_loop" and event.get("name") == "registration_form":
+            summary.steps.add("started")
+        elif kind == "slot":
+            _read_slot(summary, event.get("name"), event.get("value"), action)
+        elif kind == "user":
+            summary.user_messages += 1
+            parse_data = event.get("parse_data") or {}
+            intent = (parse_data.get("intent") or {}).get("name")
+            pending_reply_at = timestamp
+            pending_intent = intent or ""
+            pending_text = event.get("text") or ""
+            faq_without_key = False
+            if intent == FAQ_INTENT:
+                key = _faq_key(parse_data)
+                if key:
+                    summary.faq_topics.append(key)
+                else:
+                    faq_without_key = True
+            if keep_messages:
+                summary.messages.append(Message(at, "user", pending_text, intent=intent))
+        elif kind == "bot":
+            summary.bot_messages += 1
+            if pending_reply_at is not None:
+                summary.response_times.append(max(0.0, timestamp - pending_reply_at))
+                pending_reply_at = None
+            metadata = event.get("metadata") or {}
+            response = metadata.get("utter_action") if isinstance(metadata, dict) else None
+            text = event.get("text") or ""
+            if response in INVITATION_OUTCOMES:
+                summary.invitation_checks[INVITATION_OUTCOMES[response]] += 1
+            elif response == PASSWORD_REJECTED:
+                for wording, rule in rules.items():
+                    if wording in text:
+                        summary.password_failures[rule] += 1
+            elif (
+                faq_without_key
+                and isinstance(response, str)
+                and response.startswith("utter_" + FAQ_INTENT + "/")
+            ):
+                summary.faq_topics.append(response[len("utter_") :])
+                faq_without_key = False
+            if keep_messages:
+                summary.messages.append(Message(at, "bot", text, response=response))
+    if summary is not None and summary.sessions == 0:
+        summary.sessions = 1  # a conversation stored before session starts were recorded
+        summary.sessions_with_handoff = 1 if summary.handoffs else 0
+    return summary
+
+
+def _read_slot(summary: ConversationSummary, name: str, value: object, action: str | None) -> None:
+    if name == "language" and value in ("fr", "en"):
+        summary.language = value
+    if name in EMAIL_SLOTS and isinstance(value, str) and "@" in value:
+        summary.emails.add(value.strip().lower())
+    # action_extract_slots sets the raw text the user typed; only the validation's value
+    # (set by the form, after it) proves a step.
+    if action == "action_extract_slots" or name not in _STEP_SLOTS:
+        return
+    if value is None or value is False or value == "":
+        return
+    summary.steps.add(_STEP_SLOTS[name])
+    if name == "registered_email" and isinstance(value, str):
+        summary.registered_email = value.strip().lower()
+
+
+# --- Reading the store ----------------------------------------------------------------------
+
+
+def tracker_engine(url: str) -> Engine:
+    """An engine on the tracker store for reading and for the purge and erase commands.
+
+    Not ``bot.db``'s engine: that one opens every SQLite transaction with BEGIN IMMEDIATE (a
+    write lock), which a long report must not hold against the running assistant.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return create_engine(url, future=True, connect_args={"timeout": 30})
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def has_events_table(engine: Engine) -> bool:
+    return inspect(engine).has_table("events")
+
+
+def conversation_ids(
+    engine: Engine, since: datetime | None = None, until: datetime | None = None
+) -> list[str]:
+    """Conversations that started in [since, until), oldest first."""
+    if not has_events_table(engine):
+        return []
+    first = func.min(EVENTS.c.timestamp)
+    query = select(EVENTS.c.sender_id, first.label("first")).group_by(EVENTS.c.sender_id)
+    conditions = []
+    if since is not None:
+        conditions.append(first >= since.timestamp())
+    if until is not None:
+        conditions.append(first < until.timestamp())
+    if conditions:
+        query = query.having(and_(*conditions))
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(first, EVENTS.c.sender_id)).all()
+    return [row.sender_id for row in rows]
+
+
+def iter_conversation_events(
+    engine: Engine, ids: list[str], batch_size: int = 200
+) -> Iterator[tuple[str, list[dict]]]:
+    """(conversation id, its events in order) for each id, reading ``batch_size`` at a time."""
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        grouped: dict[str, list[dict]] = {sender: [] for sender in batch}
+        query = (
+            select(EVENTS.c.sender_id, EVENTS.c.data)
+            .where(EVENTS.c.sender_id.in_(batch))
+            .order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        )
+        with engine.connect() as connection:
+            result = connection.execution_options(stream_results=True).execute(query)
+            for row in result:
+                try:
+                    grouped[row.sender_id].append(json.loads(row.data))
+                except (TypeError, ValueError):
+                    continue  # a damaged row must not stop a report
+        for sender in batch:
+            yield sender, grouped[sender]
+
+
+def _attach_activation(summaries: list[ConversationSummary], accounts_url: str | None) -> None:
+    """Mark the conversations whose account is active in the accounts database."""
+    created = [s for s in summaries if s.reached("account_created")]
+    if not created:
+        return
+    from bot.db import session_scope
+    from bot.models import Account, RegistrationDraft
+
+    ids = [s.conversation_id for s in created]
+    with session_scope(accounts_url) as session:
+        drafts = dict(
+            session.execute(
+                select(RegistrationDraft.conversation_id, RegistrationDraft.account_pk).where(
+                    RegistrationDraft.conversation_id.in_(ids)
+                )
+            ).all()
+        )
+        pks = [pk for pk in drafts.values() if pk is not None]
+        emails = [s.registered_email for s in created if s.registered_email]
+        active_pks = set(
+            session.scalars(
+                select(Account.id).where(Account.id.in_(pks), Account.activated_at.is_not(None))
+            ).all()
+        )
+        active_emails = set(
+            session.scalars(
+                select(Account.email).where(
+                    Account.email.in_(emails), Account.activated_at.is_not(None)
+                )
+            ).all()
+        )
+    for summary in created:
+        if summary.conversation_id in drafts:
+            # The draft knows which account this conversation opened: None when the address
+            # already had an account (nothing was created, whatever that account's state).
+            active = drafts[summary.conversation_id] in active_pks
+        else:
+            active = summary.registered_email in active_emails
+        if active:
+            summary.steps.add("account_activated")
+
+
+def iter_summaries(
+    tracker_url: str,
+    *,
+    accounts_url: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    language: str | None = None,
+    keep_messages: bool = False,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
+    batch_size: int = 200,
+    only: set[str] | None = None,
+) -> Iterator[ConversationSummary]:
+    """Summaries of the conversations started in [since, until), in ``language`` if given.
+
+    ``progress(total)`` returns a function called with the number of conversations read so
+    far (the CLI shows a progress bar with it). ``only`` restricts to these conversations.
+    """
+    engine = tracker_engine(tracker_url)
+    try:
+        ids = conversation_ids(engine, since, until)
+        if only is not None:
+            ids = [sender for sender in ids if sender in only]
+        advance = progress(len(ids)) if progress else None
+        batch: list[ConversationSummary] = []
+        for count, (sender, events) in enumerate(
+            iter_conversation_events(engine, ids, batch_size), start=1
+        ):
+            summary = summarise(sender, events, keep_messages=keep_messages)
+            if summary is not None and (language is None or summary.language == language):
+                batch.append(summary)
+            if advance:
+                advance(count)
+            if len(batch) >= batch_size:
+                _attach_activation(batch, accounts_url)
+                yield from batch
+                batch = []
+        _attach_activation(batch, accounts_url)
+        yield from batch
+    finally:
+        engine.dispose()
+
+
+def conversations_for_email(
+    tracker_url: str, email: str, accounts_url: str | None = None
+) -> set[str]:
+    """Every conversation linked to ``email``: its slots, what the user typed, the drafts.
+
+    Used by the transcripts and erase commands. Reads the user and slot events only, in a
+    stream.
+    """
+    from bot.db import session_scope
+    from bot.models import Account, RegistrationDraft
+
+    wanted = email.strip().lower()
+    found: set[str] = set()
+    engine = tracker_engine(tracker_url)
+    try:
+        if has_events_table(engine):
+            query = select(EVENTS.c.sender_id, EVENTS.c.data).where(
+                EVENTS.c.type_name.in_(["slot", "user"]),
+                func.lower(EVENTS.c.data).contains(wanted),
+            )
+            with engine.connect() as connection:
+                for row in connection.execution_options(stream_results=True).execute(query):
+                    if row.sender_id in found:
+                        continue
+                    try:
+                        event = json.loads(row.data)
+                    except (TypeError, ValueError):
+                        continue
+                    value = (
+                        event.get("value") if event.get("event") == "slot" else event.get("text")
+                    )
+                    if isinstance(value, str) and wanted in value.lower():
+                        found.add(row.sender_id)
+    finally:
+        engine.dispose()
+    with session_scope(accounts_url) as session:
+        account_pk = session.scalar(select(Account.id).where(Account.email == wanted))
+        condition = func.lower(RegistrationDraft.submitted_email) == wanted
+        if account_pk is not None:
+            condition = condition | (RegistrationDraft.account_pk == account_pk)
+        found.update(session.scalars(select(RegistrationDraft.conversation_id).where(condition)))
+    return found
+
+
+# --- Transcripts ----------------------------------------------------------------------------
+
+
+def transcript_record(summary: ConversationSummary) -> dict:
+    """A transcript as one JSON object (one line of ``transcripts --format jsonl``)."""
+    from bot.privacy.redaction import redact_text
+
+    return {
+        "conversation_id": summary.conversation_id,
+        "started_at": summary.started_at.isoformat(),
+        "ended_at": summary.ended_at.isoformat(),
+        "language": summary.language,
+        "step_reached": summary.step,
+        "outcome": summary.outcome,
+        "handoffs": summary.handoffs,
+        "messages": [
+            {
+                "at": message.at.isoformat(),
+                "from": message.sender,
+                # Redacted at the source; a second pass for rows written before that.
+                "text": redact_text(message.text),
+                **({"intent": message.intent} if message.intent else {}),
+                **({"response": message.response} if message.response else {}),
+            }
+            for message in summary.messages
+        ],
+    }
+
+
+def transcript_markdown(summary: ConversationSummary) -> str:
+    record = transcript_record(summary)
+    lines = [
+        f"## Conversation {record['conversation_id']}",
+        "",
+        f"- started: {summary.started_at:%Y-%m-%d %H:%M:%S} UTC, "
+        f"ended: {summary.ended_at:%Y-%m-%d %H:%M:%S} UTC",
+        f"- language: {record['language']}",
+        f"- step reached: {STEP_LABELS[record['step_reached']]}",
+        f"- outcome: {record['outcome']}",
+        "",
+    ]
+    for message in record["messages"]:
+        who = "Supplier" if message["from"] == "user" else "Assistant"
+        at = message["at"][11:19]
+        text = (message["text"] or "(no text)").replace("\n", "\n  > ")
+        lines.append(f"- **{who}** ({at}):\n  > {text}")
+    return "\n".join(lines) + "\n"

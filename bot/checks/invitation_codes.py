@@ -1,0 +1,70 @@
+"""Invitation codes as text: generation, normalisation, display, masking and finding one in a
+sentence. No database: bot/registration/invitations.py stores and verifies them.
+
+A code is 16 characters of Crockford's base 32 (80 random bits), shown in groups of four:
+``K7M4-PQ2X-9RTB-3HWD``. That alphabet has no I, L, O or U, and reading accepts the look-alikes
+(O for 0, I and L for 1) in any case, so a code copied by hand from an email still works.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 16 x 5 bits = 80 bits of entropy
+
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+_CUSTOM_CODE = re.compile(r"^[0-9A-Z]{6,32}$")
+# A code as people paste it: 16 symbols, optionally in groups of four.
+# Overlapping matches (inside a lookahead) because words before a code can look like a group:
+# in "mon code ABCD EFGH IJKL MNOP", "code ABCD EFGH IJKL" matches too.
+_CODE_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{4}(?:[ \-]?[0-9A-Za-z]{4}){3})(?![0-9A-Za-z]))"
+)
+
+
+def generate_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """The stored form of a code: upper case, no separators, look-alike letters mapped."""
+    return _SEPARATORS.sub("", text.strip()).upper().translate(_LOOKALIKES)
+
+
+def format_code(code: str) -> str:
+    """``K7M4PQ2X9RTB3HWD`` -> ``K7M4-PQ2X-9RTB-3HWD`` (other lengths are left as they are)."""
+    if len(code) != CODE_LENGTH:
+        return code
+    return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def mask_code(code: str) -> str:
+    """A code is a credential until used: logs and summaries show only its first 4 symbols."""
+    normalised = normalise_code(code)
+    return normalised[:4] + "…" if len(normalised) > 4 else "…"
+
+
+def extract_code(text: str) -> str | None:
+    """Find an invitation code in free text ("mon code est k7m4 pq2x 9rtb 3hwd")."""
+    candidates = [m.group(1) for m in _CODE_IN_TEXT.finditer(text)]
+    if candidates:
+        # Random codes nearly always hold digits and words do not; among equals, people put
+        # the code at the end of their sentence.
+        best = max(enumerate(candidates), key=lambda ic: (sum(c.isdigit() for c in ic[1]), ic[0]))
+        return normalise_code(best[1])
+    # Codes chosen by a customer (``--code``) need not have 16 symbols: accept a lone token.
+    tokens = [t for t in re.split(r"[\s,;:]+", text.strip()) if t]
+    candidates = [normalise_code(t) for t in tokens if any(c.isdigit() for c in t)]
+    if len(candidates) == 1 and _CUSTOM_CODE.match(candidates[0]):
+        return candidates[0]
+    if len(tokens) == 1 and _CUSTOM_CODE.match(normalise_code(tokens[0])):
+        return normalise_code(tokens[0])
+    return None
+
+
+def is_custom_code(code: str) -> bool:
+    """A code a customer may impose (``--code``): 6 to 32 letters or digits, once normalised."""
+    return bool(_CUSTOM_CODE.match(code))

@@ -1,0 +1,1 @@
+"""Mail: the outbox and its sender, the templates, and the development SMTP server."""

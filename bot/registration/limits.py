@@ -1,0 +1,219 @@
+"""Persisted limits on invitation checks, so that guessing a code stays hopeless.
+
+An invitation code has 80 random bits, but a conversation can be restarted at will: the
+per-conversation limit (5 failures, a slot of the conversation) alone would let a script try
+codes forever. Here every failed check is also counted per invitation code and per company ID,
+in the database, across conversations: at most ``limit`` failed checks (5) per code and per
+company ID within ``window`` (one hour). Past either limit the code is not looked up at all.
+
+The two attacks this stops:
+- random codes against one known company ID (company IDs are public): the company count;
+- one leaked or guessed code against many company IDs: the code count.
+
+The window is sliding: each failure frees its slot an hour after it happened, so a
+legitimate supplier whose company ID was used by an attacker waits at most an hour, and is
+offered a human meanwhile. A permanent lock would let anyone lock any supplier out for good.
+
+Only failures count: a check whose code and company match (valid, expired or used) gives its
+slot back. The slots are claimed *before* the lookup, so that two conversations racing on
+the last slot cannot both reach the invitation table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.checks.identifiers import CompanyId
+from bot.db import utcnow
+from bot.models import InvitationCheckSlot
+from bot.registration.invitations import (
+    InvitationCheck,
+    InvitationStatus,
+    normalise_code,
+    verify_invitation,
+)
+from bot.settings import get_settings
+
+__all__ = ["LimitedCheck", "Scope", "failed_checks", "forget_expired", "verify_invitation_limited"]
+
+
+class Scope(str, Enum):
+    CODE = "code"
+    COMPANY = "company"
+
+
+@dataclass(frozen=True)
+class LimitedCheck:
+    """The outcome of a check behind the limits."""
+
+    # None when a limit was reached: the code was not looked up.
+    check: InvitationCheck | None
+
+    @property
+    def locked(self) -> bool:
+        return self.check is None
+
+
+@dataclass(frozen=True)
+class _Claim:
+    slot_pk: int
+    previous: datetime | None  # None: the slot row was created by this claim
+
+
+def _key(scope: Scope, value: str) -> str:
+    # A hash, not the value: the codes people guess (and a real code typed with the wrong
+    # company) are not kept in clear in one more table.
+    return hashlib.sha256(f"{scope.value}:{value}".encode()).hexdigest()
+
+
+def _company_value(company_id: CompanyId) -> str:
+    return f"{company_id.country}:{company_id.value}"
+
+
+def _insert_ignoring_conflict(session: Session, values: dict) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
+
+    A plain INSERT that hits the unique constraint would abort the whole PostgreSQL
+    transaction; ON CONFLICT exists on both backends we run on.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(InvitationCheckSlot).values(**values).on_conflict_do_nothing()
+    return session.execute(statement).rowcount == 1
+
+
+def _claim(
+    session: Session, scope: Scope, key: str, now: datetime, limit: int, window: timedelta
+) -> _Claim | None:
+    """Take a free slot of ``key`` for a check at ``now``; None when all ``limit`` are busy."""
+    cutoff = now - window
+    where_key = (InvitationCheckSlot.scope == scope.value, InvitationCheckSlot.key == key)
+    # Each retry follows a concurrent claim that took the slot first; a few suffice, and
+    # refusing after them errs on the safe side.
+    for _ in range(limit + 3):
+        free = session.execute(
+            select(InvitationCheckSlot.id, InvitationCheckSlot.failed_at)
+            .where(*where_key, InvitationCheckSlot.slot < limit)
+            .where(InvitationCheckSlot.failed_at <= cutoff)
+            .order_by(InvitationCheckSlot.slot)
+            .limit(1)
+        ).first()
+        if free is not None:
+            # Compare-and-set: only if the slot is still free when the UPDATE runs (on
+            # PostgreSQL a concurrent UPDATE waits for ours and then finds the slot busy).
+            taken = session.execute(
+                update(InvitationCheckSlot)
+                .where(InvitationCheckSlot.id == free.id, InvitationCheckSlot.failed_at <= cutoff)
+                .values(failed_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if taken:
+                return _Claim(free.id, free.failed_at)
+            continue
+        numbers = set(session.scalars(select(InvitationCheckSlot.slot).where(*where_key)).all())
+        missing = [n for n in range(limit) if n not in numbers]
+        if not missing:
+            return None
+        values = dict(scope=scope.value, key=key, slot=missing[0], failed_at=now)
+        if _insert_ignoring_conflict(session, values):
+            slot_pk = session.scalar(
+                select(InvitationCheckSlot.id).where(
+                    *where_key, InvitationCheckSlot.slot == missing[0]
+                )
+            )
+            return _Claim(slot_pk, None)
+    return None
+
+
+def _release(session: Session, claim: _Claim) -> None:
+    """Give a slot back (the check did not fail, or the other scope was full)."""
+    slot = InvitationCheckSlot.id == claim.slot_pk
+    if claim.previous is None:
+        session.execute(delete(InvitationCheckSlot).where(slot))
+    else:
+        session.execute(
+            update(InvitationCheckSlot)
+            .where(slot)
+            .values(failed_at=claim.previous)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def forget_expired(session: Session, *, now: datetime | None = None) -> int:
+    """Delete the slots freed more than a window ago; returns how many."""
+    settings = get_settings()
+    cutoff = (now or utcnow()) - timedelta(minutes=settings.invitation_check_window_minutes)
+    result = session.execute(
+        delete(InvitationCheckSlot)
+        .where(InvitationCheckSlot.failed_at <= cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def verify_invitation_limited(
+    session: Session,
+    company_id: CompanyId,
+    code: str,
+    *,
+    now: datetime | None = None,
+) -> LimitedCheck:
+    """``invitations.verify_invitation`` behind the per-code and per-company limits.
+
+    Run it in one transaction (``session_scope``): the claimed slots, the lookup and the
+    release of the slots on a match commit or roll back together.
+    """
+    settings = get_settings()
+    limit = settings.invitation_check_limit
+    window = timedelta(minutes=settings.invitation_check_window_minutes)
+    now = now or utcnow()
+    code = normalise_code(code)
+    # Housekeeping here rather than in a scheduled job: random guesses create one row per
+    # guessed code, and they must not pile up.
+    forget_expired(session, now=now)
+    claims: list[_Claim] = []
+    for scope, value in ((Scope.CODE, code), (Scope.COMPANY, _company_value(company_id))):
+        claim = _claim(session, scope, _key(scope, value), now, limit, window)
+        if claim is None:
+            for taken in claims:
+                _release(session, taken)
+            return LimitedCheck(None)
+        claims.append(claim)
+    check = verify_invitation(session, company_id, code, now=now)
+    if check.status is not InvitationStatus.MISMATCH:
+        for taken in claims:
+            _release(session, taken)
+    return LimitedCheck(check)
+
+
+def failed_checks(
+    session: Session,
+    *,
+    code: str | None = None,
+    company_id: CompanyId | None = None,
+    now: datetime | None = None,
+) -> int:
+    """How many failed checks of ``code`` (or of ``company_id``) fall within the window."""
+    if (code is None) == (company_id is None):
+        raise ValueError("give either a code or a company ID")
+    settings = get_settings()
+    cutoff = (now or utcnow()) - timedelta(minutes=settings.invitation_check_window_minutes)
+    if code is not None:
+        key = _key(Scope.CODE, normalise_code(code))
+        scope = Scope.CODE
+    else:
+        key = _key(Scope.COMPANY, _company_value(company_id))
+        scope = Scope.COMPANY
+    return session.scalar(
+        select(func.count())
+        .select_from(InvitationCheckSlot)
+        .where(InvitationCheckSlot.scope == scope.value, InvitationCheckSlot.key == key)
+        .where(InvitationCheckSlot.failed_at > cutoff)
+    )

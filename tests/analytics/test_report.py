@@ -1,0 +1,225 @@
+"""The analysts' report on conversations whose true funnel is known (analytics_data.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from analytics_data import ROOT, store_file_fixture, tracker_url_fixture  # noqa: F401 - fixtures
+
+from bot.analytics.conversations import STEPS, iter_summaries
+from bot.analytics.report import build_report, percentile, render_csv, render_html, render_text
+
+
+def report_of(tracker_url, database, **options):
+    language = options.pop("language", None)
+    summaries = iter_summaries(tracker_url, accounts_url=database, language=language)
+    return build_report(summaries, language=language, **options)
+
+
+def test_funnel_outcomes_and_rates_match_the_known_conversations(tracker_url, database):
+    total = report_of(tracker_url, database).total
+    assert total.conversations == 12
+    assert total.sessions == 13
+    assert total.user_messages == 102
+    assert total.messages_per_conversation == 8.5
+    assert [total.funnel[s] for s in STEPS] == [10, 9, 6, 5, 5, 4, 1]
+    assert [total.drop_off(s) for s in STEPS[1:]] == [1, 3, 1, 0, 1, 3]
+    assert dict(total.outcomes) == {
+        "registered": 4,
+        "escalated": 2,
+        "abandoned": 4,
+        "no_registration": 2,
+    }
+    assert total.containment_rate == 10 / 13
+    assert total.escalation_rate == 3 / 13
+    assert total.abandonment_rate == 4 / 10
+    assert total.fallback_rate == 3 / 102
+    assert {k: total.invitation_checks[k] for k in ("mismatch", "expired", "used", "locked")} == {
+        "mismatch": 2,
+        "expired": 1,
+        "used": 1,
+        "locked": 0,
+    }
+    assert dict(total.password_failures) == {
+        "uppercase": 2,
+        "digit": 2,
+        "special": 1,
+        "min_length": 1,
+    }
+    assert dict(total.faq_topics) == {"faq/password_rules": 2, "faq/free": 2}
+    # 83 replies after 0.5 s, 15 after 2 s, 4 after 4 s: ranks 51 and 97 of 102.
+    assert total.response_p50 == pytest.approx(0.5, abs=1e-3)
+    assert total.response_p95 == pytest.approx(2.0, abs=1e-3)
+
+
+def test_messages_not_understood_are_grouped_and_show_no_invitation_code(tracker_url, database):
+    total = report_of(tracker_url, database).total
+    assert total.not_understood["blabla truc"] == 2
+    texts = list(total.not_understood)
+    assert len(texts) == 2
+    assert not any("0000-0001" in t or "fr000000" in t.replace("-", "") for t in texts)
+    assert any(t.startswith("my code acme") for t in texts)
+
+
+def test_a_message_answering_a_form_question_is_not_a_fallback(tracker_url, database):
+    # Conversation en-pending's last name was unsure for the NLU but answered the form.
+    summaries = {s.conversation_id: s for s in iter_summaries(tracker_url, accounts_url=database)}
+    assert summaries["en-pending"].not_understood == []
+    assert summaries["en-taken"].step == "account_created"  # nothing activated on a taken address
+    assert summaries["fr-activated"].step == "account_activated"
+    assert summaries["fr-two-sessions"].sessions == 2
+    assert summaries["fr-two-sessions"].duration_seconds > 7200
+
+
+def test_per_language_and_per_period(tracker_url, database):
+    report = report_of(tracker_url, database, period="week")
+    assert report.periods() == ["2026-W45", "2026-W46"]
+    groups = report.groups
+    assert groups[("all", "fr")].conversations == 7
+    assert groups[("all", "en")].conversations == 5
+    assert groups[("all", "fr")].funnel["started"] == 6
+    assert groups[("all", "en")].funnel["started"] == 4
+    assert groups[("2026-W45", "fr")].conversations == 3
+    assert groups[("2026-W46", "en")].conversations == 3
+    english = report_of(tracker_url, database, language="en").total
+    assert english.conversations == 5
+    assert english.funnel["account_created"] == 2
+    assert english.funnel["account_activated"] == 0
+    days = report_of(tracker_url, database, period="day")
+    assert days.periods() == ["2026-11-02", "2026-11-09"]
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(1, 21)]
+    assert percentile(values, 50) == 10.0
+    assert percentile(values, 95) == 19.0
+    assert percentile([3.0], 95) == 3.0
+    assert percentile([], 50) is None
+
+
+def test_csv_parses_with_one_figure_per_row(tracker_url, database):
+    rows = list(csv.DictReader(io.StringIO(render_csv(report_of(tracker_url, database)))))
+    figure = {(r["period"], r["language"], r["section"], r["name"]): r["value"] for r in rows}
+    assert figure[("all", "all", "funnel", "account_created")] == "4"
+    assert figure[("all", "all", "drop_off", "invitation_valid")] == "3"
+    assert float(figure[("all", "all", "rate", "containment")]) == round(10 / 13, 4)
+    assert figure[("all", "all", "faq_topic", "faq/free")] == "2"
+    assert figure[("2026-W46", "fr", "activity", "conversations")] == "4"
+
+
+def test_html_is_one_self_contained_file_with_the_charts(tracker_url, database):
+    page = render_html(report_of(tracker_url, database))
+    assert page.startswith("<!DOCTYPE html>")
+    for chart in ("chart-funnel", "chart-outcomes", "chart-topics"):
+        block = page.split(f'id="{chart}">', 1)[1]
+        assert block.startswith("<svg")
+    # Nothing to fetch: no script, no external stylesheet, image or font.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    assert "account activated" in page and "faq/password_rules" in page
+
+
+def test_text_report_names_the_steps_and_figures(tracker_url, database):
+    text = render_text(report_of(tracker_url, database))
+    assert "account created                      4         1" in text
+    assert "Containment 76.9 %" in text
+    assert "p95 2.0 s" in text
+
+
+def test_an_empty_store_says_so(tmp_path, database):
+    empty = f"sqlite:///{tmp_path / 'nothing.db'}"
+    report = build_report(iter_summaries(empty, accounts_url=database))
+    assert "No conversation in this period." in render_text(report)
+    assert "No conversation in this period." in render_html(report)
+
+
+def run_cli(*args: str, env_url: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if env_url:
+        env["TRACKER_STORE_URL"] = env_url
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_report_writes_html_and_csv(tracker_url, tmp_path):
+    target = tmp_path / "report.html"
+    result = run_cli("report", "--format", "html", "--output", str(target), env_url=tracker_url)
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in target.read_text(encoding="utf-8")
+    result = run_cli("report", "--format", "csv", "--language", "fr", "--since", "2026-11-09")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    total = {r["name"]: r["value"] for r in rows if r["period"] == "all" and r["language"] == "all"}
+    assert total["conversations"] == "4"  # French conversations of week 46
+    result = run_cli("report", "--until", "2026-11-02")
+    assert "Conversations: 5" in result.stdout  # the last day is included
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "--since", "2026-13-01"], "expected a date as YYYY-MM-DD"),
+        (["report", "--format", "pdf"], "invalid choice"),
+        (["report", "--language", "de"], "invalid choice"),
+        (["report", "--since", "2026-11-10", "--until", "2026-11-01"], "--until must not be"),
+        (["report", "--output", "/nonexistent/dir/report.html"], "cannot write"),
+    ],
+)
+def test_cli_report_bad_arguments(tracker_url, args, message):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_report_on_an_unreachable_store_is_one_clear_line(database):
+    result = run_cli("report", env_url="sqlite:////nonexistent/dir/conversations.db")
+    assert result.returncode == 2
+    assert "cannot read the conversation store" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, database):
+    import sqlite3
+
+    path = tracker_url.removeprefix("sqlite:///")
+    connection = sqlite3.connect(path)
+    # As docs/analytics.sql says: SQLite reads the JSON text without PostgreSQL's cast.
+    script = (ROOT / "docs" / "analytics.sql").read_text(encoding="utf-8")
+    script = script.replace("CAST(e.data AS json)", "e.data")
+    connection.executescript(script)
+    connection.executescript(script)  # idempotent: the views are dropped and recreated
+    rows = connection.execute(
+        "SELECT language, conversations, started, company_identified, invitation_valid,"
+        " account_details, contact_details, account_created, abandoned, escalated"
+        " FROM onboarding_funnel ORDER BY language"
+    ).fetchall()
+    faq = connection.execute(
+        "SELECT faq_topic, COUNT(*) FROM onboarding_messages WHERE faq_topic IS NOT NULL"
+        " GROUP BY faq_topic ORDER BY faq_topic"
+    ).fetchall()
+    connection.close()
+    by_language = {row[0]: row[1:] for row in rows}
+    report = report_of(tracker_url, database)
+    for language in ("fr", "en"):
+        figures = report.groups[("all", language)]
+        assert by_language[language] == (
+            figures.conversations,
+            *(figures.funnel[s] for s in STEPS[:-1]),  # activation lives in the accounts DB
+            figures.outcomes["abandoned"],
+            figures.outcomes["escalated"],
+        )
+    assert sum(row[2] for row in rows) == 10  # started, as written by hand above
+    assert faq == [("faq/free", 2), ("faq/password_rules", 2)]

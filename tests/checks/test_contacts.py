@@ -1,0 +1,69 @@
+import pytest
+
+from bot.checks.contacts import ContactError, check_job_title, check_name, check_phone, format_phone
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Jean", "Jean"),
+        ("  jean-pierre ", "jean-pierre"),
+        ("Je m'appelle Marie", "Marie"),
+        ("my first name is Anne", "Anne"),
+        ("D'Artagnan", "D'Artagnan"),
+        ("Nguyễn Văn An", "Nguyễn Văn An"),
+        ("O’Brien", "O’Brien"),
+    ],
+)
+def test_names_are_read_in_free_form(typed, stored):
+    assert check_name(typed).value == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", ContactError.EMPTY),
+        ("  ", ContactError.EMPTY),
+        ("Jean2", ContactError.INVALID_NAME),
+        ("<script>", ContactError.INVALID_NAME),
+        ("x" * 101, ContactError.TOO_LONG),
+    ],
+)
+def test_bad_names_are_refused_with_a_reason(typed, error):
+    assert check_name(typed).error is error
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "e164"),
+    [
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("mon numéro est le 01.23.45.67.89", "FR", "+33123456789"),
+        ("+44 20 7946 0958", "FR", "+442079460958"),  # international form: any country
+        ("020 7946 0958", "GB", "+442079460958"),
+        ("0470 12 34 56", "BE", "+32470123456"),
+    ],
+)
+def test_phone_numbers_are_validated_for_the_company_country(typed, country, e164):
+    assert check_phone(typed, country).value == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "error"),
+    [
+        ("bonjour", "FR", ContactError.INVALID_PHONE),
+        ("06 12 34", "FR", ContactError.PHONE_NOT_VALID_FOR_COUNTRY),
+        ("020 7946 0958", "FR", ContactError.PHONE_NOT_VALID_FOR_COUNTRY),
+        ("", "FR", ContactError.EMPTY),
+    ],
+)
+def test_bad_phone_numbers_are_refused(typed, country, error):
+    assert check_phone(typed, country).error is error
+
+
+def test_phone_display():
+    assert format_phone("+33612345678") == "+33 6 12 34 56 78"
+
+
+def test_job_title_is_optional_text():
+    assert check_job_title(" Comptable ").value == "Comptable"
+    assert check_job_title("x" * 101).error is ContactError.TOO_LONG

@@ -1,0 +1,261 @@
+"""Tests of e-mail extraction from chat messages, normalisation, typo hints and masking."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.checks.email_addresses import (
+    COMMON_MAILBOX_DOMAINS,
+    EmailCheck,
+    EmailError,
+    check_email,
+    mask_email,
+    suggest_domain,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jean.dupont@acme.fr", "jean.dupont@acme.fr"),
+        ("mon email est Jean.Dupont@ACME.fr", "jean.dupont@acme.fr"),
+        ("C'est jean.dupont@acme.fr.", "jean.dupont@acme.fr"),
+        ("jean.dupont@acme.fr.", "jean.dupont@acme.fr"),
+        ("jean.dupont@acme.fr !", "jean.dupont@acme.fr"),
+        ("jean.dupont@acme.fr…", "jean.dupont@acme.fr"),
+        ("<jean@acme.fr>", "jean@acme.fr"),
+        ("Jean Dupont <Jean@Acme.FR>", "jean@acme.fr"),
+        ("«jean@acme.fr»", "jean@acme.fr"),
+        ("'jean@acme.fr'", "jean@acme.fr"),
+        ("(jean@acme.fr)", "jean@acme.fr"),
+        ("mailto:jean@acme.fr", "jean@acme.fr"),
+        ("e-mail : jean@acme.fr, merci", "jean@acme.fr"),
+        ("My email is John.Smith@Company.co.uk, thanks!", "john.smith@company.co.uk"),
+        ("you can reach me at j.smith+suppliers@example.com?", "j.smith+suppliers@example.com"),
+        ("  jean@acme.fr\n", "jean@acme.fr"),
+        ("jean@acme.fr et JEAN@ACME.FR.", "jean@acme.fr"),  # same address twice
+        ("@support jean@acme.fr", "jean@acme.fr"),  # a stray handle is ignored
+    ],
+)
+def test_valid_addresses_in_free_form(text: str, expected: str) -> None:
+    check = check_email(text)
+    assert check == EmailCheck(address=expected, error=None, suggestion=None)
+    assert check.ok
+
+
+def test_whole_address_is_lower_cased() -> None:
+    assert check_email("Jean.DUPONT@Acme.Fr").address == "jean.dupont@acme.fr"
+
+
+def test_internationalised_domain_is_accepted() -> None:
+    assert check_email("jean@café.fr").address == "jean@café.fr"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty(text: str) -> None:
+    check = check_email(text)
+    assert check == EmailCheck(address=None, error=EmailError.EMPTY)
+    assert not check.ok
+
+
+@pytest.mark.parametrize("text", ["bonjour", "je ne sais pas", "jean.acme.fr", "jean at acme.fr"])
+def test_no_address_looking_token(text: str) -> None:
+    assert check_email(text) == EmailCheck(address=None, error=EmailError.NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jean@",
+        "@acme.fr",
+        "jean@@acme.fr",
+        "jean@acme",  # no dot in the domain
+        "jean..dupont@acme.fr",
+        ".jean@acme.fr",  # a leading dot is a typo, not punctuation to strip
+        "jean@acme..fr",
+        "jean@-acme.fr",
+        "jérôme@acme.fr",  # non-ASCII local part: almost surely a mistyped "jerome"
+        "jean@acme.local",
+        "jean@localhost",
+        "mon adresse est jean@acme",
+    ],
+)
+def test_invalid(text: str) -> None:
+    check = check_email(text)
+    assert check == EmailCheck(address=None, error=EmailError.INVALID)
+    assert not check.ok
+
+
+def test_space_splits_the_local_part() -> None:
+    # A space cannot be in an address; "jean dupont@acme.fr" reads as "<name> <address>".
+    assert check_email("jean dupont@acme.fr").address == "dupont@acme.fr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jean@acme.fr ou paul@acme.fr",
+        "jean@acme.fr, jean@acme.com",
+        "pro: jean@acme.fr perso: jean.dupont@gmail.com",
+    ],
+)
+def test_two_different_addresses_are_ambiguous(text: str) -> None:
+    assert check_email(text) == EmailCheck(address=None, error=EmailError.AMBIGUOUS)
+
+
+def test_email_check_is_frozen() -> None:
+    check = check_email("jean@acme.fr")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        check.address = "other@acme.fr"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        # Gmail
+        ("jean@gmial.com", "jean@gmail.com"),
+        ("jean@gmal.com", "jean@gmail.com"),
+        ("jean@gmail.co", "jean@gmail.com"),
+        ("jean@gmail.con", "jean@gmail.com"),
+        ("jean@gmail.cm", "jean@gmail.com"),
+        ("jean@gmial.con", "jean@gmail.com"),
+        ("jean@googlemial.com", "jean@googlemail.com"),
+        # Hotmail / Outlook / Live
+        ("jean@hotmial.fr", "jean@hotmail.fr"),
+        ("jean@hotmal.fr", "jean@hotmail.fr"),
+        ("jean@hotmail.con", "jean@hotmail.com"),
+        ("jean@hotmail.fe", "jean@hotmail.fr"),
+        ("john@hotmial.co.uk", "john@hotmail.co.uk"),
+        ("john@hotmail.couk", "john@hotmail.co.uk"),
+        ("jean@outlok.com", "jean@outlook.com"),
+        ("jean@outllok.fr", "jean@outlook.fr"),
+        ("jean@live.fe", "jean@live.fr"),
+        # Yahoo
+        ("jean@yahooo.fr", "jean@yahoo.fr"),
+        ("jean@yaho.fr", "jean@yahoo.fr"),
+        # French ISPs
+        ("jean@wanadoo.ff", "jean@wanadoo.fr"),
+        ("jean@wanado.fr", "jean@wanadoo.fr"),
+        ("jean@oragne.fr", "jean@orange.fr"),
+        ("jean@orange.fe", "jean@orange.fr"),
+        ("jean@laposte.nte", "jean@laposte.net"),
+        ("jean@laposte.ne", "jean@laposte.net"),
+        ("jean@fre.fr", "jean@free.fr"),
+        ("jean@frre.fr", "jean@free.fr"),
+        ("jean@free.ff", "jean@free.fr"),
+        ("jean@sfr.fe", "jean@sfr.fr"),
+        ("jean@numericabel.fr", "jean@numericable.fr"),
+        # Apple, Proton, Belgium, UK
+        ("jean@icloud.co", "jean@icloud.com"),
+        ("jean@iclod.com", "jean@icloud.com"),
+        ("jean@protonmial.com", "jean@protonmail.com"),
+        ("jan@sknet.be", "jan@skynet.be"),
+        ("john@btinternet.co", "john@btinternet.com"),
+        ("john@sky.con", "john@sky.com"),
+        # Mistyped TLD of any domain
+        ("jean@acme.cmo", "jean@acme.com"),
+        ("jean@acme.con", "jean@acme.com"),
+        ("jean@acme.comm", "jean@acme.com"),
+        ("jean@acme.fe", "jean@acme.fr"),
+        ("jean@acme.frr", "jean@acme.fr"),
+        ("jean@acme.nte", "jean@acme.net"),
+        ("jean@acme.ogr", "jean@acme.org"),
+        ("john@acme.co.uj", "john@acme.co.uk"),
+    ],
+)
+def test_typo_suggestions(typed: str, suggested: str) -> None:
+    check = check_email(f"mon email est {typed}")
+    assert check.ok
+    assert check.address == typed
+    assert check.suggestion == suggested
+
+
+def test_suggestion_keeps_normalised_local_part() -> None:
+    check = check_email("Jean.Dupont@GMIAL.COM.")
+    assert check.address == "jean.dupont@gmial.com"
+    assert check.suggestion == "jean.dupont@gmail.com"
+
+
+@pytest.mark.parametrize("domain", COMMON_MAILBOX_DOMAINS)
+def test_no_suggestion_for_common_domains(domain: str) -> None:
+    assert suggest_domain(domain) is None
+    assert check_email(f"jean@{domain}").suggestion is None
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        # real provider domains near a common one
+        "gmail.fr",
+        "hotmail.be",
+        "hotmail.de",
+        "hotmail.fi",
+        "yahoo.de",
+        "yahoo.co.jp",
+        "orange.be",
+        "orange.com",
+        "laposte.fr",
+        "icloud.fr",
+        "ymail.com",
+        "mail.com",
+        "email.com",
+        "gmx.net",
+        "gmx.ch",
+        "protonmail.ch",
+        "web.de",
+        # corporate domains
+        "acme.fr",
+        "acme.com",
+        "acme-industries.fr",
+        "carrefour.com",
+        "renault.fr",
+        "bnpparibas.com",
+        "company.co.uk",
+        # short corporate domains one edit from a short provider name
+        "ge.com",
+        "ms.com",
+        "aon.com",
+        "skf.com",
+        # existing TLDs are never "corrected" on an arbitrary domain
+        "acme.co",
+        "acme.cm",
+        "acme.io",
+        "acme.paris",
+    ],
+)
+def test_no_suggestion_for_real_or_unrelated_domains(domain: str) -> None:
+    assert suggest_domain(domain) is None
+
+
+def test_suggest_domain_is_case_and_dot_insensitive() -> None:
+    assert suggest_domain(" GMIAL.com. ") == "gmail.com"
+    assert suggest_domain("") is None
+
+
+def test_closest_domain_wins_then_most_common() -> None:
+    # "hotmail.fom" is 1 edit from hotmail.com and 2 from hotmail.fr, which is listed first.
+    assert suggest_domain("hotmail.fom") == "hotmail.com"
+    # "gmx.fe" is 1 edit from both gmx.fr and gmx.de: the more common (listed first) wins.
+    assert suggest_domain("gmx.fe") == "gmx.fr"
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("jean.dupont@acme.fr", "j***t@acme.fr"),
+        ("jean@acme.fr", "j***n@acme.fr"),
+        ("abc@acme.fr", "a***c@acme.fr"),
+        ("jd@acme.fr", "***@acme.fr"),
+        ("j@acme.fr", "***@acme.fr"),
+        ("not an address", "***"),
+        ("", "***"),
+    ],
+)
+def test_mask_email(address: str, masked: str) -> None:
+    assert mask_email(address) == masked
+
+
+def test_mask_hides_local_part_length() -> None:
+    assert len(mask_email("ab3@acme.fr")) == len(mask_email("a" * 40 + "b@acme.fr"))

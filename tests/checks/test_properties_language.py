@@ -1,0 +1,39 @@
+"""Property-based tests of bot/checks/language.py: any text, any metadata value, no exception."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.checks.language import LANGUAGES, detect_language, normalise_language
+
+FRENCH = "Bonjour, je voudrais créer le compte de notre société sur la plateforme"
+ENGLISH = "Hello, I would like to create an account for our company on the platform"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=500))
+def test_detect_language_answers_fr_en_or_none_for_any_text(text):
+    assert detect_language(text) in (None, *LANGUAGES)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["L"]), max_size=60))
+def test_noise_around_a_clear_sentence_does_not_change_its_language(noise):
+    # Digits, punctuation, emoji: no letters, so no evidence for either language.
+    assert detect_language(f"{noise} {FRENCH} {noise}") == "fr"
+    assert detect_language(f"{noise} {ENGLISH} {noise}") == "en"
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=40),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+    )
+)
+def test_normalise_language_accepts_any_metadata_value(value):
+    assert normalise_language(value) in (None, *LANGUAGES)

@@ -1,0 +1,278 @@
+"""What the tracker store writes: no password, no full invitation code, the rest intact."""
+
+from __future__ import annotations
+
+import json
+import string
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from bot.checks.invitation_codes import ALPHABET, format_code
+from bot.privacy.redaction import PASSWORD_SET, REDACTED, redact_events, redact_text
+
+PASSWORD = "Tr0ub4dor&3-Quai"
+CODE = "E2EF-R000-0000-0001"
+
+
+def user(text: str, intent: str = "inform", confidence: float = 0.4, **extra) -> dict:
+    """A user event as ``UserUttered.as_dict()`` writes it."""
+    return {
+        "event": "user",
+        "timestamp": 1.0,
+        "metadata": extra.pop("metadata", {}),
+        "text": text,
+        "parse_data": {
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": extra.pop("entities", []),
+            "text": text,
+            "message_id": "3f2a9c1e12345678",
+            "metadata": {},
+            "intent_ranking": [{"name": intent, "confidence": confidence}],
+        },
+        "input_channel": "rest",
+        "message_id": "3f2a9c1e-1234-5678-9abc-def012345678",
+    }
+
+
+def slot(name: str, value) -> dict:
+    return {"event": "slot", "timestamp": 1.0, "name": name, "value": value}
+
+
+def bot(text: str) -> dict:
+    return {"event": "bot", "timestamp": 1.0, "text": text, "data": {}, "metadata": {}}
+
+
+def listen() -> dict:
+    return {"event": "action", "timestamp": 1.0, "name": "action_listen"}
+
+
+def registration(password: str = PASSWORD, code_text: str = CODE.lower()) -> list[dict]:
+    """The events of a registration up to the terms question, as Rasa stores them."""
+    return [
+        {"event": "session_started", "timestamp": 0.5, "metadata": {"language": "fr"}},
+        listen(),
+        user("Bonjour, je voudrais créer mon compte", "start_registration", 0.97),
+        slot("requested_slot", "invitation_code"),
+        bot("Quel est votre code d'invitation ?"),
+        listen(),
+        user(code_text, entities=[{"entity": "code", "value": code_text, "start": 0}]),
+        slot("invitation_code", "E2EFR00000000001"),
+        slot("invitation_valid", True),
+        bot("Votre code E2EF-R000-0000-0001 est valide : invitation de ACME Industries."),
+        slot("requested_slot", "email"),
+        bot("Quelle est votre adresse email ?"),
+        listen(),
+        user("jean.dupont@acme-industrie.fr"),
+        slot("email", "jean.dupont@acme-industrie.fr"),
+        slot("requested_slot", "password"),
+        bot("Choisissez un mot de passe."),
+        listen(),
+        user("motdepasse"),
+        slot("password", None),
+        bot("Ce mot de passe ne respecte pas la règle : il manque une majuscule."),
+        slot("requested_slot", "password"),
+        listen(),
+        user(password, entities=[{"entity": "field", "value": password, "start": 0}]),
+        slot("password", PASSWORD_SET),
+        slot("requested_slot", "terms_accepted"),
+        bot("Acceptez-vous les Conditions Générales d'Utilisation ?"),
+        listen(),
+        user("J'accepte", "affirm", 0.95),
+    ]
+
+
+def dump(events: list[dict]) -> str:
+    """Both ways a store may serialise: Rasa's SQL store escapes non-ASCII, others do not."""
+    return json.dumps(events) + json.dumps(events, ensure_ascii=False)
+
+
+def test_the_message_that_answered_the_password_question_is_replaced_by_the_marker():
+    events = redact_events(registration())
+    answer = events[23]
+    assert answer["text"] == REDACTED
+    assert answer["parse_data"]["text"] == REDACTED
+    assert answer["parse_data"]["entities"][0]["value"] == REDACTED
+    # What analysts need stays: the intent, the order, the other messages.
+    assert answer["parse_data"]["intent"]["name"] == "inform"
+    assert events[13]["text"] == "jean.dupont@acme-industrie.fr"
+    assert events[28]["text"] == "J'accepte"
+    assert PASSWORD not in dump(events)
+
+
+def test_a_refused_password_is_redacted_too_and_wherever_it_is_repeated():
+    events = registration()
+    events.append(user("au fait j'avais tapé motdepasse tout à l'heure"))
+    redacted = redact_events(events)
+    assert redacted[18]["text"] == REDACTED
+    assert "motdepasse" not in dump(redacted)
+    assert redacted[-1]["text"] == f"au fait j'avais tapé {REDACTED} tout à l'heure"
+
+
+def test_a_message_taken_for_a_command_while_the_password_is_asked_is_redacted_anyway():
+    # A password that the NLU reads confidently as "stop" would otherwise be stored as typed.
+    events = [*registration()[:19], slot("requested_slot", "password"), listen()]
+    events.append(user("Stop!2026abcd", "stop", 0.93))
+    redacted = redact_events(events)
+    assert redacted[-1]["text"] == REDACTED
+    assert redacted[-1]["parse_data"]["intent"] == {"name": "stop", "confidence": 0.93}
+
+
+def test_messages_after_the_password_question_or_after_a_restart_are_kept():
+    events = [
+        slot("requested_slot", "password"),
+        user(PASSWORD),
+        {"event": "restart", "timestamp": 2.0},
+        user("je voudrais recommencer"),
+        slot("requested_slot", "password"),
+        slot("requested_slot", None),
+        user("merci"),
+    ]
+    redacted = redact_events(events)
+    assert [e.get("text") for e in redacted if e["event"] == "user"] == [
+        REDACTED,
+        "je voudrais recommencer",
+        "merci",
+    ]
+
+
+def test_secret_slot_values_are_replaced_but_the_markers_and_none_are_kept():
+    events = [
+        slot("password", "Secret!2026x"),
+        slot("password", PASSWORD_SET),
+        slot("password", None),
+    ]
+    assert [e["value"] for e in redact_events(events)] == [REDACTED, PASSWORD_SET, None]
+    assert "Secret!2026x" not in dump(redact_events(events))
+
+
+def test_the_invitation_code_is_masked_everywhere_except_its_first_four_symbols():
+    redacted = redact_events(registration())
+    text = dump(redacted)
+    assert "E2EF" in text
+    for written in ("E2EF-R000-0000-0001", "e2ef-r000-0000-0001", "E2EFR00000000001", "R000-0000"):
+        assert written.lower() not in text.lower()
+    assert redacted[6]["text"] == "E2EF…"
+    assert redacted[7]["value"] == "E2EF…"
+    assert redacted[9]["text"] == "Votre code E2EF… est valide : invitation de ACME Industries."
+
+
+def test_a_code_from_the_invitation_link_is_masked_in_metadata_and_slots():
+    link = "ACME-FR00-0000-0001"
+    events = [
+        {"event": "session_started", "metadata": {"invitation_code": link, "language": "en"}},
+        slot("invitation_code", "ACMEFR0000000001"),
+        slot("code_from_link", True),
+        user("/start_registration", metadata={"invitation_code": link}),
+        bot("Your invitation code ACMEFR0000000001 is already filled in."),
+    ]
+    redacted = redact_events(events)
+    assert "0000" not in dump(redacted)
+    assert redacted[0]["metadata"] == {"invitation_code": "ACME…", "language": "en"}
+    assert redacted[1]["value"] == "ACME…"
+    assert redacted[2]["value"] is True
+    assert redacted[3]["metadata"]["invitation_code"] == "ACME…"
+    assert redacted[4]["text"] == "Your invitation code ACME… is already filled in."
+
+
+def test_a_code_slot_filled_with_the_whole_message_is_masked_as_the_code_it_holds():
+    # The form's from_text mapping first sets the slot to the message, then validation to the
+    # code: the message stays readable, with the code masked.
+    events = [
+        slot("requested_slot", "invitation_code"),
+        user("mon code est nsd0-fr00-0000-0001"),
+        slot("invitation_code", "mon code est nsd0-fr00-0000-0001"),
+        slot("invitation_code", "NSD0FR0000000001"),
+    ]
+    redacted = redact_events(events)
+    assert redacted[1]["text"] == "mon code est NSD0…"
+    assert [e["value"] for e in redacted[2:]] == ["NSD0…", "NSD0…"]
+
+
+def test_a_short_code_chosen_by_a_customer_is_masked_when_typed_as_the_answer():
+    events = [slot("requested_slot", "invitation_code"), user("mon code est ACME2024X")]
+    redacted = redact_events(events)
+    assert redacted[1]["text"] == "mon code est ACME…"
+
+
+def test_a_wrong_code_typed_anywhere_is_masked_but_words_and_ids_are_not():
+    events = [
+        user("voici le code abcd-1234-efgh-5678 mais l'authentification échoue"),
+        bot("Id 3f2a9c1e-1234-5678-9abc-def012345678"),
+    ]
+    redacted = redact_events(events)
+    assert redacted[0]["text"] == "voici le code ABCD… mais l'authentification échoue"
+    assert redacted[0]["message_id"] == "3f2a9c1e-1234-5678-9abc-def012345678"
+    assert redacted[1]["text"] == "Id 3f2a9c1e-1234-5678-9abc-def012345678"
+
+
+def test_redaction_is_idempotent_and_leaves_its_input_alone():
+    events = registration()
+    original = json.dumps(events)
+    once = redact_events(events)
+    assert json.dumps(events) == original
+    assert redact_events(once) == once
+
+
+def test_redacting_only_the_new_events_would_miss_the_question_hence_the_whole_list():
+    # The tracker store passes every event: the answer is known only by the events before it.
+    events = registration()
+    assert redact_events(events)[23]["text"] == REDACTED
+    assert redact_events(events[23:])[0]["text"] == PASSWORD  # no context: nothing to go by
+
+
+def test_from_start_only_the_new_events_are_returned_but_redacted_with_their_context():
+    events = registration()
+    assert redact_events(events, 23) == redact_events(events)[23:]
+    assert redact_events(events, 23)[0]["text"] == REDACTED
+
+
+def test_redact_text_for_log_lines():
+    line = "checked code k7m4 pq2x 9rtb 3hwd for 732829320 with password Secret!2026x"
+    assert redact_text(line, secrets=["Secret!2026x"]) == (
+        f"checked code K7M4… for 732829320 with password {REDACTED}"
+    )
+
+
+# --- properties: whatever the password or the code, it does not survive -------------------
+
+_SPECIALS = "!@#$%^&*()-_=+[]{};:'\",<>/?\\|`~é€ ñ"
+passwords = st.tuples(
+    st.text(alphabet=string.ascii_uppercase, min_size=1, max_size=3),
+    st.text(alphabet=string.ascii_lowercase + "éèàç", min_size=1, max_size=6),
+    st.text(alphabet=string.digits, min_size=1, max_size=3),
+    st.text(alphabet=_SPECIALS, min_size=1, max_size=3),
+    st.text(min_size=0, max_size=20),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(password=passwords)
+def test_a_random_password_never_survives(password):
+    base = registration(password="PLACEHOLDER")
+    assume(len(password) >= 8 and password not in dump(base) and REDACTED not in password)
+    assume(password.lower() not in dump(base).lower())
+    events = registration(password=password)
+    # Also typed again later in the same conversation.
+    events.append(user(f"mon mot de passe est {password}"))
+    text = dump(redact_events(events))
+    assert password not in text
+    assert json.dumps(password)[1:-1] not in text
+    assert json.dumps(password, ensure_ascii=False)[1:-1] not in text
+
+
+codes = st.text(alphabet=ALPHABET, min_size=16, max_size=16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=codes, lower=st.booleans(), grouped=st.booleans())
+def test_a_random_invitation_code_never_survives(code, lower, grouped):
+    typed = format_code(code) if grouped else code
+    typed = typed.lower() if lower else typed
+    events = registration(code_text=f"le code est {typed}")
+    events[7] = slot("invitation_code", code)
+    events[9] = bot(f"Votre code {format_code(code)} est valide.")
+    text = dump(redact_events(events)).upper()
+    assert code not in text
+    assert format_code(code) not in text
+    assert code[:4] in text  # the prefix is kept so that support can tell codes apart

@@ -1,0 +1,73 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.checks.identifiers import CompanyId
+from bot.checks.invitation_codes import (
+    format_code,
+)
+from bot.registration.invitations import InvitationStatus, create_invitation, verify_invitation
+
+LOREAL = CompanyId("FR", "732829320")
+OTHER = CompanyId("FR", "552100554")
+ISSUED = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
+
+
+def test_valid_code_for_its_company(session):
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    check = verify_invitation(session, LOREAL, format_code(invitation.code).lower(), now=ISSUED)
+    assert check.status is InvitationStatus.VALID
+    assert check.customer == "ACME"
+    assert check.expires_at == datetime(2026, 4, 15, 9, 30, tzinfo=timezone.utc)
+
+
+def test_unknown_code_and_foreign_code_get_the_same_answer(session):
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    unknown = verify_invitation(session, LOREAL, "ZZZZ-ZZZZ-ZZZZ-ZZZZ", now=ISSUED)
+    foreign = verify_invitation(session, OTHER, invitation.code, now=ISSUED)
+    other_country = verify_invitation(session, CompanyId("BE", "732829320"), invitation.code)
+    assert unknown == foreign == other_country
+    assert unknown.status is InvitationStatus.MISMATCH
+    assert unknown.customer is None and unknown.expires_at is None
+
+
+def test_expiry_at_the_three_month_boundary(session):
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    boundary = datetime(2026, 4, 15, 9, 30, tzinfo=timezone.utc)
+    just_before = verify_invitation(
+        session, LOREAL, invitation.code, now=boundary - timedelta(seconds=1)
+    )
+    at = verify_invitation(session, LOREAL, invitation.code, now=boundary)
+    assert just_before.status is InvitationStatus.VALID
+    assert at.status is InvitationStatus.EXPIRED
+
+
+def test_expired_is_only_said_when_the_company_matches(session):
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    later = ISSUED + timedelta(days=200)
+    assert (
+        verify_invitation(session, OTHER, invitation.code, now=later).status
+        is InvitationStatus.MISMATCH
+    )
+    assert (
+        verify_invitation(session, LOREAL, invitation.code, now=later).status
+        is InvitationStatus.EXPIRED
+    )
+
+
+def test_used_invitation(session):
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    invitation.used_at = ISSUED + timedelta(days=1)
+    session.flush()
+    later = ISSUED + timedelta(days=200)  # used wins over expired: the account exists
+    assert (
+        verify_invitation(session, LOREAL, invitation.code, now=later).status
+        is InvitationStatus.USED
+    )
+
+
+def test_imposed_codes_are_normalised_and_checked(session):
+    invitation = create_invitation(session, LOREAL, "ACME", code="acme-2024-fr01")
+    assert invitation.code == "ACME2024FR01"
+    with pytest.raises(ValueError):
+        create_invitation(session, LOREAL, "ACME", code="a!")

@@ -1,0 +1,204 @@
+"""The command line, run as operators run it: `python -m bot ...` in a subprocess."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "PUBLIC_BASE_URL": "https://help.example.test",
+        "SMTP_PORT": str(free_port()),
+        "SMTP_TIMEOUT": "2",
+    }
+    env.pop("SMTP_HOST", None)
+
+    def run(
+        *args: str, ok: bool = True, extra_env: dict | None = None
+    ) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    run("db", "upgrade")
+    run.env = env
+    return run
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["db"],
+        ["db", "upgrade"],
+        ["invitations"],
+        ["invitations", "create"],
+        ["invitations", "list"],
+        ["accounts", "show"],
+        ["outbox", "flush"],
+        ["demo-data"],
+    ],
+)
+def test_every_command_has_help(cli, command):
+    result = cli(*command, "--help")
+    assert result.stdout.startswith("usage: python -m bot")
+
+
+def test_create_and_list_invitations(cli):
+    created = cli(
+        "invitations",
+        "create",
+        "--country",
+        "France",
+        "--company-id",
+        "732 829 320",
+        "--customer",
+        "ACME",
+        "--issued-at",
+        "2020-01-01",
+    )
+    code_line, link_line = created.stdout.splitlines()[:2]
+    code = code_line.split(": ")[1]
+    assert len(code) == 19 and code.count("-") == 3
+    assert (
+        link_line
+        == f"Invitation link: https://help.example.test/?invitation={code.replace('-', '')}"
+    )
+    cli(
+        "invitations",
+        "create",
+        "--country",
+        "uk",
+        "--company-id",
+        "sc123456",
+        "--customer",
+        "Northwind",
+        "--code",
+        "nwtd-2026",
+    )
+    listing = cli("invitations", "list").stdout
+    assert code in listing and "732829320" in listing and "expired" in listing
+    assert "NWTD2026" in listing and "SC123456" in listing and "valid until" in listing
+
+
+def test_bad_input_is_one_clear_line(cli):
+    bad_id = cli(
+        "invitations",
+        "create",
+        "--country",
+        "FR",
+        "--company-id",
+        "732 829 321",
+        "--customer",
+        "ACME",
+        ok=False,
+    )
+    assert bad_id.returncode == 2
+    assert bad_id.stderr.startswith("error: '732 829 321' is not a valid SIREN")
+    assert "Traceback" not in bad_id.stderr
+    bad_country = cli(
+        "invitations",
+        "create",
+        "--country",
+        "Atlantis",
+        "--company-id",
+        "1",
+        "--customer",
+        "ACME",
+        ok=False,
+    )
+    assert "unknown country 'Atlantis'" in bad_country.stderr
+    bad_date = cli(
+        "invitations",
+        "create",
+        "--country",
+        "FR",
+        "--company-id",
+        "732829320",
+        "--customer",
+        "ACME",
+        "--issued-at",
+        "01/02/2026",
+        ok=False,
+    )
+    assert "YYYY-MM-DD" in bad_date.stderr
+    missing = cli("accounts", "show", "nobody@example.fr", ok=False)
+    assert missing.returncode == 2 and "no account" in missing.stderr
+
+
+def test_demo_data_is_idempotent(cli):
+    first = cli("demo-data").stdout
+    second = cli("demo-data").stdout
+    assert first == second
+    assert first.count("valid") == 3 and "expired" in first and "used" in first
+    assert cli("invitations", "list").stdout.count("\n") == 1 + 5
+
+
+def test_invitation_email_is_queued_then_flushed_when_the_server_is_back(cli, smtp_server):
+    env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_server.port)}
+    smtp_server.stop()
+    created = cli(
+        "invitations",
+        "create",
+        "--country",
+        "BE",
+        "--company-id",
+        "0403.170.701",
+        "--customer",
+        "Brussels Foods",
+        "--email",
+        "compta@fournisseur.be",
+        "--language",
+        "en",
+        extra_env=env,
+    )
+    assert "queued (SMTP server unreachable" in created.stdout
+    down = cli("outbox", "flush", ok=False, extra_env=env)
+    assert down.returncode == 1 and "still pending: 1" in down.stdout
+    smtp_server.start()
+    up = cli("outbox", "flush", extra_env=env)
+    assert "Sent: 1, failed: 0, still pending: 0" in up.stdout
+    [message] = smtp_server.inbox.to("compta@fournisseur.be")
+    assert message["Subject"] == "Brussels Foods invites you to register on My Sis ID"
+    code = created.stdout.splitlines()[0].split(": ")[1]
+    assert code in message.get_body(("plain",)).get_content()
+
+
+def test_accounts_show_for_support(cli, tmp_path):
+    cli("demo-data")
+    script = """
+from bot import db
+from bot.registration.accounts import Registration, register
+from bot.checks.identifiers import CompanyId
+from bot.checks.passwords import hash_password
+with db.session_scope() as s:
+    r = register(s, Registration(CompanyId("FR", "732829320"), "ACME-FR00-0000-0001",
+                 "compta@fournisseur.fr", hash_password("Xq7!vLm2#pRt"), "Jeanne", "Martin",
+                 "+33612345678", None, "fr"))
+    assert r.status.value == "created", r
+"""
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=cli.env, check=True, timeout=60)
+    shown = cli("accounts", "show", "Compta@Fournisseur.fr").stdout
+    assert "Status:     pending" in shown
+    assert "732 829 320 (FR), invited by ACME Industries" in shown
+    assert "Jeanne Martin, +33612345678" in shown
+    assert "Activated:  -" in shown
+    assert "argon2" not in shown
