@@ -1,4 +1,15 @@
-"""The supplier-onboarding domain: identifiers, invitations, passwords, accounts, mail.
+"""The supplier-onboarding product, without Rasa: usable and testable on its own.
 
-Nothing in this package imports Rasa, so it can be used and tested on its own.
+Layers, each importing only the ones below it:
+
+- ``bot.web``           the web app: help-centre pages, chat widget, activation page, /mailbox
+- ``bot.analytics``     reads the tracker store: summaries, transcripts, the report, retention
+- ``bot.mail``          the outbox and its sender, mail templates, the development SMTP server
+- ``bot.registration``  services over the database: invitations, accounts, drafts, limits, tickets
+- ``bot.privacy``       what is masked before a conversation is stored
+- ``bot.checks``        pure checks of what a supplier types (no database, no I/O)
+
+At the top, what ties them together: ``settings`` (every setting), ``db`` and ``models`` (the
+database, migrations in ``migrations/``), ``responses`` (the assistant's wording, read from the
+domain), ``cli`` (``python -m bot``) and ``launcher`` (``make run``).
 """
