@@ -4,8 +4,8 @@ Layers, each importing only the ones below it:
 
 - ``bot.web``           the web app: help-centre pages, chat widget, activation page, /mailbox
 - ``bot.analytics``     reads the tracker store: summaries, transcripts, the report, retention
-- ``bot.mail``          the outbox and its sender, mail templates, the development SMTP server
 - ``bot.registration``  services over the database: invitations, accounts, drafts, limits, tickets
+- ``bot.mail``          the outbox and its sender, mail templates, the development SMTP server
 - ``bot.privacy``       what is masked before a conversation is stored
 - ``bot.checks``        pure checks of what a supplier types (no database, no I/O)
 
