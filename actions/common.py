@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import responses
+from bot.analytics.recorded import REGISTRATION_STEPS, steps_with
 from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import session_scope
 from bot.privacy.redaction import is_masked_code
@@ -71,6 +72,15 @@ def language_of(tracker: Tracker) -> str:
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def reached(tracker: Tracker, *steps: str) -> dict[str, list[str]]:
+    """The slot that records ``steps`` as reached (bot/analytics/recorded.py), if any is new.
+
+    Empty when every step was already recorded: a re-validated answer records nothing.
+    """
+    recorded = steps_with(tracker.get_slot(REGISTRATION_STEPS), *steps)
+    return {REGISTRATION_STEPS: recorded} if recorded else {}
 
 
 def response_text(domain: dict, name: str, language: str) -> str:

@@ -13,12 +13,15 @@ from actions.common import (
     language_of,
     log,
     polite_failure,
+    reached,
     reset_registration,
 )
+from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
 from bot.registration import drafts
 from bot.registration.accounts import Registration, RegistrationStatus, register
+from bot.registration.invitations import InvitationStatus
 from bot.settings import get_settings
 
 # What to forget when the user corrects a field; the form then asks for it again. Changing
@@ -35,10 +38,14 @@ _FIELD_SLOTS = {
     "job_title": ["job_title"],
 }
 
+# The invitation is checked again at creation: what to say, and the outcome to record.
 _FAILED = {
-    RegistrationStatus.INVITATION_MISMATCH: "utter_invitation_mismatch",
-    RegistrationStatus.INVITATION_EXPIRED: "utter_invitation_expired",
-    RegistrationStatus.INVITATION_USED: "utter_invitation_used",
+    RegistrationStatus.INVITATION_MISMATCH: (
+        "utter_invitation_mismatch",
+        InvitationStatus.MISMATCH,
+    ),
+    RegistrationStatus.INVITATION_EXPIRED: ("utter_invitation_expired", InvitationStatus.EXPIRED),
+    RegistrationStatus.INVITATION_USED: ("utter_invitation_used", InvitationStatus.USED),
 }
 
 
@@ -176,8 +183,9 @@ class ActionCreateAccount(Action):
             return [SlotSet("confirmed", None), FollowupAction("registration_form")]
         if result.looks_created:
             return self._done(dispatcher, tracker, email)
-        dispatcher.utter_message(response=_FAILED[result.status], customer=result.customer or "")
-        return reset_registration(tracker=tracker)
+        response, outcome = _FAILED[result.status]
+        dispatcher.utter_message(response=response, customer=result.customer or "")
+        return [*reset_registration(tracker=tracker), SlotSet(INVITATION_CHECK, [outcome.value])]
 
     def _done(self, dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list:
         dispatcher.utter_message(
@@ -187,4 +195,5 @@ class ActionCreateAccount(Action):
             *reset_registration(keep_link_code=False, tracker=tracker),
             SlotSet("code_from_link", False),
             SlotSet("registered_email", email),
+            *(SlotSet(k, v) for k, v in reached(tracker, ACCOUNT_CREATED).items()),
         ]

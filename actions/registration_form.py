@@ -19,7 +19,18 @@ from actions.common import (
     language_of,
     latest_intent,
     polite_failure,
+    reached,
     response_text,
+)
+from bot.analytics.recorded import (
+    ACCOUNT_DETAILS,
+    COMPANY_IDENTIFIED,
+    CONTACT_DETAILS,
+    INVITATION_CHECK,
+    INVITATION_VALID,
+    LOCKED,
+    PASSWORD_RULES_UNMET,
+    RECORDED_SLOTS,
 )
 from bot.checks.contacts import (
     check_job_title,
@@ -101,11 +112,17 @@ class ValidateRegistrationForm(FormValidationAction):
         # A slot cleared this turn (a correction, a fresh start) has nothing to validate: the
         # form will ask for it again; rasa_sdk would pass None to validate_<slot>. The password
         # is the exception: None is extract_password's refusal, and must reach the form.
-        changed = tracker.slots_to_validate
+        changed = tracker.slots_to_validate()
+        # What extract_password recorded for the report: rasa_sdk would drop it (not a slot of
+        # the form), so it is passed on as it is.
+        recorded = {k: v for k, v in changed.items() if k in RECORDED_SLOTS}
         tracker.slots_to_validate = lambda: {
-            k: v for k, v in changed().items() if v is not None or k == "password"
+            k: v
+            for k, v in changed.items()
+            if k not in recorded and (v is not None or k == "password")
         }
-        return await super().get_validation_events(dispatcher, tracker, domain)
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        return [*events, *(SlotSet(k, v) for k, v in recorded.items())]
 
     # --- 1. Identify the company -------------------------------------------------------
 
@@ -134,8 +151,10 @@ class ValidateRegistrationForm(FormValidationAction):
             )
         code = invitation_code(tracker)
         if code:  # known from the invitation link: check the pair now
-            return self._check_invitation(dispatcher, tracker, check.company_id, code)
-        return {"company_id": check.company_id.value}
+            return self._check_invitation(
+                dispatcher, tracker, check.company_id, code, (COMPANY_IDENTIFIED,)
+            )
+        return {"company_id": check.company_id.value, **reached(tracker, COMPANY_IDENTIFIED)}
 
     def validate_invitation_code(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         # A code kept from an earlier turn reaches here masked when the form starts.
@@ -159,12 +178,27 @@ class ValidateRegistrationForm(FormValidationAction):
         return bool(tracker.get_slot("invitation_valid")) and current == value
 
     def _check_invitation(
-        self, dispatcher, tracker: Tracker, company_id: CompanyId, code: str
+        self,
+        dispatcher,
+        tracker: Tracker,
+        company_id: CompanyId,
+        code: str,
+        steps: tuple[str, ...] = (),
     ) -> Slots:
+        """Checks the pair, says the outcome and records it (``steps``: reached on the way)."""
+
+        def told(*outcomes: str) -> Slots:
+            return {INVITATION_CHECK: list(outcomes), **reached(tracker, *steps)}
+
         failures = int(tracker.get_slot("invitation_failures") or 0)
         if failures >= MAX_INVITATION_FAILURES:
             dispatcher.utter_message(response="utter_invitation_locked")
-            return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
+            return {
+                "company_id": company_id.value,
+                "invitation_code": code,
+                "requested_slot": None,
+                **told(LOCKED),
+            }
         with database() as session:
             limited = verify_invitation_limited(session, company_id, code)
             if not limited.locked and limited.check.status is InvitationStatus.VALID:
@@ -180,6 +214,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 "invitation_code": code,
                 "invitation_failures": float(max(failures, MAX_INVITATION_FAILURES)),
                 "requested_slot": None,
+                **told(LOCKED),
             }
         check = limited.check
         if check.status is InvitationStatus.VALID:
@@ -188,6 +223,8 @@ class ValidateRegistrationForm(FormValidationAction):
                 "company_id": company_id.value,
                 "invitation_code": code,
                 "invitation_valid": True,
+                INVITATION_CHECK: [check.status.value],
+                **reached(tracker, *steps, INVITATION_VALID),
             }
         if check.status is InvitationStatus.MISMATCH:
             failures += 1
@@ -199,6 +236,7 @@ class ValidateRegistrationForm(FormValidationAction):
                     "invitation_code": code,
                     "invitation_failures": float(failures),
                     "requested_slot": None,
+                    **told(check.status.value, LOCKED),
                 }
             dispatcher.utter_message(response="utter_invitation_retry")
             return {
@@ -207,13 +245,19 @@ class ValidateRegistrationForm(FormValidationAction):
                 "invitation_valid": None,
                 "code_from_link": False,
                 "invitation_failures": float(failures),
+                **told(check.status.value),
             }
         response = {
             InvitationStatus.EXPIRED: "utter_invitation_expired",
             InvitationStatus.USED: "utter_invitation_used",
         }[check.status]
         dispatcher.utter_message(response=response, customer=check.customer)
-        return {"company_id": company_id.value, "invitation_code": code, "requested_slot": None}
+        return {
+            "company_id": company_id.value,
+            "invitation_code": code,
+            "requested_slot": None,
+            **told(check.status.value),
+        }
 
     # --- 2. Create the account ---------------------------------------------------------
 
@@ -260,7 +304,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 for rule in problems
             )
             dispatcher.utter_message(response="utter_password_not_accepted", problems=lines)
-            return {"password": None}
+            return {"password": None, PASSWORD_RULES_UNMET: [rule.value for rule in problems]}
         password_hash = await asyncio.to_thread(hash_password, password)
         with database() as session:
             drafts.save_password_hash(session, tracker.sender_id, password_hash)
@@ -273,7 +317,7 @@ class ValidateRegistrationForm(FormValidationAction):
 
     def validate_terms_accepted(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
         if value:
-            return {"terms_accepted": True}
+            return {"terms_accepted": True, **reached(tracker, ACCOUNT_DETAILS)}
         dispatcher.utter_message(response="utter_terms_refused")
         return {"terms_accepted": None}
 
@@ -305,11 +349,12 @@ class ValidateRegistrationForm(FormValidationAction):
 
     def validate_job_title(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         if value == "-":  # skipped
-            return {"job_title": "-"}
+            return {"job_title": "-", **reached(tracker, CONTACT_DETAILS)}
         check = check_job_title(value or "")
         if not check.ok:
             dispatcher.utter_message(response="utter_job_title_invalid")
-        return {"job_title": check.value}
+            return {"job_title": None}
+        return {"job_title": check.value, **reached(tracker, CONTACT_DETAILS)}
 
     # --- 4. Confirm ----------------------------------------------------------------------
 

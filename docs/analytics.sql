@@ -11,9 +11,11 @@
 -- tests/analytics/test_report.py runs it that way and compares with `python -m bot report`.
 -- Times stay in Unix seconds: convert in the BI tool (PostgreSQL: to_timestamp(started_at)).
 --
--- The steps are recognised by the responses the assistant sent (metadata.utter_action), the
--- figures match `python -m bot report` for every step but "account activated", which lives in
--- the accounts database (accounts.activated_at), not in the conversation events.
+-- Steps, invitation check outcomes and unmet password rules are read from the slots the
+-- actions record for the report (bot/analytics/recorded.py): `registration_steps`,
+-- `invitation_check` and `password_rules_unmet`, each a JSON list of stable names, never from
+-- the assistant's wording. The figures match `python -m bot report` for every step but
+-- "account activated", which lives in the accounts database (accounts.activated_at).
 
 DROP VIEW IF EXISTS onboarding_funnel;
 DROP VIEW IF EXISTS onboarding_conversations;
@@ -54,29 +56,58 @@ SELECT
     MAX(CASE WHEN e.type_name = 'action'
               AND e.action_name IN ('action_start_registration', 'registration_form')
              THEN 1 ELSE 0 END) AS started,
-    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action' IN (
-                 'utter_ask_invitation_code', 'utter_invitation_valid',
-                 'utter_invitation_mismatch', 'utter_invitation_expired',
-                 'utter_invitation_used')
+    -- One event per record: a step is reached once, a check or a refusal counts each time.
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'registration_steps'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"company_identified"%'
              THEN 1 ELSE 0 END) AS company_identified,
-    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_invitation_valid' THEN 1 ELSE 0 END) AS invitation_valid,
-    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_ask_first_name' THEN 1 ELSE 0 END) AS account_details,
-    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_registration_summary' THEN 1 ELSE 0 END) AS contact_details,
-    MAX(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_account_created' THEN 1 ELSE 0 END) AS account_created,
-    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_invitation_mismatch' THEN 1 ELSE 0 END) AS invitation_mismatches,
-    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_invitation_expired' THEN 1 ELSE 0 END) AS invitation_expired,
-    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_invitation_used' THEN 1 ELSE 0 END) AS invitation_used,
-    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_invitation_locked' THEN 1 ELSE 0 END) AS invitation_locked,
-    SUM(CASE WHEN CAST(e.data AS json) -> 'metadata' ->> 'utter_action'
-                  = 'utter_password_not_accepted' THEN 1 ELSE 0 END) AS passwords_refused
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'registration_steps'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"invitation_valid"%'
+             THEN 1 ELSE 0 END) AS invitation_valid,
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'registration_steps'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"account_details"%'
+             THEN 1 ELSE 0 END) AS account_details,
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'registration_steps'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"contact_details"%'
+             THEN 1 ELSE 0 END) AS contact_details,
+    MAX(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'registration_steps'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"account_created"%'
+             THEN 1 ELSE 0 END) AS account_created,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'invitation_check'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"mismatch"%'
+             THEN 1 ELSE 0 END) AS invitation_mismatches,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'invitation_check'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"expired"%'
+             THEN 1 ELSE 0 END) AS invitation_expired,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'invitation_check'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"used"%'
+             THEN 1 ELSE 0 END) AS invitation_used,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'invitation_check'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"locked"%'
+             THEN 1 ELSE 0 END) AS invitation_locked,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"%'
+             THEN 1 ELSE 0 END) AS passwords_refused,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"min_length"%'
+             THEN 1 ELSE 0 END) AS password_rule_min_length,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"uppercase"%'
+             THEN 1 ELSE 0 END) AS password_rule_uppercase,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"lowercase"%'
+             THEN 1 ELSE 0 END) AS password_rule_lowercase,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"digit"%'
+             THEN 1 ELSE 0 END) AS password_rule_digit,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"special"%'
+             THEN 1 ELSE 0 END) AS password_rule_special,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"not_common"%'
+             THEN 1 ELSE 0 END) AS password_rule_not_common,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"not_email"%'
+             THEN 1 ELSE 0 END) AS password_rule_not_email
 FROM events e
 JOIN (
     -- A conversation stored without a session start still had one session.

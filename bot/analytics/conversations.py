@@ -8,19 +8,16 @@ Core only (no Rasa import), conversation by conversation and in batches, so that
 never has to fit in memory, and turns each conversation into a :class:`ConversationSummary`:
 sessions, messages, language, how far the registration went, what went wrong on the way.
 
-How the steps of the funnel are recognised (see domain.yml and actions/registration*.py):
+Every figure comes from data the conversation recorded under a stable name, never from the
+assistant's wording (:mod:`bot.analytics.recorded` names the slots the actions set for it):
 
 - started: the registration form became active, or ``action_start_registration`` ran;
-- company identified: the form validated a ``company_id`` (a value set by the validation, not
-  the raw text set by ``action_extract_slots``);
-- invitation valid: the validation set ``invitation_valid`` to true;
-- account details given: ``terms_accepted`` validated (the last question after email and
-  password);
-- contact details given: ``job_title`` validated (the last contact question; "-" when skipped);
-- account created: ``registered_email`` set by ``action_create_account`` (the conversation told
-  the supplier the activation email is on its way);
+- company identified, invitation valid, account details given, contact details given, account
+  created: the step's name in a ``registration_steps`` slot event;
 - account activated: the accounts database says the conversation's account is active
-  (linked by the registration draft's ``account_pk``, else by ``registered_email``).
+  (linked by the registration draft's ``account_pk``, else by ``registered_email``);
+- invitation checks: each outcome in an ``invitation_check`` slot event;
+- password rules not met: each rule in a ``password_rules_unmet`` slot event.
 """
 
 from __future__ import annotations
@@ -30,25 +27,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from sqlalchemy import and_, create_engine, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql import column, table
 
-from bot.settings import PROJECT_ROOT
-
-STEPS = (
-    "started",
-    "company_identified",
-    "invitation_valid",
-    "account_details",
-    "contact_details",
-    "account_created",
-    "account_activated",
+from bot.analytics.recorded import (
+    INVITATION_CHECK,
+    INVITATION_OUTCOMES,
+    PASSWORD_RULES_UNMET,
+    RECORDED_STEPS,
+    REGISTRATION_STEPS,
 )
+
+# "started" is the form's activation, "account_activated" the accounts database's; the steps
+# in between are recorded by the actions.
+STEPS = ("started", *RECORDED_STEPS, "account_activated")
 STEP_LABELS = {
     "none": "not started",
     "started": "registration started",
@@ -61,24 +55,6 @@ STEP_LABELS = {
 }
 OUTCOMES = ("registered", "escalated", "abandoned", "no_registration")
 
-# Slot set by the form's validation (not by action_extract_slots) -> step it proves.
-_STEP_SLOTS = {
-    "company_id": "company_identified",
-    "invitation_valid": "invitation_valid",
-    "terms_accepted": "account_details",
-    "job_title": "contact_details",
-    "registered_email": "account_created",
-}
-# Bot responses that reveal the outcome of an invitation check.
-INVITATION_OUTCOMES = {
-    "utter_invitation_valid": "valid",
-    "utter_invitation_mismatch": "mismatch",
-    "utter_invitation_expired": "expired",
-    "utter_invitation_used": "used",
-    "utter_invitation_locked": "locked",
-}
-PASSWORD_REJECTED = "utter_password_not_accepted"  # noqa: S105 - a response name
-PASSWORD_RULE_PREFIX = "utter_password_rule_"  # noqa: S105 - a response name prefix
 HANDOFF_ACTIONS = {"action_handoff"}
 # The actions that answer a message the NLU did not understand (two-stage fallback).
 FALLBACK_ACTIONS = {"action_two_stage_fallback", "action_default_fallback"}
@@ -102,28 +78,6 @@ EVENTS = table(
 
 def _utc(timestamp: float | None) -> datetime | None:
     return datetime.fromtimestamp(timestamp, timezone.utc) if timestamp is not None else None
-
-
-@lru_cache(maxsize=4)
-def password_rule_texts(domain_path: Path = PROJECT_ROOT / "domain.yml") -> dict[str, str]:
-    """Every wording (French and English) of each password rule -> the rule's name.
-
-    ``action_create_account``'s validation sends one ``utter_password_not_accepted`` whose text
-    lists the unmet rules, so the rules are recognised by their wording in domain.yml (the
-    single source of the bot's words) rather than by a response name.
-    """
-    # libyaml's loader when present: the pure-Python one takes seconds on the whole domain.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    domain = yaml.load(domain_path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
-    texts: dict[str, str] = {}
-    for name, variations in (domain.get("responses") or {}).items():
-        if not name.startswith(PASSWORD_RULE_PREFIX):
-            continue
-        for variation in variations or []:
-            text = (variation.get("text") or "").strip()
-            if text:
-                texts[text] = name[len(PASSWORD_RULE_PREFIX) :]
-    return texts
 
 
 @dataclass(frozen=True)
@@ -197,7 +151,6 @@ def summarise(
     conversation_id: str, events: Iterable[dict], *, keep_messages: bool = False
 ) -> ConversationSummary | None:
     """The summary of one conversation from its events in order (``None`` if it has none)."""
-    rules = password_rule_texts()
     summary: ConversationSummary | None = None
     action: str | None = None
     pending_reply_at: float | None = None  # a user message still waiting for a bot reply
@@ -235,7 +188,7 @@ def summarise(
         elif kind == "active_loop" and event.get("name") == "registration_form":
             summary.steps.add("started")
         elif kind == "slot":
-            _read_slot(summary, event.get("name"), event.get("value"), action)
+            _read_slot(summary, event.get("name"), event.get("value"))
         elif kind == "user":
             summary.user_messages += 1
             parse_data = event.get("parse_data") or {}
@@ -260,13 +213,7 @@ def summarise(
             metadata = event.get("metadata") or {}
             response = metadata.get("utter_action") if isinstance(metadata, dict) else None
             text = event.get("text") or ""
-            if response in INVITATION_OUTCOMES:
-                summary.invitation_checks[INVITATION_OUTCOMES[response]] += 1
-            elif response == PASSWORD_REJECTED:
-                for wording, rule in rules.items():
-                    if wording in text:
-                        summary.password_failures[rule] += 1
-            elif (
+            if (
                 faq_without_key
                 and isinstance(response, str)
                 and response.startswith("utter_" + FAQ_INTENT + "/")
@@ -281,20 +228,25 @@ def summarise(
     return summary
 
 
-def _read_slot(summary: ConversationSummary, name: str, value: object, action: str | None) -> None:
+def _names(value: object) -> list[str]:
+    """The names a recorded slot holds (a list of strings; anything else records nothing)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _read_slot(summary: ConversationSummary, name: str, value: object) -> None:
     if name == "language" and value in ("fr", "en"):
         summary.language = value
     if name in EMAIL_SLOTS and isinstance(value, str) and "@" in value:
         summary.emails.add(value.strip().lower())
-    # action_extract_slots sets the raw text the user typed; only the validation's value
-    # (set by the form, after it) proves a step.
-    if action == "action_extract_slots" or name not in _STEP_SLOTS:
-        return
-    if value is None or value is False or value == "":
-        return
-    summary.steps.add(_STEP_SLOTS[name])
-    if name == "registered_email" and isinstance(value, str):
+    if name == "registered_email" and isinstance(value, str) and value:
         summary.registered_email = value.strip().lower()
+    # Recorded by the actions for the report: each event is one record.
+    if name == REGISTRATION_STEPS:
+        summary.steps.update(s for s in _names(value) if s in RECORDED_STEPS)
+    elif name == INVITATION_CHECK:
+        summary.invitation_checks.update(o for o in _names(value) if o in INVITATION_OUTCOMES)
+    elif name == PASSWORD_RULES_UNMET:
+        summary.password_failures.update(_names(value))
 
 
 # --- Reading the store ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from actions.common import PASSWORD_SET
 from bot import db
+from bot.analytics.recorded import RECORDED_SLOTS
 from bot.checks.identifiers import CompanyId
 from bot.checks.passwords import hash_password
 from bot.models import Account, OutboxMail, RegistrationDraft, Ticket
@@ -129,12 +130,29 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
 
 
 def slot_events(events: list) -> list[tuple[str, Any]]:
-    """The SlotSet events, in order, as (name, value)."""
-    return [(e["name"], e["value"]) for e in events if e.get("event") == "slot"]
+    """The SlotSet events of the conversation's answers, in order, as (name, value).
+
+    What the actions record for the report (bot/analytics/recorded.py) is left out here and
+    checked by tests/actions/test_recorded_figures.py (``recorded_events``).
+    """
+    return [
+        (e["name"], e["value"])
+        for e in events
+        if e.get("event") == "slot" and e["name"] not in RECORDED_SLOTS
+    ]
+
+
+def recorded_events(events: list) -> list[tuple[str, Any]]:
+    """The SlotSet events that record a figure for the report, in order, as (name, value)."""
+    return [
+        (e["name"], e["value"])
+        for e in events
+        if e.get("event") == "slot" and e["name"] in RECORDED_SLOTS
+    ]
 
 
 def slots_after(tracker: Tracker, events: list) -> dict[str, Any]:
-    """Every slot of the conversation once Rasa has applied the action's SlotSet events."""
+    """Every answer slot of the conversation once Rasa has applied the action's SlotSet events."""
     return {**tracker.slots, **dict(slot_events(events))}
 
 

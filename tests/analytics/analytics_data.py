@@ -2,7 +2,8 @@
 
 Each scenario below follows what the assistant really emits (see actions/registration*.py,
 domain.yml, data/rules): the user event, ``action_extract_slots`` with the raw slot values,
-the form or action, its validated slot events and bot utterances (with the response name in
+the form or action, its validated slot events, the slots it records for the report
+(bot/analytics/recorded.py) and bot utterances (with the response name in
 ``metadata.utter_action``, as Rasa writes it), then ``action_listen``. The tests compare the
 report with the figures written by hand in ``EXPECTED`` (not recomputed by the code under test).
 """
@@ -27,13 +28,24 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.analytics.conversations import password_rule_texts
+from bot.analytics.recorded import (
+    ACCOUNT_CREATED,
+    ACCOUNT_DETAILS,
+    COMPANY_IDENTIFIED,
+    CONTACT_DETAILS,
+    INVITATION_CHECK,
+    INVITATION_VALID,
+    PASSWORD_RULES_UNMET,
+    REGISTRATION_STEPS,
+    steps_with,
+)
 from bot.checks.identifiers import CompanyId
 from bot.checks.passwords import hash_password
 from bot.models import OutboxMail
 from bot.registration import drafts
 from bot.registration.accounts import Registration, activate, register
 from bot.registration.invitations import create_invitation
+from bot.responses import load_domain, response_text
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,25 +56,41 @@ REPLY_DELAY = 0.5  # seconds from a user message to the bot's first reply, every
 
 
 def rule_text(rule: str, language: str) -> str:
-    """The wording of a password rule in ``language`` (from domain.yml)."""
-    texts = [t for t, r in password_rule_texts().items() if r == rule]
-    # The French variation comes first in domain.yml.
-    return texts[0] if language == "fr" else texts[1]
+    """The wording of a password rule in ``language``, as extract_password assembles it."""
+    return response_text(load_domain()["responses"], f"utter_password_rule_{rule}", language)
 
 
 class Script:
-    """Builds the events of one conversation with controlled timestamps."""
+    """Builds the events of one conversation with controlled timestamps.
+
+    ``wording(rule, language)`` is the text of an unmet password rule in the refusal.
+    """
 
     def __init__(
-        self, sender: str, start: datetime, language: str, reply_delay: float = REPLY_DELAY
+        self,
+        sender: str,
+        start: datetime,
+        language: str,
+        reply_delay: float = REPLY_DELAY,
+        wording=rule_text,
     ) -> None:
         self.sender = sender
         self.language = language
         self.reply_delay = reply_delay
+        self.wording = wording
         self.reply_due: float | None = None
         self.now = start.timestamp()
         self.events: list = []
+        self.steps: list[str] = []  # the registration_steps slot (not kept by a new session)
         self.session()
+
+    def reach(self, step: str) -> list[tuple[str, object]]:
+        """The slot event recording ``step``, as actions.common.reached makes it."""
+        steps = steps_with(self.steps, step)
+        if steps is None:
+            return []
+        self.steps = steps
+        return [(REGISTRATION_STEPS, steps)]
 
     def _at(self, seconds: float = 1.0) -> float:
         self.now += seconds
@@ -70,6 +98,7 @@ class Script:
 
     def session(self, after: float = 0.0) -> None:
         self.now += after
+        self.steps = []
         self.events += [
             ActionExecuted("action_session_start", timestamp=self._at(0)),
             SessionStarted(timestamp=self._at(0.01)),
@@ -158,7 +187,11 @@ class Script:
         self.form_turn(
             value,
             {"company_id": value},
-            [("company_id", value), ("requested_slot", "invitation_code")],
+            [
+                ("company_id", value),
+                *self.reach(COMPANY_IDENTIFIED),
+                ("requested_slot", "invitation_code"),
+            ],
             [("utter_ask_invitation_code", "Code ?")],
         )
 
@@ -171,6 +204,8 @@ class Script:
                 [
                     ("invitation_code", "ACME…"),
                     ("invitation_valid", True),
+                    (INVITATION_CHECK, ["valid"]),
+                    *self.reach(INVITATION_VALID),
                     ("requested_slot", "email"),
                 ],
                 [("utter_invitation_valid", "Identifiée."), ("utter_ask_email", "Email ?")],
@@ -184,6 +219,7 @@ class Script:
                     ("invitation_code", None),
                     ("invitation_valid", None),
                     ("invitation_failures", 1.0),
+                    (INVITATION_CHECK, ["mismatch"]),
                     ("requested_slot", "company_id"),
                 ],
                 [
@@ -196,7 +232,11 @@ class Script:
             self.form_turn(
                 "ACME-FR00-0000-0002",
                 raw,
-                [("invitation_code", "ACME…"), ("requested_slot", None)],
+                [
+                    ("invitation_code", "ACME…"),
+                    (INVITATION_CHECK, [outcome]),
+                    ("requested_slot", None),
+                ],
                 [(f"utter_invitation_{outcome}", f"Invitation {outcome}.")],
             )
             self.loop(None)
@@ -225,11 +265,11 @@ class Script:
 
     def password(self, *refused: list[str]) -> None:
         for rules in refused:
-            lines = "\n".join(rule_text(r, self.language) for r in rules)
+            lines = "\n".join(self.wording(r, self.language) for r in rules)
             self.form_turn(
                 "[masqué]",
                 {},
-                [("password", None), ("requested_slot", "password")],
+                [("password", None), (PASSWORD_RULES_UNMET, rules), ("requested_slot", "password")],
                 [("utter_password_not_accepted", f"Ce mot de passe ne convient pas :\n{lines}")],
                 intent="nlu_fallback",  # a password reads as nonsense to the NLU
             )
@@ -245,7 +285,11 @@ class Script:
         self.form_turn(
             "j'accepte",
             {"terms_accepted": True},
-            [("terms_accepted", True), ("requested_slot", "first_name")],
+            [
+                ("terms_accepted", True),
+                *self.reach(ACCOUNT_DETAILS),
+                ("requested_slot", "first_name"),
+            ],
             [("utter_ask_first_name", "Prénom ?")],
             intent="affirm",
         )
@@ -274,7 +318,7 @@ class Script:
         self.form_turn(
             "passer",
             {"job_title": "-"},
-            [("job_title", "-"), ("requested_slot", "confirmed")],
+            [("job_title", "-"), *self.reach(CONTACT_DETAILS), ("requested_slot", "confirmed")],
             [("utter_registration_summary", "Résumé.")],
             intent="skip",
         )
@@ -283,7 +327,9 @@ class Script:
         self.user("oui", "affirm", confirmed=True)
         self.action("registration_form", ("confirmed", True), ("requested_slot", None))
         self.loop(None)
-        self.action("action_create_account", ("registered_email", address))
+        self.action(
+            "action_create_account", ("registered_email", address), *self.reach(ACCOUNT_CREATED)
+        )
         self.bot("utter_account_created", f"Compte créé, email envoyé à {address}.")
         self.listen()
 
@@ -323,12 +369,18 @@ class Dataset:
     scripts: dict[str, Script] = field(default_factory=dict)
 
 
-def scenarios() -> list[Script]:
-    """Twelve conversations over two weeks, French and English (truth in EXPECTED)."""
+def scenarios(wording=rule_text) -> list[Script]:
+    """Twelve conversations over two weeks, French and English (truth in EXPECTED).
+
+    ``wording`` words the unmet password rules of a refusal (by default the domain's).
+    """
     out: list[Script] = []
 
+    def script(*args, **options) -> Script:
+        return Script(*args, wording=wording, **options)
+
     # 1. FR, week 45: full registration, account activated.
-    s = Script("fr-activated", WEEK_1, "fr")
+    s = script("fr-activated", WEEK_1, "fr")
     s.start()
     s.country()
     s.company()
@@ -341,7 +393,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 2. EN, week 45: full registration, account still pending; unsure last name in the form.
-    s = Script("en-pending", WEEK_1 + timedelta(hours=1), "en")
+    s = script("en-pending", WEEK_1 + timedelta(hours=1), "en")
     s.start()
     s.country()
     s.company("SC123456")
@@ -354,7 +406,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 3. FR, week 45: stops at the password after three refusals.
-    s = Script("fr-password", WEEK_1 + timedelta(hours=2), "fr")
+    s = script("fr-password", WEEK_1 + timedelta(hours=2), "fr")
     s.start()
     s.country()
     s.company()
@@ -364,7 +416,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 4. EN, week 45: expired invitation, then leaves.
-    s = Script("en-expired", WEEK_1 + timedelta(hours=3), "en")
+    s = script("en-expired", WEEK_1 + timedelta(hours=3), "en")
     s.start()
     s.country()
     s.company()
@@ -372,7 +424,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 5. FR, week 45: two mismatches, then a human.
-    s = Script("fr-mismatch", WEEK_1 + timedelta(hours=4), "fr")
+    s = script("fr-mismatch", WEEK_1 + timedelta(hours=4), "fr")
     s.start()
     s.country()
     s.company()
@@ -383,7 +435,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 6. EN, week 46: invitation already used, then a human.
-    s = Script("en-used", WEEK_2, "en")
+    s = script("en-used", WEEK_2, "en")
     s.start()
     s.country()
     s.company()
@@ -392,7 +444,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 7. FR, week 46: questions only, one not understood.
-    s = Script("fr-questions", WEEK_2 + timedelta(hours=1), "fr")
+    s = script("fr-questions", WEEK_2 + timedelta(hours=1), "fr")
     s.faq("faq/password_rules", "quelles sont les règles du mot de passe ?")
     s.faq("faq/free", "c'est gratuit ?")
     s.not_understood("blabla truc")
@@ -400,7 +452,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 8. EN, week 46: a question and two messages not understood (one said twice).
-    s = Script("en-questions", WEEK_2 + timedelta(hours=2), "en", reply_delay=4.0)
+    s = script("en-questions", WEEK_2 + timedelta(hours=2), "en", reply_delay=4.0)
     s.faq("faq/password_rules", "what are the password rules?")
     s.not_understood("Blabla  truc")
     s.give_up()
@@ -408,7 +460,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 9. FR, week 46: contact details given, never confirmed.
-    s = Script("fr-contact", WEEK_2 + timedelta(hours=3), "fr")
+    s = script("fr-contact", WEEK_2 + timedelta(hours=3), "fr")
     s.start()
     s.country()
     s.company()
@@ -420,7 +472,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 10. FR, week 46: two sessions; a question, then (2 h later) a registration and a human.
-    s = Script("fr-two-sessions", WEEK_2 + timedelta(hours=4), "fr", reply_delay=2.0)
+    s = script("fr-two-sessions", WEEK_2 + timedelta(hours=4), "fr", reply_delay=2.0)
     s.faq("faq/free", "est-ce payant ?")
     s.session(after=7200)
     s.start()
@@ -437,7 +489,7 @@ def scenarios() -> list[Script]:
 
     # 11. EN, week 46: registration on an address that already had an (active) account:
     # the conversation says "created", nothing was created, nothing is activated.
-    s = Script("en-taken", WEEK_2 + timedelta(hours=5), "en")
+    s = script("en-taken", WEEK_2 + timedelta(hours=5), "en")
     s.start()
     s.country()
     s.company("SC123456")
@@ -450,7 +502,7 @@ def scenarios() -> list[Script]:
     out.append(s)
 
     # 12. FR, week 46: only a greeting, registration started and left at the first question.
-    s = Script("fr-left-early", WEEK_2 + timedelta(hours=6), "fr")
+    s = script("fr-left-early", WEEK_2 + timedelta(hours=6), "fr")
     s.start()
     out.append(s)
     return out

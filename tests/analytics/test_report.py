@@ -10,10 +10,18 @@ import subprocess
 import sys
 
 import pytest
-from analytics_data import ROOT, store_file_fixture, tracker_url_fixture  # noqa: F401 - fixtures
+from analytics_data import (  # noqa: F401 - fixtures
+    ROOT,
+    scenarios,
+    store_file_fixture,
+    tracker_url_fixture,
+    write_accounts,
+    write_tracker_store,
+)
 
 from bot.analytics.conversations import STEPS, iter_summaries
 from bot.analytics.report import build_report, percentile, render_csv, render_html, render_text
+from bot.checks.passwords import PasswordRule
 
 
 def report_of(tracker_url, database, **options):
@@ -210,6 +218,13 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
         "SELECT faq_topic, COUNT(*) FROM onboarding_messages WHERE faq_topic IS NOT NULL"
         " GROUP BY faq_topic ORDER BY faq_topic"
     ).fetchall()
+    recorded = connection.execute(
+        "SELECT SUM(invitation_mismatches), SUM(invitation_expired), SUM(invitation_used),"
+        " SUM(invitation_locked), SUM(passwords_refused), SUM(password_rule_min_length),"
+        " SUM(password_rule_uppercase), SUM(password_rule_lowercase), SUM(password_rule_digit),"
+        " SUM(password_rule_special), SUM(password_rule_not_common), SUM(password_rule_not_email)"
+        " FROM onboarding_conversations"
+    ).fetchone()
     connection.close()
     by_language = {row[0]: row[1:] for row in rows}
     report = report_of(tracker_url, database)
@@ -223,3 +238,36 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
         )
     assert sum(row[2] for row in rows) == 10  # started, as written by hand above
     assert faq == [("faq/free", 2), ("faq/password_rules", 2)]
+    total = report.total
+    assert recorded == (
+        *(total.invitation_checks[k] for k in ("mismatch", "expired", "used", "locked")),
+        4,  # refusals in the scenarios: fr-activated 1, fr-password 2, fr-contact 1
+        *(total.password_failures[rule.value] for rule in PasswordRule),
+    )
+
+
+def test_rewording_the_password_rules_changes_no_figure(tmp_path, database, session):
+    """The refusal's text is the assistant's business: the report reads the recorded rules."""
+    reworded = tmp_path / "reworded.db"
+    url = write_tracker_store(
+        reworded, scenarios(wording=lambda rule, language: f"Règle {len(rule)} ({language})")
+    )
+    original = tmp_path / "original.db"
+    original_url = write_tracker_store(original, scenarios())
+    write_accounts(session)
+    session.commit()
+    figures = report_of(url, database).total
+    assert dict(figures.password_failures) == {
+        "uppercase": 2,
+        "digit": 2,
+        "special": 1,
+        "min_length": 1,
+    }
+    assert figures.rows() == report_of(original_url, database).total.rows()
+    texts = [
+        m.text
+        for s in iter_summaries(url, accounts_url=database, keep_messages=True)
+        for m in s.messages
+        if m.response == "utter_password_not_accepted"
+    ]
+    assert texts and all("Règle" in t for t in texts)  # the new wording is what was stored
