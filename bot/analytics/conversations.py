@@ -33,11 +33,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from sqlalchemy import and_, create_engine, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql import column, table
 
+from bot.responses import load_domain
 from bot.settings import PROJECT_ROOT
 
 STEPS = (
@@ -105,16 +105,14 @@ def _utc(timestamp: float | None) -> datetime | None:
 
 
 @lru_cache(maxsize=4)
-def password_rule_texts(domain_path: Path = PROJECT_ROOT / "domain.yml") -> dict[str, str]:
+def password_rule_texts(root: Path = PROJECT_ROOT) -> dict[str, str]:
     """Every wording (French and English) of each password rule -> the rule's name.
 
     ``action_create_account``'s validation sends one ``utter_password_not_accepted`` whose text
-    lists the unmet rules, so the rules are recognised by their wording in domain.yml (the
+    lists the unmet rules, so the rules are recognised by their wording in the domain (the
     single source of the bot's words) rather than by a response name.
     """
-    # libyaml's loader when present: the pure-Python one takes seconds on the whole domain.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    domain = yaml.load(domain_path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
+    domain = load_domain(root)
     texts: dict[str, str] = {}
     for name, variations in (domain.get("responses") or {}).items():
         if not name.startswith(PASSWORD_RULE_PREFIX):

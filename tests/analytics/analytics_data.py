@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
@@ -35,6 +34,7 @@ from bot.registration import drafts
 from bot.registration.accounts import Registration, activate, register
 from bot.registration.invitations import create_invitation
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
+from tests.conftest import rasa_domain
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_HASH = hash_password("Tr0ub4dor&3-Quai")
@@ -44,9 +44,9 @@ REPLY_DELAY = 0.5  # seconds from a user message to the bot's first reply, every
 
 
 def rule_text(rule: str, language: str) -> str:
-    """The wording of a password rule in ``language`` (from domain.yml)."""
+    """The wording of a password rule in ``language`` (from the domain)."""
     texts = [t for t, r in password_rule_texts().items() if r == rule]
-    # The French variation comes first in domain.yml.
+    # The French variation comes first (data/responses/registration.yml).
     return texts[0] if language == "fr" else texts[1]
 
 
@@ -462,7 +462,7 @@ def write_tracker_store(path: Path, scripts: list[Script], *, redacting: bool = 
     The product's redacting store by default; Rasa's plain SQLTrackerStore with
     ``redacting=False`` (rows written before the redacting store was configured).
     """
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = rasa_domain()
     url = f"sqlite:///{path}"
     if redacting:
         store = RedactingSQLTrackerStore(domain, url=url)
