@@ -1,9 +1,11 @@
 """The assistant's domain as Rasa reads it, and the wording of its responses (no Rasa import).
 
 ``load_domain()`` is the one reader of the domain for code and tests that run without Rasa.
-Every response has a French variation without condition, then an English one conditioned on
-the ``language`` slot. Actions that assemble phrases and the REST channel's own fallback
-answer read them here, so all wording stays in the domain's files.
+``domain.yml`` declares; the responses are in the training data (``data/responses/*.yml``),
+which Rasa merges into the domain it trains with and sends the action server. Every response
+has a French variation without condition, then an English one conditioned on the ``language``
+slot. Actions that assemble phrases and the REST channel's own fallback answer read them here,
+so all wording stays in the domain's files.
 """
 
 from __future__ import annotations
@@ -15,11 +17,34 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 
+# libyaml's loader when present: the pure-Python one takes seconds on all the responses.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506
+
 
 @cache
 def load_domain(root: Path = PROJECT_ROOT) -> dict:
-    """The domain as a plain dict (what Rasa sends the action server): ``domain.yml``."""
-    return yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    """The domain as a plain dict: ``domain.yml`` with the ``responses`` of the training data.
+
+    Merged as Rasa's ``ResponsesSyncImporter.get_domain`` does for ``rasa train --data data``:
+    every YAML file under ``data/`` with an ``nlu`` or ``responses`` key is training data, read
+    in sorted path order; a response named again replaces the earlier one whole, and the
+    training data's win over ``domain.yml``'s.
+    """
+    domain = _read_yaml(root / "domain.yml")
+    responses = dict(domain.get("responses") or {})
+    data_dir = (root / "data").absolute()
+    # Sorted as strings, like rasa.shared.data.get_data_files sorts its absolute paths.
+    paths = sorted({*data_dir.rglob("*.yml"), *data_dir.rglob("*.yaml")}, key=str)
+    for path in paths:
+        data = _read_yaml(path)
+        if isinstance(data, dict) and ("nlu" in data or "responses" in data):
+            responses.update(data.get("responses") or {})
+    domain["responses"] = responses
+    return domain
 
 
 def response_text(responses: dict[str, list[dict]], name: str, language: str) -> str:

@@ -3,7 +3,7 @@
 Rasa shuffles the examples into folds with an unseeded StratifiedKFold, so two runs on the same
 data and config differ by a point or two of macro-F1: too much to tell whether a data or
 config change helped. This runs the Rasa CLI with the shuffle seeded. Usage is the CLI's:
-`python -m rasa_ext.cross_validate --nlu data/nlu --config config.yml --folds 3 --out DIR`.
+`python -m rasa_ext.cross_validate --nlu data --config config.yml --folds 3 --out DIR`.
 """
 
 from __future__ import annotations

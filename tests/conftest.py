@@ -1,18 +1,39 @@
-"""Shared fixtures: a fresh migrated SQLite database and a real SMTP server on loopback."""
+"""Shared fixtures: a fresh migrated SQLite database, a real SMTP server on loopback, and the
+domain as a Rasa ``Domain``."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import socket
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from bot import db
+from bot.responses import load_domain
 from bot.settings import reset_settings
+
+if TYPE_CHECKING:
+    from rasa.shared.core.domain import Domain
+
+
+@functools.cache
+def rasa_domain() -> Domain:
+    """The domain as Rasa builds it (``bot.responses.load_domain``), as a Rasa ``Domain``: for
+    the tests that hand it to Rasa (tracker stores, slot extraction, response rendering)."""
+    # Imported here: Rasa takes seconds to import and most tests never need it.
+    from rasa.shared.core.domain import Domain
+
+    with warnings.catch_warnings():  # Rasa warns about slot auto-fill for any domain with slots
+        warnings.filterwarnings("ignore", "Slot auto-fill has been removed", UserWarning)
+        return Domain.from_dict(copy.deepcopy(load_domain()))
 
 
 def free_port() -> int:

@@ -1,4 +1,5 @@
-"""`rasa data validate` finds nothing wrong with the domain and the training data.
+"""`rasa data validate` finds nothing wrong with the domain and the training data, and
+`bot.responses.load_domain` merges the responses of the training data as Rasa does.
 
 Rasa 3.6 prints two kinds of warnings that are not defects here, and only those are allowed:
 - "duplicated intents ... chitchat, faq": Rasa merges the retrieval intents of the NLU data
@@ -45,3 +46,35 @@ def test_rasa_data_validate_is_clean():
     ]
     assert warnings == []
     assert "No story structure conflicts found" in output
+
+
+def test_load_domain_has_the_responses_rasa_merges_into_the_domain():
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    from bot.responses import load_domain
+
+    importer = TrainingDataImporter.load_from_config(
+        str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]
+    )
+    assert load_domain()["responses"] == importer.get_domain().responses
+
+
+def test_load_domain_resolves_a_response_named_twice_as_rasa_does(tmp_path):
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    from bot.responses import load_domain
+
+    def write(path: str, text: str) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text('version: "3.1"\n' + text, encoding="utf-8")
+
+    write("domain.yml", "responses:\n  utter_a: [{text: domain}]\n  utter_b: [{text: domain}]\n")
+    write("data/responses/a.yml", "responses:\n  utter_a: [{text: a}]\n  utter_c: [{text: a}]\n")
+    write("data/responses/b.yml", "responses:\n  utter_c: [{text: b}]\n")
+    write("data/rules/r.yml", "rules: []\n")
+    importer = TrainingDataImporter.load_from_config(
+        str(ROOT / "config.yml"), str(tmp_path / "domain.yml"), [str(tmp_path / "data")]
+    )
+    expected = importer.get_domain().responses
+    assert expected["utter_a"] == [{"text": "a"}] and expected["utter_c"] == [{"text": "b"}]
+    assert load_domain(tmp_path)["responses"] == expected

@@ -1,15 +1,10 @@
-"""Response wording is read from domain.yml in the conversation's language."""
+"""Response wording is read from the domain in the conversation's language."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from bot.responses import load_domain, response_text
 
-import yaml
-
-from bot.responses import response_text
-
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
-RESPONSES = DOMAIN["responses"]
+RESPONSES = load_domain()["responses"]
 
 
 def test_french_is_the_unconditioned_variation():

@@ -9,13 +9,14 @@ import pytest
 from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.registration.invitations import create_invitation
+from bot.responses import load_domain
 from bot.settings import reset_settings
-from tests.actions.helpers import ACME, ACME_CODE, load_domain
+from tests.actions.helpers import ACME, ACME_CODE
 
 
 @pytest.fixture(scope="session")
 def domain() -> dict:
-    """domain.yml as Rasa sends it to the action server: a plain dict."""
+    """The domain as Rasa sends it to the action server: a plain dict (bot.responses)."""
     return load_domain()
 
 

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
@@ -51,10 +50,6 @@ _MESSAGE_KEYS = {
     "attachment",
 }
 _PLACEHOLDER = re.compile(r"{(\w+)}")
-
-
-def load_domain() -> dict:
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def default_slots(domain: dict) -> dict[str, Any]:

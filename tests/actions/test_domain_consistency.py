@@ -1,12 +1,11 @@
-"""domain.yml and the actions agree: names, languages, buttons, unused responses, not_intent."""
+"""The domain (domain.yml, data/responses/) and the actions agree: names, languages, buttons,
+unused responses, not_intent."""
 
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ import yaml
 from rasa.core.actions.action import ActionExtractSlots
 from rasa.core.channels import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Action
@@ -27,7 +25,9 @@ import actions.registration_form
 import actions.session
 from actions.common import NOT_AN_ANSWER, REGISTRATION_SLOTS
 from bot.checks.passwords import PasswordRule
-from tests.actions.helpers import ROOT, load_domain
+from bot.responses import load_domain
+from tests.actions.helpers import ROOT
+from tests.conftest import rasa_domain
 
 DOMAIN = load_domain()
 RESPONSES: dict[str, list[dict]] = DOMAIN["responses"]
@@ -226,13 +226,6 @@ def test_not_an_answer_names_only_domain_intents():
 
 
 # --- slot mappings, applied by Rasa itself -----------------------------------------------------
-
-
-@functools.cache
-def rasa_domain() -> Domain:
-    with warnings.catch_warnings():  # Rasa warns about slot auto-fill for any domain with slots
-        warnings.filterwarnings("ignore", "Slot auto-fill has been removed", UserWarning)
-        return Domain.load(str(ROOT / "domain.yml"))
 
 
 async def slots_rasa_extracts(requested_slot: str, text: str, intent: str) -> dict:

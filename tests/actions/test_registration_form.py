@@ -22,6 +22,7 @@ from bot.checks.passwords import verify_password
 from bot.db import utcnow
 from bot.registration import drafts
 from bot.registration.invitations import find_invitation
+from bot.responses import load_domain
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -32,7 +33,6 @@ from tests.actions.helpers import (
     UK_COMPANY,
     completed_registration,
     draft,
-    load_domain,
     make_tracker,
     rendered,
     responses,

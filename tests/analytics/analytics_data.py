@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
@@ -47,6 +46,7 @@ from bot.registration.accounts import Registration, activate, register
 from bot.registration.invitations import create_invitation
 from bot.responses import load_domain, response_text
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
+from tests.conftest import rasa_domain
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_HASH = hash_password("Tr0ub4dor&3-Quai")
@@ -514,7 +514,7 @@ def write_tracker_store(path: Path, scripts: list[Script], *, redacting: bool = 
     The product's redacting store by default; Rasa's plain SQLTrackerStore with
     ``redacting=False`` (rows written before the redacting store was configured).
     """
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = rasa_domain()
     url = f"sqlite:///{path}"
     if redacting:
         store = RedactingSQLTrackerStore(domain, url=url)

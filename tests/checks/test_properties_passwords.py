@@ -17,7 +17,7 @@ from bot.checks.passwords import (
     hash_password,
     verify_password,
 )
-from tests.actions.helpers import load_domain
+from bot.responses import load_domain
 
 COMPOSITION = {
     PasswordRule.MIN_LENGTH,

@@ -16,6 +16,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.utils.endpoints import EndpointConfig
 
 from rasa_ext.tracker_store import RedactingSQLTrackerStore, connection_arguments
+from tests.conftest import rasa_domain
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Gr@nd-Soleil-2026"
@@ -25,7 +26,7 @@ SENDER = "c0ffee"
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
+    return rasa_domain()
 
 
 def said(text: str, intent: str = "inform", confidence: float = 0.4) -> UserUttered:
