@@ -27,7 +27,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 export FUZZ_MESSAGES ?= 300
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium redis pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
+.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
 
 help:
 	@echo "make run    start the product (installs and prepares everything first)"
@@ -65,7 +65,17 @@ redis:
 	@command -v redis-server >/dev/null || { apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; }
 
-pytest: model chromium redis
+# The limit race tests (tests/registration/test_limits.py) also run against PostgreSQL: a
+# throwaway cluster that tests/postgres.py starts on loopback. Only Debian's binaries are needed;
+# a policy-rc.d answering 101 keeps the package from starting its own cluster on port 5432.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  ours=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+	    chmod 755 /usr/sbin/policy-rc.d; ours=1; }; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	  status=$$?; [ -z "$$ours" ] || rm -f /usr/sbin/policy-rc.d; exit $$status; }
+
+pytest: model chromium redis postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: install  ## training data and domain are consistent

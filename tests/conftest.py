@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import functools
 import socket
+import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -45,7 +47,21 @@ def free_port() -> int:
 @pytest.fixture
 def database(tmp_path, monkeypatch) -> Iterator[str]:
     """A migrated database in a temporary file, configured as DATABASE_URL."""
-    url = f"sqlite:///{tmp_path / 'onboarding.db'}"
+    yield from use_database(f"sqlite:///{tmp_path / 'onboarding.db'}", monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on loopback, for the whole run (tests/postgres.py)."""
+    from tests.postgres import start_cluster
+
+    # Not under pytest's tmp_path: that is private to root, whom PostgreSQL refuses to run as.
+    with tempfile.TemporaryDirectory(prefix="onboarding-postgres-") as work:
+        yield from start_cluster(Path(work))
+
+
+def use_database(url: str, monkeypatch) -> Iterator[str]:
+    """Migrate the database at ``url`` and configure it as DATABASE_URL."""
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://help.example.test")
     monkeypatch.delenv("SMTP_HOST", raising=False)

@@ -33,8 +33,10 @@ PASSWORD_SET = "[enregistré]"  # noqa: S105 - a marker, not a password
 SECRET_SLOTS = frozenset({"password"})
 CODE_SLOTS = frozenset({"invitation_code"})
 
-# Global replacement of a typed password elsewhere in the conversation needs a minimum length:
-# replacing a two-letter refused "password" everywhere would garble every other message.
+# The shortest typed password also searched for in the conversation's OTHER messages (and
+# in bot replies): a shorter string would mask ordinary words there ("merci", "oui" typed at the
+# password question would turn every later "merci" into the marker). The answer to the password
+# question itself is replaced whole, whatever its length (see _redact_answer).
 _MIN_SECRET_LENGTH = 6
 # 16 symbols in groups of four, as people type invitation codes
 # (see bot/registration/invitations.py).

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from analytics_data import (  # noqa: F401 - fixtures
@@ -172,9 +172,15 @@ def test_erase_of_an_unknown_address_removes_nothing(tracker_url, database):
     assert stored(tracker_url) == before
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+# `python -m bot` with the clock of the process frozen at a given instant (freezegun).
+_AT = "import sys\nfrom freezegun import freeze_time\nfrom bot.cli import main\n"
+_AT += "with freeze_time(sys.argv[1]):\n    sys.exit(main(sys.argv[2:]))\n"
+
+
+def run_cli(*args: str, at: datetime | None = None) -> subprocess.CompletedProcess:
+    command = ["-c", _AT, at.isoformat()] if at else ["-m", "bot"]
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *command, *args],
         cwd=ROOT,
         env=dict(os.environ),
         capture_output=True,
@@ -184,10 +190,21 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_purge_and_erase(tracker_url, database):
-    result = run_cli("purge", "--older-than", "90d")
+    # The scenarios are dated: the clock is set relative to them, not to the day tests run.
+    result = run_cli("purge", "--older-than", "90d", at=WEEK_2 + timedelta(days=30))
     assert result.returncode == 0, result.stderr
-    # The scenarios are from November 2026, less than 90 days before the tests run.
-    assert "Conversation events deleted: 0" in result.stdout or db.utcnow().year > 2026
+    assert "Conversation events deleted: 0 (0 conversations touched" in result.stdout
+    # As in test_purge_removes_exactly_the_events_past_retention, through the command.
+    now = WEEK_2 + timedelta(days=90, hours=4, minutes=30)
+    cutoff = round((WEEK_2 + timedelta(hours=4, minutes=30)).timestamp(), 3)
+    deleted = sum(n for k, n in stored(tracker_url).items() if k[2] < cutoff)
+    assert deleted > 0
+    result = run_cli("purge", "--older-than", "90d", at=now)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"Conversation events deleted: {deleted} (10 conversations touched, 9 removed entirely)"
+        in result.stdout
+    )
     result = run_cli("erase", "--email", "john@example.co.uk")
     assert result.returncode == 0, result.stderr
     assert "conversations: 1 (en-pending)" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import string
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -276,3 +277,26 @@ def test_a_random_invitation_code_never_survives(code, lower, grouped):
     assert code not in text
     assert format_code(code) not in text
     assert code[:4] in text  # the prefix is kept so that support can tell codes apart
+
+
+@pytest.mark.parametrize("typed", ["Wq§9zk", "Wq§9zk7"])
+def test_a_password_of_six_characters_or_more_is_masked_in_other_messages_too(typed):
+    events = registration(password=typed)
+    events.append(user(f"j'avais mis {typed} comme mot de passe"))
+    redacted = redact_events(events)
+    assert redacted[23]["text"] == REDACTED
+    assert redacted[-1]["text"] == f"j'avais mis {REDACTED} comme mot de passe"
+    assert redacted[-1]["parse_data"]["text"] == redacted[-1]["text"]
+    assert typed not in dump(redacted)
+
+
+def test_a_short_password_answer_is_masked_but_not_searched_in_other_messages():
+    # The answer itself is the secret whatever its length. Searched for elsewhere, a string
+    # this short would mask ordinary words: "merci" typed at the password question must not
+    # turn every later "merci" into the marker.
+    events = registration(password="merci")
+    events.append(user("merci beaucoup"))
+    redacted = redact_events(events)
+    assert redacted[23]["text"] == redacted[23]["parse_data"]["text"] == REDACTED
+    assert redacted[23]["parse_data"]["entities"][0]["value"] == REDACTED
+    assert redacted[-1]["text"] == "merci beaucoup"

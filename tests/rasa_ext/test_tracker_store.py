@@ -189,3 +189,39 @@ def test_the_url_gives_sql_tracker_store_its_arguments():
 def test_a_missing_url_is_a_clear_error(domain):
     with pytest.raises(ValueError, match="TRACKER_STORE_URL"):
         RedactingSQLTrackerStore(domain)
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [*strings_in(k), *strings_in(v)]]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
+
+
+@pytest.mark.parametrize("short", ["§", "W§", "Wq§", "Wq§9", "Wq§9z"])
+async def test_a_password_answer_of_any_length_is_never_written(tmp_path, domain, short):
+    # At the password question the whole answer is the secret, however short: refused by the
+    # password rules, it is still what the supplier meant as a password.
+    refused = [
+        said(short),
+        ActionExecuted("registration_form"),
+        SlotSet("password", None),
+        BotUttered("Ce mot de passe ne peut pas être utilisé."),
+        SlotSet("requested_slot", "password"),
+        ActionExecuted("action_listen"),
+    ]
+    turns = [*TURNS[:3], refused, *TURNS[3:]]
+    store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'conversations.db'}")
+    await converse(store, turns)
+    store.engine.dispose()
+    with sqlite3.connect(tmp_path / "conversations.db") as connection:
+        rows = [json.loads(r[0]) for r in connection.execute("SELECT data FROM events")]
+    answer = [r for r in rows if r["event"] == "user"][2]
+    assert answer["text"] == answer["parse_data"]["text"] == "[masqué]"
+    assert [s for s in strings_in(rows) if short in s] == []
+    written = everything_written(tmp_path)
+    for form in forms(short)[1:]:  # JSON-escaped and UTF-8: how a row may hold it
+        assert form not in written, form

@@ -71,3 +71,25 @@ def test_imposed_codes_are_normalised_and_checked(session):
     assert invitation.code == "ACME2024FR01"
     with pytest.raises(ValueError):
         create_invitation(session, LOREAL, "ACME", code="a!")
+
+
+@pytest.mark.parametrize(
+    "issued, expiry",
+    [
+        # 3 months end on 30 April (no 31st); 90 days would end on 1 May.
+        (datetime(2026, 1, 31, 10, 0), datetime(2026, 4, 30, 10, 0)),
+        # 3 months are 92 days here; 90 days would end on 13 August.
+        (datetime(2026, 5, 15, 10, 0), datetime(2026, 8, 15, 10, 0)),
+    ],
+)
+def test_valid_for_three_calendar_months_not_ninety_days(session, issued, expiry):
+    issued, expiry = issued.replace(tzinfo=timezone.utc), expiry.replace(tzinfo=timezone.utc)
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=issued)
+
+    def status(now: datetime) -> InvitationStatus:
+        return verify_invitation(session, LOREAL, invitation.code, now=now).status
+
+    assert verify_invitation(session, LOREAL, invitation.code, now=issued).expires_at == expiry
+    assert status(expiry - timedelta(minutes=1)) is InvitationStatus.VALID
+    assert status(expiry) is InvitationStatus.EXPIRED
+    assert status(expiry + timedelta(minutes=1)) is InvitationStatus.EXPIRED

@@ -1,8 +1,10 @@
-"""Persisted limits on invitation checks (bot/registration/limits.py), on a real SQLite file."""
+"""Persisted limits on invitation checks (bot/registration/limits.py), on a real SQLite file
+and on a real PostgreSQL server (tests/postgres.py)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from bot.db import utcnow
 from bot.models import InvitationCheckSlot
 from bot.registration import limits
 from bot.registration.invitations import InvitationStatus, create_invitation
+from tests.conftest import use_database
 
 ACME = CompanyId("FR", "732829320")
 ACME_CODE = "ACMEFR0000000001"
@@ -21,6 +24,17 @@ OTHER = CompanyId("FR", "542107651")
 OTHER_CODE = "BETAFR0000000002"
 # Companies whose check digit holds and for which ACME_CODE was not issued.
 VALID_SIRENS = ["542107651", "552100554", "552032534", "443061841", "383474814", "356000000"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """The limits must hold on both backends the product supports: the race especially, where
+    SQLite serialises every writer and PostgreSQL does not."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'onboarding.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    yield from use_database(url, monkeypatch)
 
 
 @pytest.fixture
