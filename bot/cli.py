@@ -52,7 +52,7 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
     if not check.ok:
         scheme = scheme_for(country)
         raise CommandError(
-            f"{args.company_id!r} is not a valid {scheme.name_en} ({check.error.value}); "
+            f"{args.company_id!r} is not a valid {scheme.name('en')} ({check.error.value}); "
             f"example: {scheme.example}"
         )
     email = None
