@@ -25,13 +25,13 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.responses import response_text
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 RESPONSE = "utter_try_again_later"
-LANGUAGES = ("fr", "en")
 # Used only when the model's domain lacks the response (an old model): never leave silence.
 LAST_RESORT = {
     "fr": "Un problème technique m'empêche de répondre pour le moment. Réessayez dans un instant.",
@@ -158,4 +158,4 @@ class RestInput(RasaRestInput):
             language = tracker.get_slot("language") if tracker else None
         except Exception:  # the tracker store may be what failed
             language = None
-        return language if language in LANGUAGES else "fr"
+        return language if language in LANGUAGES else DEFAULT_LANGUAGE

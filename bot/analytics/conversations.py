@@ -38,6 +38,7 @@ from sqlalchemy import and_, create_engine, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql import column, table
 
+from bot.checks.language import LANGUAGES
 from bot.settings import PROJECT_ROOT
 
 STEPS = (
@@ -282,7 +283,7 @@ def summarise(
 
 
 def _read_slot(summary: ConversationSummary, name: str, value: object, action: str | None) -> None:
-    if name == "language" and value in ("fr", "en"):
+    if name == "language" and value in LANGUAGES:
         summary.language = value
     if name in EMAIL_SLOTS and isinstance(value, str) and "@" in value:
         summary.emails.add(value.strip().lower())

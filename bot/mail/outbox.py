@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.db import utcnow
 from bot.models import OutboxMail
 from bot.settings import Settings, get_settings
@@ -28,7 +29,6 @@ from bot.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-LANGUAGES = ("fr", "en")
 MAX_BACKOFF = timedelta(hours=1)
 CLAIM_DURATION = timedelta(minutes=5)
 REDACTED = "[lien déjà envoyé / link already sent]"
@@ -55,8 +55,8 @@ class RenderedMail:
 
 
 def render(kind: str, language: str, **values: object) -> RenderedMail:
-    """Render the ``kind`` mail in ``language`` (fr or en); HTML values are escaped."""
-    language = language if language in LANGUAGES else "fr"
+    """Render the ``kind`` mail in ``language`` (one of LANGUAGES); HTML values are escaped."""
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     template = _env.get_template(f"{kind}.{language}.jinja")
     settings = get_settings()
     context = template.new_context(

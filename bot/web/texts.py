@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("fr", "en")
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -108,7 +108,7 @@ def preferred_language(accept_language: str | None) -> str:
     Written by hand: only two languages to choose from, so a negotiation library would be
     more code than these lines.
     """
-    best, best_q = "fr", 0.0
+    best, best_q = DEFAULT_LANGUAGE, 0.0
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
         language = tag.strip().lower()[:2]
