@@ -31,12 +31,10 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 MAX_BACKOFF = timedelta(hours=1)
 CLAIM_DURATION = timedelta(minutes=5)
+# Replaces the secret link in the copy of a mail kept once it is sent. Not mail wording: no
+# supplier reads it (the mail left with the link); it tells whoever looks at the outbox
+# table why the link is missing, in both languages since the row does not say which.
 REDACTED = "[lien déjà envoyé / link already sent]"
-
-_LINK_HINT = {
-    "fr": "Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :",
-    "en": "If the button does not work, copy this link into your browser:",
-}
 
 # Autoescape is off for the environment because subjects and plain-text bodies are not HTML;
 # every HTML block turns it on with {% autoescape true %} (tested in test_mail.py).
@@ -59,9 +57,7 @@ def render(kind: str, language: str, **values: object) -> RenderedMail:
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     template = _env.get_template(f"{kind}.{language}.jinja")
     settings = get_settings()
-    context = template.new_context(
-        {"mail_from": settings.mail_from, "link_hint": _LINK_HINT[language], **values}
-    )
+    context = template.new_context({"mail_from": settings.mail_from, **values})
 
     def block(name: str) -> str:
         return "".join(template.blocks[name](context)).strip()
