@@ -12,7 +12,6 @@ from bot.mail.outbox import queue_mail
 from bot.models import Ticket
 from bot.settings import get_settings
 
-
 # The support team reads French, whatever the language of the conversation it picks up.
 SUPPORT_LANGUAGE = "fr"
 

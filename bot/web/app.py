@@ -33,7 +33,7 @@ from bot.web.pages import (
     render,
     request_language,
 )
-from bot.web.texts import TEXTS
+from bot.web.texts import TEXTS, WIDGET_TEXTS
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def _help_page(language: str):
             title=TEXTS[language]["article_title"],
             code=code,
             switch_url=switch_url,
+            widget_texts=WIDGET_TEXTS[language],
         )
 
     return handler
