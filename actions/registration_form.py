@@ -81,16 +81,14 @@ def _unclear_answer(tracker: Tracker, requested: str, events: list) -> bool:
 def identifier_wording(country: str, language: str) -> dict[str, str]:
     scheme = scheme_for(country)
     return {
-        "id_name": scheme.name_en if language == "en" else scheme.name_fr,
+        "id_name": scheme.name(language),
         "example": scheme.example,
-        "country_name": scheme.country_name_en if language == "en" else scheme.country_name_fr,
+        "country_name": scheme.country_name(language),
     }
 
 
 def country_names(language: str) -> str:
-    return ", ".join(
-        s.country_name_en if language == "en" else s.country_name_fr for s in supported_countries()
-    )
+    return ", ".join(s.country_name(language) for s in supported_countries())
 
 
 class ValidateRegistrationForm(FormValidationAction):

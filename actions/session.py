@@ -9,7 +9,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import CONFIDENT, database, latest_intent, log, remember_invitation_code
 from bot.checks.invitation_codes import extract_code
-from bot.checks.language import LANGUAGES, detect_language, normalise_language
+from bot.checks.language import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    detect_language,
+    normalise_language,
+)
 from bot.registration import drafts
 
 
@@ -120,7 +125,7 @@ class ActionSetLanguage(Action):
                 None,
             )
             if wanted is None:  # "another language please": the other one
-                current = tracker.get_slot("language") or "fr"
+                current = tracker.get_slot("language") or DEFAULT_LANGUAGE
                 wanted = next(lang for lang in LANGUAGES if lang != current)
             return [SlotSet("language", wanted), SlotSet("language_locked", True)]
         if tracker.get_slot("language_locked") or answering_password:

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from bot import db
 from bot.checks.identifiers import check_company_id, parse_country, scheme_for, supported_countries
 from bot.checks.invitation_codes import format_code
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.mail import outbox
 from bot.registration import accounts, invitations
 from bot.settings import get_settings
@@ -52,7 +53,7 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
     if not check.ok:
         scheme = scheme_for(country)
         raise CommandError(
-            f"{args.company_id!r} is not a valid {scheme.name_en} ({check.error.value}); "
+            f"{args.company_id!r} is not a valid {scheme.name('en')} ({check.error.value}); "
             f"example: {scheme.example}"
         )
     email = None
@@ -402,9 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", help="send the invitation email to this supplier address")
     create.add_argument(
         "--language",
-        choices=outbox.LANGUAGES,
-        default="fr",
-        help="language of the invitation email (default: fr)",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=f"language of the invitation email (default: {DEFAULT_LANGUAGE})",
     )
     add(invite_commands, "list", cmd_invitations_list, "list invitations and their state")
 
@@ -440,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (included)")
     report.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (included)")
-    report.add_argument("--language", choices=("fr", "en"), help="only this language")
+    report.add_argument("--language", choices=LANGUAGES, help="only this language")
     report.add_argument("--format", choices=("text", "html", "csv"), default="text")
     report.add_argument("--period", choices=("day", "week"), default="week", help="grouping")
     report.add_argument("--output", help="write to this file instead of the standard output")

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text, Uniqu
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.sql.schema import Column
 
+from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import UTCDateTime, utcnow
 
 # Named constraints so that Alembic migrations can refer to them on every backend.
@@ -61,7 +62,7 @@ class Account(Base):
     id = Column(Integer, primary_key=True)
     email = Column(String(320), nullable=False, unique=True)
     password_hash = Column(String(200), nullable=False)
-    language = Column(String(2), nullable=False, default="fr")
+    language = Column(String(2), nullable=False, default=DEFAULT_LANGUAGE)
     status = Column(String(10), nullable=False, default="pending")  # pending | active
     company_pk = Column(Integer, ForeignKey("companies.id"), nullable=False)
     # unique: one invitation opens at most one account, even under concurrency.

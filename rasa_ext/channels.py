@@ -25,18 +25,25 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
-from bot.responses import response_text
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
+from bot.responses import load_domain, response_text
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 RESPONSE = "utter_try_again_later"
-LANGUAGES = ("fr", "en")
-# Used only when the model's domain lacks the response (an old model): never leave silence.
-LAST_RESORT = {
-    "fr": "Un problème technique m'empêche de répondre pour le moment. Réessayez dans un instant.",
-    "en": "A technical problem prevents me from answering right now. Please try again in a moment.",
-}
+
+
+def last_resort(responses: dict[str, list[dict]]) -> dict[str, str]:
+    """RESPONSE in every language, from the project's domain files: what the channel says when
+    the model's domain lacks it (an old model). Raises at start-up rather than leave silence."""
+    texts = {language: response_text(responses, RESPONSE, language) for language in LANGUAGES}
+    missing = [language for language, text in texts.items() if not text]
+    if missing:
+        raise ValueError(f"the domain has no {RESPONSE} response in {', '.join(missing)}")
+    return texts
+
+
 # What rasa.core.processor logs when it swallows a failed action (Rasa 3.6).
 _ACTION_FAILED = "Encountered an exception while running action"
 
@@ -70,6 +77,7 @@ class RestInput(RasaRestInput):
 
     def __init__(self, timeout_seconds: float | None = None) -> None:
         self.timeout_seconds = timeout_seconds or get_settings().message_timeout_seconds
+        self.last_resort = last_resort(load_domain().get("responses") or {})
         self._app: Sanic | None = None
 
     @classmethod
@@ -145,7 +153,7 @@ class RestInput(RasaRestInput):
         agent = getattr(getattr(self._app, "ctx", None), "agent", None)
         domain = getattr(agent, "domain", None)
         responses = getattr(domain, "responses", None) or {}
-        return response_text(responses, RESPONSE, language) or LAST_RESORT[language]
+        return response_text(responses, RESPONSE, language) or self.last_resort[language]
 
     async def _language(self, message: UserMessage) -> str:
         """The page's language from the message metadata, else the conversation's slot."""
@@ -158,4 +166,4 @@ class RestInput(RasaRestInput):
             language = tracker.get_slot("language") if tracker else None
         except Exception:  # the tracker store may be what failed
             language = None
-        return language if language in LANGUAGES else "fr"
+        return language if language in LANGUAGES else DEFAULT_LANGUAGE

@@ -39,6 +39,7 @@ from bot.analytics.recorded import (
     RECORDED_STEPS,
     REGISTRATION_STEPS,
 )
+from bot.checks.language import LANGUAGES
 
 # "started" is the form's activation, "account_activated" the accounts database's; the steps
 # in between are recorded by the actions.
@@ -234,7 +235,7 @@ def _names(value: object) -> list[str]:
 
 
 def _read_slot(summary: ConversationSummary, name: str, value: object) -> None:
-    if name == "language" and value in ("fr", "en"):
+    if name == "language" and value in LANGUAGES:
         summary.language = value
     if name in EMAIL_SLOTS and isinstance(value, str) and "@" in value:
         summary.emails.add(value.strip().lower())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -38,6 +38,8 @@ from stdnum.lu import tva as lu_tva
 from stdnum.nl import btw as nl_btw
 from stdnum.pt import nif as pt_nif
 from stdnum.us import ein as us_ein
+
+from bot.checks.language import DEFAULT_LANGUAGE
 
 __all__ = [
     "CompanyId",
@@ -67,7 +69,7 @@ class _Normalised(NamedTuple):
 class IdentifierScheme:
     """How companies of one country are identified.
 
-    The French and English names are what the assistant says when it asks for
+    The names, one per language, are what the assistant says when it asks for
     the identifier, and ``example`` is shown when the user does not know which
     number we mean, so it must be a real, valid number in its usual layout.
     The private callables hold the country's rules; they are not part of the
@@ -76,10 +78,9 @@ class IdentifierScheme:
     """
 
     country: str
-    country_name_fr: str
-    country_name_en: str
-    name_fr: str
-    name_en: str
+    # By language (every one of LANGUAGES): what the assistant calls the country and the number.
+    country_names: Mapping[str, str] = field(compare=False)
+    names: Mapping[str, str] = field(compare=False)
     example: str
     # Raises a stdnum ValidationError when the text is not a valid identifier.
     _normalise: Callable[[str], _Normalised] = field(repr=False, compare=False)
@@ -87,6 +88,14 @@ class IdentifierScheme:
     # Letter groups that users write as a separate word in front of the digits
     # ("FR 732829320", "SC 123456") and that belong to the identifier.
     _prefixes: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def name(self, language: str) -> str:
+        """The identifier's name in ``language`` (the default language's for any other)."""
+        return self.names.get(language) or self.names[DEFAULT_LANGUAGE]
+
+    def country_name(self, language: str) -> str:
+        """The country's name in ``language`` (the default language's for any other)."""
+        return self.country_names.get(language) or self.country_names[DEFAULT_LANGUAGE]
 
 
 @dataclass(frozen=True)
@@ -298,10 +307,8 @@ def _unchanged(value: str) -> str:
 _SCHEMES: tuple[IdentifierScheme, ...] = (
     IdentifierScheme(
         country="FR",
-        country_name_fr="France",
-        country_name_en="France",
-        name_fr="SIREN",
-        name_en="SIREN",
+        country_names={"fr": "France", "en": "France"},
+        names={"fr": "SIREN", "en": "SIREN"},
         example="732 829 320",
         _normalise=_normalise_fr,
         _format=fr_siren.format,
@@ -309,10 +316,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="GB",
-        country_name_fr="Royaume-Uni",
-        country_name_en="United Kingdom",
-        name_fr="numéro CRN (Companies House)",
-        name_en="Companies House number (CRN)",
+        country_names={"fr": "Royaume-Uni", "en": "United Kingdom"},
+        names={"fr": "numéro CRN (Companies House)", "en": "Companies House number (CRN)"},
         example="00445790",
         _normalise=_normalise_gb,
         _format=_unchanged,
@@ -320,10 +325,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="BE",
-        country_name_fr="Belgique",
-        country_name_en="Belgium",
-        name_fr="numéro d'entreprise (BCE)",
-        name_en="enterprise number (CBE)",
+        country_names={"fr": "Belgique", "en": "Belgium"},
+        names={"fr": "numéro d'entreprise (BCE)", "en": "enterprise number (CBE)"},
         example="0403.170.701",
         # The enterprise number is also the VAT number, so stdnum's be.vat is it.
         _normalise=_with_stdnum(be_vat.validate),
@@ -332,10 +335,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="CH",
-        country_name_fr="Suisse",
-        country_name_en="Switzerland",
-        name_fr="numéro IDE",
-        name_en="UID (business identification number)",
+        country_names={"fr": "Suisse", "en": "Switzerland"},
+        names={"fr": "numéro IDE", "en": "UID (business identification number)"},
         example="CHE-100.155.212",
         _normalise=_with_stdnum(ch_uid.validate),
         _format=ch_uid.format,
@@ -343,10 +344,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="LU",
-        country_name_fr="Luxembourg",
-        country_name_en="Luxembourg",
-        name_fr="numéro de TVA",
-        name_en="VAT number",
+        country_names={"fr": "Luxembourg", "en": "Luxembourg"},
+        names={"fr": "numéro de TVA", "en": "VAT number"},
         example="LU15027442",
         # The TVA number is the only Luxembourg company number stdnum knows;
         # the RCS number (B123456) has no check digit to verify.
@@ -356,10 +355,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="DE",
-        country_name_fr="Allemagne",
-        country_name_en="Germany",
-        name_fr="numéro de TVA intracommunautaire (USt-IdNr.)",
-        name_en="VAT ID (USt-IdNr.)",
+        country_names={"fr": "Allemagne", "en": "Germany"},
+        names={"fr": "numéro de TVA intracommunautaire (USt-IdNr.)", "en": "VAT ID (USt-IdNr.)"},
         example="DE136695976",
         # The USt-IdNr. is what German companies print on every invoice to a
         # foreign customer and it has a check digit. The Handelsregister number
@@ -371,10 +368,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="NL",
-        country_name_fr="Pays-Bas",
-        country_name_en="Netherlands",
-        name_fr="numéro de TVA (btw-id)",
-        name_en="VAT number (btw-id)",
+        country_names={"fr": "Pays-Bas", "en": "Netherlands"},
+        names={"fr": "numéro de TVA (btw-id)", "en": "VAT number (btw-id)"},
         example="NL004495445B01",
         # stdnum has no module for the KvK number (8 digits, no check digit, so
         # a typo cannot be caught); the btw-id has one and is on every invoice.
@@ -384,10 +379,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="ES",
-        country_name_fr="Espagne",
-        country_name_en="Spain",
-        name_fr="NIF (ex-CIF)",
-        name_en="NIF (tax identification number, formerly CIF)",
+        country_names={"fr": "Espagne", "en": "Spain"},
+        names={"fr": "NIF (ex-CIF)", "en": "NIF (tax identification number, formerly CIF)"},
         example="B64717838",
         # es.nif rather than es.cif: companies' CIF is now called NIF, and
         # self-employed suppliers (autónomos) only have a personal NIF/NIE.
@@ -398,10 +391,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="IT",
-        country_name_fr="Italie",
-        country_name_en="Italy",
-        name_fr="numéro de partita IVA",
-        name_en="partita IVA (VAT number)",
+        country_names={"fr": "Italie", "en": "Italy"},
+        names={"fr": "numéro de partita IVA", "en": "partita IVA (VAT number)"},
         example="00743110157",
         _normalise=_with_stdnum(it_iva.validate),
         _format=_unchanged,
@@ -409,10 +400,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="PT",
-        country_name_fr="Portugal",
-        country_name_en="Portugal",
-        name_fr="NIPC (numéro fiscal)",
-        name_en="NIPC (tax number)",
+        country_names={"fr": "Portugal", "en": "Portugal"},
+        names={"fr": "NIPC (numéro fiscal)", "en": "NIPC (tax number)"},
         example="501 964 843",
         # pt.nif covers the NIPC of companies and the NIF of sole traders.
         _normalise=_with_stdnum(pt_nif.validate),
@@ -421,10 +410,8 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
     ),
     IdentifierScheme(
         country="US",
-        country_name_fr="États-Unis",
-        country_name_en="United States",
-        name_fr="numéro EIN",
-        name_en="Employer Identification Number (EIN)",
+        country_names={"fr": "États-Unis", "en": "United States"},
+        names={"fr": "numéro EIN", "en": "Employer Identification Number (EIN)"},
         example="04-2103594",
         _normalise=_normalise_us,
         _format=us_ein.format,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# The assistant's languages and the one spoken when nothing says which: defined here only,
+# every other module (channel, mail, web pages, command line) imports them.
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 MIN_LETTERS = 8  # below this, "ok", "Dupont", "oui" are guesses, not evidence

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.db import utcnow
 from bot.models import OutboxMail
 from bot.settings import Settings, get_settings
@@ -28,15 +29,12 @@ from bot.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-LANGUAGES = ("fr", "en")
 MAX_BACKOFF = timedelta(hours=1)
 CLAIM_DURATION = timedelta(minutes=5)
+# Replaces the secret link in the copy of a mail kept once it is sent. Not mail wording: no
+# supplier reads it (the mail left with the link); it tells whoever looks at the outbox
+# table why the link is missing, in both languages since the row does not say which.
 REDACTED = "[lien déjà envoyé / link already sent]"
-
-_LINK_HINT = {
-    "fr": "Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :",
-    "en": "If the button does not work, copy this link into your browser:",
-}
 
 # Autoescape is off for the environment because subjects and plain-text bodies are not HTML;
 # every HTML block turns it on with {% autoescape true %} (tested in test_mail.py).
@@ -55,13 +53,11 @@ class RenderedMail:
 
 
 def render(kind: str, language: str, **values: object) -> RenderedMail:
-    """Render the ``kind`` mail in ``language`` (fr or en); HTML values are escaped."""
-    language = language if language in LANGUAGES else "fr"
+    """Render the ``kind`` mail in ``language`` (one of LANGUAGES); HTML values are escaped."""
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     template = _env.get_template(f"{kind}.{language}.jinja")
     settings = get_settings()
-    context = template.new_context(
-        {"mail_from": settings.mail_from, "link_hint": _LINK_HINT[language], **values}
-    )
+    context = template.new_context({"mail_from": settings.mail_from, **values})
 
     def block(name: str) -> str:
         return "".join(template.blocks[name](context)).strip()

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checks.identifiers import CompanyId
+from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import utcnow
 from bot.mail.outbox import queue_mail
 from bot.models import Account, ActivationToken, Company, Contact, Invitation, OutboxMail
@@ -42,7 +43,7 @@ class Registration:
     last_name: str
     phone: str  # E.164
     job_title: str | None = None
-    language: str = "fr"
+    language: str = DEFAULT_LANGUAGE
 
     def __repr__(self) -> str:  # never print a hash or a code in a log line
         return f"Registration(company_id={self.company_id!r}, language={self.language!r})"
@@ -242,7 +243,7 @@ class ActivationStatus(str, Enum):
 @dataclass(frozen=True)
 class ActivationResult:
     status: ActivationStatus
-    language: str = "fr"
+    language: str = DEFAULT_LANGUAGE
     email: str | None = None
 
 

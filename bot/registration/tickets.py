@@ -12,6 +12,9 @@ from bot.mail.outbox import queue_mail
 from bot.models import Ticket
 from bot.settings import get_settings
 
+# The support team reads French, whatever the language of the conversation it picks up.
+SUPPORT_LANGUAGE = "fr"
+
 
 class HandoffReason(str, Enum):
     USER_REQUEST = "user_request"
@@ -67,7 +70,7 @@ def open_ticket(
         session,
         "support_ticket",
         settings.support_email,
-        "fr",
+        SUPPORT_LANGUAGE,
         reference=reference(ticket.id),
         conversation_id=conversation_id,
         conversation_language=language,

@@ -12,6 +12,7 @@ import asyncio
 from aiohttp import web
 
 from bot import db
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.registration.accounts import ActivationResult, ActivationStatus, activate, inspect_token
 from bot.web.pages import SETTINGS, message_page, render, request_language
 from bot.web.texts import TEXTS
@@ -46,7 +47,7 @@ def _language(request: web.Request, result: ActivationResult) -> str:
     # the browser's preference decides.
     if result.status is ActivationStatus.UNKNOWN:
         return request_language(request)
-    return result.language if result.language in ("fr", "en") else "fr"
+    return result.language if result.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _result_page(request: web.Request, result: ActivationResult) -> web.Response:

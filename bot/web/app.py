@@ -20,6 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import db
+from bot.checks.language import LANGUAGES
 from bot.settings import Settings, get_settings
 from bot.web import activation, mailbox_pages
 from bot.web.pages import (
@@ -32,7 +33,7 @@ from bot.web.pages import (
     render,
     request_language,
 )
-from bot.web.texts import TEXTS
+from bot.web.texts import TEXTS, WIDGET_TEXTS
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _help_page(language: str):
     async def handler(request: web.Request) -> web.Response:
         # From the invitation email's link; the widget sends it as session metadata.
         code = request.query.get("invitation", "").strip()[:MAX_INVITATION_CHARS]
-        other = "/en/" if language == "fr" else "/"
+        other = TEXTS[TEXTS[language]["other_lang"]]["home_url"]
         switch_url = other + ("?" + urlencode({"invitation": code}) if code else "")
         return render(
             request,
@@ -66,14 +67,20 @@ def _help_page(language: str):
             title=TEXTS[language]["article_title"],
             code=code,
             switch_url=switch_url,
+            widget_texts=WIDGET_TEXTS[language],
         )
 
     return handler
 
 
-async def english_without_slash(request: web.Request) -> web.Response:
-    query = "?" + request.query_string if request.query_string else ""
-    raise web.HTTPMovedPermanently("/en/" + query)
+def _with_slash(home_url: str):
+    """``/en`` to ``/en/``, the query kept: the language's page is the folder."""
+
+    async def handler(request: web.Request) -> web.Response:
+        query = "?" + request.query_string if request.query_string else ""
+        raise web.HTTPMovedPermanently(home_url + query)
+
+    return handler
 
 
 # --- Proxy to Rasa's REST channel -----------------------------------------------------------
@@ -253,9 +260,11 @@ def create_app(
     app.cleanup_ctx.append(_http_client)
     app.on_response_prepare.append(_security_headers)
 
-    app.router.add_get("/", _help_page("fr"))
-    app.router.add_get("/en/", _help_page("en"))
-    app.router.add_get("/en", english_without_slash)
+    for language in LANGUAGES:  # the default language at "/", the others at "/<language>/"
+        home_url = TEXTS[language]["home_url"]
+        app.router.add_get(home_url, _help_page(language))
+        if home_url != "/":
+            app.router.add_get(home_url.rstrip("/"), _with_slash(home_url))
     app.router.add_post("/webhooks/rest/webhook", rasa_webhook)
     app.router.add_get("/healthz", healthz)
     activation.add_routes(app)

@@ -28,6 +28,8 @@ MESSAGE_PAGE_POLICY = (
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# A developer's tool, not a page for suppliers: its own few words are in French only.
+LANGUAGE = "fr"
 
 
 def default_folder() -> Path:
@@ -126,7 +128,7 @@ async def list_messages(request: web.Request) -> web.Response:
     return render(
         request,
         "mailbox.html.jinja",
-        "fr",
+        LANGUAGE,
         title="Boîte mail de développement",
         messages=messages,
         headers={"Cache-Control": "no-store"},
@@ -143,7 +145,7 @@ async def show_message(request: web.Request) -> web.Response:
     return render(
         request,
         "mailbox_message.html.jinja",
-        "fr",
+        LANGUAGE,
         title=str(message.get("Subject", "")) or "Email",
         message=view(message_id, message, full=True),
         headers={"Cache-Control": "no-store", "Content-Security-Policy": MESSAGE_PAGE_POLICY},

@@ -9,6 +9,7 @@ import aiohttp
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
+from bot.checks.language import LANGUAGES
 from bot.settings import Settings
 from bot.web.texts import TEXTS, preferred_language
 
@@ -71,6 +72,9 @@ def message_page(
 
 
 def request_language(request: web.Request) -> str:
-    if request.path == "/en" or request.path.startswith("/en/"):
-        return "en"
+    """The language of the page's folder ("/en/..."), else the browser's preference."""
+    for language in LANGUAGES:
+        home_url = TEXTS[language]["home_url"]
+        if home_url != "/" and (request.path + "/").startswith(home_url):
+            return language
     return preferred_language(request.headers.get("Accept-Language"))

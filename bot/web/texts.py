@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("fr", "en")
+from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -102,13 +102,62 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The chat widget's own words (bot/web/static/widget.js reads them from the page), by language.
+WIDGET_TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Assistant My Sis ID",
+        "open": "Discuter avec l'assistant",
+        "launcher": "Besoin d'aide ?",
+        "close": "Fermer la discussion",
+        "log": "Conversation avec l'assistant",
+        "input": "Votre message",
+        "placeholder": "Écrivez votre message…",
+        "password": "Votre mot de passe (masqué)",
+        "passwordPlaceholder": "Saisissez votre mot de passe",
+        "passwordHint": "Votre mot de passe reste masqué et n'apparaît pas dans la conversation.",
+        "send": "Envoyer",
+        "typing": "L'assistant écrit…",
+        "unavailable": "L'assistant est momentanément indisponible.",
+        "unavailableHint": "Votre message n'a pas été perdu : vous pouvez réessayer.",
+        "retry": "Réessayer",
+        "you": "Vous",
+        "bot": "Assistant",
+        "passwordSent": "Mot de passe envoyé (masqué)",
+        "choices": "Réponses proposées",
+        "newTab": "(s'ouvre dans un nouvel onglet)",
+    },
+    "en": {
+        "title": "My Sis ID assistant",
+        "open": "Chat with the assistant",
+        "launcher": "Need help?",
+        "close": "Close the chat",
+        "log": "Conversation with the assistant",
+        "input": "Your message",
+        "placeholder": "Type your message…",
+        "password": "Your password (hidden)",
+        "passwordPlaceholder": "Type your password",
+        "passwordHint": "Your password stays hidden and does not appear in the conversation.",
+        "send": "Send",
+        "typing": "The assistant is typing…",
+        "unavailable": "The assistant is temporarily unavailable.",
+        "unavailableHint": "Your message has not been lost: you can try again.",
+        "retry": "Try again",
+        "you": "You",
+        "bot": "Assistant",
+        "passwordSent": "Password sent (hidden)",
+        "choices": "Suggested answers",
+        "newTab": "(opens in a new tab)",
+    },
+}
+
+
 def preferred_language(accept_language: str | None) -> str:
     """French or English from an Accept-Language header; French when neither is asked for.
 
     Written by hand: only two languages to choose from, so a negotiation library would be
     more code than these lines.
     """
-    best, best_q = "fr", 0.0
+    best, best_q = DEFAULT_LANGUAGE, 0.0
     for part in (accept_language or "").split(","):
         tag, _, params = part.strip().partition(";")
         language = tag.strip().lower()[:2]

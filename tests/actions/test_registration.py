@@ -18,6 +18,7 @@ from actions.registration import (
 )
 from actions.registration_form import ActionAskConfirmed, ValidateRegistrationForm
 from bot import db
+from bot.checks.language import LANGUAGES
 from bot.checks.passwords import verify_password
 from bot.db import utcnow
 from bot.models import Account, OutboxMail
@@ -389,7 +390,7 @@ async def test_correct_outside_the_form_after_a_registration_on_a_taken_address(
 # --- cancel ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_cancel_forgets_everything(domain, database, language):
     save_password_hash()
     tracker = make_tracker(

@@ -7,6 +7,7 @@ import pytest
 from actions.common import CONFIDENT, PASSWORD_SET
 from actions.registration_form import ValidateRegistrationForm
 from actions.session import ActionRestart, ActionSessionStart, ActionSetLanguage
+from bot.checks.language import LANGUAGES
 from tests.actions.helpers import (
     completed_registration,
     draft,
@@ -53,7 +54,7 @@ async def test_session_metadata_sets_language_and_invitation_code(domain):
     ]
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_session_start_typed_in_the_chat_is_answered_with_the_greeting(domain, language):
     """Rasa starts a new session for a typed "/session_start"; the user still gets an answer."""
     tracker = make_tracker(
@@ -106,7 +107,7 @@ RESTART_SLOTS = {
 }
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 async def test_restart_typed_in_the_chat_says_so_and_forgets_the_registration(
     domain, database, language
 ):

@@ -18,6 +18,7 @@ from bot.checks.identifiers import (
     scheme_for,
     supported_countries,
 )
+from bot.checks.language import LANGUAGES
 
 EMPTY = CompanyIdError.EMPTY
 LENGTH = CompanyIdError.INVALID_LENGTH
@@ -70,8 +71,9 @@ def test_each_example_is_valid_and_shown_as_written(scheme):
 def test_each_scheme_has_names_to_talk_about_it(scheme):
     assert scheme.country.isupper()
     assert len(scheme.country) == 2
-    for text in (scheme.country_name_fr, scheme.country_name_en, scheme.name_fr, scheme.name_en):
-        assert text.strip()
+    for language in LANGUAGES:
+        for text in (scheme.country_names[language], scheme.names[language]):
+            assert text.strip()
 
 
 @pytest.mark.parametrize(
@@ -87,7 +89,11 @@ def test_each_scheme_has_names_to_talk_about_it(scheme):
 def test_scheme_for_is_case_insensitive(code, country, name_fr, name_en):
     scheme = scheme_for(code)
     assert scheme is not None
-    assert (scheme.country, scheme.country_name_fr, scheme.name_en) == (country, name_fr, name_en)
+    assert (scheme.country, scheme.country_name("fr"), scheme.name("en")) == (
+        country,
+        name_fr,
+        name_en,
+    )
 
 
 @pytest.mark.parametrize("code", ["JP", "XX", "", "FRA", "France"])
@@ -509,3 +515,15 @@ def test_parse_country(text, country):
 )
 def test_parse_country_refuses_unknown_or_ambiguous(text):
     assert parse_country(text) is None
+
+
+def test_a_language_without_names_gets_the_default_languages_names():
+    scheme = scheme_for("GB")
+    assert (scheme.name("en"), scheme.country_name("en")) == (
+        "Companies House number (CRN)",
+        "United Kingdom",
+    )
+    assert (scheme.name("de"), scheme.country_name("de")) == (
+        "numéro CRN (Companies House)",
+        "Royaume-Uni",
+    )

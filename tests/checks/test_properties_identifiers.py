@@ -23,6 +23,7 @@ from bot.checks.identifiers import (
     parse_country,
     supported_countries,
 )
+from bot.checks.language import LANGUAGES
 
 COUNTRIES = [scheme.country for scheme in supported_countries()]
 
@@ -163,8 +164,8 @@ def test_parse_country_never_crashes_and_names_a_supported_country(text):
     assert parse_country(text) in (None, *COUNTRIES)
 
 
-@given(st.sampled_from(supported_countries()), st.sampled_from(["fr", "en"]))
+@given(st.sampled_from(supported_countries()), st.sampled_from(LANGUAGES))
 def test_each_country_is_recognised_by_its_name_in_both_languages(scheme, language):
-    name = scheme.country_name_fr if language == "fr" else scheme.country_name_en
+    name = scheme.country_name(language)
     assert parse_country(name) == scheme.country
     assert parse_country(f"c'est en {name.upper()}") == scheme.country

@@ -29,20 +29,22 @@ def test_templates_escape_user_values_in_html_only():
     assert 'href="https://help.example.test/activate?token=SECRET-TOKEN-123"' in mail.html
 
 
+BUTTON_MAILS = {
+    "activation": VALUES,
+    "account_exists": {"login_url": "https://x.test/login"},
+    "invitation": dict(
+        customer="ACME",
+        code="K7M4-PQ2X-9RTB-3HWD",
+        company_id="732 829 320",
+        country="FR",
+        invitation_url="https://x.test/?invitation=K7M4",
+        expires_on="15/04/2026",
+    ),
+}
+
+
 def test_every_mail_exists_in_both_languages():
-    values = {
-        "activation": VALUES,
-        "account_exists": {"login_url": "https://x.test/login"},
-        "invitation": dict(
-            customer="ACME",
-            code="K7M4-PQ2X-9RTB-3HWD",
-            company_id="732 829 320",
-            country="FR",
-            invitation_url="https://x.test/?invitation=K7M4",
-            expires_on="15/04/2026",
-        ),
-    }
-    for kind, kind_values in values.items():
+    for kind, kind_values in BUTTON_MAILS.items():
         fr, en = render(kind, "fr", **kind_values), render(kind, "en", **kind_values)
         assert fr.subject != en.subject
         assert fr.text.strip() and en.text.strip() and "<html" in fr.html and "<html" in en.html
@@ -117,3 +119,15 @@ def test_first_retry_delay_comes_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         reset_settings()
+
+
+def test_under_each_button_the_link_is_offered_in_the_mails_language():
+    hints = {
+        "fr": "Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :",
+        "en": "If the button does not work, copy this link into your browser:",
+    }
+    for kind, kind_values in BUTTON_MAILS.items():
+        url = next(v for k, v in kind_values.items() if k.endswith("_url"))
+        for language, hint in hints.items():
+            html = render(kind, language, **kind_values).html
+            assert f'{hint}<br><a href="{url}"' in html, (kind, language)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
+
+from bot.checks.language import LANGUAGES
+from bot.web.app import STATIC_DIR
+from bot.web.texts import WIDGET_TEXTS
 
 WIDGET = (
     '<div id="assistant-widget" data-language="{lang}" data-invitation-code="{code}" '
     'data-endpoint="/webhooks/rest/webhook"></div><script src="/static/widget.js" defer></script>'
 )
 STYLESHEET = '<link rel="stylesheet" href="/static/widget.css">'
+WIDGET_TEXTS_ATTRIBUTE = re.compile(r' data-texts="([^"]*)"')
+
+
+def without_widget_texts(html: str) -> str:
+    """The page with the widget's words taken out of its mount point (tested on their own)."""
+    return WIDGET_TEXTS_ATTRIBUTE.sub("", html, count=1)
+
+
+def widget_texts(html: str) -> dict[str, str]:
+    return json.loads(unescape(WIDGET_TEXTS_ATTRIBUTE.search(html).group(1)))
 
 
 @pytest.mark.parametrize(
@@ -32,7 +48,7 @@ async def test_the_article_is_the_page_with_the_widget_in_it(client, path, lang,
     assert f'<html lang="{lang}">' in html
     assert f"<h1>{title}</h1>" in html and step in html
     assert "noreply@sis-id.com" in html  # the sender the article tells users to search for
-    head, body = html.split("</head>")
+    head, body = without_widget_texts(html).split("</head>")
     assert STYLESHEET in head
     assert WIDGET.format(lang=lang, code="") + "\n</body>" in body
 
@@ -48,11 +64,13 @@ async def test_the_french_article_keeps_the_seed_wording(client):
 
 async def test_the_invitation_link_gives_the_code_to_the_widget(client):
     response = await client.get("/", params={"invitation": "  ACME-FR00-0000-0001 "})
-    html = await response.text()
+    html = without_widget_texts(await response.text())
     assert WIDGET.format(lang="fr", code="ACME-FR00-0000-0001") in html
     # switching language keeps the code
     assert 'href="/en/?invitation=ACME-FR00-0000-0001"' in html
-    english = await (await client.get("/en/?invitation=NWTD-GB00-0000-0001")).text()
+    english = without_widget_texts(
+        await (await client.get("/en/?invitation=NWTD-GB00-0000-0001")).text()
+    )
     assert WIDGET.format(lang="en", code="NWTD-GB00-0000-0001") in english
     assert 'href="/?invitation=NWTD-GB00-0000-0001"' in english
 
@@ -65,7 +83,7 @@ async def test_a_hostile_invitation_code_is_only_text(client, code):
     html = await (await client.get("/", params={"invitation": code})).text()
     assert "alert(1)" in html  # shown, as an attribute value ...
     assert "<script>alert" not in html and "<img src=x" not in html  # ... never as markup
-    mount = re.search(r'<div id="assistant-widget"[^>]*>', html).group(0)
+    mount = re.search(r'<div id="assistant-widget"[^>]*>', without_widget_texts(html)).group(0)
     assert mount.count('"') == 8  # four attributes, none broken out of
     assert "'" not in mount.split("data-invitation-code=")[1].split('"')[1]
 
@@ -128,3 +146,24 @@ async def test_an_unknown_page_is_a_polite_404(client, headers, words):
 async def test_a_wrong_method_is_a_polite_error(client):
     response = await client.post("/")
     assert response.status == 405 and "Traceback" not in await response.text()
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "launcher", "retry"),
+    [("/", "fr", "Besoin d'aide ?", "Réessayer"), ("/en/", "en", "Need help?", "Try again")],
+)
+async def test_the_page_gives_the_widget_its_words_in_the_pages_language(
+    client, path, language, launcher, retry
+):
+    texts = widget_texts(await (await client.get(path)).text())
+    assert texts == WIDGET_TEXTS[language]
+    assert (texts["launcher"], texts["retry"]) == (launcher, retry)
+
+
+def test_the_widget_has_every_word_it_uses_in_every_language():
+    script = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bT\.(\w+)", script))
+    assert {"launcher", "send", "retry"} <= used
+    for language in LANGUAGES:
+        assert used <= set(WIDGET_TEXTS[language]), language
+        assert all(WIDGET_TEXTS[language][key].strip() for key in used)

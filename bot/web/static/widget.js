@@ -3,7 +3,7 @@
  *
  * Mount point (the page provides it):
  *   <div id="assistant-widget" data-language="fr|en" data-invitation-code="CODE-or-empty"
- *        data-endpoint="/webhooks/rest/webhook"></div>
+ *        data-endpoint="/webhooks/rest/webhook" data-texts="{JSON: the widget's words}"></div>
  *   <script src="/static/widget.js" defer></script>
  * The endpoint speaks Rasa's REST channel ({sender, message, metadata} -> [{text, buttons,
  * custom}]) on the page's own origin (the web app proxies it to Rasa).
@@ -21,7 +21,7 @@
   }
   root.setAttribute("data-ready", "1");
 
-  var LANGUAGE = root.getAttribute("data-language") === "en" ? "en" : "fr";
+  var LANGUAGE = root.getAttribute("data-language") || "";
   var INVITATION_CODE = (root.getAttribute("data-invitation-code") || "").trim();
   var ENDPOINT = root.getAttribute("data-endpoint") || "/webhooks/rest/webhook";
   // The proxy gives Rasa 30 s; a little more here so that its own 503 arrives first.
@@ -33,55 +33,13 @@
   var STORE_KEY = "assistant-widget:" + LANGUAGE;
   var ALLOWED_PROTOCOLS = { "http:": true, "https:": true, "mailto:": true };
 
-  var TEXTS = {
-    fr: {
-      title: "Assistant My Sis ID",
-      open: "Discuter avec l'assistant",
-      launcher: "Besoin d'aide ?",
-      close: "Fermer la discussion",
-      log: "Conversation avec l'assistant",
-      input: "Votre message",
-      placeholder: "Écrivez votre message…",
-      password: "Votre mot de passe (masqué)",
-      passwordPlaceholder: "Saisissez votre mot de passe",
-      passwordHint: "Votre mot de passe reste masqué et n'apparaît pas dans la conversation.",
-      send: "Envoyer",
-      typing: "L'assistant écrit…",
-      unavailable: "L'assistant est momentanément indisponible.",
-      unavailableHint: "Votre message n'a pas été perdu : vous pouvez réessayer.",
-      retry: "Réessayer",
-      you: "Vous",
-      bot: "Assistant",
-      passwordSent: "Mot de passe envoyé (masqué)",
-      choices: "Réponses proposées",
-      newTab: "(s'ouvre dans un nouvel onglet)",
-      start: "Bonjour",
-    },
-    en: {
-      title: "My Sis ID assistant",
-      open: "Chat with the assistant",
-      launcher: "Need help?",
-      close: "Close the chat",
-      log: "Conversation with the assistant",
-      input: "Your message",
-      placeholder: "Type your message…",
-      password: "Your password (hidden)",
-      passwordPlaceholder: "Type your password",
-      passwordHint: "Your password stays hidden and does not appear in the conversation.",
-      send: "Send",
-      typing: "The assistant is typing…",
-      unavailable: "The assistant is temporarily unavailable.",
-      unavailableHint: "Your message has not been lost: you can try again.",
-      retry: "Try again",
-      you: "You",
-      bot: "Assistant",
-      passwordSent: "Password sent (hidden)",
-      choices: "Suggested answers",
-      newTab: "(opens in a new tab)",
-      start: "Hello",
-    },
-  };
-  var T = TEXTS[LANGUAGE];
+  var T;
+  try {
+    // The words come from the server (bot/web/texts.py), in the page's language.
+    T = JSON.parse(root.getAttribute("data-texts") || "");
+  } catch (error) {
+    return; // a page without the widget's words: no widget rather than empty buttons
+  }
 
   // --- State kept for the tab: conversation id, visible history, draft, password mode ------
 
