@@ -385,17 +385,14 @@ def invitation_factory(database_url: str, seed: int) -> Callable[[int], Invitati
     """
     from stdnum import luhn
 
-    from bot import db
     from bot.checks.identifiers import CompanyId
     from bot.checks.invitation_codes import format_code
-    from bot.registration.invitations import create_invitation
+    from tests.factories import invite
 
     def create(n: int) -> Invitation:
         base = f"8{seed % 100:02d}{n:05d}"
         siren = base + luhn.calc_check_digit(base)
-        with db.session_scope(database_url) as session:
-            invitation = create_invitation(session, CompanyId("FR", siren), "Fuzz SA")
-            code = invitation.code
+        code = invite(database_url, CompanyId("FR", siren), customer="Fuzz SA")
         return Invitation(f"{siren[:3]} {siren[3:6]} {siren[6:]}", format_code(code))
 
     return create

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot import db
 from bot.settings import reset_settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.factories import SmtpServer, free_port
 
 
 @pytest.fixture
@@ -42,37 +32,6 @@ def database(tmp_path, monkeypatch) -> Iterator[str]:
 def session(database):
     with db.session_scope(database) as session:
         yield session
-
-
-@dataclass
-class Inbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server, smtp_session, envelope):  # aiosmtpd handler hook
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-class SmtpServer:
-    """aiosmtpd on loopback; start/stop to simulate an outage."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller:
-            self._controller.stop()
-            self._controller = None
 
 
 @pytest.fixture
