@@ -449,7 +449,7 @@ def run(args: argparse.Namespace) -> dict:
                 args.model, port, ROOT / "credentials.yml", ROOT / "endpoints.scale.yml"
             )
             processes.start(f"rasa{i}", command, env, ROOT)
-        # Loading a model takes ~40 s of CPU; on a busy 2-core machine minutes of wall time.
+        # Loading a model is CPU-bound: on a busy 2-core machine it takes minutes of wall time.
         for i, port in enumerate(action_ports, 1):
             processes.wait(f"actions{i}", f"http://127.0.0.1:{port}/health", args.start_timeout)
         for i, port in enumerate(rasa_ports, 1):

@@ -41,7 +41,7 @@ BRITISH_COMPANY = CompanyId("GB", "SC123456")
 ISSUED_AGO = timedelta(days=3)
 PUBLIC_BASE_URL = "https://help.example.test"
 
-# Loading the model takes about 30 s on an idle machine, several minutes on a busy one
+# Loading the model takes well under a minute on an idle machine, minutes on a busy one
 # (E2E_START_TIMEOUT, seconds, for a machine shared by many test runs).
 START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT") or 600)
 
