@@ -192,34 +192,22 @@ class Invitation:
 def registration_answers(language: str, invitation: Invitation, n: int, password: str) -> list:
     """The form's answers in order, up to the summary (not confirmed)."""
     email = f"fuzz.{n}@fournisseur-exemple.fr"
-    if language == "en":
-        return [
-            "/start_registration",
-            "France",
-            invitation.siren,
-            invitation.code,
-            email,
-            "yes",
-            password,
-            "yes",
-            "John",
-            "Smith",
-            "+33 6 12 34 56 78",
-            "Accountant",
-        ]
+    yes = "yes" if language == "en" else "oui"
+    contact = (
+        ["John", "Smith", "+33 6 12 34 56 78", "Accountant"]
+        if language == "en"
+        else ["Jean", "Dupont", "06 12 34 56 78", "Comptable"]
+    )
     return [
         "/start_registration",
         "France",
         invitation.siren,
         invitation.code,
         email,
-        "oui",
+        yes,
         password,
-        "oui",
-        "Jean",
-        "Dupont",
-        "06 12 34 56 78",
-        "Comptable",
+        yes,
+        *contact,
     ]
 
 

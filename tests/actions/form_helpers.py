@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from actions.registration_form import (
-    ValidateRegistrationForm,
-)
-from tests.actions.helpers import (
-    load_domain,
-    make_tracker,
-    run,
-)
+from actions.registration_form import ValidateRegistrationForm
+from tests.actions.helpers import load_domain, make_tracker, run
 
 FORM = ValidateRegistrationForm()
 FORM_SLOTS = load_domain()["forms"]["registration_form"]["required_slots"]

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.common import PASSWORD_SET
-from actions.registration_form import (
-    ActionAskCompanyId,
-    ActionAskConfirmed,
-)
+from actions.registration_form import ActionAskCompanyId, ActionAskConfirmed
 from tests.actions.helpers import (
     completed_registration,
     make_tracker,

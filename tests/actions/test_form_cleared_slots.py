@@ -6,12 +6,7 @@ import pytest
 
 from actions.common import REGISTRATION_SLOTS
 from tests.actions.form_helpers import FORM
-from tests.actions.helpers import (
-    completed_registration,
-    make_tracker,
-    run,
-    slots_after,
-)
+from tests.actions.helpers import completed_registration, make_tracker, run, slots_after
 
 # --- slots cleared this turn ------------------------------------------------------------------
 

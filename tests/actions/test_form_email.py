@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.registration_form import (
-    ActionAskEmailConfirmed,
-)
+from actions.registration_form import ActionAskEmailConfirmed
 from tests.actions.form_helpers import validate
-from tests.actions.helpers import (
-    make_tracker,
-    rendered,
-    responses,
-    run,
-    said,
-    slot_events,
-)
+from tests.actions.helpers import make_tracker, rendered, responses, run, said, slot_events
 
 # --- email -------------------------------------------------------------------------------------
 

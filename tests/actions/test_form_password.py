@@ -11,14 +11,7 @@ from bot import db
 from bot.checks.passwords import verify_password
 from bot.registration import drafts
 from tests.actions.form_helpers import FORM, validate
-from tests.actions.helpers import (
-    STRONG_PASSWORD,
-    draft,
-    make_tracker,
-    run,
-    said,
-    slot_events,
-)
+from tests.actions.helpers import STRONG_PASSWORD, draft, make_tracker, run, said, slot_events
 
 # --- password ----------------------------------------------------------------------------------
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.actions.form_helpers import validate
-from tests.actions.helpers import (
-    completed_registration,
-    rendered,
-    slot_events,
-)
+from tests.actions.helpers import completed_registration, rendered, slot_events
 
 # --- unclear answers to yes/no questions ------------------------------------------------------
 
