@@ -20,19 +20,18 @@ MODEL := models/onboarding.tar.gz
 export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
-# endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
 # The fuzz run of make test (tests/e2e/test_fuzz.py); `make fuzz` sends the full 10,000.
-# 300 keeps CI under 30 minutes (1,000 took 212 s of a 29-minute fresh-clone run; 300, 96 s).
-# Not fewer: with 150 no fuzz conversation reaches the password question, which the test wants.
+# 300 keeps make test within its CI time budget. Not fewer: with 150 no fuzz conversation
+# reaches the password question, which the test wants.
 export FUZZ_MESSAGES ?= 300
+# endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
 .PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
 
-help:
-	@echo "make run    start the product (installs and prepares everything first)"
-	@echo "make test   install, lint and run every test"
-	@echo "make lock   re-pin every dependency in constraints.txt after editing requirements*.txt"
+help: ## this list: every target and what it does
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' \
+	  $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@py="$$($(find_python))" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10). Install it, e.g. 'pyenv install 3.10.13', then run make again." >&2; exit 1; }; \
@@ -44,38 +43,38 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) ## the virtualenv .venv with the pinned dependencies
 
 lock: ## resolve requirements*.txt afresh and pin every version in constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	{ echo "# Every installed version, pinned (make lock). Do not edit by hand."; \
 	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
-lint: install
+lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check bot actions rasa_ext tests bench
 	$(BIN)/ruff format --check bot actions rasa_ext tests bench
 
 # The browser tests (tests/browser/) drive Debian's Chromium; Playwright never downloads one.
-chromium:
+chromium: ## install Debian's Chromium for the browser tests, when missing
 	@command -v chromium >/dev/null || { apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
 # The lock store's race test (tests/scale/) runs against a real redis-server on loopback.
-redis:
+redis: ## install redis-server for the lock store's race test, when missing
 	@command -v redis-server >/dev/null || { apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server; }
 
 # The limit race tests (tests/registration/test_limits.py) also run against PostgreSQL: a
 # throwaway cluster that tests/postgres.py starts on loopback. Only Debian's binaries are needed;
 # a policy-rc.d answering 101 keeps the package from starting its own cluster on port 5432.
-postgres:
+postgres: ## install Debian's PostgreSQL binaries for the limit race tests
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  ours=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
 	    chmod 755 /usr/sbin/policy-rc.d; ours=1; }; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
 	  status=$$?; [ -z "$$ours" ] || rm -f /usr/sbin/policy-rc.d; exit $$status; }
 
-pytest: model chromium redis postgres
+pytest: model chromium redis postgres ## every pytest suite (PYTEST_ARGS passes options)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: install  ## training data and domain are consistent
@@ -86,7 +85,7 @@ $(MODEL): $(RASA_DATA) $(RASA_COMPONENTS) | $(STAMP)
 	$(BIN)/rasa train --domain domain.yml --data data --config config.yml \
 	  --out models --fixed-model-name onboarding
 
-model: install $(MODEL)
+model: install $(MODEL) ## train models/onboarding.tar.gz when its inputs changed
 
 test-stories: model  ## dialogue and NLU on the test stories, French and English
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories \
@@ -100,7 +99,7 @@ cross-validate: install  ## NLU quality, reported in the README (not a gate)
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
 
-test: lint test-stories pytest  ## pytest includes `rasa data validate` (tests/test_rasa_data.py)
+test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
 
 run: model  ## the product on this machine; Ctrl-C stops everything
 	$(BIN)/python -m bot.launcher
@@ -108,7 +107,7 @@ run: model  ## the product on this machine; Ctrl-C stops everything
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
 	$(BIN)/python -m bot.launcher --shell
 
-fuzz: model chromium  ## 10,000 hostile messages through the REST channel (about 30-60 min here)
+fuzz: model chromium  ## 10,000 hostile messages through the REST channel (long)
 	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q -s --timeout=14400
 
 bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
@@ -116,8 +115,8 @@ bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa
 
 # Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
 # runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.
-scale-test: model
+scale-test: model ## 2 Rasa replicas and 2 action servers behind nginx: nothing lost
 	$(BIN)/python -m bench.scale_test
 
-clean:
+clean: ## remove the virtualenv, var/, caches and trained models
 	rm -rf $(VENV) var .pytest_cache .ruff_cache models/*.tar.gz

@@ -192,34 +192,22 @@ class Invitation:
 def registration_answers(language: str, invitation: Invitation, n: int, password: str) -> list:
     """The form's answers in order, up to the summary (not confirmed)."""
     email = f"fuzz.{n}@fournisseur-exemple.fr"
-    if language == "en":
-        return [
-            "/start_registration",
-            "France",
-            invitation.siren,
-            invitation.code,
-            email,
-            "yes",
-            password,
-            "yes",
-            "John",
-            "Smith",
-            "+33 6 12 34 56 78",
-            "Accountant",
-        ]
+    yes = "yes" if language == "en" else "oui"
+    contact = (
+        ["John", "Smith", "+33 6 12 34 56 78", "Accountant"]
+        if language == "en"
+        else ["Jean", "Dupont", "06 12 34 56 78", "Comptable"]
+    )
     return [
         "/start_registration",
         "France",
         invitation.siren,
         invitation.code,
         email,
-        "oui",
+        yes,
         password,
-        "oui",
-        "Jean",
-        "Dupont",
-        "06 12 34 56 78",
-        "Comptable",
+        yes,
+        *contact,
     ]
 
 
@@ -385,17 +373,14 @@ def invitation_factory(database_url: str, seed: int) -> Callable[[int], Invitati
     """
     from stdnum import luhn
 
-    from bot import db
     from bot.checks.identifiers import CompanyId
     from bot.checks.invitation_codes import format_code
-    from bot.registration.invitations import create_invitation
+    from tests.factories import invite
 
     def create(n: int) -> Invitation:
         base = f"8{seed % 100:02d}{n:05d}"
         siren = base + luhn.calc_check_digit(base)
-        with db.session_scope(database_url) as session:
-            invitation = create_invitation(session, CompanyId("FR", siren), "Fuzz SA")
-            code = invitation.code
+        code = invite(database_url, CompanyId("FR", siren), customer="Fuzz SA")
         return Invitation(f"{siren[:3]} {siren[3:6]} {siren[6:]}", format_code(code))
 
     return create

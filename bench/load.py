@@ -23,29 +23,33 @@ import math
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.factories import (
+    BIN,
+    CUSTOMER,
+    PASSWORD,
+    ROOT,
+    Processes,
+    SmtpServer,
+    StackEnvironment,
+    free_port,
+)
+
 BENCH_DIR = ROOT / "var" / "bench"
 BARE_DIR = BENCH_DIR / "bare"
 OUR_MODEL = ROOT / "models" / "onboarding.tar.gz"
-PASSWORD = "Tr0ub4dor&3-Quai"  # noqa: S105 - a test password typed by the scripted supplier
-CUSTOMER = "ACME Industries"
 
 
 # --- conversations ---------------------------------------------------------------------------
@@ -99,7 +103,7 @@ def create_invitations(database_url: str, french: int, english: int) -> list[Reg
     from bot import db
     from bot.checks.identifiers import CompanyId
     from bot.checks.invitation_codes import format_code
-    from bot.registration.invitations import create_invitation
+    from tests.factories import add_invitation
 
     run = uuid.uuid4().hex[:8]
     rng = random.Random(run)  # noqa: S311 - test data, not secrets
@@ -111,12 +115,7 @@ def create_invitations(database_url: str, french: int, english: int) -> list[Reg
     registrations = []
     with db.session_scope(database_url) as session:
         for i, (country, company_id) in enumerate(companies):
-            invitation = create_invitation(
-                session,
-                CompanyId(country, company_id),
-                CUSTOMER,
-                issued_at=db.utcnow() - timedelta(days=1),
-            )
+            invitation = add_invitation(session, CompanyId(country, company_id), customer=CUSTOMER)
             domain = "acme-industrie.fr" if country == "FR" else "northwind.co.uk"
             email = f"{_letters(run)}.{_letters(i)}@{domain}"
             registrations.append(
@@ -414,61 +413,6 @@ class RssSampler:
         self._thread.join()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} stopped at start-up:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
-
-
-class Processes:
-    """Started processes, each in its own session so that its children stop with it."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.log_dir = log_dir
-        self.running: dict[str, subprocess.Popen] = {}
-
-    def start(self, name: str, command: list[str], env: dict[str, str], cwd: Path) -> None:
-        log = (self.log_dir / f"{name}.log").open("w")
-        self.running[name] = subprocess.Popen(  # noqa: S603 - our own commands
-            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def wait(self, name: str, url: str, timeout: float = 300) -> None:
-        wait_until_up(url, self.running[name], self.log_dir / f"{name}.log", timeout)
-
-    def pid(self, name: str) -> int:
-        return self.running[name].pid
-
-    def stop(self) -> None:
-        import signal
-
-        for process in self.running.values():
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for process in self.running.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
 def bare_model() -> Path:
     """The moodbot model, trained once by `rasa init --no-prompt` and cached."""
     models = sorted((BARE_DIR / "models").glob("*.tar.gz"))
@@ -572,64 +516,42 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
 
-    from aiosmtpd.controller import Controller
-
     from bot import db
-
-    class CountingHandler:
-        def __init__(self) -> None:
-            self.count = 0
-
-        async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
-            self.count += 1
-            return "250 OK"
+    from bot.launcher import server_commands
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     print(f"Load average before start: {_load()} ({os.cpu_count()} cores); work dir {work}")
-    database_url = f"sqlite:///{work / 'onboarding.db'}"
-    db.upgrade(database_url)
     credentials = work / "credentials.yml"
     credentials.write_text("rest:\n")
-    smtp_handler = CountingHandler()
-    smtp = Controller(smtp_handler, hostname="127.0.0.1", port=free_port())
+    smtp = SmtpServer()
     smtp.start()
-    action_port, our_port, bare_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "PUBLIC_BASE_URL": "https://help.example.test",
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        # endpoints.yml keeps the conversations in this SQL database: the product as it runs.
-        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
-        "PYTHONPATH": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
-    from bot.launcher import server_commands
-
-    commands = server_commands(action_port, our_port, args.model, outbox_interval=2)
+    # endpoints.yml keeps the conversations in this SQL database: the product as it runs.
+    environment = StackEnvironment(work, smtp_port=smtp.port)
+    database_url = environment.database_url
+    db.upgrade(database_url)
+    bare_port = free_port()
+    env = environment.env()
+    commands = server_commands(
+        environment.action_port, environment.rasa_port, args.model, outbox_interval=2
+    )
     processes = Processes(work)
     results: list[RunResult] = []
     try:
         bare = None if args.no_reference else bare_model()
         started = time.perf_counter()
-        processes.start("actions", commands["actions"], env, ROOT)
-        processes.start("outbox", commands["outbox"], env, ROOT)
-        processes.start("rasa", commands["rasa"], env, ROOT)
+        processes.start_all(commands, env)
         if bare is not None:
             bare_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
             processes.start(
                 "bare", rasa_command(bare, bare_port, credentials, None), bare_env, BARE_DIR
             )
-        processes.wait("actions", f"http://127.0.0.1:{action_port}/health", 900)
-        processes.wait("rasa", f"http://127.0.0.1:{our_port}/", 900)
+        processes.wait_for_stack(environment, timeout=900)
         if bare is not None:
             processes.wait("bare", f"http://127.0.0.1:{bare_port}/", 900)
         print(f"Servers up in {time.perf_counter() - started:.0f} s", flush=True)
 
         ours = {"rasa": processes.pid("rasa"), "actions": processes.pid("actions")}
-        our_url = f"http://127.0.0.1:{our_port}"
+        our_url = environment.rasa_url
         bare_url = f"http://127.0.0.1:{bare_port}"
         # Warm-up: the first message through each model builds its TensorFlow graphs.
         warm = asyncio.run(
@@ -699,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         if result.label == "ours":
             steps = ", ".join(f"{k} {v * 1000:.0f}" for k, v in result.slowest_steps(4))
             print(f"Slowest steps at concurrency {result.concurrency} (mean ms): {steps}")
-    print(f"Activation mails received by the SMTP server: {smtp_handler.count}")
+    print(f"Activation mails received by the SMTP server: {len(smtp.inbox.messages)}")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = args.json or BENCH_DIR / "last-run.json"
     target.write_text(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -37,21 +37,18 @@ from pathlib import Path
 import aiohttp
 
 from bench.load import (
-    BIN,
     OUR_MODEL,
-    ROOT,
     Conversation,
-    Processes,
     RssSampler,
     RunResult,
     Turn,
     faq_en,
     faq_fr,
-    free_port,
     our_conversations,
     rasa_command,
     run_conversations,
 )
+from tests.factories import BIN, ROOT, Processes, SmtpServer, StackEnvironment, free_port
 
 DEBIAN_PACKAGES = {"postgresql": "postgresql", "redis-server": "redis-server", "nginx": "nginx"}
 
@@ -160,8 +157,7 @@ class Stack:
         self.work = work
         self.processes = Processes(work)
         self.database: subprocess.Popen | None = None
-        self.smtp = None
-        self.mails: list[tuple[str, str]] = []  # (recipient, subject)
+        self.smtp: SmtpServer | None = None
 
     # --- PostgreSQL ---------------------------------------------------------------------------
     def start_postgres(self) -> int:
@@ -224,19 +220,7 @@ class Stack:
         return port
 
     def start_smtp(self) -> int:
-        from aiosmtpd.controller import Controller
-
-        mails = self.mails
-
-        class Recorder:
-            async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
-                from email import message_from_bytes, policy
-
-                message = message_from_bytes(envelope.content, policy=policy.default)
-                mails.append((str(message["To"]), str(message["Subject"])))
-                return "250 OK"
-
-        self.smtp = Controller(Recorder(), hostname="127.0.0.1", port=free_port())
+        self.smtp = SmtpServer()
         self.smtp.start()
         return self.smtp.port
 
@@ -259,6 +243,10 @@ class Stack:
         self.processes.start("nginx", command, dict(os.environ), self.work)
         _wait_tcp(rasa_port, self.processes.running["nginx"], "nginx", self.work / "nginx.log")
         return rasa_port, actions_port
+
+    def recipients(self) -> Counter:
+        """How many mails the SMTP server received for each address."""
+        return Counter(str(m["To"]) for m in self.smtp.inbox.messages) if self.smtp else Counter()
 
     def close(self) -> None:
         self.processes.stop()
@@ -395,12 +383,12 @@ def wait_for_mails(stack: Stack, expected: Counter, settle: float, timeout: floa
     """Wait until every expected mail arrived, then a little more to catch late duplicates."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        received = Counter(to for to, _ in stack.mails)
+        received = stack.recipients()
         if all(received[address] >= n for address, n in expected.items()):
             break
         time.sleep(0.5)
     time.sleep(settle)
-    return Counter(to for to, _ in stack.mails)
+    return stack.recipients()
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -423,21 +411,21 @@ def run(args: argparse.Namespace) -> dict:
         smtp_port = stack.start_smtp()
         database_url = f"postgresql://postgres@127.0.0.1:{pg_port}/onboarding"
         tracker_url = f"postgresql://postgres@127.0.0.1:{pg_port}/rasa_tracker"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp_port),
-            "PUBLIC_BASE_URL": "https://help.example.test",
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TRACKER_STORE_URL": tracker_url,
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": str(redis_port),
-            # The polite "try again" after 30 s is the fault tests' business; here a message
-            # slowed down by a busy machine must still be processed, to check its events.
-            "MESSAGE_TIMEOUT": "120",
-        }
+        environment = StackEnvironment(
+            work,
+            smtp_port=smtp_port,
+            database_url=database_url,
+            tracker_store_url=tracker_url,
+            extra={
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": str(redis_port),
+                # The polite "try again" after 30 s is the fault tests' business; here a
+                # message slowed down by a busy machine must still be processed, to check
+                # its events.
+                "MESSAGE_TIMEOUT": "120",
+            },
+        )
+        env = environment.env()
         # The operator's command, on PostgreSQL: the schema comes from the Alembic migrations.
         subprocess.run(  # noqa: S603
             [str(BIN / "python"), "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True
@@ -448,7 +436,8 @@ def run(args: argparse.Namespace) -> dict:
         action_ports = [free_port(), free_port()]
         rasa_ports = [free_port(), free_port()]
         nginx_rasa, nginx_actions = stack.start_nginx(rasa_ports, action_ports)
-        env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{nginx_actions}/webhook"
+        environment.action_port = nginx_actions  # the actions behind nginx
+        env = environment.env()
         processes = stack.processes
         for i, port in enumerate(action_ports, 1):
             command = [str(BIN / "rasa"), "run", "actions", "--actions", "actions"]
@@ -460,7 +449,7 @@ def run(args: argparse.Namespace) -> dict:
                 args.model, port, ROOT / "credentials.yml", ROOT / "endpoints.scale.yml"
             )
             processes.start(f"rasa{i}", command, env, ROOT)
-        # Loading a model takes ~40 s of CPU; on a busy 2-core machine minutes of wall time.
+        # Loading a model is CPU-bound: on a busy 2-core machine it takes minutes of wall time.
         for i, port in enumerate(action_ports, 1):
             processes.wait(f"actions{i}", f"http://127.0.0.1:{port}/health", args.start_timeout)
         for i, port in enumerate(rasa_ports, 1):

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import copy
 import functools
-import socket
 import tempfile
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot import db
 from bot.responses import load_domain
 from bot.settings import reset_settings
+from tests.factories import SmtpServer, free_port
 
 if TYPE_CHECKING:
     from rasa.shared.core.domain import Domain
@@ -36,12 +32,6 @@ def rasa_domain() -> Domain:
     with warnings.catch_warnings():  # Rasa warns about slot auto-fill for any domain with slots
         warnings.filterwarnings("ignore", "Slot auto-fill has been removed", UserWarning)
         return Domain.from_dict(copy.deepcopy(load_domain()))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -79,37 +69,6 @@ def use_database(url: str, monkeypatch) -> Iterator[str]:
 def session(database):
     with db.session_scope(database) as session:
         yield session
-
-
-@dataclass
-class Inbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server, smtp_session, envelope):  # aiosmtpd handler hook
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-class SmtpServer:
-    """aiosmtpd on loopback; start/stop to simulate an outage."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller:
-            self._controller.stop()
-            self._controller = None
 
 
 @pytest.fixture

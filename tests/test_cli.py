@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.factories import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,9 +8,9 @@ import pytest
 
 from bot import db
 from bot.checks.identifiers import CompanyId
-from bot.registration.invitations import create_invitation
 from bot.responses import load_domain
 from bot.settings import reset_settings
+from tests import factories
 from tests.actions.helpers import ACME, ACME_CODE
 
 
@@ -30,8 +30,7 @@ def invite(database):
         customer: str = "ACME",
         issued_at: datetime | None = None,
     ) -> None:
-        with db.session_scope() as session:
-            create_invitation(session, company, customer, code=code, issued_at=issued_at)
+        factories.invite(None, company, code=code, customer=customer, issued_at=issued_at)
 
     return create
 

@@ -39,17 +39,15 @@ from bot.analytics.recorded import (
     steps_with,
 )
 from bot.checks.identifiers import CompanyId
-from bot.checks.passwords import hash_password
 from bot.models import OutboxMail
 from bot.registration import drafts
-from bot.registration.accounts import Registration, activate, register
-from bot.registration.invitations import create_invitation
+from bot.registration.accounts import activate
 from bot.responses import load_domain, response_text
 from rasa_ext.tracker_store import RedactingSQLTrackerStore
 from tests.conftest import rasa_domain
+from tests.factories import add_account
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD_HASH = hash_password("Tr0ub4dor&3-Quai")
 WEEK_1 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # Monday of ISO week 45
 WEEK_2 = datetime(2026, 11, 9, 9, 0, tzinfo=timezone.utc)  # Monday of ISO week 46
 REPLY_DELAY = 0.5  # seconds from a user message to the bot's first reply, everywhere
@@ -534,21 +532,7 @@ def write_tracker_store(path: Path, scripts: list[Script], *, redacting: bool = 
 
 
 def _register(session, company: CompanyId, code: str, email: str, language: str) -> int:
-    issued = datetime.now(timezone.utc) - timedelta(days=3)
-    create_invitation(session, company, "ACME", code=code, issued_at=issued)
-    outcome = register(
-        session,
-        Registration(
-            company_id=company,
-            invitation_code=code,
-            email=email,
-            password_hash=PASSWORD_HASH,
-            first_name="Jean",
-            last_name="Dupont",
-            phone="+33612345678",
-            language=language,
-        ),
-    )
+    outcome = add_account(session, email, company=company, code=code, language=language)
     assert outcome.account_pk is not None
     return outcome.account_pk
 

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -32,11 +30,10 @@ from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.launcher import server_commands
 from bot.mail import dev_server
-from bot.registration.invitations import create_invitation
 from bot.settings import load_settings
 from bot.web.app import create_app
-from tests.conftest import free_port
-from tests.e2e.conftest import ROOT, newest_model, wait_until_up
+from tests.e2e.conftest import newest_model
+from tests.factories import ROOT, Processes, StackEnvironment, free_port, invite
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -109,70 +106,40 @@ class Stack:
         return self.web.url
 
     def invite(self, company: CompanyId, code: str) -> None:
-        with db.session_scope(self.database_url) as session:
-            create_invitation(
-                session,
-                company,
-                "ACME Industries",
-                code=code,
-                issued_at=db.utcnow() - timedelta(days=3),
-            )
+        invite(self.database_url, company, code=code)
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("browser")
-    database_url = f"sqlite:///{work / 'onboarding.db'}"
     mailbox_dir = work / "mailbox"
-    smtp_port, action_port, rasa_port, web_port = (free_port() for _ in range(4))
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
+    smtp_port, web_port = free_port(), free_port()
+    # SMTP_HOST unset: the development mailbox, as `make run` without a mail server.
+    environment = StackEnvironment(
+        work, smtp_port=None, public_base_url=f"http://127.0.0.1:{web_port}"
+    )
+    environment.extra = {
         "SMTP_PORT": str(smtp_port),
         "WEB_PORT": str(web_port),
-        "RASA_PORT": str(rasa_port),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}",
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "PYTHONPATH": str(ROOT),
+        "RASA_PORT": str(environment.rasa_port),
     }
-    env.pop("SMTP_HOST", None)  # the development mailbox, as `make run` without a mail server
-    db.upgrade(database_url)
+    env = environment.env()
+    db.upgrade(environment.database_url)
     mail_server = dev_server.start(smtp_port, mailbox_dir)
-    logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
-    commands = server_commands(action_port, rasa_port, newest_model(), outbox_interval=0.5)
-    processes = {
-        name: subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT
-        )
-        for name, command in commands.items()
-    }
-    web_app = WebApp(env, web_port, f"http://127.0.0.1:{rasa_port}", mailbox_dir)
+    commands = server_commands(
+        environment.action_port, environment.rasa_port, newest_model(), outbox_interval=0.5
+    )
+    processes = Processes(work)
+    web_app = WebApp(env, web_port, environment.rasa_url, mailbox_dir)
     try:
+        processes.start_all(commands, env)
         # Generous: loading the model takes minutes when the machine's cores are busy.
-        wait_until_up(
-            f"http://127.0.0.1:{action_port}/health",
-            processes["actions"],
-            logs["actions"],
-            timeout=STARTUP_TIMEOUT,
-        )
-        wait_until_up(
-            f"http://127.0.0.1:{rasa_port}/",
-            processes["rasa"],
-            logs["rasa"],
-            timeout=STARTUP_TIMEOUT,
-        )
+        processes.wait_for_stack(environment, timeout=STARTUP_TIMEOUT)
         web_app.start()
-        yield Stack(web_app, database_url, mailbox_dir)
+        yield Stack(web_app, environment.database_url, mailbox_dir)
     finally:
         web_app.stop()
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        processes.stop()
         mail_server.stop()
         db.dispose_engines()
 

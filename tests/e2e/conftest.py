@@ -7,22 +7,24 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from bot import db
 from bot.launcher import server_commands
-from tests.conftest import SmtpServer, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.factories import (
+    ROOT,
+    Processes,
+    SmtpServer,
+    StackEnvironment,
+    activation_token_in,
+)
 
 
 def newest_model() -> Path:
@@ -33,26 +35,6 @@ def newest_model() -> Path:
     if not models:
         pytest.fail("no trained model in models/: run `make model` (make test does it)")
     return models[-1]
-
-
-# Loading the model takes about 30 s on an idle machine, several minutes on a busy one
-# (E2E_START_TIMEOUT, seconds, for a machine shared by many test runs).
-START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT") or 600)
-
-
-def wait_until_up(
-    url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 def say_rest(
@@ -70,6 +52,38 @@ def say_rest(
     with urllib.request.urlopen(request, timeout=timeout) as response:
         assert response.status == 200
         return json.loads(response.read())
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def converse(servers, sender: str, turns: list[tuple[str, str]], metadata=None) -> list[dict]:
+    """Send each message through ``servers.say``; each reply must contain the expected words."""
+    everything = []
+    for message, expected in turns:
+        replies = servers.say(sender, message, metadata)
+        everything += replies
+        assert expected.lower() in texts(replies).lower(), (message, replies)
+    return everything
+
+
+def wait_for_mail(
+    smtp: SmtpServer, address: str, timeout: float = 30, log: Path | None = None
+) -> EmailMessage:
+    """The last mail ``smtp`` received for ``address``; fails (with ``log``) after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = smtp.inbox.to(address)
+        if mails:
+            return mails[-1]
+        time.sleep(0.3)
+    detail = log.read_text(errors="replace")[-2000:] if log else ""
+    pytest.fail(f"no mail to {address} within {timeout} s:\n{detail}")
+
+
+def activation_token(message: EmailMessage) -> str:
+    return activation_token_in(message.get_body(("plain",)).get_content())
 
 
 class Servers:
@@ -95,21 +109,10 @@ def start_servers(tmp_path_factory) -> Iterator[Servers]:
     """What the session fixture `servers` (tests/conftest.py) yields: one start for tests/e2e
     and tests/web, since loading the model is the slow part."""
     work = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{work / 'onboarding.db'}"
-    smtp = SmtpServer(free_port())
+    smtp = SmtpServer()
     smtp.start()
-    action_port, rasa_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "PUBLIC_BASE_URL": "https://help.example.test",
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
-        "PYTHONPATH": str(ROOT),
-    }
-    db.upgrade(database_url)
+    environment = StackEnvironment(work, smtp_port=smtp.port)
+    db.upgrade(environment.database_url)
     # The product's endpoints plus Rasa's file event broker, so that tests can read what a
     # broker receives (tests/e2e/test_no_secret_on_disk.py).
     endpoints = work / "endpoints.yml"
@@ -117,36 +120,26 @@ def start_servers(tmp_path_factory) -> Iterator[Servers]:
         (ROOT / "endpoints.yml").read_text()
         + f"event_broker:\n  type: file\n  path: {work / 'broker.jsonl'}\n"
     )
-    logs = {name: work / f"{name}.log" for name in ("actions", "rasa", "outbox")}
     commands = server_commands(
-        action_port, rasa_port, newest_model(), outbox_interval=0.5, endpoints=endpoints
+        environment.action_port,
+        environment.rasa_port,
+        newest_model(),
+        outbox_interval=0.5,
+        endpoints=endpoints,
     )
-    processes = {
-        name: subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=logs[name].open("w"), stderr=subprocess.STDOUT
-        )
-        for name, command in commands.items()
-    }
+    processes = Processes(work)
     try:
-        wait_until_up(
-            f"http://127.0.0.1:{action_port}/health", processes["actions"], logs["actions"]
-        )
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], logs["rasa"])
+        processes.start_all(commands, environment.env())
+        processes.wait_for_stack(environment)
         yield Servers(
-            f"http://127.0.0.1:{rasa_port}",
+            environment.rasa_url,
             smtp,
-            database_url,
+            environment.database_url,
             work,
-            action_endpoint_url=env["ACTION_ENDPOINT_URL"],
+            action_endpoint_url=environment.action_endpoint_url,
         )
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        processes.stop()
         smtp.stop()
 
 

@@ -11,28 +11,23 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.launcher import server_commands
 from bot.models import Account, Contact, Invitation, OutboxMail
-from bot.registration.invitations import create_invitation
-from tests.conftest import SmtpServer, free_port
-from tests.e2e.conftest import ROOT, newest_model, say_rest, wait_until_up
+from tests.e2e.conftest import converse, newest_model, say_rest, wait_for_mail
+from tests.e2e.conftest import texts as texts  # test_faults imports it from here
+from tests.factories import PASSWORD, Processes, SmtpServer, StackEnvironment, invite
 
 # seconds: well above the SQLite busy timeout (10 s) plus a message's work on a loaded
 # machine, so that a locked database gets the action's own answer, not the channel's
 MESSAGE_TIMEOUT = 40
-PASSWORD = "Tr0ub4dor&3-Quai"
 
 # What the assistant says when it cannot finish (utter_try_again_later), per language.
 TRY_AGAIN = {"fr": "réessayez dans un instant", "en": "please try again in a moment"}
@@ -44,80 +39,57 @@ ALREADY_USED = {
 }
 
 
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
-
-
 class Product:
     """Outbox sender, action server and Rasa server as subprocesses, SMTP server in-process."""
 
     def __init__(self, work: Path) -> None:
         self.work = work
-        self.database_url = f"sqlite:///{work / 'onboarding.db'}"
-        self.database_path = work / "onboarding.db"
-        self.smtp = SmtpServer(free_port())
-        self.action_port, self.rasa_port = free_port(), free_port()
-        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "TRACKER_STORE_URL": f"sqlite:///{work / 'conversations.db'}",
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(self.smtp.port),
-            "SMTP_TIMEOUT": "3",
-            "OUTBOX_RETRY_SECONDS": "1",
-            "MESSAGE_TIMEOUT": str(MESSAGE_TIMEOUT),
-            "PUBLIC_BASE_URL": "https://help.example.test",
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "PYTHONPATH": str(ROOT),
-        }
-        self.commands = server_commands(
-            self.action_port, self.rasa_port, newest_model(), outbox_interval=0.5
+        self.smtp = SmtpServer()
+        self.environment = StackEnvironment(
+            work,
+            smtp_port=self.smtp.port,
+            extra={
+                "SMTP_TIMEOUT": "3",
+                "OUTBOX_RETRY_SECONDS": "1",
+                "MESSAGE_TIMEOUT": str(MESSAGE_TIMEOUT),
+            },
         )
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.database_url = self.environment.database_url
+        self.database_path = work / "onboarding.db"
+        self.rasa_url = self.environment.rasa_url
+        self.env = self.environment.env()
+        self.commands = server_commands(
+            self.environment.action_port,
+            self.environment.rasa_port,
+            newest_model(),
+            outbox_interval=0.5,
+        )
+        self.processes = Processes(work)
 
     # --- processes -------------------------------------------------------------------
-
-    def _spawn(self, name: str) -> subprocess.Popen:
-        log = (self.work / f"{name}.log").open("a")
-        process = subprocess.Popen(
-            self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        self.processes[name] = process
-        return process
 
     def start(self) -> None:
         db.upgrade(self.database_url)
         self.smtp.start()
-        for name in ("outbox", "actions", "rasa"):
-            self._spawn(name)
+        self.processes.start_all(self.commands, self.env)
         self.wait_for_actions()
         # generous: on a shared 2-core machine loading the model can take minutes
-        wait_until_up(
-            self.rasa_url + "/", self.processes["rasa"], self.work / "rasa.log", timeout=1500
-        )
+        self.processes.wait("rasa", self.rasa_url + "/", timeout=1500)
 
     def wait_for_actions(self) -> None:
-        wait_until_up(
-            f"http://127.0.0.1:{self.action_port}/health",
-            self.processes["actions"],
-            self.work / "actions.log",
-            timeout=300,
-        )
+        self.processes.wait("actions", self.environment.action_health_url, timeout=300)
 
     def stop_actions(self) -> None:
-        process = self.processes["actions"]
-        process.terminate()
-        process.wait(timeout=20)
+        self.processes.stop_one("actions")
 
     def start_actions(self) -> None:
-        self._spawn("actions")
+        self.processes.start("actions", self.commands["actions"], self.env)
         self.wait_for_actions()
 
     @contextmanager
     def actions_paused(self) -> Iterator[None]:
         """The action server frozen (SIGSTOP): it accepts connections but never answers."""
-        pid = self.processes["actions"].pid
+        pid = self.processes.pid("actions")
         os.kill(pid, signal.SIGSTOP)
         try:
             yield
@@ -144,15 +116,7 @@ class Product:
             connection.close()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGCONT)  # a paused process cannot stop
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        self.processes.stop()
         self.smtp.stop()
 
     # --- talking and looking -----------------------------------------------------------
@@ -165,19 +129,10 @@ class Product:
         self, sender: str, turns: list[tuple[str, str]], metadata: dict | None = None
     ) -> list[dict]:
         """Send each message; each reply must contain the expected words."""
-        everything = []
-        for message, expected in turns:
-            replies = self.say(sender, message, metadata)
-            everything += replies
-            assert expected.lower() in texts(replies).lower(), (message, replies)
-        return everything
+        return converse(self, sender, turns, metadata)
 
     def invite(self, company: CompanyId, customer: str = "ACME Industries") -> str:
-        with db.session_scope(self.database_url) as session:
-            invitation = create_invitation(
-                session, company, customer, issued_at=db.utcnow() - timedelta(days=3)
-            )
-            return invitation.code
+        return invite(self.database_url, company, customer=customer)
 
     def counts(self, email: str) -> dict[str, int]:
         """What exists for ``email``: account, contact, mails queued and mails received."""
@@ -208,12 +163,7 @@ class Product:
             return session.scalar(select(OutboxMail).where(OutboxMail.to_address == email))
 
     def wait_for_mail(self, email: str, timeout: float = 45) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.smtp.inbox.to(email):
-                return
-            time.sleep(0.3)
-        pytest.fail(f"no mail to {email} within {timeout} s:\n{self.log('outbox')[-2000:]}")
+        wait_for_mail(self.smtp, email, timeout, log=self.work / "outbox.log")
 
     def log(self, name: str) -> str:
         return (self.work / f"{name}.log").read_text(errors="replace")

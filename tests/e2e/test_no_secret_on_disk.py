@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -20,8 +19,8 @@ import pytest
 from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.registration.accounts import ActivationStatus, activate, find_account
-from bot.registration.invitations import create_invitation
-from tests.e2e.test_registration_rest import activation_token, converse, texts, wait_for_mail
+from tests.e2e.conftest import activation_token, converse, texts, wait_for_mail
+from tests.factories import invite
 
 # The first test of a session also waits for the servers to start (several minutes when the
 # machine is busy): the default 600 s would cut a registration that is merely slow.
@@ -65,13 +64,6 @@ def assert_nowhere(secrets: set[bytes], places: dict[str, bytes]) -> None:
     assert not found, f"secret written to disk: {found}"
 
 
-def invite(servers, company: CompanyId, code: str) -> None:
-    with db.session_scope(servers.database_url) as session:
-        create_invitation(
-            session, company, "ACME Industries", code=code, issued_at=db.utcnow() - timedelta(1)
-        )
-
-
 def check_everything_written(servers, sender: str, password: str, code: str, mail) -> None:
     work = servers.log_dir
     token = activation_token(mail)
@@ -104,7 +96,7 @@ def check_everything_written(servers, sender: str, password: str, code: str, mai
 
 def test_a_french_registration_writes_no_secret(servers, conversation_id):
     password, code = PASSWORDS["fr"], "NSD0-FR00-0000-0001"
-    invite(servers, CompanyId("FR", "732829320"), code)
+    invite(servers.database_url, CompanyId("FR", "732829320"), code=code)
     replies = converse(
         servers,
         conversation_id,
@@ -127,7 +119,7 @@ def test_a_french_registration_writes_no_secret(servers, conversation_id):
         metadata={"language": "fr"},
     )
     assert password not in texts(replies)
-    mail = wait_for_mail(servers, "claire.martin@acme-industrie.fr")
+    mail = wait_for_mail(servers.smtp, "claire.martin@acme-industrie.fr")
     with db.session_scope(servers.database_url) as session:
         assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
         assert find_account(session, "claire.martin@acme-industrie.fr").status == "active"
@@ -136,7 +128,7 @@ def test_a_french_registration_writes_no_secret(servers, conversation_id):
 
 def test_an_english_registration_from_an_invitation_link_writes_no_secret(servers, conversation_id):
     password, code = PASSWORDS["en"], "NSD0-GB00-0000-0002"
-    invite(servers, CompanyId("GB", "SC123456"), code)
+    invite(servers.database_url, CompanyId("GB", "SC123456"), code=code)
     replies = converse(
         servers,
         conversation_id,
@@ -157,7 +149,7 @@ def test_an_english_registration_from_an_invitation_link_writes_no_secret(server
         metadata={"language": "en", "invitation_code": code},
     )
     assert password not in texts(replies)
-    mail = wait_for_mail(servers, "m.jones@northwind.co.uk")
+    mail = wait_for_mail(servers.smtp, "m.jones@northwind.co.uk")
     with db.session_scope(servers.database_url) as session:
         assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
     check_everything_written(servers, conversation_id, password, code, mail)

@@ -2,64 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import time
-from datetime import timedelta
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
 from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.registration.accounts import ActivationStatus, activate, find_account
-from bot.registration.invitations import create_invitation
-
-PASSWORD = "Tr0ub4dor&3-Quai"
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
-
-
-def invite(servers, company: CompanyId, code: str) -> None:
-    with db.session_scope(servers.database_url) as session:
-        create_invitation(
-            session,
-            company,
-            "ACME Industries",
-            code=code,
-            issued_at=db.utcnow() - timedelta(days=3),
-        )
-
-
-def wait_for_mail(servers, address: str, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        mails = servers.smtp.inbox.to(address)
-        if mails:
-            return mails[-1]
-        time.sleep(0.3)
-    pytest.fail(f"no mail to {address} within {timeout} s")
-
-
-def activation_token(message) -> str:
-    text = message.get_body(("plain",)).get_content()
-    link = re.search(r"https://help\.example\.test/activate\?\S+", text).group(0)
-    return parse_qs(urlparse(link).query)["token"][0]
-
-
-def converse(servers, sender: str, turns: list[tuple[str, str]], metadata=None) -> list[dict]:
-    """Send each message and check the reply contains the expected words."""
-    everything = []
-    for message, expected in turns:
-        replies = servers.say(sender, message, metadata)
-        everything += replies
-        assert expected.lower() in texts(replies).lower(), (message, replies)
-    return everything
+from tests.e2e.conftest import activation_token, converse, texts, wait_for_mail
+from tests.factories import PASSWORD, invite
 
 
 def test_a_supplier_registers_in_french_and_activates(servers, conversation_id):
-    invite(servers, CompanyId("FR", "732829320"), "E2EF-R000-0000-0001")
+    invite(servers.database_url, CompanyId("FR", "732829320"), code="E2EF-R000-0000-0001")
     replies = converse(
         servers,
         conversation_id,
@@ -83,7 +36,7 @@ def test_a_supplier_registers_in_french_and_activates(servers, conversation_id):
     )
     assert not any(PASSWORD in str(reply) for reply in replies)
     assert any(r.get("custom") == {"input": "password"} for r in replies)
-    mail = wait_for_mail(servers, "jean.dupont@acme-industrie.fr")
+    mail = wait_for_mail(servers.smtp, "jean.dupont@acme-industrie.fr")
     assert mail["Subject"] == "Activez votre compte My Sis ID"
     with db.session_scope(servers.database_url) as session:
         assert find_account(session, "jean.dupont@acme-industrie.fr").status == "pending"
@@ -93,7 +46,7 @@ def test_a_supplier_registers_in_french_and_activates(servers, conversation_id):
 
 
 def test_a_supplier_registers_in_english_from_an_invitation_link(servers, conversation_id):
-    invite(servers, CompanyId("GB", "SC123456"), "E2EG-B000-0000-0001")
+    invite(servers.database_url, CompanyId("GB", "SC123456"), code="E2EG-B000-0000-0001")
     metadata = {"language": "en", "invitation_code": "E2EG-B000-0000-0001"}
     replies = converse(
         servers,
@@ -116,7 +69,7 @@ def test_a_supplier_registers_in_english_from_an_invitation_link(servers, conver
     )
     assert "invitation code?" not in texts(replies)  # never asked: it came with the link
     assert not any(PASSWORD in str(reply) for reply in replies)
-    mail = wait_for_mail(servers, "j.smith@northwind.co.uk")
+    mail = wait_for_mail(servers.smtp, "j.smith@northwind.co.uk")
     assert mail["Subject"] == "Activate your My Sis ID account"
     with db.session_scope(servers.database_url) as session:
         assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
@@ -164,6 +117,6 @@ def test_an_unclear_answer_to_a_yes_no_question_gets_the_question_again(
     servers, conversation_id, language, turns
 ):
     """Not the advisor offer of the fallback: the user is told how to answer, and goes on."""
-    invite(servers, CompanyId("FR", turns[2][0]), turns[3][0])
+    invite(servers.database_url, CompanyId("FR", turns[2][0]), code=turns[3][0])
     replies = converse(servers, conversation_id, turns, metadata={"language": language})
     assert "conseiller" not in texts(replies) and "advisor" not in texts(replies)

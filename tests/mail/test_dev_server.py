@@ -3,7 +3,7 @@ import asyncio
 from bot import db
 from bot.mail import dev_server
 from bot.mail.outbox import deliver_due, queue_mail
-from tests.conftest import free_port
+from tests.factories import free_port
 
 
 def test_the_development_mailbox_keeps_delivered_mail(database, session, tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import read_endpoint_config
 
 from rasa_ext.lock_store import AtomicRedisLockStore
-from tests.conftest import free_port
+from tests.factories import free_port
 
 REDIS = shutil.which("redis-server") or (
     "/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else None

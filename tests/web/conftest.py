@@ -7,26 +7,15 @@ use the `servers` fixture of tests/e2e.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
-from bot import db
-from bot.checks.identifiers import CompanyId
-from bot.checks.passwords import hash_password
-from bot.models import OutboxMail
-from bot.registration.accounts import Registration, register
-from bot.registration.invitations import create_invitation
 from bot.settings import load_settings
 from bot.web.app import create_app
-from tests.conftest import free_port
-
-PASSWORD_HASH = hash_password("Tr0ub4dor&3-Quai")  # once: argon2id is slow on purpose
+from tests.factories import free_port
 
 
 @pytest.fixture
@@ -53,43 +42,3 @@ def make_app(database, mailbox_dir, monkeypatch) -> Callable[..., web.Applicatio
 async def client(make_app) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(make_app())) as test_client:
         yield test_client
-
-
-def register_supplier(
-    database_url: str,
-    email: str,
-    *,
-    language: str = "fr",
-    code: str = "WEBT-FR00-0000-0001",
-    company: CompanyId = CompanyId("FR", "732829320"),
-    registered_at: datetime | None = None,
-) -> str:
-    """A pending account as the conversation creates it; returns its activation token."""
-    now = registered_at or db.utcnow()
-    with db.session_scope(database_url) as session:
-        create_invitation(session, company, "ACME", code=code, issued_at=now - timedelta(days=3))
-        register(
-            session,
-            Registration(
-                company_id=company,
-                invitation_code=code,
-                email=email,
-                password_hash=PASSWORD_HASH,
-                first_name="Jean",
-                last_name="Dupont",
-                phone="+33612345678",
-                language=language,
-            ),
-            now=now,
-        )
-        mail = session.scalars(
-            select(OutboxMail)
-            .where(OutboxMail.kind == "activation", OutboxMail.to_address == email)
-            .order_by(OutboxMail.id.desc())
-        ).first()
-        return activation_token_in(mail.text_body)
-
-
-def activation_token_in(text: str) -> str:
-    link = next(word for word in text.split() if "/activate?" in word)
-    return parse_qs(urlparse(link).query)["token"][0]

@@ -11,7 +11,7 @@ import pytest
 
 from bot import db
 from bot.registration.accounts import find_account, resend_activation
-from tests.web.conftest import register_supplier
+from tests.factories import register_supplier
 
 
 def status_of(database_url: str, email: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from bot import db
 from bot.checks.invitation_codes import normalise_code
 from bot.models import Invitation
-from tests.conftest import free_port
+from tests.factories import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The Rasa server loads its model in about a minute; many more on a saturated machine.

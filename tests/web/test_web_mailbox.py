@@ -16,8 +16,7 @@ from bot import db
 from bot.mail import dev_server
 from bot.mail.outbox import deliver_due
 from bot.settings import reset_settings
-from tests.conftest import free_port
-from tests.web.conftest import register_supplier
+from tests.factories import free_port, register_supplier
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.settings import load_settings
 from bot.web import app as web_app
 from bot.web.app import create_app
-from tests.conftest import free_port
+from tests.factories import free_port
 
 # Starting the real Rasa server (the `servers` fixture) takes minutes on a busy machine.
 LIVE = pytest.mark.timeout(1800)

@@ -1,0 +1,167 @@
+"""The registration form's ask actions (the questions as the form asks them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.common import PASSWORD_SET
+from actions.registration_form import ActionAskCompanyId, ActionAskConfirmed
+from tests.actions.helpers import (
+    completed_registration,
+    make_tracker,
+    rendered,
+    responses,
+    run,
+    said,
+    slot_events,
+)
+
+# --- ask actions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("country", "language", "expected"),
+    [
+        (
+            "FR",
+            "fr",
+            "Quel est le SIREN de votre société ? Par exemple : 732 829 320. "
+            "Il figure dans l'email d'invitation.",
+        ),
+        (
+            "GB",
+            "en",
+            "What is your company's Companies House number (CRN)? For example: 00445790. "
+            "You will find it in the invitation email.",
+        ),
+        (
+            "GB",
+            "fr",
+            "Quel est le numéro CRN (Companies House) de votre société ? Par exemple : 00445790. "
+            "Il figure dans l'email d'invitation.",
+        ),
+    ],
+)
+async def test_company_id_question_names_the_country_identifier(
+    domain, country, language, expected
+):
+    tracker = make_tracker(domain, slots={"country": country, "language": language})
+    dispatcher, events = await run(ActionAskCompanyId(), tracker, domain)
+
+    assert rendered(domain, dispatcher, tracker) == [expected]
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    ("language", "company", "phone", "job_title"),
+    [
+        ("fr", "SIREN 732 829 320 (France)", "+33 6 12 34 56 78", "non renseignée"),
+        ("en", "SIREN 732 829 320 (France)", "+33 6 12 34 56 78", "not given"),
+    ],
+)
+async def test_summary_without_password(domain, language, company, phone, job_title):
+    slots = completed_registration(language=language, job_title="-", confirmed=None)
+    tracker = make_tracker(domain, slots={**slots, "requested_slot": "confirmed"}, intent="skip")
+    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_registration_summary",
+            "company": company,
+            "email": "jean.dupont@acme.fr",
+            "first_name": "Jean",
+            "last_name": "Dupont",
+            "phone": phone,
+            "job_title": job_title,
+        }
+    ]
+    text = rendered(domain, dispatcher, tracker)[0]
+    assert PASSWORD_SET not in text
+    assert "{" not in text
+    assert events == []
+
+
+async def test_summary_of_a_uk_company_in_english(domain):
+    slots = completed_registration(
+        language="en",
+        country="GB",
+        company_id="SC123456",
+        phone="+447400123456",
+        job_title="Accountant",
+        confirmed=None,
+    )
+    tracker = make_tracker(domain, slots=slots, intent="inform")
+    dispatcher, _ = await run(ActionAskConfirmed(), tracker, domain)
+
+    message = said(dispatcher)[0]
+    assert message["company"] == "Companies House number (CRN) SC123456 (United Kingdom)"
+    assert message["phone"] == "+44 7400 123456"
+    assert message["job_title"] == "Accountant"
+
+
+async def test_after_a_no_the_question_is_what_to_correct(domain):
+    tracker = make_tracker(
+        domain,
+        slots={
+            **completed_registration(confirmed=None),
+            "requested_slot": "confirmed",
+            "correction_requested": True,
+        },
+        extracted={"confirmed": None, "correction_requested": True},
+        text="non",
+        intent="deny",
+    )
+    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert said(dispatcher) == [{"response": "utter_ask_what_to_correct"}]
+    assert slot_events(events) == [("correction_requested", False)]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "inform"])
+async def test_a_pending_correction_is_asked_whatever_the_latest_intent(domain, intent):
+    """The slot, not the latest intent, says that the user answered "no" to the summary."""
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(confirmed=None), "correction_requested": True},
+        intent=intent,
+    )
+    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_ask_what_to_correct"]
+    assert slot_events(events) == [("correction_requested", False)]
+
+
+@pytest.mark.parametrize("answered", [None, False])
+async def test_once_corrected_the_summary_is_shown_again(domain, answered):
+    """After "what to correct?" and the new answer, the form asks again: the summary."""
+    tracker = make_tracker(
+        domain,
+        slots={
+            **completed_registration(email="jean.martin@acme.fr", confirmed=None),
+            "correction_requested": answered,
+        },
+        intent="inform",
+    )
+    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_registration_summary"]
+    assert said(dispatcher)[0]["email"] == "jean.martin@acme.fr"
+    assert events == []
+
+
+async def test_a_no_to_the_optional_job_title_still_shows_the_summary(domain):
+    # "non merci" to the job title (intent deny) is stored as "-" by domain.yml; the latest
+    # intent is deny, yet nothing was refused yet: the summary comes first.
+    slots = completed_registration(job_title="-", confirmed=None)
+    tracker = make_tracker(
+        domain,
+        slots={**slots, "requested_slot": "confirmed"},
+        extracted={"job_title": "-"},
+        text="non merci",
+        intent="deny",
+    )
+    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_registration_summary"]
+    assert said(dispatcher)[0]["job_title"] == "non renseignée"
+    assert events == []

@@ -1,0 +1,174 @@
+"""validate_registration_form: the email question."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.registration_form import ActionAskEmailConfirmed
+from tests.actions.form_helpers import validate
+from tests.actions.helpers import make_tracker, rendered, responses, run, said, slot_events
+
+# --- email -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["jean.dupont", "jean@", "mon email c'est jean"])
+async def test_invalid_email(domain, text):
+    dispatcher, events, _ = await validate(domain, "email", {"email": text}, text=text)
+
+    assert slot_events(events) == [("email", None)]
+    assert responses(dispatcher) == ["utter_email_invalid"]
+
+
+async def test_two_addresses_are_ambiguous(domain):
+    dispatcher, events, _ = await validate(domain, "email", {"email": "a@acme.fr ou b@acme.fr"})
+
+    assert slot_events(events) == [("email", None)]
+    assert responses(dispatcher) == ["utter_email_ambiguous"]
+
+
+async def test_valid_email_is_normalised(domain):
+    dispatcher, events, _ = await validate(domain, "email", {"email": "C'est Jean.Dupont@ACME.fr."})
+
+    assert slot_events(events) == [
+        ("email", "jean.dupont@acme.fr"),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+    ]
+    assert dispatcher.messages == []
+
+
+async def test_email_typo_gets_a_suggestion(domain):
+    dispatcher, events, _ = await validate(domain, "email", {"email": "jean@gmial.com"})
+
+    assert slot_events(events) == [
+        ("email", "jean@gmial.com"),
+        ("email_suggestion", "jean@gmail.com"),
+        ("email_confirmed", None),
+    ]
+    assert dispatcher.messages == []  # the suggestion is offered by action_ask_email_confirmed
+
+
+async def test_the_confirmed_address_given_again_keeps_its_confirmation(domain):
+    dispatcher, events, _ = await validate(
+        domain,
+        "email",
+        {"email": "jean.dupont@acme.fr"},
+        slots={"email_confirmed": True, "email_suggestion": None},
+    )
+
+    assert slot_events(events) == [("email", "jean.dupont@acme.fr")]
+    assert dispatcher.messages == []
+
+
+async def test_an_unconfirmed_address_given_again_is_asked_to_be_confirmed(domain):
+    _, events, _ = await validate(
+        domain, "email", {"email": "jean.dupont@acme.fr"}, slots={"email_confirmed": None}
+    )
+
+    assert slot_events(events) == [
+        ("email", "jean.dupont@acme.fr"),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+    ]
+
+
+async def test_a_new_address_forgets_the_earlier_confirmation(domain):
+    # As typed, the slot holds the raw text: it differs from the normalised address.
+    _, events, _ = await validate(
+        domain, "email", {"email": "Jean.Martin@ACME.fr"}, slots={"email_confirmed": True}
+    )
+
+    assert slot_events(events) == [
+        ("email", "jean.martin@acme.fr"),
+        ("email_suggestion", None),
+        ("email_confirmed", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Vouliez-vous dire **jean@gmail.com** ?"),
+        ("en", "Did you mean **jean@gmail.com**?"),
+    ],
+)
+async def test_confirmation_question_offers_the_suggestion(domain, language, expected):
+    tracker = make_tracker(
+        domain,
+        slots={
+            "language": language,
+            "email": "jean@gmial.com",
+            "email_suggestion": "jean@gmail.com",
+            "requested_slot": "email_confirmed",
+        },
+    )
+    dispatcher, events = await run(ActionAskEmailConfirmed(), tracker, domain)
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_email_suggestion",
+            "email": "jean@gmial.com",
+            "suggestion": "jean@gmail.com",
+        }
+    ]
+    assert rendered(domain, dispatcher, tracker) == [expected]
+    assert events == []
+
+
+async def test_confirmation_question_repeats_the_address(domain):
+    tracker = make_tracker(domain, slots={"email": "jean.dupont@acme.fr"})
+    dispatcher, _ = await run(ActionAskEmailConfirmed(), tracker, domain)
+
+    assert said(dispatcher) == [{"response": "utter_confirm_email", "email": "jean.dupont@acme.fr"}]
+
+
+async def test_yes_to_the_suggestion_takes_the_suggested_address(domain):
+    _, events, _ = await validate(
+        domain,
+        "email_confirmed",
+        {"email_confirmed": True},
+        slots={"email": "jean@gmial.com", "email_suggestion": "jean@gmail.com"},
+        intent="affirm",
+    )
+
+    assert slot_events(events) == [
+        ("email_confirmed", True),
+        ("email", "jean@gmail.com"),
+        ("email_suggestion", None),
+    ]
+
+
+async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain):
+    _, events, _ = await validate(
+        domain,
+        "email_confirmed",
+        {"email_confirmed": False},
+        slots={"email": "jean@gmial.com", "email_suggestion": "jean@gmail.com"},
+        intent="deny",
+    )
+
+    assert slot_events(events) == [("email_confirmed", True), ("email_suggestion", None)]
+
+
+async def test_no_without_suggestion_asks_the_address_again(domain):
+    _, events, _ = await validate(
+        domain,
+        "email_confirmed",
+        {"email_confirmed": False},
+        slots={"email": "jean.dupont@acme.fr"},
+        intent="deny",
+    )
+
+    assert slot_events(events) == [("email_confirmed", None), ("email", None)]
+
+
+async def test_yes_without_suggestion_confirms(domain):
+    _, events, _ = await validate(
+        domain,
+        "email_confirmed",
+        {"email_confirmed": True},
+        slots={"email": "jean.dupont@acme.fr"},
+        intent="affirm",
+    )
+
+    assert slot_events(events) == [("email_confirmed", True)]

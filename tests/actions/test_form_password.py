@@ -1,0 +1,124 @@
+"""validate_registration_form and extract_password: the password question."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actions.common import PASSWORD_SET
+from bot import db
+from bot.checks.passwords import verify_password
+from bot.registration import drafts
+from tests.actions.form_helpers import FORM, validate
+from tests.actions.helpers import STRONG_PASSWORD, draft, make_tracker, run, said, slot_events
+
+# --- password ----------------------------------------------------------------------------------
+
+
+async def password_turn(domain, text, *, language="fr", intent="inform", confidence=0.95, **slots):
+    tracker = make_tracker(
+        domain,
+        slots={
+            "requested_slot": "password",
+            "language": language,
+            "email": "jean.dupont@acme.fr",
+            **slots,
+        },
+        text=text,
+        intent=intent,
+        confidence=confidence,
+    )
+    dispatcher, events = await run(FORM, tracker, domain)
+    return dispatcher, events, tracker
+
+
+@pytest.mark.parametrize(
+    ("language", "problems"),
+    [
+        (
+            "fr",
+            "- il doit comporter au moins 8 caractères\n"
+            "- il manque une majuscule\n"
+            "- il manque un chiffre\n"
+            "- il manque un caractère spécial (le point « . » ne compte pas)",
+        ),
+        (
+            "en",
+            "- it must be at least 8 characters long\n"
+            "- it needs an uppercase letter\n"
+            "- it needs a digit\n"
+            '- it needs a special character (the period "." does not count)',
+        ),
+    ],
+)
+async def test_weak_password_lists_exactly_the_unmet_rules(domain, database, language, problems):
+    dispatcher, events, _ = await password_turn(domain, "abc", language=language)
+
+    assert said(dispatcher) == [{"response": "utter_password_not_accepted", "problems": problems}]
+    assert slot_events(events) == [("password", None)]
+    assert draft() is None
+
+
+@pytest.mark.parametrize(
+    ("language", "problems"),
+    [
+        ("fr", "- il est trop courant ou trop facile à deviner\n"
+               "- il ne doit pas reprendre votre adresse email"),
+        ("en", "- it is too common or too easy to guess\n- it must not contain your email address"),
+    ],
+)  # fmt: skip
+async def test_password_built_on_the_email(domain, database, language, problems):
+    dispatcher, events, _ = await password_turn(domain, "Jean.Dupont1!", language=language)
+
+    assert said(dispatcher) == [{"response": "utter_password_not_accepted", "problems": problems}]
+    assert slot_events(events) == [("password", None)]
+
+
+async def test_strong_password_is_hashed_server_side_and_never_echoed(domain, database):
+    dispatcher, events, _ = await password_turn(domain, STRONG_PASSWORD)
+
+    assert slot_events(events) == [("password", PASSWORD_SET)]
+    assert dispatcher.messages == []
+    with db.session_scope() as session:
+        password_hash = drafts.password_hash_for(session, "conv-1")
+    assert password_hash.startswith("$argon2id$")
+    assert verify_password(password_hash, STRONG_PASSWORD)
+    assert STRONG_PASSWORD not in json.dumps(events, ensure_ascii=False)
+    assert STRONG_PASSWORD not in json.dumps(dispatcher.messages, ensure_ascii=False)
+
+
+async def test_a_weak_password_is_not_echoed_either(domain, database):
+    dispatcher, events, _ = await password_turn(domain, "motdepasse")
+
+    assert "motdepasse" not in json.dumps(events, ensure_ascii=False)
+    assert "motdepasse" not in json.dumps(dispatcher.messages, ensure_ascii=False)
+
+
+async def test_a_confident_question_is_not_taken_as_the_password(domain, database):
+    dispatcher, events, _ = await password_turn(
+        domain, "Quelles sont les règles du mot de passe ?", intent="faq", confidence=0.95
+    )
+
+    assert events == []
+    assert dispatcher.messages == []
+    assert draft() is None
+
+
+async def test_the_message_is_read_as_password_only_when_the_password_is_asked(domain, database):
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "first_name", "email": "jean.dupont@acme.fr"},
+        text=STRONG_PASSWORD,
+    )
+    dispatcher, events = await run(FORM, tracker, domain)
+
+    assert events == []
+    assert dispatcher.messages == []
+    assert draft() is None
+
+
+async def test_a_password_slot_set_another_way_is_refused(domain):
+    _, events, _ = await validate(domain, "first_name", {"password": "Tr0ub4dor&3-Quai"})
+
+    assert slot_events(events) == [("password", None)]

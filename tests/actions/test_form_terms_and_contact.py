@@ -1,0 +1,143 @@
+"""validate_registration_form: the terms and the contact details."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.registration_form import ActionAskTermsAccepted
+from tests.actions.form_helpers import validate
+from tests.actions.helpers import make_tracker, rendered, responses, run, said, slot_events
+
+# --- terms, contact details --------------------------------------------------------------------
+
+
+async def test_terms_refused(domain):
+    dispatcher, events, _ = await validate(
+        domain, "terms_accepted", {"terms_accepted": False}, intent="deny"
+    )
+
+    assert slot_events(events) == [("terms_accepted", None)]
+    assert responses(dispatcher) == ["utter_terms_refused"]
+
+
+async def test_terms_accepted(domain):
+    dispatcher, events, _ = await validate(
+        domain, "terms_accepted", {"terms_accepted": True}, intent="affirm"
+    )
+
+    assert slot_events(events) == [("terms_accepted", True)]
+    assert dispatcher.messages == []
+
+
+async def test_terms_question_links_the_terms(domain, database):
+    tracker = make_tracker(domain, slots={"language": "en"})
+    dispatcher, _ = await run(ActionAskTermsAccepted(), tracker, domain)
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_ask_terms_accepted",
+            "terms_url": "https://help.example.test/conditions-generales",
+        }
+    ]
+
+
+@pytest.mark.parametrize("slot", ["first_name", "last_name"])
+async def test_invalid_name(domain, slot):
+    dispatcher, events, _ = await validate(domain, slot, {slot: "J3an !!"})
+
+    assert slot_events(events) == [(slot, None)]
+    assert responses(dispatcher) == ["utter_name_invalid"]
+
+
+async def test_name_lead_in_is_removed(domain):
+    dispatcher, events, _ = await validate(
+        domain, "first_name", {"first_name": "je m'appelle Jean"}
+    )
+
+    assert slot_events(events) == [("first_name", "Jean")]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "Ce numéro n'est pas valide pour France. Exemple : 06 12 34 56 78. Pour un numéro "
+            "d'un autre pays, commencez par son indicatif (+44, +32…).",
+        ),
+        (
+            "en",
+            "This number is not valid for France. Example: 06 12 34 56 78. For a number from "
+            "another country, start with its code (+44, +32…).",
+        ),
+    ],
+)
+async def test_invalid_phone_for_france(domain, language, expected):
+    dispatcher, events, tracker = await validate(
+        domain, "phone", {"phone": "12 34"}, slots={"country": "FR", "language": language}
+    )
+
+    assert slot_events(events) == [("phone", None)]
+    assert said(dispatcher) == [
+        {"response": "utter_phone_invalid", "country_name": "France", "example": "06 12 34 56 78"}
+    ]
+    assert rendered(domain, dispatcher, tracker) == [expected]
+
+
+async def test_uk_phone_error_names_the_country_in_french(domain):
+    dispatcher, _, _ = await validate(
+        domain, "phone", {"phone": "12 34"}, slots={"country": "GB", "language": "fr"}
+    )
+
+    assert said(dispatcher) == [
+        {
+            "response": "utter_phone_invalid",
+            "country_name": "Royaume-Uni",
+            "example": "07400 123456",
+        }
+    ]
+
+
+async def test_phone_is_stored_in_international_form(domain):
+    _, events, _ = await validate(
+        domain, "phone", {"phone": "06 12 34 56 78"}, slots={"country": "FR"}
+    )
+
+    assert slot_events(events) == [("phone", "+33612345678")]
+
+
+@pytest.mark.parametrize(("text", "intent"), [("passer", "skip"), ("non merci", "deny")])
+async def test_skipped_job_title_is_kept(domain, text, intent):
+    # domain.yml maps both intents to "-" (see test_domain_consistency.test_job_title_answers)
+    dispatcher, events, _ = await validate(
+        domain, "job_title", {"job_title": "-"}, text=text, intent=intent
+    )
+
+    assert slot_events(events) == [("job_title", "-")]
+    assert dispatcher.messages == []
+
+
+async def test_too_long_job_title(domain):
+    dispatcher, events, _ = await validate(domain, "job_title", {"job_title": "x" * 101})
+
+    assert slot_events(events) == [("job_title", None)]
+    assert responses(dispatcher) == ["utter_job_title_invalid"]
+
+
+async def test_final_yes(domain):
+    dispatcher, events, _ = await validate(
+        domain, "confirmed", {"confirmed": True}, intent="affirm", text="oui"
+    )
+
+    assert slot_events(events) == [("confirmed", True)]
+    assert dispatcher.messages == []
+
+
+async def test_final_no_asks_again_and_marks_a_correction(domain):
+    dispatcher, events, _ = await validate(
+        domain, "confirmed", {"confirmed": False}, intent="deny", text="non"
+    )
+
+    assert slot_events(events) == [("confirmed", None), ("correction_requested", True)]
+    assert dispatcher.messages == []  # action_ask_confirmed asks what to correct

@@ -1,0 +1,76 @@
+"""validate_registration_form: unclear answers to yes/no questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.actions.form_helpers import validate
+from tests.actions.helpers import completed_registration, rendered, slot_events
+
+# --- unclear answers to yes/no questions ------------------------------------------------------
+
+UNCLEAR_FR = (
+    "Je n'ai pas bien compris votre réponse : merci de répondre par « oui » ou par « non »."
+)
+
+
+@pytest.mark.parametrize("requested", ["email_confirmed", "terms_accepted", "confirmed"])
+@pytest.mark.parametrize(
+    ("language", "intent", "text", "expected"),
+    [
+        (
+            "fr",
+            "nlu_fallback",
+            "bof",
+            UNCLEAR_FR,
+        ),
+        (
+            "en",
+            "nlu_fallback",
+            "meh",
+            'Sorry, I did not understand your answer: please reply "yes" or "no".',
+        ),
+        (
+            "fr",
+            "inform",
+            "jean.dupont@acme.fr",
+            UNCLEAR_FR,
+        ),
+        (
+            "en",
+            "inform",
+            "jean.dupont@acme.fr",
+            'Sorry, I did not understand your answer: please reply "yes" or "no".',
+        ),
+    ],
+)
+async def test_unclear_answer_to_a_yes_no_question_asks_for_yes_or_no(
+    domain, requested, language, intent, text, expected
+):
+    """Not a rejection of the form (which ends in the advisor offer): the question comes again."""
+    slots = {**completed_registration(), "language": language, requested: None}
+    dispatcher, events, tracker = await validate(
+        domain, requested, {}, slots=slots, intent=intent, text=text, confidence=0.4
+    )
+
+    assert rendered(domain, dispatcher, tracker) == [expected]
+    assert slot_events(events) == [(requested, None)]
+
+
+@pytest.mark.parametrize("intent", ["faq", "cancel", "correct_field", "human_handoff"])
+async def test_a_question_at_a_yes_no_question_is_left_to_the_rules(domain, intent):
+    slots = {**completed_registration(), "confirmed": None}
+    dispatcher, events, _ = await validate(domain, "confirmed", {}, slots=slots, intent=intent)
+
+    assert dispatcher.messages == []
+    assert slot_events(events) == []
+
+
+async def test_yes_at_the_summary_is_not_an_unclear_answer(domain):
+    slots = {**completed_registration(), "confirmed": None}
+    dispatcher, events, _ = await validate(
+        domain, "confirmed", {"confirmed": True}, slots=slots, intent="affirm"
+    )
+
+    assert dispatcher.messages == []
+    assert slot_events(events) == [("confirmed", True)]
