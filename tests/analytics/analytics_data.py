@@ -11,6 +11,9 @@ report with the figures written by hand in ``EXPECTED`` (not recomputed by the c
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -583,3 +586,26 @@ def tracker_url_fixture(store_file, tmp_path, monkeypatch, database, session) ->
     write_accounts(session)
     session.commit()
     return url
+
+
+_FROZEN_CLI = "import sys\nfrom freezegun import freeze_time\nfrom bot.cli import main\n"
+_FROZEN_CLI += "with freeze_time(sys.argv[1]):\n    sys.exit(main(sys.argv[2:]))\n"
+
+
+def run_cli(
+    *args: str, env_url: str | None = None, at: datetime | None = None
+) -> subprocess.CompletedProcess:
+    """``python -m bot ARGS`` as a separate process, optionally on another tracker store
+    (``env_url``) or with its clock frozen at ``at`` (the scenarios are dated)."""
+    env = dict(os.environ)
+    if env_url:
+        env["TRACKER_STORE_URL"] = env_url
+    command = ["-c", _FROZEN_CLI, at.isoformat()] if at else ["-m", "bot"]
+    return subprocess.run(
+        [sys.executable, *command, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from analytics_data import (  # noqa: F401 - fixtures
     ROOT,
+    run_cli,
     scenarios,
     store_file_fixture,
     tracker_url_fixture,
@@ -147,20 +145,6 @@ def test_an_empty_store_says_so(tmp_path, database):
     assert "No conversation in this period." in render_html(report)
 
 
-def run_cli(*args: str, env_url: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    if env_url:
-        env["TRACKER_STORE_URL"] = env_url
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_report_writes_html_and_csv(tracker_url, tmp_path):
     target = tmp_path / "report.html"
     result = run_cli("report", "--format", "html", "--output", str(target), env_url=tracker_url)
@@ -183,9 +167,14 @@ def test_cli_report_writes_html_and_csv(tracker_url, tmp_path):
         (["report", "--language", "de"], "invalid choice"),
         (["report", "--since", "2026-11-10", "--until", "2026-11-01"], "--until must not be"),
         (["report", "--output", "/nonexistent/dir/report.html"], "cannot write"),
+        (["purge", "--older-than", "soon"], "expected an age such as 90d"),
+        (["purge", "--older-than", "0d"], "expected an age such as 90d"),
+        (["erase"], "one of the arguments --email --conversation is required"),
+        (["erase", "--email", "a@b.c", "--conversation", "x"], "not allowed with"),
+        (["erase", "--email", "not-an-address"], "is not a valid email address"),
     ],
 )
-def test_cli_report_bad_arguments(tracker_url, args, message):
+def test_analysts_commands_refuse_bad_arguments_in_one_clear_line(tracker_url, args, message):
     result = run_cli(*args)
     assert result.returncode == 2
     assert message in result.stderr

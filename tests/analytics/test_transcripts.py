@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from analytics_data import (  # noqa: F401 - fixtures
     ROOT,
     WEEK_2,
     Script,
+    run_cli,
     store_file_fixture,
     tracker_url_fixture,
     write_tracker_store,
@@ -21,17 +19,6 @@ from sqlalchemy import select
 from bot import db
 from bot.models import OutboxMail
 from bot.registration.tickets import HandoffReason, open_ticket
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def records(output: str) -> dict[str, dict]:
