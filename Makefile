@@ -94,7 +94,7 @@ test-stories: model  ## dialogue and NLU on the test stories, French and English
 # --nlu data, not data/nlu: the FAQ and chitchat answers are in data/responses/, and without them
 # Rasa gives the response selector each answer's name instead of its text. Rules have no NLU
 # examples: the folds hold the same examples either way.
-cross-validate: install  ## NLU quality, reported in the README (not a gate)
+cross-validate: install  ## NLU quality, reported in docs/quality.md (not a gate)
 	$(BIN)/python -m rasa_ext.cross_validate --nlu data --config config.yml --folds 3 \
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
