@@ -13,13 +13,14 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from test_registration_rest import PASSWORD, activation_token, converse, wait_for_mail
+from test_registration_rest import PASSWORD
 
 from bot import db
 from bot.analytics.conversations import iter_summaries
 from bot.checks.identifiers import CompanyId
 from bot.registration.accounts import ActivationStatus, activate
 from bot.registration.invitations import create_invitation
+from tests.e2e.conftest import activation_token, converse, wait_for_mail
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -55,7 +56,7 @@ def test_report_and_transcripts_of_real_conversations(servers):
         ],
         metadata={"language": "fr"},
     )
-    mail = wait_for_mail(servers, "marie.report@acme-industrie.fr")
+    mail = wait_for_mail(servers.smtp, "marie.report@acme-industrie.fr")
     with db.session_scope(servers.database_url) as session:
         assert activate(session, activation_token(mail)).status is ActivationStatus.ACTIVATED
     converse(
