@@ -16,7 +16,7 @@ ALLOWED = {
     "privacy": {"checks"},
     "registration": {"checks", "db", "models", "settings", "mail"},
     "mail": {"db", "models", "settings", "checks"},
-    "analytics": {"checks", "privacy", "db", "models", "settings", "responses"},
+    "analytics": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
     "web": {"checks", "registration", "mail", "db", "models", "settings"},
 }
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.registration.invitations import InvitationStatus
+
 REGISTRATION_STEPS = "registration_steps"
 INVITATION_CHECK = "invitation_check"
 PASSWORD_RULES_UNMET = "password_rules_unmet"  # noqa: S105 - a slot name
@@ -38,7 +40,7 @@ RECORDED_STEPS = (
 )
 
 LOCKED = "locked"  # the invitation check outcome when checks are locked for this conversation
-INVITATION_OUTCOMES = ("valid", "mismatch", "expired", "used", LOCKED)
+INVITATION_OUTCOMES = (*(status.value for status in InvitationStatus), LOCKED)
 
 
 def steps_with(recorded: Iterable[str] | None, *steps: str) -> list[str] | None:
