@@ -308,6 +308,8 @@ class ConversationIndexState(Base):
 
     id = Column(Integer, primary_key=True)
     last_event_id = Column(Integer, nullable=False, default=0)
+    # Accounts activated after this time are not yet in the summaries' funnel.
+    activations_checked_at: datetime | None = Column(UTCDateTime)
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
 
 

@@ -39,6 +39,7 @@ def test_transcripts_by_outcome_with_step_and_outcome(tracker_url):
         "from": "user",
         "text": "je voudrais créer mon compte",
         "intent": "start_registration",
+        "confidence": 0.95,  # what the assistant understood, and how sure it was
     }
     assert any(m.get("response") == "utter_invitation_mismatch" for m in messages)
     result = run_cli("transcripts", "--outcome", "registered", "--since", "2026-11-09")

@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.create_table('conversation_index_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('last_event_id', sa.Integer(), nullable=False),
+    sa.Column('activations_checked_at', bot.db.UTCDateTime(), nullable=True),
     sa.Column('updated_at', bot.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation_index_state'))
     )
