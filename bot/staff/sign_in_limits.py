@@ -27,9 +27,9 @@ def _key(value: str) -> str:
 
 class SignInLimits:
     def __init__(self, settings: Settings) -> None:
-        self._limiter = MovingWindowRateLimiter(
-            storage_from_string(settings.rate_limit_storage_url)
-        )
+        # The limiter keeps only a weak reference to its storage (limits 2.x): keep it here.
+        self._storage = storage_from_string(settings.rate_limit_storage_url)
+        self._limiter = MovingWindowRateLimiter(self._storage)
         window = settings.staff_sign_in_window_minutes
         self._per_account = RateLimitItemPerMinute(settings.staff_sign_in_limit_per_account, window)
         self._per_address = RateLimitItemPerMinute(settings.staff_sign_in_limit_per_address, window)
