@@ -115,6 +115,7 @@ async def conversation(request: web.Request) -> web.Response:
             summary = _summary_or_404(session, reference)
             review = reviews.review_of(session, summary.conversation_id)
             access_log.record(session, staff.email, AccessAction.TRANSCRIPT, summary.reference)
+            session.flush()
             session.expunge_all()
             return summary, review
 
