@@ -108,7 +108,8 @@ async def test_the_ticket_page_shows_its_transcript_and_is_worked_to_closed(cons
     assert "Rien à afficher" in await console.get("/console/tickets?status=open")
     with db.session_scope(database) as session:
         logged = session.scalars(select(StaffAccess)).all()
-    assert [(a.staff_email, a.action, a.target) for a in logged][0] == (
+    first = logged[0]
+    assert (first.staff_email, first.action, first.target) == (
         SUPPORT_EMAIL,
         "transcript",
         reference,
