@@ -102,6 +102,9 @@ class Settings:
     # Where the attempt counters live (the `limits` library): memory:// is per process; with
     # several web app processes use redis://host:port.
     rate_limit_storage_url: str = "memory://"
+    # Behind the TLS reverse proxy: the client's address is the last one of X-Forwarded-For
+    # (what the proxy saw), not the connection's (the proxy's own).
+    behind_proxy: bool = False
 
     def link(self, path: str) -> str:
         """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
@@ -149,6 +152,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         console_session_key=env.get("CONSOLE_SESSION_KEY", "").strip() or None,
         console_session_hours=_env_int(env, "CONSOLE_SESSION_HOURS", 8),
         rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL", "").strip() or "memory://",
+        behind_proxy=_env_bool(env, "BEHIND_PROXY", False),
     )
 
 

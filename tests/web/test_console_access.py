@@ -22,6 +22,7 @@ from tests.web.console_helpers import (
     add_console_staff,
 )
 
+WRONG = "Guess-Number-1!"
 CONSOLE_PAGES = [
     "/console/",
     "/console/tickets",
@@ -126,6 +127,28 @@ async def test_one_address_guessing_many_accounts_is_stopped_too(console):
     for number in range(20):
         await console.sign_in(f"guess{number}@support.example", "Guess-Number-1!")
     assert (await console.sign_in(SUPPORT_EMAIL)).status == 429
+
+
+async def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(
+    console_env, make_app, monkeypatch
+):
+    monkeypatch.setenv("BEHIND_PROXY", "true")
+    async with TestClient(TestServer(make_app())) as client:
+        console = Console(client)
+
+        async def attempt(forwarded: str, email: str, password: str = WRONG):
+            await console.get("/console/sign-in")
+            return await console.post(
+                "/console/sign-in",
+                {"email": email, "password": password},
+                headers={"X-Forwarded-For": forwarded},
+                allow_redirects=False,
+            )
+
+        for number in range(20):  # the client writes a new first entry each time: no use
+            await attempt(f"10.0.0.{number}, 203.0.113.7", f"guess{number}@support.example")
+        assert (await attempt("203.0.113.7", SUPPORT_EMAIL, STAFF_PASSWORD)).status == 429
+        assert (await attempt("198.51.100.2", SUPPORT_EMAIL, STAFF_PASSWORD)).status == 302
 
 
 async def test_a_form_without_the_sessions_csrf_token_is_refused(console):

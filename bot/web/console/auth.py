@@ -130,8 +130,13 @@ async def form_with_valid_csrf(request: web.Request):
 
 
 def client_address(request: web.Request) -> str:
-    # The web app listens on loopback behind the TLS proxy; without a trusted proxy header
-    # configured, the peer address is what we have.
+    """Who is signing in, for the per-address limit. Behind the TLS proxy (BEHIND_PROXY), the
+    last X-Forwarded-For entry is the one the proxy added (what came before it, the client
+    may have written); otherwise the connection's own address."""
+    if request.app[SETTINGS_KEY].behind_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
     return request.remote or "unknown"
 
 
