@@ -189,8 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reuse", type=Path, help="the folder of an earlier run: time the pages")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="console-bench-"))
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="console-bench-"))
     store_url = f"sqlite:///{work / 'conversations.db'}"
     database_url = f"sqlite:///{work / 'onboarding.db'}"
     os.environ.update(
@@ -202,15 +203,15 @@ def main() -> None:
     from bot.settings import reset_settings
 
     reset_settings()
-    db.upgrade(database_url)
-
-    started = time.perf_counter()
-    events, senders = write_store(store_url, args.conversations)
-    print(
-        f"store: {len(senders)} conversations, {events} events over {DAYS} days, written in "
-        f"{time.perf_counter() - started:.0f} s ({work})"
-    )
-    write_accounts_and_work(database_url, senders)
+    if args.reuse is None:
+        db.upgrade(database_url)
+        started = time.perf_counter()
+        events, senders = write_store(store_url, args.conversations)
+        print(
+            f"store: {len(senders)} conversations, {events} events over {DAYS} days, written "
+            f"in {time.perf_counter() - started:.0f} s ({work})"
+        )
+        write_accounts_and_work(database_url, senders)
 
     from bot.analytics import conversation_index
 
@@ -229,10 +230,26 @@ def main() -> None:
         f"({again.conversations} summarised again)"
     )
 
-    from bot.analytics.conversation_index import reference_of
     from bot.settings import load_settings
     from bot.web.app import create_app
 
+    with db.session_scope(database_url) as session:
+        total = session.scalar(text("SELECT count(*) FROM conversation_summaries"))
+        reference = session.scalar(
+            text(
+                "SELECT reference FROM conversation_summaries WHERE outcome = 'registered' "
+                "ORDER BY started_at LIMIT 1 OFFSET :n"
+            ),
+            {
+                "n": session.scalar(
+                    text(
+                        "SELECT count(*) / 2 FROM conversation_summaries "
+                        "WHERE outcome = 'registered'"
+                    )
+                )
+            },
+        )
+    print(f"index: {total} conversations")
     middle = datetime.now(timezone.utc) - timedelta(days=DAYS // 2)
     week = (middle - timedelta(days=7)).date().isoformat(), middle.date().isoformat()
     pages = {
@@ -249,7 +266,7 @@ def main() -> None:
             "/console/conversations?fallback=yes&reviewed=no&step=none",
             f"/console/conversations?since={week[0]}&until={week[1]}",
             "/console/conversations?page=1000",
-            f"/console/conversations/{reference_of(senders[len(senders) // 2])}",
+            f"/console/conversations/{reference}",
             "/console/report",
             f"/console/report?language=fr&period=day&since={week[0]}&until={week[1]}",
             "/console/report.csv",
