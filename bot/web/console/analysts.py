@@ -3,12 +3,10 @@ and its export, the access log."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from aiohttp import web
 
-from bot import db
 from bot.analytics import conversation_index
 from bot.analytics.conversations import OUTCOMES, STEPS
 from bot.analytics.report import ALL, PERIODS, build_report_from_days, render_csv
@@ -18,7 +16,7 @@ from bot.staff.access_log import AccessAction
 from bot.staff.accounts import Role
 from bot.staff.nlu_inbox import InboxStatus
 from bot.staff.reviews import TAGS, ReviewFilters
-from bot.web.console.auth import PREFIX, SETTINGS_KEY, form_with_valid_csrf
+from bot.web.console.auth import PREFIX
 from bot.web.console.charts import bar_chart
 from bot.web.console.common import (
     PER_PAGE,
@@ -26,10 +24,12 @@ from bot.web.console.common import (
     choice,
     day,
     fresh_index,
+    in_session,
     notice,
     page,
     page_number,
     pagination,
+    posted_form,
     require,
     transcript,
     words,
@@ -39,10 +39,6 @@ ANALYST = Role.ANALYST.value
 FEEDBACK = ("helpful", "not_helpful", "mixed", "none")
 STEP_CHOICES = ("none", *STEPS)
 INVITATION_FAILURES = ("mismatch", "expired", "used", "locked")
-
-
-def _database(request: web.Request) -> str:
-    return request.app[SETTINGS_KEY].database_url
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -70,18 +66,13 @@ async def conversations(request: web.Request) -> web.Response:
     page_no = page_number(request)
     await fresh_index(request.app)
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            topics = reviews.topics(session)
-            rows, total = reviews.review_list(
-                session,
-                _filters(request, topics),
-                offset=(page_no - 1) * PER_PAGE,
-                limit=PER_PAGE,
-            )
-            return topics, rows, total
+    def load(session):
+        topics = reviews.topics(session)
+        filters = _filters(request, topics)
+        offset = (page_no - 1) * PER_PAGE
+        return topics, *reviews.review_list(session, filters, offset=offset, limit=PER_PAGE)
 
-    topics, rows, total = await asyncio.to_thread(load)
+    topics, rows, total = await in_session(request, load)
     return page(
         request,
         "conversations.html.jinja",
@@ -110,16 +101,13 @@ async def conversation(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     reference = request.match_info["reference"]
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            summary = _summary_or_404(session, reference)
-            review = reviews.review_of(session, summary.conversation_id)
-            access_log.record(session, staff.email, AccessAction.TRANSCRIPT, summary.reference)
-            session.flush()
-            session.expunge_all()
-            return summary, review
+    def load(session):
+        summary = _summary_or_404(session, reference)
+        review = reviews.review_of(session, summary.conversation_id)
+        access_log.record(session, staff.email, AccessAction.TRANSCRIPT, summary.reference)
+        return summary, review
 
-    summary, review = await asyncio.to_thread(load)
+    summary, review = await in_session(request, load)
     record = await transcript(request, summary.conversation_id)
     return page(
         request,
@@ -139,23 +127,18 @@ async def save_review(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     reference = request.match_info["reference"]
     back = f"{PREFIX}/conversations/{reference}"
-    form = await form_with_valid_csrf(request)
-    if form is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(back)
+    form = await posted_form(request, back)
 
-    def save():
-        with db.session_scope(_database(request)) as session:
-            summary = _summary_or_404(session, reference)
-            reviews.save_review(
-                session,
-                summary.conversation_id,
-                tags=[str(tag) for tag in form.getall("tag", [])],
-                reviewed=form.get("reviewed") == "yes",
-                staff_email=staff.email,
-            )
+    def save(session):
+        reviews.save_review(
+            session,
+            _summary_or_404(session, reference).conversation_id,
+            tags=[str(tag) for tag in form.getall("tag", [])],
+            reviewed=form.get("reviewed") == "yes",
+            staff_email=staff.email,
+        )
 
-    await asyncio.to_thread(save)
+    await in_session(request, save)
     notice(request, "review_saved")
     raise web.HTTPFound(back)
 
@@ -164,39 +147,30 @@ async def message_to_inbox(request: web.Request) -> web.Response:
     await require(request, ANALYST)
     reference = request.match_info["reference"]
     back = f"{PREFIX}/conversations/{reference}"
-    form = await form_with_valid_csrf(request)
-    if form is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(back)
+    form = await posted_form(request, back)
     try:
         position = int(str(form.get("message", "")))
     except ValueError:
         raise web.HTTPFound(back) from None
-
-    def find():
-        with db.session_scope(_database(request)) as session:
-            summary = _summary_or_404(session, reference)
-            return summary.conversation_id, summary.language
-
-    conversation_id, language = await asyncio.to_thread(find)
+    summary = await in_session(request, lambda session: _summary_or_404(session, reference))
+    conversation_id, language = summary.conversation_id, summary.language
     record = await transcript(request, conversation_id)
     messages = record["messages"] if record else []
     if not 0 <= position < len(messages) or messages[position]["from"] != "user":
         raise web.HTTPFound(back)
     message = messages[position]
 
-    def add():
-        with db.session_scope(_database(request)) as session:
-            return nlu_inbox.add_from_review(
-                session,
-                conversation_id,
-                message["text"],
-                language,
-                understood_as=message.get("intent"),
-                confidence=message.get("confidence"),
-            )
+    def add(session):
+        return nlu_inbox.add_from_review(
+            session,
+            conversation_id,
+            message["text"],
+            language,
+            understood_as=message.get("intent"),
+            confidence=message.get("confidence"),
+        )
 
-    if await asyncio.to_thread(add):
+    if await in_session(request, add):
         notice(request, "sent_to_inbox")
     raise web.HTTPFound(back + f"#message-{position}")
 
@@ -207,14 +181,13 @@ def _report(request: web.Request):
     language = choice(query.get("language"), LANGUAGES)
     period = choice(query.get("period"), PERIODS) or "week"
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            return conversation_index.day_figures(
-                session,
-                since=since,
-                until=until + timedelta(days=1) if until else None,
-                language=language,
-            )
+    def load(session):
+        return conversation_index.day_figures(
+            session,
+            since=since,
+            until=until + timedelta(days=1) if until else None,
+            language=language,
+        )
 
     return load, dict(period=period, since=since, until=until, language=language)
 
@@ -223,7 +196,7 @@ async def report(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     await fresh_index(request.app)
     load, options = _report(request)
-    built = build_report_from_days(await asyncio.to_thread(load), **options)
+    built = build_report_from_days(await in_session(request, load), **options)
     total, c = built.total, words(request)
     funnel = [
         (c["step_" + step], total.funnel[step], None if i == 0 else total.drop_off(step))
@@ -264,13 +237,11 @@ async def report_csv(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     await fresh_index(request.app)
     load, options = _report(request)
-    built = build_report_from_days(await asyncio.to_thread(load), **options)
-
-    def record():
-        with db.session_scope(_database(request)) as session:
-            access_log.record(session, staff.email, AccessAction.EXPORT, "report.csv")
-
-    await asyncio.to_thread(record)
+    built = build_report_from_days(await in_session(request, load), **options)
+    await in_session(
+        request,
+        lambda session: access_log.record(session, staff.email, AccessAction.EXPORT, "report.csv"),
+    )
     return web.Response(
         text=render_csv(built),
         content_type="text/csv",
@@ -287,15 +258,12 @@ async def inbox(request: web.Request) -> web.Response:
     page_no = page_number(request)
     await fresh_index(request.app)
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            rows, total = nlu_inbox.entries(
-                session, status, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE
-            )
-            session.expunge_all()
-            return rows, total
-
-    rows, total = await asyncio.to_thread(load)
+    rows, total = await in_session(
+        request,
+        lambda session: nlu_inbox.entries(
+            session, status, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE
+        ),
+    )
     return page(
         request,
         "inbox.html.jinja",
@@ -312,10 +280,7 @@ async def inbox(request: web.Request) -> web.Response:
 async def decide(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     back = f"{PREFIX}/inbox"
-    form = await form_with_valid_csrf(request)
-    if form is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(back)
+    form = await posted_form(request, back)
     try:
         entry_id = int(request.match_info["entry"])
     except ValueError:
@@ -324,11 +289,10 @@ async def decide(request: web.Request) -> web.Response:
     if intent is not None and intent not in nlu_inbox.intent_choices():
         raise web.HTTPFound(back)
 
-    def save():
-        with db.session_scope(_database(request)) as session:
-            return nlu_inbox.decide(session, entry_id, staff.email, intent=intent)
-
-    if await asyncio.to_thread(save) is None:
+    decided = await in_session(
+        request, lambda session: nlu_inbox.decide(session, entry_id, staff.email, intent=intent)
+    )
+    if decided is None:
         raise NotFound()
     notice(request, "decided")
     raise web.HTTPFound(back)
@@ -337,12 +301,11 @@ async def decide(request: web.Request) -> web.Response:
 async def export(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            access_log.record(session, staff.email, AccessAction.EXPORT, "nlu-inbox.yml")
-            return nlu_inbox.export_yaml(session)
+    def load(session):
+        access_log.record(session, staff.email, AccessAction.EXPORT, "nlu-inbox.yml")
+        return nlu_inbox.export_yaml(session)
 
-    exported = await asyncio.to_thread(load)
+    exported = await in_session(request, load)
     return web.Response(
         text=exported.yaml,
         content_type="application/yaml",
@@ -355,15 +318,10 @@ async def access(request: web.Request) -> web.Response:
     staff = await require(request, ANALYST)
     page_no = page_number(request)
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            rows, total = access_log.recent(
-                session, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE
-            )
-            session.expunge_all()
-            return rows, total
-
-    rows, total = await asyncio.to_thread(load)
+    rows, total = await in_session(
+        request,
+        lambda session: access_log.recent(session, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE),
+    )
     return page(
         request,
         "access.html.jinja",

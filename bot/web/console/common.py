@@ -7,12 +7,15 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
+from bot import db
 from bot.analytics import conversation_index
 from bot.analytics.conversations import (
     attach_activation,
@@ -27,6 +30,7 @@ from bot.web.console.auth import (
     SETTINGS_KEY,
     SignedIn,
     csrf_token,
+    form_with_valid_csrf,
     session_of,
     sign_in_redirect,
     signed_in,
@@ -36,6 +40,7 @@ from bot.web.pages import render
 from bot.web.texts import preferred_language
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PER_PAGE = 50
 INDEX_STATE = web.AppKey("console_index_state", dict)
@@ -104,6 +109,27 @@ def page(
         path_qs=request.path_qs,
         **values,
     )
+
+
+async def in_session(request: web.Request, work: Callable[[Session], T]) -> T:
+    """``work(session)`` in a worker thread, in one transaction of the accounts database."""
+    url = request.app[SETTINGS_KEY].database_url
+
+    def run() -> T:
+        with db.session_scope(url) as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
+async def posted_form(request: web.Request, back: str):
+    """The POSTed form when its CSRF token is the session's; otherwise back to ``back``
+    with a message (nothing done)."""
+    form = await form_with_valid_csrf(request)
+    if form is None:
+        notice(request, "csrf_failed")
+        raise web.HTTPFound(back)
+    return form
 
 
 def notice(request: web.Request, key: str, **values: object) -> None:

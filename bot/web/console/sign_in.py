@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
-from bot import db
 from bot.checks.language import LANGUAGES
 from bot.staff.accounts import Role, authenticate, end_sessions
 from bot.web.console.auth import (
     PREFIX,
-    SETTINGS_KEY,
     client_address,
     end_session,
     form_with_valid_csrf,
@@ -20,7 +16,7 @@ from bot.web.console.auth import (
     signed_in,
     start_session,
 )
-from bot.web.console.common import page, words
+from bot.web.console.common import in_session, page, words
 
 SIGN_IN_LIMITS = web.AppKey("console_sign_in_limits", object)
 MAX_FIELD_CHARS = 320
@@ -54,15 +50,6 @@ async def show_sign_in(request: web.Request) -> web.Response:
     return _form(request)
 
 
-def _check(database_url: str, email: str, password: str):
-    with db.session_scope(database_url) as session:
-        account = authenticate(session, email, password)
-        if account is not None:
-            session.flush()
-            session.expunge(account)
-        return account
-
-
 async def sign_in(request: web.Request) -> web.Response:
     c = words(request)
     form = await form_with_valid_csrf(request)
@@ -78,8 +65,7 @@ async def sign_in(request: web.Request) -> web.Response:
         return _form(
             request, email=email, error=c["sign_in_blocked"].format(minutes=minutes), status=429
         )
-    settings = request.app[SETTINGS_KEY]
-    account = await asyncio.to_thread(_check, settings.database_url, email, password)
+    account = await in_session(request, lambda session: authenticate(session, email, password))
     if account is None:
         limits.failed(email, address)
         return _form(request, email=email, error=c["sign_in_failed"], status=401)
@@ -87,17 +73,12 @@ async def sign_in(request: web.Request) -> web.Response:
     raise web.HTTPFound(safe_next(form.get("next")))
 
 
-def _end_all(database_url: str, staff_id: int) -> None:
-    with db.session_scope(database_url) as session:
-        end_sessions(session, staff_id)
-
-
 async def sign_out(request: web.Request) -> web.Response:
     staff = await signed_in(request)
     form = await form_with_valid_csrf(request)
     if staff is not None and form is not None:
         # A copied cookie must not outlive the sign-out: the account's epoch moves on.
-        await asyncio.to_thread(_end_all, request.app[SETTINGS_KEY].database_url, staff.id)
+        await in_session(request, lambda session: end_sessions(session, staff.id))
         end_session(request)
     raise web.HTTPFound(PREFIX + "/sign-in")
 

@@ -3,12 +3,10 @@ lookup and resending an activation email on the supplier's behalf."""
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot import db
 from bot.checks.invitation_codes import mask_code
 from bot.registration.accounts import ResendStatus, account_summary, find_account
 from bot.registration.accounts import resend_activation as resend
@@ -16,16 +14,18 @@ from bot.staff import access_log, ticket_workflow
 from bot.staff.access_log import AccessAction
 from bot.staff.accounts import Role
 from bot.staff.ticket_workflow import TicketStatus
-from bot.web.console.auth import PREFIX, SETTINGS_KEY, form_with_valid_csrf
+from bot.web.console.auth import PREFIX, SETTINGS_KEY
 from bot.web.console.common import (
     PER_PAGE,
     NotFound,
     choice,
     fresh_index,
+    in_session,
     notice,
     page,
     page_number,
     pagination,
+    posted_form,
     require,
     transcript,
     words,
@@ -35,10 +35,6 @@ SUPPORT = Role.SUPPORT.value
 STATUSES = tuple(status.value for status in TicketStatus)
 # A column whose name says it holds a secret is never shown; a code is shown masked.
 _SECRET_WORDS = ("password", "hash", "token", "secret")
-
-
-def _database(request: web.Request) -> str:
-    return request.app[SETTINGS_KEY].database_url
 
 
 def _shown_fields(ticket) -> list[tuple[str, object]]:
@@ -57,17 +53,15 @@ async def tickets(request: web.Request) -> web.Response:
     status = choice(request.query.get("status"), STATUSES)
     page_no = page_number(request)
     await fresh_index(request.app)  # the supplier's address comes from the conversation
-
-    def load():
-        with db.session_scope(_database(request)) as session:
-            return ticket_workflow.queue(
-                session,
-                status=TicketStatus(status) if status else None,
-                offset=(page_no - 1) * PER_PAGE,
-                limit=PER_PAGE,
-            )
-
-    rows, total = await asyncio.to_thread(load)
+    rows, total = await in_session(
+        request,
+        lambda session: ticket_workflow.queue(
+            session,
+            status=TicketStatus(status) if status else None,
+            offset=(page_no - 1) * PER_PAGE,
+            limit=PER_PAGE,
+        ),
+    )
     return page(
         request,
         "tickets.html.jinja",
@@ -91,15 +85,13 @@ async def ticket(request: web.Request) -> web.Response:
     staff = await require(request, SUPPORT)
     reference = request.match_info["reference"]
 
-    def load():
-        with db.session_scope(_database(request)) as session:
-            found = _ticket_or_404(session, reference)
-            history = ticket_workflow.activity(session, found.ticket)
-            access_log.record(session, staff.email, AccessAction.TRANSCRIPT, found.reference)
-            return found, _shown_fields(found.ticket), history
+    def load(session):
+        found = _ticket_or_404(session, reference)
+        history = ticket_workflow.activity(session, found.ticket)
+        access_log.record(session, staff.email, AccessAction.TRANSCRIPT, found.reference)
+        return found, _shown_fields(found.ticket), history
 
-    found, fields, history = await asyncio.to_thread(load)
-    record = await transcript(request, found.ticket.conversation_id)
+    found, fields, history = await in_session(request, load)
     return page(
         request,
         "ticket.html.jinja",
@@ -108,67 +100,58 @@ async def ticket(request: web.Request) -> web.Response:
         found=found,
         fields=fields,
         history=history,
-        transcript=record,
+        transcript=await transcript(request, found.ticket.conversation_id),
     )
 
 
 async def ticket_status(request: web.Request) -> web.Response:
     staff = await require(request, SUPPORT)
     reference = request.match_info["reference"]
-    form = await form_with_valid_csrf(request)
-    status = choice(form.get("status") if form else None, STATUSES)
-    if form is None or status is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(f"{PREFIX}/tickets/{reference}")
+    back = f"{PREFIX}/tickets/{reference}"
+    status = choice((await posted_form(request, back)).get("status"), STATUSES)
+    if status is None:
+        raise web.HTTPFound(back)
 
-    def save():
-        with db.session_scope(_database(request)) as session:
-            found = _ticket_or_404(session, reference)
-            ticket_workflow.set_status(session, found.ticket, TicketStatus(status), staff.email)
+    def save(session):
+        found = _ticket_or_404(session, reference)
+        ticket_workflow.set_status(session, found.ticket, TicketStatus(status), staff.email)
 
-    await asyncio.to_thread(save)
+    await in_session(request, save)
     notice(request, "status_changed", status=words(request)["status_" + status])
-    raise web.HTTPFound(f"{PREFIX}/tickets/{reference}")
+    raise web.HTTPFound(back)
 
 
 async def ticket_note(request: web.Request) -> web.Response:
     staff = await require(request, SUPPORT)
     reference = request.match_info["reference"]
-    form = await form_with_valid_csrf(request)
-    if form is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(f"{PREFIX}/tickets/{reference}")
+    back = f"{PREFIX}/tickets/{reference}"
+    note = str((await posted_form(request, back)).get("note", ""))
 
-    def save():
-        with db.session_scope(_database(request)) as session:
-            found = _ticket_or_404(session, reference)
-            ticket_workflow.add_note(session, found.ticket, staff.email, str(form.get("note", "")))
+    def save(session):
+        found = _ticket_or_404(session, reference)
+        ticket_workflow.add_note(session, found.ticket, staff.email, note)
 
-    await asyncio.to_thread(save)
-    raise web.HTTPFound(f"{PREFIX}/tickets/{reference}#notes")
+    await in_session(request, save)
+    raise web.HTTPFound(back + "#notes")
 
 
 async def accounts(request: web.Request) -> web.Response:
     staff = await require(request, SUPPORT)
     email = request.query.get("email", "").strip().lower()[:320]
 
-    def load():
-        if not email:
-            return None
-        with db.session_scope(_database(request)) as session:
-            summary = account_summary(session, email)
-            if summary is not None:
-                access_log.record(session, staff.email, AccessAction.ACCOUNT, summary.email)
-            return summary
+    def load(session):
+        summary = account_summary(session, email)
+        if summary is not None:
+            access_log.record(session, staff.email, AccessAction.ACCOUNT, summary.email)
+        return summary
 
-    summary = await asyncio.to_thread(load)
     return page(
         request,
         "accounts.html.jinja",
         words(request)["accounts_title"],
         staff,
         email=email,
-        summary=summary,
+        summary=await in_session(request, load) if email else None,
         resend_limit=request.app[SETTINGS_KEY].resend_limit_per_hour,
     )
 
@@ -182,23 +165,19 @@ _RESEND_NOTICES = {
 
 async def resend_activation(request: web.Request) -> web.Response:
     staff = await require(request, SUPPORT)
-    form = await form_with_valid_csrf(request)
-    email = str(form.get("email", "")).strip().lower()[:320] if form else ""
-    if form is None:
-        notice(request, "csrf_failed")
-        raise web.HTTPFound(f"{PREFIX}/accounts?" + urlencode({"email": email}))
+    form = await posted_form(request, f"{PREFIX}/accounts")
+    email = str(form.get("email", "")).strip().lower()[:320]
 
-    def send():
-        with db.session_scope(_database(request)) as session:
-            account = find_account(session, email)
-            if account is None:
-                return ResendStatus.NOT_FOUND
-            result = resend(session, account.id)  # the same hourly limit as the assistant's
-            if result.status is ResendStatus.SENT:
-                access_log.record(session, staff.email, AccessAction.RESEND, account.email)
-            return result.status
+    def send(session):
+        account = find_account(session, email)
+        if account is None:
+            return ResendStatus.NOT_FOUND
+        result = resend(session, account.id)  # the same hourly limit as the assistant's
+        if result.status is ResendStatus.SENT:
+            access_log.record(session, staff.email, AccessAction.RESEND, account.email)
+        return result.status
 
-    status = await asyncio.to_thread(send)
+    status = await in_session(request, send)
     notice(
         request,
         _RESEND_NOTICES.get(status, "resend_not_found"),
