@@ -201,3 +201,41 @@ def test_every_scenario_is_in_the_index_after_a_sync_in_small_rounds(tracker_url
         conversation_index.EVENT_WINDOW = saved
     assert len(rows(database)) == len(scenarios())
     assert live_csv(database) == cli_csv(tracker_url, database)
+
+
+def test_the_index_gives_the_same_report_on_postgresql(postgres, monkeypatch):
+    """Both databases on PostgreSQL: upserts, tags and counts hold there too."""
+    import asyncio
+
+    from analytics_data import rasa_domain, write_accounts
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_ext.tracker_store import RedactingSQLTrackerStore
+    from tests.conftest import use_database
+
+    accounts = postgres.new_database()
+    setup = use_database(accounts, monkeypatch)
+    next(setup)
+    with db.session_scope(accounts) as session:
+        write_accounts(session)
+    tracker_url = postgres.new_database()
+    domain = rasa_domain()
+    store = RedactingSQLTrackerStore(domain, url=tracker_url)
+
+    async def save_all() -> None:
+        for script in scenarios():
+            tracker = DialogueStateTracker.from_events(
+                script.sender, script.events, slots=domain.slots
+            )
+            await store.save(tracker)
+
+    asyncio.run(save_all())
+    store.engine.dispose()
+    try:
+        assert conversation_index.sync(tracker_url, accounts_url=accounts).conversations == 12
+        assert live_csv(accounts) == cli_csv(tracker_url, accounts)
+        assert live_csv(accounts, language="en") == cli_csv(tracker_url, accounts, language="en")
+        erase(tracker_url, email="marie@example.fr", accounts_url=accounts)
+        assert "fr-activated" not in rows(accounts)
+    finally:
+        next(setup, None)
