@@ -30,7 +30,7 @@ from tests.factories import ROOT, activation_token_in
 pytestmark = pytest.mark.timeout(1800)
 
 STAFF_PASSWORD = "Quai-des-Brumes-1938!"
-SUPPLIER_PASSWORD = "Tr0ub4dor&3-Quai-Console"
+SUPPLIER_PASSWORD = "Tr0ub4dor&3-Quai-Brumes"
 FRANCE = CompanyId("FR", "732829320")
 DOCS_IMAGES = ROOT / "docs" / "images"
 
