@@ -2,8 +2,12 @@
 
 Layers, each importing only the ones below it:
 
-- ``bot.web``           the web app: help-centre pages, chat widget, activation page, /mailbox
-- ``bot.analytics``     reads the tracker store: summaries, transcripts, the report, retention
+- ``bot.web``           the web app: help-centre pages, chat widget, activation page, /mailbox,
+                        the staff console (/console/)
+- ``bot.staff``         what support and analysts do: staff accounts, ticket workflow, reviews,
+                        the training-data inbox, the access log
+- ``bot.analytics``     reads the tracker store: summaries, transcripts, the report, retention,
+                        the console's conversation index
 - ``bot.registration``  services over the database: invitations, accounts, drafts, limits, tickets
 - ``bot.mail``          the outbox and its sender, mail templates, the development SMTP server
 - ``bot.privacy``       what is masked before a conversation is stored

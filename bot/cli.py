@@ -365,6 +365,82 @@ def cmd_erase(args: argparse.Namespace) -> None:
         )
 
 
+def _read_password(email: str) -> str:
+    """The new staff password: prompted twice on a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(f"Password for {email}: ")
+        if getpass.getpass("The same password again: ") != first:
+            raise CommandError("the two passwords differ; nothing created")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_staff_add(args: argparse.Namespace) -> None:
+    from bot.staff.accounts import Role, StaffError, add_staff, normalise_email
+
+    try:
+        email = normalise_email(args.email)
+        password = _read_password(email)
+        with db.session_scope() as session:
+            add_staff(session, email, Role(args.role), password)
+    except StaffError as error:
+        raise CommandError(str(error)) from None
+    where = get_settings().link("/console/")
+    print(f"Staff account {email} ({args.role}) created: sign in at {where}")
+
+
+def cmd_staff_list(args: argparse.Namespace) -> None:
+    from bot.staff.accounts import list_staff
+
+    with db.session_scope() as session:
+        accounts = list_staff(session)
+        if not accounts:
+            print("No staff accounts yet: python -m bot staff add EMAIL --role support|analyst")
+            return
+        print(f"{'email':<40}{'role':<10}{'created':<22}last sign-in")
+        for account in accounts:
+            print(
+                f"{account.email:<40}{account.role:<10}{_fmt(account.created_at):<22}"
+                f"{_fmt(account.last_sign_in_at)}"
+            )
+
+
+def cmd_staff_remove(args: argparse.Namespace) -> None:
+    from bot.staff.accounts import remove_staff
+
+    with db.session_scope() as session:
+        if not remove_staff(session, args.email):
+            raise CommandError(f"no staff account with the email {args.email!r}")
+    print(f"Staff account {args.email.strip().lower()} removed; its sessions are ended.")
+
+
+def cmd_nlu_inbox_export(args: argparse.Namespace) -> None:
+    from bot.staff.nlu_inbox import export_yaml
+
+    with db.session_scope() as session:
+        export = export_yaml(session)
+    _write_output(export.yaml, args.output)
+    print(f"{export.examples} accepted examples exported.", file=sys.stderr)
+
+
+def cmd_conversation_index(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.analytics.conversation_index import sync
+
+    settings = get_settings()
+    try:
+        result = sync(settings.tracker_store_url, accounts_url=settings.database_url)
+    except SQLAlchemyError as error:
+        raise _store_error(error) from None
+    print(
+        f"Conversation index up to date: {result.events_read} events read, "
+        f"{result.conversations} conversations summarised, {result.removed} removed."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -478,6 +554,52 @@ def build_parser() -> argparse.ArgumentParser:
     target = erase.add_mutually_exclusive_group(required=True)
     target.add_argument("--email", help="the supplier's email address")
     target.add_argument("--conversation", help="one conversation id")
+
+    staff = commands.add_parser(
+        "staff",
+        help="staff accounts of the console (/console/)",
+        description="Staff accounts of the console (/console/): support agents and analysts.",
+    )
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="COMMAND")
+    staff_add = add(
+        staff_commands,
+        "add",
+        cmd_staff_add,
+        "create a staff account; the password is read from stdin, or prompted on a terminal",
+    )
+    staff_add.add_argument("email")
+    staff_add.add_argument(
+        "--role",
+        required=True,
+        choices=("support", "analyst"),
+        help="support: tickets, account lookup, resend; analyst: review, report, inbox, access log",
+    )
+    add(staff_commands, "list", cmd_staff_list, "list the staff accounts and their roles")
+    staff_remove = add(
+        staff_commands, "remove", cmd_staff_remove, "delete a staff account (its sessions end)"
+    )
+    staff_remove.add_argument("email")
+
+    inbox = commands.add_parser(
+        "nlu-inbox",
+        help="the console's training-data inbox",
+        description="The console's training-data inbox.",
+    )
+    inbox_commands = inbox.add_subparsers(dest="inbox_command", required=True, metavar="COMMAND")
+    export = add(
+        inbox_commands,
+        "export",
+        cmd_nlu_inbox_export,
+        "the accepted examples as Rasa NLU YAML (to review and add to data/nlu/)",
+    )
+    export.add_argument("--output", help="write to this file instead of the standard output")
+
+    add(
+        commands,
+        "conversation-index",
+        cmd_conversation_index,
+        "bring the console's conversation index up to date (the web app also does it by itself)",
+    )
 
     add(
         commands,

@@ -141,6 +141,13 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def _staff_exists() -> bool:
+    from bot.staff.accounts import list_staff
+
+    with db.session_scope() as session:
+        return bool(list_staff(session))
+
+
 def _interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt
 
@@ -196,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         print(demo.getvalue(), end="")
         if settings.dev_mailbox:
             print(f"Development mailbox (the emails sent): {base}/mailbox")
+        print(f"Staff console (support and analysts): {base}/console/")
+        if not _staff_exists():
+            print(
+                "  No staff account yet. Create the first one (the password is asked):\n"
+                "  .venv/bin/python -m bot staff add you@example.com --role analyst"
+                "   (or --role support)"
+            )
         print(f"Logs: {LOG_DIR}. Press Ctrl-C to stop.")
         print(f"Ready: open {base}/ (English: {base}/en/)", flush=True)
         while all(p.poll() is None for p in processes.values()):

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.sql.schema import Column
 
@@ -188,3 +197,171 @@ class InvitationCheckSlot(Base):
         UniqueConstraint("scope", "key", "slot", name="uq_invitation_check_slots_slot"),
         Index("ix_invitation_check_slots_failed_at", "failed_at"),
     )
+
+
+# --- The staff console (bot/staff/, bot/web/console/): support and analysts -------------------
+
+
+class StaffAccount(Base):
+    """A support agent or an analyst who signs in to /console/ (created with `python -m bot
+    staff add`; nobody registers themselves)."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(320), nullable=False, unique=True)
+    role = Column(String(10), nullable=False)  # support | analyst
+    password_hash = Column(String(200), nullable=False)  # argon2id
+    # Raised by sign-out and by a new password: every session signed before is refused.
+    session_epoch = Column(Integer, nullable=False, default=0)
+    created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_sign_in_at: datetime | None = Column(UTCDateTime)
+
+
+class TicketState(Base):
+    """Where support is with a ticket; a ticket without a row is open. A table of its own, so
+    that the ticket's own columns (the handoff's) and the workflow's evolve separately."""
+
+    __tablename__ = "ticket_states"
+
+    ticket_pk = Column(Integer, ForeignKey("tickets.id"), primary_key=True)
+    status = Column(String(12), nullable=False)  # open | in_progress | closed
+    updated_at: datetime = Column(UTCDateTime, nullable=False)
+    updated_by = Column(String(320), nullable=False)
+
+    __table_args__ = (Index("ix_ticket_states_status", "status"),)
+
+
+class TicketActivity(Base):
+    """A ticket's history: internal notes and status changes, by whom and when."""
+
+    __tablename__ = "ticket_activity"
+
+    id = Column(Integer, primary_key=True)
+    ticket_pk = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    at: datetime = Column(UTCDateTime, nullable=False)
+    staff_email = Column(String(320), nullable=False)
+    kind = Column(String(10), nullable=False)  # note | status
+    text = Column(Text, nullable=False)  # the note, or the new status
+
+
+class ConversationSummary(Base):
+    """One row per conversation of the tracker store, kept up to date by
+    bot/analytics/conversation_index.py: what the console lists and filters without reading
+    the events. ``details`` holds what the report's figures need (JSON)."""
+
+    __tablename__ = "conversation_summaries"
+
+    conversation_id = Column(String(255), primary_key=True)  # Rasa's sender_id
+    reference = Column(String(20), nullable=False, unique=True)  # shown instead of the id
+    started_at: datetime = Column(UTCDateTime, nullable=False)
+    ended_at: datetime = Column(UTCDateTime, nullable=False)
+    day = Column(String(10), nullable=False)  # started_at's UTC day, YYYY-MM-DD
+    language = Column(String(8), nullable=False)
+    outcome = Column(String(20), nullable=False)
+    step = Column(String(20), nullable=False)
+    user_messages = Column(Integer, nullable=False)
+    fallbacks = Column(Integer, nullable=False)
+    handoffs = Column(Integer, nullable=False)
+    feedback = Column(String(10))  # helpful | not_helpful | mixed, when the supplier said
+    email = Column(String(320))  # the supplier's address, as the conversation gave it
+    event_count = Column(Integer, nullable=False)
+    details = Column(Text, nullable=False)
+
+    __table_args__ = (
+        Index("ix_conversation_summaries_started_at", "started_at"),
+        Index("ix_conversation_summaries_day_language", "day", "language"),
+        Index("ix_conversation_summaries_language_started", "language", "started_at"),
+        Index("ix_conversation_summaries_outcome_started", "outcome", "started_at"),
+        Index("ix_conversation_summaries_step_started", "step", "started_at"),
+        Index("ix_conversation_summaries_email", "email"),
+    )
+
+
+class ConversationTopic(Base):
+    """The FAQ topics a conversation asked about (for the review list's topic filter)."""
+
+    __tablename__ = "conversation_topics"
+
+    conversation_id = Column(String(255), primary_key=True)
+    topic = Column(String(100), primary_key=True)
+
+    __table_args__ = (Index("ix_conversation_topics_topic", "topic", "conversation_id"),)
+
+
+class ConversationDay(Base):
+    """The report's figures of one day and language (bot/analytics/report.py ``Figures``,
+    JSON), rebuilt from the summaries whenever one of that day changes: the live report merges
+    days instead of reading every conversation."""
+
+    __tablename__ = "conversation_days"
+
+    day = Column(String(10), primary_key=True)
+    language = Column(String(8), primary_key=True)
+    figures = Column(Text, nullable=False)
+
+
+class ConversationIndexState(Base):
+    """How far the index has read the tracker store's events (their ``id``)."""
+
+    __tablename__ = "conversation_index_state"
+
+    id = Column(Integer, primary_key=True)
+    last_event_id = Column(Integer, nullable=False, default=0)
+    # Accounts activated after this time are not yet in the summaries' funnel.
+    activations_checked_at: datetime | None = Column(UTCDateTime)
+    updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConversationReview(Base):
+    """An analyst's review of a conversation: reviewed or not, and the tags given."""
+
+    __tablename__ = "conversation_reviews"
+
+    conversation_id = Column(String(255), primary_key=True)
+    reviewed_at: datetime | None = Column(UTCDateTime)
+    reviewed_by = Column(String(320))
+    tags = Column(String(500), nullable=False, default="")  # space-separated tag names
+    updated_at: datetime = Column(UTCDateTime, nullable=False)
+    updated_by = Column(String(320), nullable=False)
+
+    __table_args__ = (Index("ix_conversation_reviews_reviewed_at", "reviewed_at"),)
+
+
+class NluInboxEntry(Base):
+    """A message the assistant did not understand, or that an analyst flagged, waiting for
+    the right intent (accepted: exported as training data) or a dismissal. Redacted text."""
+
+    __tablename__ = "nlu_inbox"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False)
+    text = Column(Text, nullable=False)
+    language = Column(String(8), nullable=False)
+    source = Column(String(10), nullable=False)  # fallback | review
+    understood_as = Column(String(100))  # the intent the assistant read
+    confidence = Column(Float)
+    status = Column(String(10), nullable=False, default="new")  # new | accepted | dismissed
+    intent = Column(String(100))  # assigned: an intent or faq/<topic>
+    decided_by = Column(String(320))
+    decided_at: datetime | None = Column(UTCDateTime)
+    created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "text", name="uq_nlu_inbox_message"),
+        Index("ix_nlu_inbox_status_created", "status", "created_at"),
+    )
+
+
+class StaffAccess(Base):
+    """Who opened what in the console: kept (purge does not touch it), shown to analysts."""
+
+    __tablename__ = "staff_access_log"
+
+    id = Column(Integer, primary_key=True)
+    at: datetime = Column(UTCDateTime, nullable=False)
+    staff_email = Column(String(320), nullable=False)
+    action = Column(String(20), nullable=False)  # transcript | account | resend | export
+    target = Column(String(320), nullable=False)  # a conversation or ticket reference, an email
+
+    __table_args__ = (Index("ix_staff_access_log_at", "at"),)

@@ -91,6 +91,20 @@ class Settings:
     # deployment puts them on separate machines (then a private network address).
     rasa_interface: str = "127.0.0.1"
     action_interface: str = "127.0.0.1"
+    # The staff console (/console/): its sessions are encrypted cookies (Fernet key, 32 bytes
+    # in URL-safe base64); unset, a key is generated once into var/console-session.key.
+    console_session_key: str | None = field(default=None, repr=False)
+    console_session_hours: int = 8  # a staff session ends this long after signing in
+    # Failed sign-ins allowed in the window, per staff account and per client address.
+    staff_sign_in_limit_per_account: int = 5
+    staff_sign_in_limit_per_address: int = 20
+    staff_sign_in_window_minutes: int = 15
+    # Where the attempt counters live (the `limits` library): memory:// is per process; with
+    # several web app processes use redis://host:port.
+    rate_limit_storage_url: str = "memory://"
+    # Behind the TLS reverse proxy: the client's address is the last one of X-Forwarded-For
+    # (what the proxy saw), not the connection's (the proxy's own).
+    behind_proxy: bool = False
 
     def link(self, path: str) -> str:
         """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
@@ -135,6 +149,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         or f"http://127.0.0.1:{action_port}/webhook",
         rasa_interface=env.get("RASA_INTERFACE", "").strip() or "127.0.0.1",
         action_interface=env.get("ACTION_INTERFACE", "").strip() or "127.0.0.1",
+        console_session_key=env.get("CONSOLE_SESSION_KEY", "").strip() or None,
+        console_session_hours=_env_int(env, "CONSOLE_SESSION_HOURS", 8),
+        rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL", "").strip() or "memory://",
+        behind_proxy=_env_bool(env, "BEHIND_PROXY", False),
     )
 
 

@@ -55,11 +55,60 @@ def cli(tmp_path):
         ["accounts", "show"],
         ["outbox", "flush"],
         ["demo-data"],
+        ["staff", "add"],
+        ["staff", "list"],
+        ["staff", "remove"],
+        ["nlu-inbox", "export"],
+        ["conversation-index"],
     ],
 )
 def test_every_command_has_help(cli, command):
     result = cli(*command, "--help")
     assert result.stdout.startswith("usage: python -m bot")
+
+
+def test_staff_accounts_are_added_with_a_password_from_stdin_listed_and_removed(cli):
+    def staff(*args, password=None, ok=True):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "staff", *args],
+            cwd=ROOT,
+            env=cli.env,
+            input=password,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    added = staff(
+        "add", "Claire@Analytics.example", "--role", "analyst", password="Quai-des-Brumes-1938!\n"
+    )
+    assert added.returncode == 0, added.stderr
+    assert "claire@analytics.example (analyst) created" in added.stdout
+    assert "/console/" in added.stdout
+    again = staff(
+        "add", "claire@analytics.example", "--role", "support", password="Other-Pass-2024-x!\n"
+    )
+    assert again.returncode == 2 and "already exists" in again.stderr
+    weak = staff("add", "bob@support.example", "--role", "support", password="Azerty123!\n")
+    assert weak.returncode == 2
+    assert weak.stderr.startswith("error: password refused: at least 12 characters")
+    listed = staff("list")
+    assert "claire@analytics.example" in listed.stdout and "analyst" in listed.stdout
+    assert "$argon2" not in listed.stdout + added.stdout + again.stderr + weak.stderr
+    assert staff("remove", "claire@analytics.example").returncode == 0
+    assert "No staff accounts yet" in staff("list").stdout
+    missing = staff("remove", "claire@analytics.example")
+    assert missing.returncode == 2 and "no staff account" in missing.stderr
+
+
+def test_the_training_inbox_exports_as_rasa_nlu_yaml_and_the_index_is_built(cli, tmp_path):
+    env = {"TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'conversations.db'}"}
+    indexed = cli("conversation-index", extra_env=env)
+    assert "Conversation index up to date" in indexed.stdout
+    output = tmp_path / "inbox.yml"
+    exported = cli("nlu-inbox", "export", "--output", str(output))
+    assert "0 accepted examples exported." in exported.stderr
+    assert 'version: "3.1"' in output.read_text()
 
 
 def test_create_and_list_invitations(cli):

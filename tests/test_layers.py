@@ -17,7 +17,8 @@ ALLOWED = {
     "registration": {"checks", "db", "models", "settings", "mail"},
     "mail": {"db", "models", "settings", "checks"},
     "analytics": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
-    "web": {"checks", "registration", "mail", "db", "models", "settings"},
+    "staff": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
+    "web": {"checks", "registration", "mail", "db", "models", "settings", "analytics", "staff"},
 }
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql import column, table
 
 from bot.analytics.recorded import (
+    ANSWER_FEEDBACK,
     INVITATION_CHECK,
     INVITATION_OUTCOMES,
     PASSWORD_RULES_UNMET,
@@ -90,6 +91,9 @@ class Message:
     text: str
     intent: str | None = None  # the NLU's reading of a user message
     response: str | None = None  # the response name of a bot message
+    confidence: float | None = None  # the NLU's confidence in ``intent``
+    # What the NLU would have chosen below the fallback threshold, or the FAQ topic it chose.
+    detail: str | None = None
 
 
 @dataclass
@@ -107,10 +111,13 @@ class ConversationSummary:
     password_failures: Counter = field(default_factory=Counter)
     handoffs: int = 0
     not_understood: list[str] = field(default_factory=list)
+    # The same messages with what the NLU read (for the analysts' training-data inbox).
+    not_understood_messages: list[Message] = field(default_factory=list)
     faq_topics: list[str] = field(default_factory=list)
     response_times: list[float] = field(default_factory=list)
     emails: set[str] = field(default_factory=set)
     registered_email: str | None = None
+    feedback: list[str] = field(default_factory=list)  # the supplier's say on answers
     messages: list[Message] = field(default_factory=list)
 
     @property
@@ -148,6 +155,30 @@ def _faq_key(parse_data: dict) -> str | None:
     return key if isinstance(key, str) and key.startswith(FAQ_INTENT + "/") else None
 
 
+def _user_message(at: datetime, text: str, parse_data: dict) -> Message:
+    """A user message with what the NLU understood: its intent and confidence, and the FAQ
+    topic it chose or, for a fallback, the intent it would have chosen."""
+    intent = parse_data.get("intent") or {}
+    name = intent.get("name")
+    confidence = intent.get("confidence")
+    detail = None
+    if name == FAQ_INTENT:
+        detail = _faq_key(parse_data)
+    elif name == FALLBACK_INTENT:
+        ranked = [
+            r.get("name") for r in parse_data.get("intent_ranking") or [] if isinstance(r, dict)
+        ]
+        detail = next((n for n in ranked if n and n != FALLBACK_INTENT), None)
+    return Message(
+        at,
+        "user",
+        text,
+        intent=name,
+        confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
+        detail=detail,
+    )
+
+
 def summarise(
     conversation_id: str, events: Iterable[dict], *, keep_messages: bool = False
 ) -> ConversationSummary | None:
@@ -157,6 +188,7 @@ def summarise(
     pending_reply_at: float | None = None  # a user message still waiting for a bot reply
     pending_intent: str | None = None  # the intent of a message whose answer is not known yet
     pending_text = ""
+    pending_message: Message | None = None
     faq_without_key = False
     session_handoff = False
     for event in events:
@@ -178,6 +210,8 @@ def summarise(
             if pending_intent is not None:
                 if pending_intent == FALLBACK_INTENT and action in FALLBACK_ACTIONS:
                     summary.not_understood.append(pending_text)
+                    if pending_message is not None:
+                        summary.not_understood_messages.append(pending_message)
                 pending_intent = None
             if action in ("action_start_registration", "registration_form"):
                 summary.steps.add("started")
@@ -197,6 +231,7 @@ def summarise(
             pending_reply_at = timestamp
             pending_intent = intent or ""
             pending_text = event.get("text") or ""
+            pending_message = _user_message(at, pending_text, parse_data)
             faq_without_key = False
             if intent == FAQ_INTENT:
                 key = _faq_key(parse_data)
@@ -205,7 +240,7 @@ def summarise(
                 else:
                     faq_without_key = True
             if keep_messages:
-                summary.messages.append(Message(at, "user", pending_text, intent=intent))
+                summary.messages.append(pending_message)
         elif kind == "bot":
             summary.bot_messages += 1
             if pending_reply_at is not None:
@@ -248,6 +283,8 @@ def _read_slot(summary: ConversationSummary, name: str, value: object) -> None:
         summary.invitation_checks.update(o for o in _names(value) if o in INVITATION_OUTCOMES)
     elif name == PASSWORD_RULES_UNMET:
         summary.password_failures.update(_names(value))
+    elif name == ANSWER_FEEDBACK:
+        summary.feedback.extend(_names(value) if isinstance(value, list) else _names([value]))
 
 
 # --- Reading the store ----------------------------------------------------------------------
@@ -312,7 +349,7 @@ def iter_conversation_events(
             yield sender, grouped[sender]
 
 
-def _attach_activation(summaries: list[ConversationSummary], accounts_url: str | None) -> None:
+def attach_activation(summaries: list[ConversationSummary], accounts_url: str | None) -> None:
     """Mark the conversations whose account is active in the accounts database."""
     created = [s for s in summaries if s.reached("account_created")]
     if not created:
@@ -387,10 +424,10 @@ def iter_summaries(
             if advance:
                 advance(count)
             if len(batch) >= batch_size:
-                _attach_activation(batch, accounts_url)
+                attach_activation(batch, accounts_url)
                 yield from batch
                 batch = []
-        _attach_activation(batch, accounts_url)
+        attach_activation(batch, accounts_url)
         yield from batch
     finally:
         engine.dispose()
@@ -462,6 +499,8 @@ def transcript_record(summary: ConversationSummary) -> dict:
                 # Redacted at the source; a second pass for rows written before that.
                 "text": redact_text(message.text),
                 **({"intent": message.intent} if message.intent else {}),
+                **({"confidence": message.confidence} if message.confidence is not None else {}),
+                **({"understood_detail": message.detail} if message.detail else {}),
                 **({"response": message.response} if message.response else {}),
             }
             for message in summary.messages

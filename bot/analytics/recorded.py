@@ -23,6 +23,10 @@ from bot.registration.invitations import InvitationStatus
 REGISTRATION_STEPS = "registration_steps"
 INVITATION_CHECK = "invitation_check"
 PASSWORD_RULES_UNMET = "password_rules_unmet"  # noqa: S105 - a slot name
+# The supplier's answer to "did this answer help?" (the coverage package's feedback buttons):
+# "helpful" or "not_helpful" per answer. The console's review list filters on it.
+ANSWER_FEEDBACK = "answer_feedback"
+HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
 RECORDED_SLOTS = (REGISTRATION_STEPS, INVITATION_CHECK, PASSWORD_RULES_UNMET)
 
 # The steps an action records ("started" is the form's own activation event).

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, or_, select, update
 
+from bot.analytics import conversation_index
 from bot.analytics.conversations import (
     EVENTS,
     conversations_for_email,
@@ -75,6 +76,10 @@ def purge(
                 events = connection.execute(
                     delete(EVENTS).where(EVENTS.c.timestamp < limit)
                 ).rowcount
+            # The console's index follows: gone conversations leave it, the others shrink.
+            conversation_index.refresh(
+                tracker_url, [row.sender_id for row in rows], accounts_url=accounts_url
+            )
     finally:
         engine.dispose()
     with session_scope(accounts_url) as session:
@@ -129,6 +134,8 @@ def erase(
                     ).rowcount
     finally:
         engine.dispose()
+    # The console's index (summaries, reviews, inbox entries) forgets them too.
+    conversation_index.forget(ids, accounts_url=accounts_url)
     with session_scope(accounts_url) as session:
         for chunk in _chunks(ids):
             result.tickets += session.execute(

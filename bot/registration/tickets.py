@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from enum import Enum
 
@@ -34,12 +33,9 @@ def reference(ticket_pk: int) -> str:
     return f"T-{ticket_pk:06d}"
 
 
-def transcript_command(conversation_id: str) -> str:
-    """The command that prints this conversation's redacted transcript, for support.
-
-    Quoted for a shell: the REST channel lets the widget choose any sender id.
-    """
-    return f"python -m bot transcripts --conversation {shlex.quote(conversation_id)} --format md"
+def console_url(ticket_pk: int) -> str:
+    """The ticket's page in the staff console (its details and the redacted transcript)."""
+    return get_settings().link(f"/console/tickets/{reference(ticket_pk)}")
 
 
 def open_ticket(
@@ -74,7 +70,7 @@ def open_ticket(
         reference=reference(ticket.id),
         conversation_id=conversation_id,
         conversation_language=language,
-        transcript_command=transcript_command(conversation_id),
+        ticket_url=console_url(ticket.id),
         reason=reason.value,
         step=step,
         summary=summary,

@@ -23,6 +23,7 @@ from bot import db
 from bot.checks.language import LANGUAGES
 from bot.settings import Settings, get_settings
 from bot.web import activation, mailbox_pages
+from bot.web.console import add_console
 from bot.web.pages import (
     CLIENT,
     CONTENT_SECURITY_POLICY,
@@ -269,6 +270,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     activation.add_routes(app)
     mailbox_pages.add_routes(app)
+    add_console(app, settings)  # /console/: support and analysts
     app.router.add_static("/assets/", ASSETS_DIR)
     # The widget's folder belongs to the widget; it may not exist yet in a fresh checkout.
     STATIC_DIR.mkdir(exist_ok=True)

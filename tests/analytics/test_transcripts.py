@@ -1,4 +1,4 @@
-"""Transcripts for support: redacted, one per conversation, linked from each handoff ticket."""
+"""Transcripts: redacted, one per conversation; each handoff ticket links to its console page."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def test_transcripts_by_outcome_with_step_and_outcome(tracker_url):
         "from": "user",
         "text": "je voudrais créer mon compte",
         "intent": "start_registration",
+        "confidence": 0.95,  # what the assistant understood, and how sure it was
     }
     assert any(m.get("response") == "utter_invitation_mismatch" for m in messages)
     result = run_cli("transcripts", "--outcome", "registered", "--since", "2026-11-09")
@@ -68,9 +69,9 @@ def test_transcripts_mask_codes_in_rows_written_before_redaction(tmp_path, datab
     assert "0000-0001" not in result.stdout
 
 
-def test_each_ticket_email_gives_the_command_that_prints_its_transcript(tracker_url, database):
+def test_each_ticket_email_links_to_the_ticket_page_of_the_console(tracker_url, database):
     with db.session_scope(database) as session:
-        open_ticket(
+        ticket = open_ticket(
             session,
             conversation_id="en-used",
             language="en",
@@ -81,9 +82,13 @@ def test_each_ticket_email_gives_the_command_that_prints_its_transcript(tracker_
     with db.session_scope(database) as session:
         mail = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket")).one()
         body, html = mail.text_body, mail.html_body
-    command = "python -m bot transcripts --conversation en-used --format md"
-    assert command in body and command in html
-    result = run_cli(*command.split()[3:])
+    link = f"https://help.example.test/console/tickets/{ticket.reference}"
+    assert link in body and f'href="{link}"' in html
+    assert "python -m bot" not in body  # support clicks, nobody runs a command on the server
+
+
+def test_the_transcripts_command_prints_one_conversation_as_markdown(tracker_url):
+    result = run_cli("transcripts", "--conversation", "en-used", "--format", "md")
     assert result.returncode == 0, result.stderr
     assert "## Conversation en-used" in result.stdout
     assert "- outcome: escalated" in result.stdout

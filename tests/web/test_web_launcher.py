@@ -147,6 +147,10 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
             link = f"{base}/?invitation={normalise_code('ACME-FR00-0000-0001')}"
             assert link in printed  # the demo invitation links, ready to click
             assert f"{base}/mailbox" in printed
+            assert f"{base}/console/" in printed  # the staff console, and its first account
+            assert "python -m bot staff add you@example.com --role analyst" in printed
+            status, sign_in = get(base + "/console/tickets")
+            assert status == 200 and "Connexion à la console" in sign_in
 
             status, page = get(link)
             assert status == 200 and 'data-invitation-code="ACMEFR0000000001"' in page
