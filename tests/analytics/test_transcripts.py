@@ -69,8 +69,9 @@ def test_transcripts_mask_codes_in_rows_written_before_redaction(tmp_path, datab
 
 
 def test_each_ticket_email_gives_the_command_that_prints_its_transcript(tracker_url, database):
+    """By the ticket's reference: the mail never names the conversation id."""
     with db.session_scope(database) as session:
-        open_ticket(
+        ticket = open_ticket(
             session,
             conversation_id="en-used",
             language="en",
@@ -81,13 +82,24 @@ def test_each_ticket_email_gives_the_command_that_prints_its_transcript(tracker_
     with db.session_scope(database) as session:
         mail = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket")).one()
         body, html = mail.text_body, mail.html_body
-    command = "python -m bot transcripts --conversation en-used --format md"
+    command = f"python -m bot transcripts --ticket {ticket.reference} --format md"
     assert command in body and command in html
+    assert "en-used" not in body and "en-used" not in html
     result = run_cli(*command.split()[3:])
     assert result.returncode == 0, result.stderr
     assert "## Conversation en-used" in result.stdout
     assert "- outcome: escalated" in result.stdout
     assert "**Supplier**" in result.stdout and "**Assistant**" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("T-999999", "no ticket T-999999"), ("conv-1", "a ticket reference looks like T-000123")],
+)
+def test_an_unknown_ticket_is_said_plainly(tracker_url, database, reference, message):
+    result = run_cli("transcripts", "--ticket", reference)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unknown_conversation_is_said_plainly(tracker_url):
