@@ -17,7 +17,7 @@ ALLOWED = {
     "registration": {"checks", "db", "models", "settings", "mail"},
     "mail": {"db", "models", "settings", "checks"},
     "analytics": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
-    "web": {"checks", "registration", "mail", "db", "models", "settings"},
+    "web": {"checks", "registration", "mail", "db", "models", "settings", "responses"},
 }
 
 
