@@ -144,7 +144,7 @@ class Settings:
     # memory:// keeps the counters in the process; redis://host:port/db shares them between
     # several web app processes.
     rate_limit_storage_url: str = "memory://"
-    rate_limit_conversation: str = "5 per 10 seconds;30 per minute"
+    rate_limit_conversation: str = "8 per 10 seconds;40 per minute"
     rate_limit_address: str = "60 per minute"
     # Password checks per chat session and per address (Argon2 is costly on purpose).
     rate_limit_password: str = "5 per minute;20 per hour"  # noqa: S105 - a rate, not a secret

@@ -63,7 +63,7 @@ def test_fault_timings_must_be_positive_numbers(name, value):
 def test_web_limits_and_sessions_have_safe_defaults():
     settings = load_settings({})
     assert settings.rate_limit_storage_url == "memory://"
-    assert settings.rate_limit_conversation == "5 per 10 seconds;30 per minute"
+    assert settings.rate_limit_conversation == "8 per 10 seconds;40 per minute"
     assert settings.rate_limit_address == "60 per minute"
     assert settings.rate_limit_password == "5 per minute;20 per hour"
     assert settings.rate_limit_password_address == "30 per hour"
