@@ -33,6 +33,12 @@ SLOW_DOWN = {"fr": "un peu trop vite", "en": "a little too fast"}
 
 
 async def _flood(client: Client, count: int, *, new_session_each_time: bool = False) -> list:
+    """``count`` messages at once; in one conversation unless ``new_session_each_time``."""
+    if not new_session_each_time and not len(client.session.cookie_jar):
+        # The session first (a browser has its cookie from the page): concurrent requests
+        # without one would each open a session of their own.
+        await client.say("bonjour")
+
     async def one(n: int):
         if new_session_each_time:
             client.forget_cookies()
@@ -55,7 +61,7 @@ async def test_a_flood_from_one_conversation_gets_429s_while_another_is_served(
 
     assert [reply.status for reply in answered] == [200] * len(SUPPLIER[language])
     statuses = [reply.status for reply in replies]
-    assert statuses.count(200) <= CONVERSATION_LIMIT
+    assert statuses.count(200) <= CONVERSATION_LIMIT  # in any 10 seconds
     assert statuses.count(429) >= 60 - CONVERSATION_LIMIT
     refused = next(reply for reply in replies if reply.status == 429)
     assert SLOW_DOWN[language] in refused.body["message"]
@@ -88,6 +94,7 @@ async def test_after_the_delay_the_slowed_conversation_is_served_again(attack_st
 async def test_a_flood_of_password_checks_is_stopped_before_argon2(attack_stack):
     """Each check costs an Argon2id hash: 5 a minute per session, 30 an hour per address."""
     async with Client(attack_stack, "fr") as attacker:
+        await attacker.say("bonjour")  # the session's cookie, as the page gives it
         replies = await asyncio.gather(
             *(attacker.post("/chat/password", {"password": f"Xy7!long-{n}"}) for n in range(20))
         )

@@ -120,7 +120,6 @@ def test_rasa_refuses_a_conversation_id_outside_the_strict_format(attack_stack, 
     ("language", "ask"), [("fr", "parler à un conseiller"), ("en", "talk to a human")]
 )
 async def test_the_support_mail_names_the_ticket_not_the_conversation(attack_stack, language, ask):
-    invite(attack_stack.database_url, CompanyId("FR", "732829320"), code="SECW-TK00-0000-0001")
     before = attack_stack.senders()
     async with Client(attack_stack, language) as client:
         reply = await client.say(ask)
