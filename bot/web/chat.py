@@ -220,7 +220,7 @@ async def _limited(
         return json_error(503, "unavailable")
     if wait is None:
         return None
-    log.info("rate limited (%s): retry after %s s", checks[-1][0], wait)
+    log.debug("rate limited: retry after %s s", wait)  # the access log shows each 429
     return slow_down(language, wait)
 
 
