@@ -23,6 +23,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -224,10 +225,29 @@ async def _limited(
     return slow_down(language, wait)
 
 
-async def _session_and_address(request: web.Request) -> tuple[ChatSession, str, str]:
+@dataclass(frozen=True)
+class _Admitted:
+    body: object
+    language: str  # of the answers: a 429's, the password rules'
+    session: ChatSession
+
+
+async def _admit(
+    request: web.Request, scopes: tuple[str, str], language_of: Callable[[object], str | None]
+) -> _Admitted | web.Response:
+    """What both chat endpoints check first: JSON from the page's origin (else 415 or 403),
+    then the request counted per address and per session (``scopes``; else 429)."""
+    refused = refused_request(request)
+    if refused is not None:
+        return refused
+    body = await _read_json(request)
+    language = language_of(body) or DEFAULT_LANGUAGE
     session = await chat_session(request)
     address = client_address(request, request.app[TRUSTED])
-    return session, address, session.reference(request.app[KEYS])
+    address_scope, session_scope = scopes
+    checks = [(address_scope, address), (session_scope, session.reference(request.app[KEYS]))]
+    limited = await _limited(request, checks, language)
+    return limited if limited is not None else _Admitted(body, language, session)
 
 
 # --- POST /webhooks/rest/webhook ----------------------------------------------------------------
@@ -238,20 +258,14 @@ async def rasa_webhook(request: web.Request) -> web.Response:
 
     Only this path is proxied: Rasa's other endpoints stay unreachable from the browser.
     """
-    refused = refused_request(request)
-    if refused is not None:
-        return refused
-    body = await _read_json(request)
-    language = _language(body) or DEFAULT_LANGUAGE
-    session, address, reference = await _session_and_address(request)
-    limited = await _limited(request, [("address", address), ("session", reference)], language)
-    if limited is not None:
-        return limited
-    chat = parse_chat_request(body)
+    admitted = await _admit(request, ("address", "session"), _language)
+    if isinstance(admitted, web.Response):
+        return admitted
+    chat = parse_chat_request(admitted.body)
     if chat is None:
         return json_error(400, "bad_request")
-    sender = session.conversation_id(request.app[KEYS], chat.language, chat.thread)
-    limited = await _limited(request, [("conversation", sender)], language)
+    sender = admitted.session.conversation_id(request.app[KEYS], chat.language, chat.thread)
+    limited = await _limited(request, [("conversation", sender)], admitted.language)
     if limited is not None:
         return limited
     forwarded: dict[str, Any] = {"sender": sender, "message": chat.text}
@@ -310,21 +324,16 @@ def refusal_text(rules: list[str], language: str) -> str:
 
 async def check_password_answer(request: web.Request) -> web.Response:
     """The widget's masked field: check, hash into the draft, answer the unmet rules."""
-    refused = refused_request(request)
-    if refused is not None:
-        return refused
-    body = await _read_json(request)
     # The words of the answer: the conversation's language, as the password question gave it.
-    language = _answer_language(body) or DEFAULT_LANGUAGE
-    session, address, reference = await _session_and_address(request)
-    checks = [("password_address", address), ("password", reference)]
-    limited = await _limited(request, checks, language)
-    if limited is not None:
-        return limited
-    chat = parse_chat_request(body, text_key="password")
+    admitted = await _admit(request, ("password_address", "password"), _answer_language)
+    if isinstance(admitted, web.Response):
+        return admitted
+    chat = parse_chat_request(admitted.body, text_key="password")
     if chat is None:
         return json_error(400, "bad_request")
-    conversation_id = session.conversation_id(request.app[KEYS], chat.language, chat.thread)
+    conversation_id = admitted.session.conversation_id(
+        request.app[KEYS], chat.language, chat.thread
+    )
     database_url = request.app[SETTINGS].database_url
     hashing = request.app[HASHING]
     try:
@@ -338,7 +347,11 @@ async def check_password_answer(request: web.Request) -> web.Response:
         if rules:
             unmet = [rule.value for rule in rules]
             return web.json_response(
-                {"accepted": False, "rules": unmet, "message": refusal_text(unmet, language)},
+                {
+                    "accepted": False,
+                    "rules": unmet,
+                    "message": refusal_text(unmet, admitted.language),
+                },
                 headers={"Cache-Control": "no-store"},
             )
         password_hash = await asyncio.to_thread(hash_password, chat.text)

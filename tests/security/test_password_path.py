@@ -9,10 +9,7 @@ HTML would escape them; the mails too.
 
 from __future__ import annotations
 
-import html
-import json
 import os
-from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -20,22 +17,11 @@ from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.checks.passwords import verify_password
 from bot.registration.accounts import find_account
+from tests.e2e.test_no_secret_on_disk import written_forms
 from tests.factories import invite
 from tests.security.conftest import Client
 
 pytestmark = pytest.mark.timeout(1800)
-
-
-def written_forms(secret: str) -> set[bytes]:
-    forms = {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret),
-        quote_plus(secret),
-        html.escape(secret),
-    }
-    return {form.encode() for form in forms}
 
 
 def assert_written_nowhere(stack, *secrets: str) -> None:

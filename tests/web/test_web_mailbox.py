@@ -130,32 +130,24 @@ async def test_an_unknown_message_is_a_404(client, dev_smtp, message_id):
     assert response.status == 404 and "Traceback" not in await response.text()
 
 
-async def test_no_mailbox_when_a_real_smtp_server_is_configured(
-    make_app, database, dev_smtp, monkeypatch
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SMTP_HOST", "smtp.example.com"),  # a real mail server: no mail is caught here
+        ("DEVELOPMENT", None),  # production, SMTP_HOST forgotten: fails closed all the same
+    ],
+)
+async def test_no_mailbox_outside_development_or_with_a_real_smtp_server(
+    make_app, database, dev_smtp, monkeypatch, variable, value
 ):
     await deliver_activation_email(database, "jean@example.fr")
     async with TestClient(TestServer(make_app())) as dev:
         [link] = message_links(await (await dev.get("/mailbox")).text())
 
-    monkeypatch.setenv("SMTP_HOST", "smtp.example.com")
-    reset_settings()
-    async with TestClient(TestServer(make_app())) as production:
-        for path in ("/mailbox", link):
-            response = await production.get(path)
-            html = await response.text()
-            assert response.status == 404 and "jean@example.fr" not in html
-
-
-async def test_no_mailbox_without_the_development_setting(
-    make_app, database, dev_smtp, monkeypatch
-):
-    """Fails closed: a web app started without DEVELOPMENT (production) shows no mail, even
-    when SMTP_HOST is forgotten."""
-    await deliver_activation_email(database, "jean@example.fr")
-    async with TestClient(TestServer(make_app())) as dev:
-        [link] = message_links(await (await dev.get("/mailbox")).text())
-
-    monkeypatch.delenv("DEVELOPMENT")
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
     reset_settings()
     async with TestClient(TestServer(make_app())) as production:
         for path in ("/mailbox", link):
