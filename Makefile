@@ -101,11 +101,13 @@ cross-validate: install  ## NLU quality, reported in docs/quality.md (not a gate
 
 test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
 
+# DEVELOPMENT=true: the demo invitations, the development mailbox (without SMTP_HOST) and a
+# session secret kept in var/session-secret. A production start sets none of it (README).
 run: model  ## the product on this machine; Ctrl-C stops everything
-	$(BIN)/python -m bot.launcher
+	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher
 
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
-	$(BIN)/python -m bot.launcher --shell
+	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher --shell
 
 fuzz: model chromium  ## 10,000 hostile messages through the REST channel (long)
 	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q -s --timeout=14400

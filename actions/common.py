@@ -38,6 +38,7 @@ NOT_AN_ANSWER = {
     "goodbye",
     "out_of_scope",
     "start_registration",
+    "password_given",
 }
 
 MAX_INVITATION_FAILURES = 5

@@ -9,7 +9,17 @@ from actions.common import language_of, response_text
 
 RETRIEVAL_INTENTS = ("faq", "chitchat")
 # Intents that make no sense as a suggestion ("did you mean: yes?").
-NOT_SUGGESTED = {"nlu_fallback", "affirm", "deny", "inform", "skip", "greet", "goodbye"}
+# password_given is the widget's payload once the web app holds the password's hash.
+NOT_SUGGESTED = {
+    "nlu_fallback",
+    "affirm",
+    "deny",
+    "inform",
+    "skip",
+    "greet",
+    "goodbye",
+    "password_given",
+}
 MAX_SUGGESTIONS = 2
 
 

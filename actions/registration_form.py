@@ -275,12 +275,19 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_email_confirmed(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
         suggestion = tracker.get_slot("email_suggestion")
         if value and suggestion:  # "yes, I meant the suggested address"
-            return {"email": suggestion, "email_suggestion": None, "email_confirmed": True}
-        if suggestion:  # "no, keep what I typed"
-            return {"email_suggestion": None, "email_confirmed": True}
-        if value:
-            return {"email_confirmed": True}
-        return {"email": None, "email_confirmed": None}
+            slots = {"email": suggestion, "email_suggestion": None, "email_confirmed": True}
+        elif suggestion:  # "no, keep what I typed"
+            slots = {"email_suggestion": None, "email_confirmed": True}
+        elif value:
+            slots = {"email_confirmed": True}
+        else:
+            return {"email": None, "email_confirmed": None}
+        # The widget's password goes to the web app, which refuses one containing this address.
+        with database() as session:
+            drafts.save_email(
+                session, tracker.sender_id, slots.get("email") or tracker.get_slot("email")
+            )
+        return slots
 
     async def extract_password(self, dispatcher, tracker: Tracker, domain) -> Slots:
         """The password is read here, not by a slot mapping, so that it never enters a slot.
@@ -291,6 +298,12 @@ class ValidateRegistrationForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "password":
             return {}
         intent, confidence = latest_intent(tracker)
+        if intent == "password_given":
+            # The widget's path: the web app checked the password and keeps its hash in the
+            # draft; only this marker came through Rasa. Without a hash it is no answer.
+            with database() as session:
+                stored = drafts.password_hash_for(session, tracker.sender_id)
+            return {"password": PASSWORD_SET if stored else None}
         if intent in NOT_AN_ANSWER and confidence >= CONFIDENT:
             return {}  # a question or a command, answered by the rules
         password = tracker.latest_message.get("text") or ""

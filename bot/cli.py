@@ -268,7 +268,9 @@ def cmd_transcripts(args: argparse.Namespace) -> None:
     settings = get_settings()
     only = None
     try:
-        if args.conversation:
+        if args.ticket:  # what a support mail names: the ticket, not the conversation id
+            only = {_ticket_conversation(settings.database_url, args.ticket)}
+        elif args.conversation:
             only = {args.conversation}
         elif args.email:
             only = conversations_for_email(
@@ -287,13 +289,31 @@ def cmd_transcripts(args: argparse.Namespace) -> None:
         raise _store_error(error) from None
     if not found:
         wanted = (
-            f"with the id {args.conversation!r}"
+            f"for the ticket {args.ticket}"
+            if args.ticket
+            else f"with the id {args.conversation!r}"
             if args.conversation
             else f"linked to {args.email!r}"
             if args.email
             else "matching these filters"
         )
         print(f"No conversation {wanted}.", file=sys.stderr)
+
+
+def _ticket_conversation(database_url: str, reference: str) -> str:
+    """The conversation of ticket ``T-000123``."""
+    import re
+
+    from bot.models import Ticket
+
+    match = re.fullmatch(r"T-(\d{1,12})", reference.strip(), re.IGNORECASE)
+    if not match:
+        raise CommandError(f"a ticket reference looks like T-000123, not {reference!r}")
+    with db.session_scope(database_url) as session:
+        ticket = session.get(Ticket, int(match.group(1)))
+        if ticket is None:
+            raise CommandError(f"no ticket {reference}")
+        return ticket.conversation_id
 
 
 def _age(text: str) -> timedelta:
@@ -529,7 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
         "redacted transcripts, one per conversation, with the step reached and the outcome",
     )
     which = transcripts.add_mutually_exclusive_group()
-    which.add_argument("--conversation", help="the conversation id (as in a support ticket)")
+    which.add_argument("--ticket", help="the conversation of a support ticket (T-000123)")
+    which.add_argument("--conversation", help="the conversation id")
     which.add_argument("--email", help="the conversations of this supplier address")
     which.add_argument("--outcome", choices=("escalated", "abandoned", "registered"))
     transcripts.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (included)")

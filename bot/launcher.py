@@ -1,9 +1,13 @@
 """`make run`: prepare and start every process of the product, stop them all on Ctrl-C.
 
-Processes: the development mailbox (unless SMTP_HOST is set), the outbox sender, the Rasa
-action server, the Rasa server (REST channel) and the web app (help-centre page, widget,
-activation page, /mailbox). Logs go to var/log/. No Rasa import here: the Rasa processes are
-started as commands.
+Processes: the development mailbox (with DEVELOPMENT set and SMTP_HOST unset), the outbox
+sender, the Rasa action server, the Rasa server (REST channel) and the web app (help-centre
+page, widget, activation page, /mailbox). Logs go to var/log/. No Rasa import here: the Rasa
+processes are started as commands.
+
+`make run` sets DEVELOPMENT=true: only then are the published demo invitations written (into
+the development database), the development mailbox started and a session secret generated
+under var/ when SESSION_SECRET is unset.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 from bot import db
 from bot.cli import cmd_demo_data
 from bot.mail import dev_server
-from bot.settings import PROJECT_ROOT, VAR_DIR, get_settings
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, get_settings
+from bot.web.sessions import SessionSecretError, load_secret
 
 LOG_DIR = VAR_DIR / "log"
 BIN = Path(sys.executable).parent
@@ -148,6 +153,19 @@ def _staff_exists() -> bool:
         return bool(list_staff(session))
 
 
+def prepare_database(settings: Settings) -> str:
+    """Migrate the database; in development only, write the demo invitations (whose codes the
+    README publishes: in any other database they would be valid invitations anyone knows).
+    Returns what the demo data printed (printed with the URL to open, once all is up)."""
+    db.upgrade(settings.database_url)
+    if not settings.development:
+        return ""
+    demo = io.StringIO()
+    with contextlib.redirect_stdout(demo):
+        cmd_demo_data(argparse.Namespace())
+    return demo.getvalue()
+
+
 def _interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt
 
@@ -162,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = get_settings()
+    if not args.shell:
+        try:  # the web app's: generated once under var/ in development (make run)
+            load_secret(settings)
+        except SessionSecretError as error:
+            print(f"Not started: {error}", file=sys.stderr)
+            return 2
     action_port, rasa_port = _port("ACTION_PORT", 5055), _port("RASA_PORT", 5005)
     env = {
         **os.environ,
@@ -173,15 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     # The web app proxies to this launcher's Rasa, whatever RASA_URL says.
     env["WEB_PORT"] = str(settings.web_port)
     env["RASA_URL"] = f"http://127.0.0.1:{rasa_port}"
-    db.upgrade()
-    demo = io.StringIO()
-    with contextlib.redirect_stdout(demo):  # printed with the URL to open, once all is up
-        cmd_demo_data(argparse.Namespace())
+    demo = prepare_database(settings)
 
     mail_server = None
     if settings.dev_mailbox:
-        mail_server = dev_server.start(settings.smtp_port)
-        where = f"127.0.0.1:{settings.smtp_port}, messages in {dev_server.MAILBOX_DIR}"
+        mail_server = dev_server.start(settings.smtp_port, settings.mailbox_dir)
+        where = f"127.0.0.1:{settings.smtp_port}, messages in {settings.mailbox_dir}"
         print(f"Development mailbox: SMTP on {where}")
     commands = server_commands(action_port, rasa_port, MODEL)
     processes = {name: _start(name, commands[name], env) for name in ("outbox", "actions")}
@@ -199,8 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         # /healthz answers 200 once the database, Rasa and the action server all answer.
         _wait(f"http://127.0.0.1:{settings.web_port}/healthz", processes["web"], "web")
         base = settings.public_base_url
-        print("Demo invitations (code, country, company, state, invitation link):")
-        print(demo.getvalue(), end="")
+        if demo:
+            print("Demo invitations (code, country, company, state, invitation link):")
+            print(demo, end="")
         if settings.dev_mailbox:
             print(f"Development mailbox (the emails sent): {base}/mailbox")
         print(f"Staff console (support and analysts): {base}/console/")

@@ -158,6 +158,9 @@ class RegistrationDraft(Base):
     # The invitation code (normalised): the tracker store keeps only its first symbols
     # (bot/privacy/redaction.py), so later turns read the full code here.
     invitation_code = Column(String(32))
+    # The address the supplier confirmed in the form: the web app's password check (which
+    # receives the password from the widget, never through Rasa) refuses one that contains it.
+    confirmed_email = Column(String(320))
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 

@@ -6,6 +6,8 @@ the outbox, or goes to the local development mailbox that ``make run`` starts).
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,43 @@ def _env_float(env: dict[str, str], name: str, default: float) -> float:
     return value
 
 
+def _env_limits(env: dict[str, str], name: str, default: str) -> str:
+    """A rate limit in the `limits` library's notation, e.g. "5 per 10 seconds;30 per minute"."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    from limits import parse_many  # only when set: the defaults below are known to parse
+
+    try:
+        if parse_many(raw):
+            return raw
+    except ValueError:
+        pass
+    raise ValueError(
+        f'{name} must be rate limits such as "5 per 10 seconds;30 per minute", not {raw!r}'
+    )
+
+
+def _env_networks(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks ("127.0.0.1, 10.0.0.0/8")."""
+    found = []
+    for part in (env.get(name) or "").split(","):
+        if part.strip():
+            try:
+                found.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"{name} must list IP addresses or networks, not {part!r}"
+                ) from None
+    return tuple(found)
+
+
+def default_mailbox_dir(database_url: str) -> Path:
+    """The development mailbox of one database: two instances on one machine (another
+    DATABASE_URL) never show each other's mail."""
+    return VAR_DIR / "mailbox" / hashlib.sha256(database_url.encode()).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -77,7 +116,11 @@ class Settings:
     # (bot/registration/limits.py); past it the assistant stops checking and offers a human.
     invitation_check_limit: int = 5
     invitation_check_window_minutes: int = 60
-    dev_mailbox: bool = False
+    # `make run` sets DEVELOPMENT=true: the development mailbox (when SMTP_HOST is unset), the
+    # published demo invitations and a session secret generated under var/. Never in production.
+    development: bool = False
+    dev_mailbox: bool = False  # development and no SMTP_HOST: /mailbox shows the caught mail
+    mailbox_dir: Path = VAR_DIR / "mailbox"
     # Conversation events (Rasa's SQL tracker store schema): read by the report, transcripts,
     # purge and erase commands. A sibling of the accounts database by default.
     tracker_store_url: str = f"sqlite:///{VAR_DIR / 'conversations.db'}"
@@ -91,6 +134,23 @@ class Settings:
     # deployment puts them on separate machines (then a private network address).
     rasa_interface: str = "127.0.0.1"
     action_interface: str = "127.0.0.1"
+    web_interface: str = "127.0.0.1"
+    # The key of the chat sessions (cookie and conversation ids, bot/web/sessions.py). Required
+    # in production; in development generated once under var/ when unset.
+    session_secret: str | None = field(default=None, repr=False)
+    # Proxies whose X-Forwarded-For the web app believes (the client's address for the limits).
+    trusted_proxies: tuple[str, ...] = ()
+    # Rate limits of the web app (bot/web/rate_limits.py), in the `limits` library's notation.
+    # memory:// keeps the counters in the process; redis://host:port/db shares them between
+    # several web app processes.
+    rate_limit_storage_url: str = "memory://"
+    rate_limit_conversation: str = "8 per 10 seconds;40 per minute"
+    rate_limit_address: str = "60 per minute"
+    # Password checks per chat session and per address (Argon2 is costly on purpose).
+    rate_limit_password: str = "5 per minute;20 per hour"  # noqa: S105 - a rate, not a secret
+    rate_limit_password_address: str = "30 per hour"  # noqa: S105
+    session_message_cap: int = 200  # messages per chat session (its cookie lives 24 hours)
+
     # The staff console (/console/): its sessions are encrypted cookies (Fernet key, 32 bytes
     # in URL-safe base64); unset, a key is generated once into var/console-session.key.
     console_session_key: str | None = field(default=None, repr=False)
@@ -99,12 +159,11 @@ class Settings:
     staff_sign_in_limit_per_account: int = 5
     staff_sign_in_limit_per_address: int = 20
     staff_sign_in_window_minutes: int = 15
-    # Where the attempt counters live (the `limits` library): memory:// is per process; with
-    # several web app processes use redis://host:port.
-    rate_limit_storage_url: str = "memory://"
-    # Behind the TLS reverse proxy: the client's address is the last one of X-Forwarded-For
-    # (what the proxy saw), not the connection's (the proxy's own).
-    behind_proxy: bool = False
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the public site is HTTPS."""
+        return self.public_base_url.startswith("https://")
 
     def link(self, path: str) -> str:
         """An absolute URL on the public site, e.g. ``link("/activate?token=...")``."""
@@ -120,9 +179,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     action_port = _env_int(env, "ACTION_PORT", 5055)
     # The links in emails must reach the web app that `make run` starts, whatever its port.
     public_base_url = env.get("PUBLIC_BASE_URL", "").strip() or f"http://localhost:{web_port}"
+    database_url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'onboarding.db'}"
+    development = _env_bool(env, "DEVELOPMENT", False)
+    mailbox_dir = env.get("MAILBOX_DIR", "").strip()
     return Settings(
-        database_url=env.get("DATABASE_URL", "").strip()
-        or f"sqlite:///{VAR_DIR / 'onboarding.db'}",
+        database_url=database_url,
         # Without SMTP_HOST, mail goes to the development mailbox on loopback.
         smtp_host=smtp_host or "127.0.0.1",
         smtp_port=_env_int(env, "SMTP_PORT", 25 if smtp_host else 8025),
@@ -137,7 +198,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         support_email=env.get("SUPPORT_EMAIL", "").strip() or "support@sis-id.com",
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
-        dev_mailbox=smtp_host is None,
+        development=development,
+        # Fails closed: a production web app without SMTP_HOST shows no mailbox.
+        dev_mailbox=development and smtp_host is None,
+        mailbox_dir=Path(mailbox_dir) if mailbox_dir else default_mailbox_dir(database_url),
         tracker_store_url=env.get("TRACKER_STORE_URL", "").strip()
         or f"sqlite:///{VAR_DIR / 'conversations.db'}",
         retention_days=_env_int(env, "RETENTION_DAYS", 90),
@@ -151,8 +215,19 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         action_interface=env.get("ACTION_INTERFACE", "").strip() or "127.0.0.1",
         console_session_key=env.get("CONSOLE_SESSION_KEY", "").strip() or None,
         console_session_hours=_env_int(env, "CONSOLE_SESSION_HOURS", 8),
+        web_interface=env.get("WEB_INTERFACE", "").strip() or "127.0.0.1",
+        session_secret=env.get("SESSION_SECRET", "").strip() or None,
+        trusted_proxies=_env_networks(env, "TRUSTED_PROXIES"),
         rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL", "").strip() or "memory://",
-        behind_proxy=_env_bool(env, "BEHIND_PROXY", False),
+        rate_limit_conversation=_env_limits(
+            env, "RATE_LIMIT_CONVERSATION", Settings.rate_limit_conversation
+        ),
+        rate_limit_address=_env_limits(env, "RATE_LIMIT_ADDRESS", Settings.rate_limit_address),
+        rate_limit_password=_env_limits(env, "RATE_LIMIT_PASSWORD", Settings.rate_limit_password),
+        rate_limit_password_address=_env_limits(
+            env, "RATE_LIMIT_PASSWORD_ADDRESS", Settings.rate_limit_password_address
+        ),
+        session_message_cap=_env_int(env, "SESSION_MESSAGE_CAP", 200),
     )
 
 

@@ -10,6 +10,10 @@ conversation's language. No stack trace and no 500 reach the user.
 
 Registered in credentials.yml as ``rasa_ext.channels.RestInput``; its name stays ``rest``
 so the widget still posts to ``/webhooks/rest/webhook``.
+
+It also refuses, with a 400 and before anything is processed or stored, a conversation id
+outside a strict format (bot/checks/conversation_ids.py): the web app sends ids it derived
+itself, and other clients of this channel get no newline, quote or 10,000-character id in.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
+from bot.checks.conversation_ids import is_conversation_id
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.responses import load_domain, response_text
 from bot.settings import get_settings
@@ -120,6 +125,14 @@ class RestInput(RasaRestInput):
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self._app = app  # to read the conversation's language and the domain's wording
+
+        @blueprint.middleware("request")
+        async def strict_sender(request: Request) -> Any:
+            if request.method == "POST" and request.path.endswith("/webhook"):
+                if not is_conversation_id(self._body(request).get("sender")):
+                    log.info("message refused: conversation id outside the accepted format")
+                    return response.json({"error": "invalid_sender"}, status=400)
+            return None
 
         return blueprint
 

@@ -40,6 +40,8 @@ BRITISH_COMPANY = CompanyId("GB", "SC123456")
 # Issued before "now" on every clock of the test machine, well within the validity period.
 ISSUED_AGO = timedelta(days=3)
 PUBLIC_BASE_URL = "https://help.example.test"
+# The web app's SESSION_SECRET in tests (bot/web/sessions.py refuses a weak one).
+SESSION_SECRET = "test-session-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 # Loading the model takes well under a minute on an idle machine, minutes on a busy one
 # (E2E_START_TIMEOUT, seconds, for a machine shared by many test runs).

@@ -18,7 +18,17 @@ ALLOWED = {
     "mail": {"db", "models", "settings", "checks"},
     "analytics": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
     "staff": {"checks", "privacy", "registration", "db", "models", "settings", "responses"},
-    "web": {"checks", "registration", "mail", "db", "models", "settings", "analytics", "staff"},
+    "web": {
+        "checks",
+        "registration",
+        "mail",
+        "db",
+        "models",
+        "settings",
+        "responses",
+        "analytics",
+        "staff",
+    },
 }
 
 

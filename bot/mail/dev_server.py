@@ -1,8 +1,9 @@
 """The development mailbox: an SMTP server on loopback that keeps every message as a file.
 
-`make run` starts it when no real SMTP server is configured (SMTP_HOST unset), so that a
-person trying the product can open the activation email. It accepts mail for any address and
-never relays anything.
+`make run` starts it in development when no real SMTP server is configured (SMTP_HOST unset),
+so that a person trying the product can open the activation email, in the instance's own folder
+(``MAILBOX_DIR``: one per database by default). It accepts mail for any address and never
+relays anything.
 """
 
 from __future__ import annotations
@@ -14,10 +15,6 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-
-from bot.settings import VAR_DIR
-
-MAILBOX_DIR = VAR_DIR / "mailbox"
 
 
 class _FileStore:
@@ -33,13 +30,13 @@ class _FileStore:
         return "250 Message accepted for delivery"
 
 
-def start(port: int, folder: Path = MAILBOX_DIR) -> Controller:
+def start(port: int, folder: Path) -> Controller:
     controller = Controller(_FileStore(folder), hostname="127.0.0.1", port=port)
     controller.start()
     return controller
 
 
-def messages(folder: Path = MAILBOX_DIR) -> list[tuple[str, EmailMessage]]:
+def messages(folder: Path) -> list[tuple[str, EmailMessage]]:
     """Every stored message, newest first, with its file name as identifier."""
     if not folder.exists():
         return []

@@ -43,6 +43,18 @@ def save_invitation_code(session: Session, conversation_id: str, code: str) -> N
     session.flush()
 
 
+def save_email(session: Session, conversation_id: str, email: str) -> None:
+    """Keep the address the supplier confirmed: the web app checks the widget's password
+    against it (bot/web/password.py), outside the conversation."""
+    _draft(session, conversation_id).confirmed_email = email
+    session.flush()
+
+
+def email_for(session: Session, conversation_id: str) -> str | None:
+    draft = session.get(RegistrationDraft, conversation_id)
+    return draft.confirmed_email if draft else None
+
+
 def invitation_code_for(session: Session, conversation_id: str) -> str | None:
     draft = session.get(RegistrationDraft, conversation_id)
     return draft.invitation_code if draft else None

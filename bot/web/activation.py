@@ -76,7 +76,14 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def submit(request: web.Request) -> web.Response:
-    form = await request.post()
+    # The page's button posts a plain form; anything else (a multipart without its boundary,
+    # JSON, bytes that are not UTF-8) is a bad request, answered as such, never an error.
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise web.HTTPBadRequest()
+    try:
+        form = await request.post()
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest() from None
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
     return _result_page(request, await _result(request, token, commit=True))

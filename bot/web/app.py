@@ -1,28 +1,30 @@
 """The web app: help-centre page with the chat widget, activation page, development mailbox,
-``/healthz``, and the same-origin proxy to Rasa's REST channel.
+``/healthz``, and the chat API (bot/web/chat.py: the same-origin proxy to Rasa's REST channel
+and the widget's password check).
 
 aiohttp (already installed with Rasa) serves everything; Jinja2 renders the pages with
 autoescape on. Database work is synchronous SQLAlchemy, run in a worker thread so that one
-slow query never blocks the other requests.
+slow query never blocks the other requests. Chat sessions: bot/web/sessions.py; rate limits:
+bot/web/rate_limits.py; the HTTP server itself: bot/web/server.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 from aiohttp import web
+from aiohttp_session import session_middleware
 
 from bot import db
 from bot.checks.language import LANGUAGES
+from bot.responses import load_domain
 from bot.settings import Settings, get_settings
-from bot.web import activation, mailbox_pages
+from bot.web import activation, chat, mailbox_pages
 from bot.web.console import add_console
 from bot.web.pages import (
     CLIENT,
@@ -34,6 +36,9 @@ from bot.web.pages import (
     render,
     request_language,
 )
+from bot.web.rate_limits import RateLimits, trusted_networks
+from bot.web.server import SERVER_HEADER
+from bot.web.sessions import SessionKeys, chat_session, cookie_storage, load_secret
 from bot.web.texts import TEXTS, WIDGET_TEXTS
 
 log = logging.getLogger(__name__)
@@ -43,14 +48,8 @@ STATIC_DIR = HERE / "static"  # the chat widget (widget.js, widget.css)
 ASSETS_DIR = HERE / "assets"  # the pages' own style sheet
 
 MAX_BODY_BYTES = 64 * 1024  # a chat message or the activation form; anything larger is refused
-# Rasa's REST channel answers "please try again" by itself after MESSAGE_TIMEOUT
-# (rasa_ext/channels.py); the proxy waits a little longer, so that this polite answer, not a
-# 503, reaches the widget. Past that, Rasa itself is stuck: 503.
-RASA_TIMEOUT_MARGIN_SECONDS = 10.0
 HEALTH_TIMEOUT_SECONDS = 3
 MAX_INVITATION_CHARS = 64
-MAX_SENDER_CHARS = 128
-MAX_MESSAGE_CHARS = 5000
 
 # --- Help-centre page -----------------------------------------------------------------------
 
@@ -61,6 +60,7 @@ def _help_page(language: str):
         code = request.query.get("invitation", "").strip()[:MAX_INVITATION_CHARS]
         other = TEXTS[TEXTS[language]["other_lang"]]["home_url"]
         switch_url = other + ("?" + urlencode({"invitation": code}) if code else "")
+        await chat_session(request)  # the chat session's cookie comes with the page
         return render(
             request,
             "help.html.jinja",
@@ -69,6 +69,8 @@ def _help_page(language: str):
             code=code,
             switch_url=switch_url,
             widget_texts=WIDGET_TEXTS[language],
+            chat_endpoint=chat.WEBHOOK_PATH,
+            password_endpoint=chat.PASSWORD_PATH,
         )
 
     return handler
@@ -82,64 +84,6 @@ def _with_slash(home_url: str):
         raise web.HTTPMovedPermanently(home_url + query)
 
     return handler
-
-
-# --- Proxy to Rasa's REST channel -----------------------------------------------------------
-
-
-def _json_error(status: int, error: str) -> web.Response:
-    return web.json_response({"error": error}, status=status)
-
-
-def _chat_message(body: object) -> dict[str, Any] | None:
-    """The REST channel's ``{sender, message, metadata}``, or None when malformed."""
-    if not isinstance(body, dict):
-        return None
-    sender, message = body.get("sender"), body.get("message")
-    metadata = body.get("metadata")
-    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
-        return None
-    if not isinstance(message, str) or not 0 < len(message) <= MAX_MESSAGE_CHARS:
-        return None
-    if metadata is not None and not isinstance(metadata, dict):
-        return None
-    forwarded: dict[str, Any] = {"sender": sender, "message": message}
-    if metadata:
-        forwarded["metadata"] = metadata
-    return forwarded
-
-
-async def rasa_webhook(request: web.Request) -> web.Response:
-    """Forward one chat message to Rasa and give back its answers, same origin as the page.
-
-    Only this path is proxied: Rasa's other endpoints stay unreachable from the browser.
-    """
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return _json_error(413, "too_large")
-    try:
-        forwarded = _chat_message(json.loads(raw))
-    except ValueError:  # not JSON, or not UTF-8
-        forwarded = None
-    if forwarded is None:
-        return _json_error(400, "bad_request")
-    url = request.app[RASA_URL] + "/webhooks/rest/webhook"
-    timeout = request.app[SETTINGS].message_timeout_seconds + RASA_TIMEOUT_MARGIN_SECONDS
-    try:
-        async with request.app[CLIENT].post(
-            url, json=forwarded, timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as response:
-            if response.status != 200:
-                log.warning("Rasa answered HTTP %s", response.status)
-                return _json_error(503, "unavailable")
-            answers = await response.json(content_type=None)
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-        log.warning("Rasa unreachable: %s", error.__class__.__name__)
-        return _json_error(503, "unavailable")
-    if not isinstance(answers, list):
-        return _json_error(503, "unavailable")
-    return web.json_response(answers, headers={"Cache-Control": "no-store"})
 
 
 # --- Health ---------------------------------------------------------------------------------
@@ -198,13 +142,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 # --- Errors and headers ---------------------------------------------------------------------
 
-_JSON_PATHS = ("/webhooks/", "/healthz")
+_JSON_PATHS = ("/webhooks/", "/chat/", "/healthz")
 _JSON_ERRORS = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def _error_response(request: web.Request, status: int) -> web.Response:
     if request.path.startswith(_JSON_PATHS):
-        return _json_error(
+        return chat.json_error(
             status, _JSON_ERRORS.get(status, "bad_request" if status < 500 else "unavailable")
         )
     language = request_language(request)
@@ -238,11 +182,14 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     # The activation token is in the page's URL: it must not leak to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
+    headers["Server"] = SERVER_HEADER  # aiohttp's default names its version
 
 
 async def _http_client(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as client:
         app[CLIENT] = client
+        # Read once before the first password check needs its wording (seconds of YAML).
+        await asyncio.to_thread(load_domain)
         yield
 
 
@@ -252,12 +199,23 @@ def create_app(
     *,
     mailbox_dir: Path | None = None,
 ) -> web.Application:
-    """The web app; ``rasa_url`` and ``mailbox_dir`` default to the settings' (tests set them)."""
+    """The web app; ``rasa_url`` and ``mailbox_dir`` default to the settings' (tests set them).
+
+    Raises SessionSecretError without a strong SESSION_SECRET outside development.
+    """
     settings = settings or get_settings()
-    app = web.Application(middlewares=[polite_errors], client_max_size=MAX_BODY_BYTES)
+    keys = SessionKeys.from_secret(load_secret(settings))
+    app = web.Application(
+        middlewares=[polite_errors, session_middleware(cookie_storage(settings, keys))],
+        client_max_size=MAX_BODY_BYTES,
+    )
     app[SETTINGS] = settings
     app[RASA_URL] = (rasa_url or settings.rasa_url).rstrip("/")
-    app[MAILBOX_DIR] = mailbox_dir or mailbox_pages.default_folder()
+    app[MAILBOX_DIR] = mailbox_dir or settings.mailbox_dir
+    app[chat.KEYS] = keys
+    app[chat.LIMITS] = RateLimits(settings)
+    app[chat.TRUSTED] = trusted_networks(settings)
+    app[chat.HASHING] = asyncio.Semaphore(chat.HASHES_AT_ONCE)
     app.cleanup_ctx.append(_http_client)
     app.on_response_prepare.append(_security_headers)
 
@@ -266,7 +224,7 @@ def create_app(
         app.router.add_get(home_url, _help_page(language))
         if home_url != "/":
             app.router.add_get(home_url.rstrip("/"), _with_slash(home_url))
-    app.router.add_post("/webhooks/rest/webhook", rasa_webhook)
+    chat.add_routes(app)
     app.router.add_get("/healthz", healthz)
     activation.add_routes(app)
     mailbox_pages.add_routes(app)

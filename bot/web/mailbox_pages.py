@@ -1,6 +1,9 @@
 """The development mailbox pages: ``/mailbox`` lists what the loopback SMTP server caught
-(``bot.mail.dev_server``), ``/mailbox/<id>`` shows one message. Both are 404 as soon as a real SMTP
-server is configured (``SMTP_HOST``), so no mail of real users is ever shown."""
+(``bot.mail.dev_server``), ``/mailbox/<id>`` shows one message. Both are 404 unless the explicit
+development setting is on (``DEVELOPMENT``, which `make run` sets) and no real SMTP server is
+configured (``SMTP_HOST``): a production web app shows no mail, even with SMTP_HOST forgotten.
+They read the instance's own folder (``MAILBOX_DIR``, by default one per database under
+``var/mailbox/``), never another instance's."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from pathlib import Path
 
 from aiohttp import web
 
@@ -30,10 +32,6 @@ MESSAGE_PAGE_POLICY = (
 )
 # A developer's tool, not a page for suppliers: its own few words are in French only.
 LANGUAGE = "fr"
-
-
-def default_folder() -> Path:
-    return dev_server.MAILBOX_DIR
 
 
 @dataclass

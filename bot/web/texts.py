@@ -54,6 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_request_title": "Demande incorrecte",
         "bad_request_text": "Nous n'avons pas pu lire votre demande. Veuillez réessayer depuis "
         "le centre d'aide.",
+        # The chat's rate limits (HTTP 429): the widget shows them, then tries again by itself.
+        "slow_down_text": "Vous envoyez des messages un peu trop vite. L'assistant vous répond "
+        "dans {seconds} secondes.",
+        "too_many_text": "Vous avez envoyé beaucoup de messages : l'assistant fait une pause. "
+        "Merci de réessayer plus tard.",
     },
     "en": {
         "site": "My Sis ID Help Centre",
@@ -98,6 +103,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_request_title": "Invalid request",
         "bad_request_text": "We could not read your request. Please try again from the help "
         "centre.",
+        "slow_down_text": "You are sending messages a little too fast. The assistant will "
+        "answer in {seconds} seconds.",
+        "too_many_text": "You have sent a lot of messages: the assistant is taking a break. "
+        "Please try again later.",
     },
 }
 
@@ -120,6 +129,8 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "unavailable": "L'assistant est momentanément indisponible.",
         "unavailableHint": "Votre message n'a pas été perdu : vous pouvez réessayer.",
         "retry": "Réessayer",
+        "slowDown": "Vous envoyez des messages un peu trop vite : nouvel essai dans quelques "
+        "secondes.",
         "you": "Vous",
         "bot": "Assistant",
         "passwordSent": "Mot de passe envoyé (masqué)",
@@ -142,6 +153,7 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "unavailable": "The assistant is temporarily unavailable.",
         "unavailableHint": "Your message has not been lost: you can try again.",
         "retry": "Try again",
+        "slowDown": "You are sending messages a little too fast: trying again in a few seconds.",
         "you": "You",
         "bot": "Assistant",
         "passwordSent": "Password sent (hidden)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.registration_form import ActionAskEmailConfirmed
+from bot.registration import drafts
 from tests.actions.form_helpers import validate
 from tests.actions.helpers import make_tracker, rendered, responses, run, said, slot_events
 
@@ -122,8 +123,8 @@ async def test_confirmation_question_repeats_the_address(domain):
     assert said(dispatcher) == [{"response": "utter_confirm_email", "email": "jean.dupont@acme.fr"}]
 
 
-async def test_yes_to_the_suggestion_takes_the_suggested_address(domain):
-    _, events, _ = await validate(
+async def test_yes_to_the_suggestion_takes_the_suggested_address(domain, session):
+    _, events, tracker = await validate(
         domain,
         "email_confirmed",
         {"email_confirmed": True},
@@ -136,10 +137,12 @@ async def test_yes_to_the_suggestion_takes_the_suggested_address(domain):
         ("email", "jean@gmail.com"),
         ("email_suggestion", None),
     ]
+    # Kept for the web app's check of the widget's password (it must not contain the address).
+    assert drafts.email_for(session, tracker.sender_id) == "jean@gmail.com"
 
 
-async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain):
-    _, events, _ = await validate(
+async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain, session):
+    _, events, tracker = await validate(
         domain,
         "email_confirmed",
         {"email_confirmed": False},
@@ -148,10 +151,11 @@ async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain)
     )
 
     assert slot_events(events) == [("email_confirmed", True), ("email_suggestion", None)]
+    assert drafts.email_for(session, tracker.sender_id) == "jean@gmial.com"
 
 
-async def test_no_without_suggestion_asks_the_address_again(domain):
-    _, events, _ = await validate(
+async def test_no_without_suggestion_asks_the_address_again(domain, session):
+    _, events, tracker = await validate(
         domain,
         "email_confirmed",
         {"email_confirmed": False},
@@ -160,10 +164,11 @@ async def test_no_without_suggestion_asks_the_address_again(domain):
     )
 
     assert slot_events(events) == [("email_confirmed", None), ("email", None)]
+    assert drafts.email_for(session, tracker.sender_id) is None
 
 
-async def test_yes_without_suggestion_confirms(domain):
-    _, events, _ = await validate(
+async def test_yes_without_suggestion_confirms(domain, session):
+    _, events, tracker = await validate(
         domain,
         "email_confirmed",
         {"email_confirmed": True},
@@ -172,3 +177,4 @@ async def test_yes_without_suggestion_confirms(domain):
     )
 
     assert slot_events(events) == [("email_confirmed", True)]
+    assert drafts.email_for(session, tracker.sender_id) == "jean.dupont@acme.fr"

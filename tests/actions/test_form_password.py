@@ -11,7 +11,15 @@ from bot import db
 from bot.checks.passwords import verify_password
 from bot.registration import drafts
 from tests.actions.form_helpers import FORM, validate
-from tests.actions.helpers import STRONG_PASSWORD, draft, make_tracker, run, said, slot_events
+from tests.actions.helpers import (
+    STRONG_PASSWORD,
+    draft,
+    make_tracker,
+    run,
+    said,
+    save_password_hash,
+    slot_events,
+)
 
 # --- password ----------------------------------------------------------------------------------
 
@@ -122,3 +130,29 @@ async def test_a_password_slot_set_another_way_is_refused(domain):
     _, events, _ = await validate(domain, "first_name", {"password": "Tr0ub4dor&3-Quai"})
 
     assert slot_events(events) == [("password", None)]
+
+
+# --- the widget's path: the web app holds the hash, Rasa gets only "/password_given" -----------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_password_given_is_accepted_when_the_web_app_kept_a_hash(domain, database, language):
+    save_password_hash()
+
+    dispatcher, events, _ = await password_turn(
+        domain, "/password_given", language=language, intent="password_given", confidence=1.0
+    )
+
+    assert slot_events(events) == [("password", PASSWORD_SET)]
+    assert dispatcher.messages == []  # the form goes on to the terms of use
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_password_given_without_a_hash_is_no_answer(domain, database, language):
+    dispatcher, events, _ = await password_turn(
+        domain, "/password_given", language=language, intent="password_given", confidence=1.0
+    )
+
+    assert slot_events(events) == [("password", None)]  # the form asks for the password again
+    assert dispatcher.messages == []
+    assert draft() is None  # and "/password_given" was not hashed as if it were the password

@@ -121,8 +121,10 @@ async def test_support_mail_carries_the_ticket(domain, database):
     with db.session_scope() as session:
         [mail] = session.scalars(select(OutboxMail)).all()
     assert "T-000001" in mail.subject
+    # The ticket's reference leads to the transcript; the conversation id is not shown.
+    assert "conv-1" not in mail.text_body and "conv-1" not in mail.html_body
     for line in (
-        "conv-1",
+        "/console/tickets/T-000001",
         "user_request",
         "account_details",
         "Email: j***n@acme.fr",

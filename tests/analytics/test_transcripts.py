@@ -85,14 +85,35 @@ def test_each_ticket_email_links_to_the_ticket_page_of_the_console(tracker_url, 
     link = f"https://help.example.test/console/tickets/{ticket.reference}"
     assert link in body and f'href="{link}"' in html
     assert "python -m bot" not in body  # support clicks, nobody runs a command on the server
+    assert "en-used" not in body and "en-used" not in html  # the mail never names the conversation
 
 
-def test_the_transcripts_command_prints_one_conversation_as_markdown(tracker_url):
-    result = run_cli("transcripts", "--conversation", "en-used", "--format", "md")
+def test_the_transcripts_command_prints_one_conversation_as_markdown(tracker_url, database):
+    with db.session_scope(database) as session:
+        ticket = open_ticket(
+            session,
+            conversation_id="en-used",
+            language="en",
+            reason=HandoffReason.USER_REQUEST,
+            step="company",
+            summary="Company: SC123456 (GB)",
+        )
+    # On the server, by the ticket's reference (the conversation id is not handed out).
+    result = run_cli("transcripts", "--ticket", ticket.reference, "--format", "md")
     assert result.returncode == 0, result.stderr
     assert "## Conversation en-used" in result.stdout
     assert "- outcome: escalated" in result.stdout
     assert "**Supplier**" in result.stdout and "**Assistant**" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("T-999999", "no ticket T-999999"), ("conv-1", "a ticket reference looks like T-000123")],
+)
+def test_an_unknown_ticket_is_said_plainly(tracker_url, database, reference, message):
+    result = run_cli("transcripts", "--ticket", reference)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unknown_conversation_is_said_plainly(tracker_url):

@@ -1,8 +1,9 @@
 """The whole product as `make run` starts it, driven by Debian's Chromium through Playwright.
 
-Processes on free loopback ports: the development mailbox (SMTP_HOST unset, messages kept in
-a temporary folder), the outbox sender, the action server, the Rasa server, and the web app
-(help-centre page, widget, proxy, activation page, /mailbox). The web app runs in this process
+Processes on free loopback ports: the development mailbox (DEVELOPMENT set and SMTP_HOST
+unset, as `make run`; messages kept in a temporary folder), the outbox sender, the action
+server, the Rasa server, and the web app (help-centre page, widget, chat API, activation page,
+/mailbox), served by its own hardened runner (bot/web/server.py). The web app runs in this process
 on a thread so that a test can stop it and start it again on the same port, pointed at a Rasa
 that does not answer: that is how the "assistant unavailable" path is produced for real.
 
@@ -32,8 +33,9 @@ from bot.launcher import server_commands
 from bot.mail import dev_server
 from bot.settings import load_settings
 from bot.web.app import create_app
+from bot.web.server import AppRunner
 from tests.e2e.conftest import newest_model
-from tests.factories import ROOT, Processes, StackEnvironment, free_port, invite
+from tests.factories import ROOT, SESSION_SECRET, Processes, StackEnvironment, free_port, invite
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -59,9 +61,10 @@ class WebApp:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, rasa_url: str | None = None) -> None:
+    def start(self, rasa_url: str | None = None, **settings: str) -> None:
+        """``settings``: environment variables to change for this start (e.g. a rate limit)."""
         app = create_app(
-            load_settings(self.env),
+            load_settings({**self.env, **settings}),
             rasa_url=rasa_url or self.rasa_url,
             mailbox_dir=self.mailbox_dir,
         )
@@ -69,7 +72,7 @@ class WebApp:
         ready = threading.Event()
 
         async def serve() -> None:
-            self._runner = web.AppRunner(app)
+            self._runner = AppRunner(app)
             await self._runner.setup()
             await web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True).start()
             ready.set()
@@ -96,10 +99,11 @@ class WebApp:
 
 
 class Stack:
-    def __init__(self, web_app: WebApp, database_url: str, mailbox_dir: Path):
+    def __init__(self, web_app: WebApp, database_url: str, mailbox_dir: Path, work: Path):
         self.web = web_app
         self.database_url = database_url
         self.mailbox_dir = mailbox_dir
+        self.work = work  # the run's folder: databases and every log of the processes
 
     @property
     def url(self) -> str:
@@ -122,6 +126,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "SMTP_PORT": str(smtp_port),
         "WEB_PORT": str(web_port),
         "RASA_PORT": str(environment.rasa_port),
+        "DEVELOPMENT": "true",
+        "SESSION_SECRET": SESSION_SECRET,
+        # Every browser of the suite comes from 127.0.0.1: one office behind one address.
+        "RATE_LIMIT_ADDRESS": "600 per minute",
     }
     env = environment.env()
     db.upgrade(environment.database_url)
@@ -136,7 +144,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         # Generous: loading the model takes minutes when the machine's cores are busy.
         processes.wait_for_stack(environment, timeout=STARTUP_TIMEOUT)
         web_app.start()
-        yield Stack(web_app, environment.database_url, mailbox_dir)
+        yield Stack(web_app, environment.database_url, mailbox_dir, work)
     finally:
         web_app.stop()
         processes.stop()

@@ -31,12 +31,49 @@ def assert_password_nowhere(chat: Chat, password: str) -> None:
     assert password not in chat.session_storage()
 
 
+def record_posts(page) -> list[tuple[str, str]]:
+    """Every POST the page makes: (path, body)."""
+    posts: list[tuple[str, str]] = []
+    page.on(
+        "request",
+        lambda request: (
+            posts.append((request.url.split("/", 3)[-1], request.post_data or ""))
+            if request.method == "POST"
+            else None
+        ),
+    )
+    return posts
+
+
+def assert_never_sent_to_the_assistant(posts, stack, *passwords: str) -> None:
+    """The passwords went to the web app's check only: never in a chat message, never in any
+    file of the run (Rasa's tracker store, the databases, every process's log)."""
+    chat_bodies = [body for path, body in posts if path == "webhooks/rest/webhook"]
+    checked = [body for path, body in posts if path == "chat/password"]
+    for password in passwords:
+        assert not [body for body in chat_bodies if password in body]
+        assert [body for body in checked if password in body]
+        for path in stack.work.rglob("*"):
+            if path.is_file():
+                assert password.encode() not in path.read_bytes(), path
+    assert any('"/password_given"' in body for body in chat_bodies)
+
+
+def assert_session_cookie(context, page) -> None:
+    """The chat session is an HttpOnly, SameSite=Strict cookie that scripts cannot read."""
+    [cookie] = [c for c in context.cookies() if c["name"] == "chat"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert "chat=" not in page.evaluate("document.cookie")
+
+
 def test_french_registration_through_the_widget_then_activation_from_the_mailbox(
     stack, context, dialogs
 ):
     stack.invite(FRANCE, "BRWF-R000-0000-0001")
     page = context.new_page()
+    posts = record_posts(page)
     page.goto(stack.url + "/")
+    assert_session_cookie(context, page)
     chat = Chat(page)
     expect(chat.panel).to_be_hidden()
     chat.open()
@@ -59,13 +96,17 @@ def test_french_registration_through_the_widget_then_activation_from_the_mailbox
     expect(chat.input).to_have_attribute("type", "password")
     expect(chat.input).to_have_attribute("autocomplete", "new-password")
     expect(chat.root.locator("label.aw-label")).to_have_text("Votre mot de passe (masqué)")
-    chat.say("motdepasse", "majuscule")
+    # Checked by the web app, answered in the domain's words (each unmet rule).
+    refused = chat.say("motdepasse", "Ce mot de passe ne convient pas")
+    assert "il manque une majuscule" in refused and "il manque un chiffre" in refused
     expect(chat.input).to_have_attribute("type", "password")  # asked again, still masked
+    # Built on the confirmed address: the web app knows it from the registration draft.
+    assert "reprendre votre adresse email" in chat.say("Claire.Martin#2024", "ne convient pas")
     terms = chat.say(PASSWORD, "Acte d'Adhésion")
     assert "Conditions Générales" in terms
     expect(chat.input).to_have_attribute("type", "text")
     masked = chat.root.locator(".aw-message--masked")
-    expect(masked).to_have_count(2)
+    expect(masked).to_have_count(3)
     expect(masked.last).to_contain_text("••••••••")
     assert_password_nowhere(chat, PASSWORD)
     assert_password_nowhere(chat, "motdepasse")
@@ -89,6 +130,7 @@ def test_french_registration_through_the_widget_then_activation_from_the_mailbox
     assert "noreply@sis-id.com" in done
     expect(chat.input).to_be_focused()  # focus back in the input after a reply
     assert_password_nowhere(chat, PASSWORD)
+    assert_never_sent_to_the_assistant(posts, stack, PASSWORD, "motdepasse", "Claire.Martin#2024")
 
     # The activation email, in the development mailbox.
     row = page.locator("tr", has_text="claire.martin@acme-industrie.fr")
@@ -152,9 +194,11 @@ def test_a_reload_restores_the_conversation_and_it_goes_on(stack, context):
     chat.input.fill("732 829")  # half typed when the page reloads
     before = chat.transcript()
     conversation = page.evaluate("sessionStorage.getItem('assistant-widget:fr')")
-    assert re.search(r'"id":"[0-9a-f]{32}"', conversation)
+    assert re.search(r'"id":"[0-9a-f]{32}"', conversation)  # the tab's thread, no credential
+    cookie = [c["value"] for c in context.cookies() if c["name"] == "chat"]
 
     page.reload()
+    assert [c["value"] for c in context.cookies() if c["name"] == "chat"] == cookie
     chat = Chat(page)
     expect(chat.panel).to_be_visible()
     assert chat.transcript() == before
@@ -272,3 +316,59 @@ def test_english_invitation_link_and_unavailable_message(stack, phone_context):
     before = chat.bot_count()
     chat.status.get_by_role("button", name="Try again").click()
     assert "is it correct" in chat.wait_for_bot(before)
+
+
+def test_a_second_browser_with_the_first_ones_tab_state_reaches_only_its_own_conversation(
+    stack, browser, context
+):
+    stack.invite(FRANCE, "BRWF-R000-0000-0004")
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    chat = Chat(page)
+    chat.open()
+    chat.wait_for_bot(0)
+    chat.say("je voudrais créer mon compte", "Dans quel pays")
+    chat.choose("France", "SIREN")
+    stolen = page.evaluate("sessionStorage.getItem('assistant-widget:fr')")
+
+    # Another browser (its own cookies) given everything the page kept: the thread id too.
+    other = browser.new_context(locale="fr-FR")
+    try:
+        intruder_page = other.new_page()
+        intruder_page.goto(stack.url + "/")
+        intruder_page.evaluate(
+            "value => sessionStorage.setItem('assistant-widget:fr', value)", stolen
+        )
+        intruder_page.reload()
+        intruder = Chat(intruder_page)
+        expect(intruder.panel).to_be_visible()  # the copied page state shows
+        reply = intruder.say("552 100 554")
+        assert "code d'invitation" not in reply  # not the victim's SIREN question
+    finally:
+        other.close()
+
+    # The supplier's conversation did not move: the SIREN is still what it waits for.
+    chat.say("732 829 320", "code d'invitation")
+
+
+def test_a_flood_from_the_widget_is_slowed_with_a_message_then_retried(stack, context):
+    page = context.new_page()
+    try:
+        stack.web.stop()
+        stack.web.start(RATE_LIMIT_CONVERSATION="2 per 6 seconds")
+        page.goto(stack.url + "/en/")
+        chat = Chat(page)
+        chat.open()
+        chat.wait_for_bot(0)  # 1: the greeting
+        chat.say("hello")  # 2
+        before = chat.bot_count()
+        chat.input.fill("I'd like to register")
+        chat.input.press("Enter")  # 3: over the limit
+        expect(chat.status).to_contain_text("a little too fast", timeout=20_000)
+        expect(chat.input).to_have_value("I'd like to register")  # nothing lost
+        # The widget tries again by itself once the delay has passed.
+        assert "which country" in chat.wait_for_bot(before)
+        expect(chat.status).to_be_hidden()
+    finally:
+        stack.web.stop()
+        stack.web.start()

@@ -35,7 +35,8 @@ def test_a_supplier_registers_in_french_and_activates(servers, conversation_id):
         metadata={"language": "fr"},
     )
     assert not any(PASSWORD in str(reply) for reply in replies)
-    assert any(r.get("custom") == {"input": "password"} for r in replies)
+    # The widget masks its field, and answers the password rules in the conversation's language.
+    assert any(r.get("custom") == {"input": "password", "language": "fr"} for r in replies)
     mail = wait_for_mail(servers.smtp, "jean.dupont@acme-industrie.fr")
     assert mail["Subject"] == "Activez votre compte My Sis ID"
     with db.session_scope(servers.database_url) as session:

@@ -40,7 +40,24 @@ def test_ticket_is_recorded_and_support_is_told(session):
     )
     [mail] = session.scalars(select(OutboxMail)).all()
     assert mail.to_address == "support@sis-id.com" and info.reference in mail.subject
-    assert "conv-9" in mail.text_body and "ACME…" in mail.text_body
+    assert "ACME…" in mail.text_body
+    # Support gets the ticket's reference, not the conversation id (a handle on the chat).
+    assert f"/console/tickets/{info.reference}" in mail.text_body and "conv-9" not in mail.text_body
+    assert "conv-9" not in mail.html_body
+
+
+def test_a_crafted_conversation_id_adds_no_line_to_the_support_mail(session):
+    open_ticket(
+        session,
+        conversation_id="abc\nReason: urgent, call +33 6 00 00 00 00\r\nBcc: x@evil.example",
+        language="fr",
+        reason=HandoffReason.USER_REQUEST,
+        step="none",
+        summary="No registration details given.",
+    )
+    [mail] = session.scalars(select(OutboxMail)).all()
+    for body in (mail.text_body, mail.html_body, mail.subject):
+        assert "urgent" not in body and "evil.example" not in body
 
 
 def _registration(email: str):

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.settings import load_settings
 from bot.web.app import create_app
-from tests.factories import free_port
+from tests.factories import SESSION_SECRET, free_port
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def make_app(database, mailbox_dir, monkeypatch) -> Callable[..., web.Applicatio
 
     def make(rasa_url: str | None = None) -> web.Application:
         monkeypatch.setenv("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}/webhook")
+        monkeypatch.setenv("SESSION_SECRET", SESSION_SECRET)
         return create_app(
             load_settings(),
             rasa_url=rasa_url or f"http://127.0.0.1:{free_port()}",

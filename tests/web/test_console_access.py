@@ -132,7 +132,7 @@ async def test_one_address_guessing_many_accounts_is_stopped_too(console):
 async def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(
     console_env, make_app, monkeypatch
 ):
-    monkeypatch.setenv("BEHIND_PROXY", "true")
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")  # the test client connects from there
     async with TestClient(TestServer(make_app())) as client:
         console = Console(client)
 

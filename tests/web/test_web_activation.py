@@ -142,3 +142,20 @@ async def test_a_database_outage_is_a_polite_page_not_a_stack_trace(client, data
     html = unescape(await response.text())
     assert response.status == 503 and "Service momentanément indisponible" in html
     assert "Traceback" not in html and "sqlite" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data", b"token=abc"),  # no boundary
+        ("multipart/form-data; boundary=xyz", b"[" * 1000 + b"]" * 1000),
+        ("application/json", b'{"token": "abc"}'),
+        ("application/x-www-form-urlencoded", b"\xff\xfe\x00token"),
+        ("text/plain", b"token=abc"),
+    ],
+)
+async def test_a_hostile_activation_post_is_a_polite_400(client, content_type, body, caplog):
+    response = await client.post("/activate", data=body, headers={"Content-Type": content_type})
+    assert response.status == 400
+    assert "Demande incorrecte" in unescape(await response.text())
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]

@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 
 from bot import db
 from bot.checks.invitation_codes import normalise_code
+from bot.launcher import prepare_database
 from bot.models import Invitation
+from bot.settings import get_settings, reset_settings
 from tests.factories import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,6 +138,7 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
         DATABASE_URL=database_url,
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'conversations.db'}",
         PUBLIC_BASE_URL=base,
+        DEVELOPMENT="true",  # what `make run` sets
     )
 
     for run in (1, 2):
@@ -187,3 +190,35 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
     with db.session_scope(database_url) as session:  # the second run created nothing again
         assert session.scalar(select(func.count(Invitation.id))) == 5
     db.dispose_engines()
+
+
+def test_the_demo_invitations_go_only_into_a_development_database(tmp_path, monkeypatch):
+    """Their codes are published in the README: in any other database they would be valid
+    invitations that anyone knows."""
+    for development, expected in (("false", 0), ("true", 5)):
+        database_url = f"sqlite:///{tmp_path / f'{development}.db'}"
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("DEVELOPMENT", development)
+        reset_settings()
+        printed = prepare_database(get_settings())
+        with db.session_scope(database_url) as session:
+            assert session.scalar(select(func.count(Invitation.id))) == expected
+        assert bool(printed) is bool(expected)
+    reset_settings()
+    db.dispose_engines()
+
+
+def test_without_development_the_launcher_needs_a_session_secret(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SESSION_SECRET", "DEVELOPMENT")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'onboarding.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.launcher"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "SESSION_SECRET is required" in result.stderr
+    assert not (tmp_path / "onboarding.db").exists()  # nothing was prepared or started

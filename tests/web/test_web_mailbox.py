@@ -1,5 +1,6 @@
-"""The development mailbox: mail delivered to the loopback SMTP server, readable at /mailbox,
-and gone as soon as a real SMTP server is configured."""
+"""The development mailbox: mail delivered to the loopback SMTP server, readable at /mailbox
+only with the development setting that `make run` sets, and gone as soon as a real SMTP server
+is configured."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot import db
 from bot.mail import dev_server
 from bot.mail.outbox import deliver_due
-from bot.settings import reset_settings
+from bot.settings import VAR_DIR, load_settings, reset_settings
 from tests.factories import free_port, register_supplier
 
 
@@ -25,10 +26,18 @@ def dev_smtp(database, mailbox_dir, monkeypatch):
     port = free_port()
     monkeypatch.delenv("SMTP_HOST", raising=False)
     monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("DEVELOPMENT", "true")  # what `make run` sets
     reset_settings()
     server = dev_server.start(port, mailbox_dir)
     yield port
     server.stop()
+
+
+@pytest.fixture
+async def client(make_app, dev_smtp):
+    """The web app as `make run` starts it (DEVELOPMENT set, no SMTP_HOST)."""
+    async with TestClient(TestServer(make_app())) as test_client:
+        yield test_client
 
 
 async def deliver_activation_email(database: str, email: str, language: str = "fr") -> str:
@@ -121,17 +130,37 @@ async def test_an_unknown_message_is_a_404(client, dev_smtp, message_id):
     assert response.status == 404 and "Traceback" not in await response.text()
 
 
-async def test_no_mailbox_when_a_real_smtp_server_is_configured(
-    make_app, database, dev_smtp, monkeypatch
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SMTP_HOST", "smtp.example.com"),  # a real mail server: no mail is caught here
+        ("DEVELOPMENT", None),  # production, SMTP_HOST forgotten: fails closed all the same
+    ],
+)
+async def test_no_mailbox_outside_development_or_with_a_real_smtp_server(
+    make_app, database, dev_smtp, monkeypatch, variable, value
 ):
     await deliver_activation_email(database, "jean@example.fr")
     async with TestClient(TestServer(make_app())) as dev:
         [link] = message_links(await (await dev.get("/mailbox")).text())
 
-    monkeypatch.setenv("SMTP_HOST", "smtp.example.com")
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
     reset_settings()
     async with TestClient(TestServer(make_app())) as production:
         for path in ("/mailbox", link):
             response = await production.get(path)
             html = await response.text()
             assert response.status == 404 and "jean@example.fr" not in html
+
+
+def test_each_database_has_its_own_mailbox_folder(tmp_path):
+    first = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"})
+    second = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"})
+    chosen = load_settings({"MAILBOX_DIR": str(tmp_path / "mail")})
+
+    assert first.mailbox_dir != second.mailbox_dir
+    assert first.mailbox_dir.parent == second.mailbox_dir.parent == VAR_DIR / "mailbox"
+    assert chosen.mailbox_dir == tmp_path / "mail"

@@ -14,7 +14,8 @@ from bot.web.texts import WIDGET_TEXTS
 
 WIDGET = (
     '<div id="assistant-widget" data-language="{lang}" data-invitation-code="{code}" '
-    'data-endpoint="/webhooks/rest/webhook"></div><script src="/static/widget.js" defer></script>'
+    'data-endpoint="/webhooks/rest/webhook" data-password-endpoint="/chat/password"></div>'
+    '<script src="/static/widget.js" defer></script>'
 )
 STYLESHEET = '<link rel="stylesheet" href="/static/widget.css">'
 WIDGET_TEXTS_ATTRIBUTE = re.compile(r' data-texts="([^"]*)"')
@@ -84,7 +85,7 @@ async def test_a_hostile_invitation_code_is_only_text(client, code):
     assert "alert(1)" in html  # shown, as an attribute value ...
     assert "<script>alert" not in html and "<img src=x" not in html  # ... never as markup
     mount = re.search(r'<div id="assistant-widget"[^>]*>', without_widget_texts(html)).group(0)
-    assert mount.count('"') == 8  # four attributes, none broken out of
+    assert mount.count('"') == 10  # five attributes, none broken out of
     assert "'" not in mount.split("data-invitation-code=")[1].split('"')[1]
 
 

@@ -1,20 +1,21 @@
 """The same-origin proxy to Rasa's REST channel and /healthz, against the real Rasa server
-(tests/e2e's `servers`) and against Rasa down, slow or failing."""
+(tests/e2e's `servers`) and against Rasa down, slow or failing. The chat session, the limits
+and the password check: tests/web/test_web_chat.py."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import uuid
+import re
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.settings import load_settings
-from bot.web import app as web_app
+from bot.web import chat
 from bot.web.app import create_app
-from tests.factories import free_port
+from tests.factories import SESSION_SECRET, free_port
 
 # Starting the real Rasa server (the `servers` fixture) takes minutes on a busy machine.
 LIVE = pytest.mark.timeout(1800)
@@ -27,7 +28,11 @@ def texts(replies: list[dict]) -> str:
 @pytest.fixture
 async def live(servers) -> TestClient:
     settings = load_settings(
-        {"DATABASE_URL": servers.database_url, "ACTION_ENDPOINT_URL": servers.action_endpoint_url}
+        {
+            "DATABASE_URL": servers.database_url,
+            "ACTION_ENDPOINT_URL": servers.action_endpoint_url,
+            "SESSION_SECRET": SESSION_SECRET,
+        }
     )
     async with TestClient(TestServer(create_app(settings, rasa_url=servers.rasa_url))) as client:
         yield client
@@ -38,7 +43,6 @@ async def test_messages_reach_the_real_rasa_and_come_back(live):
     response = await live.post(
         "/webhooks/rest/webhook",
         json={
-            "sender": uuid.uuid4().hex,
             "message": "/start_registration",
             "metadata": {"language": "en", "invitation_code": "WEBP-GB00-0000-0001"},
         },
@@ -46,12 +50,12 @@ async def test_messages_reach_the_real_rasa_and_come_back(live):
     assert response.status == 200 and response.content_type == "application/json"
     replies = await response.json()
     assert "invitation code is already filled in" in texts(replies)
-    assert all(reply["recipient_id"] for reply in replies)
+    # The conversation id is the server's: the page gets the answers without it.
+    assert replies and not any("recipient_id" in reply for reply in replies)
 
     french = await live.post(
         "/webhooks/rest/webhook",
         json={
-            "sender": uuid.uuid4().hex,
             "message": "Bonjour, je voudrais créer mon compte fournisseur",
             "metadata": {"language": "fr"},
         },
@@ -82,10 +86,11 @@ async def test_only_the_chat_endpoint_of_rasa_is_reachable(live):
 
 
 async def test_rasa_down_is_a_503_the_widget_can_explain(client):
-    response = await client.post(
-        "/webhooks/rest/webhook", json={"sender": "abc", "message": "bonjour"}
-    )
+    response = await client.post("/webhooks/rest/webhook", json={"message": "bonjour"})
     assert response.status == 503 and await response.json() == {"error": "unavailable"}
+
+
+NESTED = "[" * 1000 + "]" * 1000
 
 
 @pytest.mark.parametrize(
@@ -95,27 +100,38 @@ async def test_rasa_down_is_a_503_the_widget_can_explain(client):
         b"\xff\xfe",
         b"[]",
         b'"text"',
-        json.dumps({"message": "bonjour"}).encode(),
-        json.dumps({"sender": "", "message": "bonjour"}).encode(),
-        json.dumps({"sender": "abc"}).encode(),
-        json.dumps({"sender": "abc", "message": ""}).encode(),
-        json.dumps({"sender": "abc", "message": 12}).encode(),
-        json.dumps({"sender": ["abc"], "message": "bonjour"}).encode(),
-        json.dumps({"sender": "abc", "message": "bonjour", "metadata": "fr"}).encode(),
-        json.dumps({"sender": "a" * 129, "message": "bonjour"}).encode(),
-        json.dumps({"sender": "abc", "message": "x" * 5001}).encode(),
+        NESTED.encode(),
+        ("[" * 30_000 + "]" * 30_000).encode(),  # deeper than Python's recursion limit
+        b"1" * 20_000,  # an integer too long to read
+        json.dumps({"metadata": {"language": "fr"}}).encode(),
+        json.dumps({"message": ""}).encode(),
+        json.dumps({"message": 12}).encode(),
+        json.dumps({"message": ["bonjour"]}).encode(),
+        json.dumps({"message": "\ud800"}).encode(),  # a lone surrogate: no UTF-8 for it
+        json.dumps({"message": "bonjour", "metadata": "fr"}).encode(),
+        json.dumps({"message": "bonjour", "metadata": {"language": "de"}}).encode(),
+        json.dumps({"message": "bonjour", "metadata": {"language": ["fr"]}}).encode(),
+        ('{"message": "bonjour", "metadata": {"x": ' + "[" * 500 + "]" * 500 + "}}").encode(),
+        json.dumps({"message": "bonjour", "metadata": {"invitation_code": "A" * 65}}).encode(),
+        json.dumps({"message": "bonjour", "metadata": {"Bad Key": "x"}}).encode(),
+        json.dumps({"message": "bonjour", "thread": "not-a-thread"}).encode(),
+        json.dumps({"message": "bonjour", "thread": 12}).encode(),
+        json.dumps({"message": "x" * 5001}).encode(),
     ],
 )
-async def test_a_malformed_message_is_a_400(client, body):
+async def test_a_malformed_message_is_a_400(client, body, caplog):
     response = await client.post(
         "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
     assert response.status == 400 and await response.json() == {"error": "bad_request"}
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
 
 
 async def test_an_oversized_body_is_refused_without_reading_it_all(client):
-    body = json.dumps({"sender": "abc", "message": "x" * 200_000}).encode()
-    response = await client.post("/webhooks/rest/webhook", data=body)
+    body = json.dumps({"message": "x" * 200_000}).encode()
+    response = await client.post(
+        "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status == 413 and await response.json() == {"error": "too_large"}
 
 
@@ -141,27 +157,26 @@ async def test_a_slow_or_failing_rasa_is_a_503(make_app, monkeypatch):
     async def not_a_list(request):
         return web.json_response({"oops": True})
 
-    monkeypatch.setattr(web_app, "RASA_TIMEOUT_MARGIN_SECONDS", 0.5)
+    monkeypatch.setattr(chat, "RASA_TIMEOUT_MARGIN_SECONDS", 0.5)
     for handler in (slow, failing, not_a_list):
         rasa = await _stand_in_rasa(handler)
         try:
             app = make_app(rasa_url=str(rasa.make_url("")))
             async with TestClient(TestServer(app)) as client:
-                response = await client.post(
-                    "/webhooks/rest/webhook", json={"sender": "abc", "message": "bonjour"}
-                )
+                response = await client.post("/webhooks/rest/webhook", json={"message": "bonjour"})
                 assert response.status == 503, handler.__name__
                 assert await response.json() == {"error": "unavailable"}
         finally:
             await rasa.close()
 
 
-async def test_the_proxy_forwards_only_sender_message_and_metadata(make_app):
+async def test_the_proxy_forwards_the_message_metadata_and_a_sender_it_derived(make_app):
     received: list[dict] = []
 
     async def echo(request):
-        received.append(await request.json())
-        return web.json_response([{"recipient_id": "abc", "text": "Bonjour !"}])
+        body = await request.json()
+        received.append(body)
+        return web.json_response([{"recipient_id": body["sender"], "text": "Bonjour !"}])
 
     rasa = await _stand_in_rasa(echo)
     try:
@@ -169,22 +184,21 @@ async def test_the_proxy_forwards_only_sender_message_and_metadata(make_app):
             response = await client.post(
                 "/webhooks/rest/webhook",
                 json={
-                    "sender": "abc",
+                    "sender": "chosen-by-the-browser",
                     "message": "bonjour",
                     "metadata": {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"},
                     "extra": "dropped",
                 },
             )
-            assert await response.json() == [{"recipient_id": "abc", "text": "Bonjour !"}]
+            assert await response.json() == [{"text": "Bonjour !"}]
     finally:
         await rasa.close()
-    assert received == [
-        {
-            "sender": "abc",
-            "message": "bonjour",
-            "metadata": {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"},
-        }
-    ]
+    [forwarded] = received
+    assert set(forwarded) == {"sender", "message", "metadata"}
+    assert forwarded["message"] == "bonjour"
+    assert forwarded["metadata"] == {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"}
+    # The browser's sender is ignored: the conversation id is derived from the session cookie.
+    assert re.fullmatch(r"[0-9a-f]{32}", forwarded["sender"])
 
 
 async def test_health_reports_what_is_down(client):
@@ -199,7 +213,11 @@ async def test_health_reports_a_database_that_does_not_answer(tmp_path, monkeypa
         f"sqlite:///{tmp_path / 'missing-folder' / 'x' / 'a.db'}",
     ):
         settings = load_settings(
-            {"DATABASE_URL": url, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/w"}
+            {
+                "DATABASE_URL": url,
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/w",
+                "SESSION_SECRET": SESSION_SECRET,
+            }
         )
         app = create_app(settings, rasa_url=f"http://127.0.0.1:{free_port()}")
         async with TestClient(TestServer(app)) as client:

@@ -35,6 +35,7 @@ from bot import db
 from bot.models import StaffAccount
 from bot.settings import VAR_DIR, Settings
 from bot.staff.accounts import Role
+from bot.web import rate_limits
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +131,11 @@ async def form_with_valid_csrf(request: web.Request):
 
 
 def client_address(request: web.Request) -> str:
-    """Who is signing in, for the per-address limit. Behind the TLS proxy (BEHIND_PROXY), the
-    last X-Forwarded-For entry is the one the proxy added (what came before it, the client
-    may have written); otherwise the connection's own address."""
-    if request.app[SETTINGS_KEY].behind_proxy:
-        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.remote or "unknown"
+    """Who is signing in, for the per-address limit: the chat's rule (bot/web/rate_limits.py),
+    X-Forwarded-For believed only from the proxies of ``TRUSTED_PROXIES``."""
+    return rate_limits.client_address(
+        request, rate_limits.trusted_networks(request.app[SETTINGS_KEY])
+    )
 
 
 def _staff_for(database_url: str, staff_id: int, epoch: int) -> SignedIn | None:

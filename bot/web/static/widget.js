@@ -3,10 +3,21 @@
  *
  * Mount point (the page provides it):
  *   <div id="assistant-widget" data-language="fr|en" data-invitation-code="CODE-or-empty"
- *        data-endpoint="/webhooks/rest/webhook" data-texts="{JSON: the widget's words}"></div>
+ *        data-endpoint="/webhooks/rest/webhook" data-password-endpoint="/chat/password"
+ *        data-texts="{JSON: the widget's words}"></div>
  *   <script src="/static/widget.js" defer></script>
- * The endpoint speaks Rasa's REST channel ({sender, message, metadata} -> [{text, buttons,
- * custom}]) on the page's own origin (the web app proxies it to Rasa).
+ * The endpoint speaks Rasa's REST channel ({message, metadata, thread} -> [{text, buttons,
+ * custom}]) on the page's own origin: the web app proxies it to Rasa, with a conversation id it
+ * derives from its HttpOnly session cookie (this script never sees it). `thread` is this tab's
+ * random id, so that two tabs are two conversations; it is no credential.
+ *
+ * The password typed in the masked field goes to the password endpoint, never to Rasa: the web
+ * app checks and hashes it, answers {accepted} or the unmet rules, and on success only the
+ * payload "/password_given" is sent to the assistant. Without a password endpoint the password
+ * is sent as a chat message (Rasa's own path, masked in its logs).
+ *
+ * Limits: an HTTP 429 carries a short message, shown, and Retry-After; the widget tries again
+ * by itself after that delay.
  *
  * Safety: message content only ever becomes text nodes (never innerHTML); **bold** and
  * [text](url) / bare URLs become elements built one by one, and a link is kept only for
@@ -24,6 +35,9 @@
   var LANGUAGE = root.getAttribute("data-language") || "";
   var INVITATION_CODE = (root.getAttribute("data-invitation-code") || "").trim();
   var ENDPOINT = root.getAttribute("data-endpoint") || "/webhooks/rest/webhook";
+  var PASSWORD_ENDPOINT = root.getAttribute("data-password-endpoint") || "";
+  var PASSWORD_GIVEN = "/password_given";
+  var AUTO_RETRY_MAX_SECONDS = 120; // longer waits: a Retry button instead
   // The proxy gives Rasa 30 s; a little more here so that its own 503 arrives first.
   var TIMEOUT_MS = 35000;
   var MAX_MESSAGE_CHARS = 5000; // what the proxy accepts
@@ -41,10 +55,10 @@
     return; // a page without the widget's words: no widget rather than empty buttons
   }
 
-  // --- State kept for the tab: conversation id, visible history, draft, password mode ------
+  // --- State kept for the tab: thread id, visible history, draft, password mode -------------
 
   function randomId() {
-    var bytes = new Uint8Array(16); // 128 bits: a conversation id nobody can guess
+    var bytes = new Uint8Array(16); // 128 bits: this tab's thread of the session's conversations
     window.crypto.getRandomValues(bytes);
     var hex = "";
     for (var i = 0; i < bytes.length; i++) {
@@ -64,13 +78,14 @@
           }),
           open: saved.open === true,
           awaitingPassword: saved.awaitingPassword === true,
+          passwordLanguage: saved.passwordLanguage === "en" || saved.passwordLanguage === "fr" ? saved.passwordLanguage : "",
           draft: typeof saved.draft === "string" ? saved.draft : "",
         };
       }
     } catch (error) {
       // Storage disabled or unreadable: start a fresh conversation.
     }
-    return { id: randomId(), history: [], open: false, awaitingPassword: false, draft: "" };
+    return { id: randomId(), history: [], open: false, awaitingPassword: false, passwordLanguage: "", draft: "" };
   }
 
   var state = loadState();
@@ -335,6 +350,7 @@
       history: state.history.map(stored),
       open: state.open,
       awaitingPassword: state.awaitingPassword,
+      passwordLanguage: state.passwordLanguage,
       draft: state.awaitingPassword ? "" : state.draft,
     };
     try {
@@ -422,11 +438,42 @@
     failed = message;
   }
 
+  var retryTimer = null;
+
+  function showSlowDown(message, text, seconds) {
+    // HTTP 429: the server's short answer (in the conversation's language), then a new try
+    // after the delay it gave; a long wait gets a Retry button instead.
+    status.textContent = "";
+    status.hidden = false;
+    status.setAttribute("role", "status");
+    status.appendChild(el("p", "aw-status__text", text || T.slowDown));
+    failed = message;
+    if (seconds > 0 && seconds <= AUTO_RETRY_MAX_SECONDS) {
+      retryTimer = window.setTimeout(function () {
+        retryTimer = null;
+        if (failed === message && !busy) {
+          send(message);
+        }
+      }, seconds * 1000);
+      return;
+    }
+    var retry = el("button", "aw-retry", T.retry);
+    retry.type = "button";
+    retry.addEventListener("click", function () {
+      send(message);
+    });
+    status.appendChild(retry);
+  }
+
   function clearStatus() {
     status.hidden = true;
     status.textContent = "";
     status.removeAttribute("role");
     failed = null;
+    if (retryTimer) {
+      window.clearTimeout(retryTimer);
+      retryTimer = null;
+    }
   }
 
   function setBusy(on) {
@@ -436,7 +483,23 @@
     form.setAttribute("aria-busy", on ? "true" : "false");
   }
 
-  function post(body) {
+  function slowedDown(response) {
+    // The 429's body: {message, retry_after}; its Retry-After header says the same.
+    return response
+      .json()
+      .catch(function () {
+        return {};
+      })
+      .then(function (body) {
+        var error = new Error("HTTP 429");
+        var seconds = Number(response.headers.get("Retry-After") || (body && body.retry_after));
+        error.retryAfter = isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 5;
+        error.text = body && typeof body.message === "string" ? body.message : "";
+        throw error;
+      });
+  }
+
+  function post(endpoint, body) {
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = window.setTimeout(function () {
       if (controller) {
@@ -444,34 +507,71 @@
       }
     }, TIMEOUT_MS);
     return window
-      .fetch(ENDPOINT, {
+      .fetch(endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
+        // The chat session is an HttpOnly cookie of this origin: the browser sends it.
         credentials: "same-origin",
         signal: controller ? controller.signal : undefined,
       })
       .then(function (response) {
+        if (response.status === 429) {
+          return slowedDown(response);
+        }
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
         }
         return response.json();
-      })
-      .then(function (answers) {
-        if (!Array.isArray(answers)) {
-          throw new Error("unexpected answer");
-        }
-        return answers;
       })
       .finally(function () {
         window.clearTimeout(timer);
       });
   }
 
+  function metadata() {
+    return { language: LANGUAGE, invitation_code: INVITATION_CODE };
+  }
+
+  function talk(text) {
+    return post(ENDPOINT, { message: text, metadata: metadata(), thread: state.id }).then(
+      function (answers) {
+        if (!Array.isArray(answers)) {
+          throw new Error("unexpected answer");
+        }
+        return answers;
+      }
+    );
+  }
+
+  function checkPassword(message) {
+    // The masked field's answer goes to the web app, never to the assistant.
+    return post(PASSWORD_ENDPOINT, {
+      password: message.payload,
+      metadata: metadata(),
+      thread: state.id,
+      language: state.passwordLanguage || LANGUAGE,
+    }).then(function (result) {
+      if (!result || typeof result !== "object" || typeof result.accepted !== "boolean") {
+        throw new Error("unexpected answer");
+      }
+      // From here on the password is not needed: a retry sends the marker, or nothing.
+      message.checked = true;
+      if (result.accepted) {
+        message.payload = PASSWORD_GIVEN;
+        return talk(PASSWORD_GIVEN);
+      }
+      message.payload = "";
+      // The unmet rules, in the assistant's words; the password question stays open.
+      return [{ text: String(result.message || ""), custom: { input: "password", language: state.passwordLanguage } }];
+    });
+  }
+
   /*
    * message: {payload: what Rasa receives, shown: the user's bubble text (absent: no bubble),
    *           masked: a password, fromInput: typed in the input (cleared only on success),
-   *           fromButtons: the bot message whose choice was clicked (enabled again on failure)}
+   *           fromButtons: the bot message whose choice was clicked (enabled again on failure),
+   *           checked: the password endpoint has answered (a retry sends only the marker)}
    */
   function send(message) {
     if (busy) {
@@ -480,12 +580,8 @@
     clearStatus();
     setBusy(true);
     showTyping(true);
-    var body = {
-      sender: state.id,
-      message: message.payload,
-      metadata: { language: LANGUAGE, invitation_code: INVITATION_CODE },
-    };
-    post(body)
+    var viaPasswordCheck = message.masked && PASSWORD_ENDPOINT && !message.checked;
+    (viaPasswordCheck ? checkPassword(message) : talk(message.payload))
       .then(function (answers) {
         showTyping(false);
         setBusy(false);
@@ -508,6 +604,9 @@
           var custom = answer.custom;
           if (custom && typeof custom === "object" && custom.input === "password") {
             asksPassword = true;
+            if (custom.language === "fr" || custom.language === "en") {
+              state.passwordLanguage = custom.language; // the conversation's language
+            }
           }
           var text = typeof answer.text === "string" ? answer.text : "";
           var buttons = Array.isArray(answer.buttons)
@@ -528,7 +627,7 @@
         scrollToEnd();
         input.focus();
       })
-      .catch(function () {
+      .catch(function (error) {
         showTyping(false);
         setBusy(false);
         // Nothing is lost: the typed text stays in the input, the choices can be clicked again.
@@ -539,7 +638,11 @@
             setButtonsDisabled(choices.group, false);
           }
         }
-        showUnavailable(message);
+        if (error && error.retryAfter) {
+          showSlowDown(message, error.text, error.retryAfter);
+        } else {
+          showUnavailable(message);
+        }
         scrollToEnd();
       });
   }
