@@ -14,6 +14,7 @@ from bot.settings import load_settings
 from bot.staff.accounts import remove_staff
 from bot.web.app import create_app
 from bot.web.console import auth
+from tests.factories import SESSION_SECRET
 from tests.web.console_helpers import (
     ANALYST_EMAIL,
     STAFF_PASSWORD,
@@ -245,7 +246,8 @@ def test_without_a_configured_key_one_is_generated_once_and_kept_private(tmp_pat
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
-def test_the_web_app_starts_with_the_console(console_env):
+def test_the_web_app_starts_with_the_console(console_env, monkeypatch):
+    monkeypatch.setenv("SESSION_SECRET", SESSION_SECRET)
     app = create_app(load_settings())
     paths = {route.resource.canonical for route in app.router.routes() if route.resource}
     assert "/console/sign-in" in paths and "/console/tickets/{reference}" in paths
