@@ -51,6 +51,7 @@ __all__ = [
     "has_correction_words",
     "holds_a_number",
     "read_message",
+    "says_already_registered",
     "stance_of",
 ]
 
@@ -175,6 +176,24 @@ def stance_of(text: str) -> Stance | None:
         if pattern.search(folded):
             return stance
     return None
+
+
+_ALREADY_REGISTERED = _patterns(
+    r"\b(?:je me suis|on s'est|nous nous sommes|je m'etais|nous etions|je suis|on est|"
+    r"nous sommes) (?:deja |bien )?(?:inscrite?s?|enregistree?s?)\b",
+    r"\bj'ai (?:deja |bien )?(?:cree|ouvert|fait) (?:mon|un|notre|le) (?:compte|inscription)\b",
+    r"\b(?:j'ai|nous avons|on a) deja (?:un|mon|notre) compte\b",
+    r"\bdeja (?:inscrite?s?|un compte|enregistree?s?)\b",
+    r"\bi (?:have |'ve |already |did )*(?:registered|signed up|created (?:an|my|the) account)\b",
+    r"\bwe (?:have |'ve |already )*(?:registered|signed up)\b",
+    r"\b(?:i|we) (?:already )?ha(?:ve|d) an account\b",
+    r"\balready (?:registered|signed up|have an account)\b",
+)
+
+
+def says_already_registered(text: str) -> bool:
+    """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
+    return bool(_ALREADY_REGISTERED.search(_folded(text)))
 
 
 _SPECIAL = re.compile(r"\bcaracteres? speciau?[xl]?\b|\bspecial char\w*|\bsymbol")
@@ -484,7 +503,8 @@ class Reading:
     ``stance``: no answer but "I don't know", "I'd rather not", "why?"; ``which``: a correction
     that does not say of what (the form asks); ``inferred_country``: the country read from the
     identifier alone ("898 894 399" at the country question), to be confirmed; ``question``: a
-    question the NLU did not recognise, never to be stored as a name or a job title.
+    question the NLU did not recognise, never to be stored as a name or a job title;
+    ``special_characters``: "c'est quoi un caractère spécial ?" at the password question.
     """
 
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -494,10 +514,18 @@ class Reading:
     which: bool = False
     inferred_country: str | None = None
     question: bool = False
+    special_characters: bool = False
 
     @property
     def gives_something(self) -> bool:
-        return bool(self.values or self.cleared or self.stance or self.which or self.question)
+        return bool(
+            self.values
+            or self.cleared
+            or self.stance
+            or self.which
+            or self.question
+            or self.special_characters
+        )
 
 
 def _email_value(value: str, current: str | None) -> str:
@@ -519,16 +547,21 @@ def read_message(
     answers: Mapping[str, object],
     *,
     named_field: str | None = None,
-    correcting: bool = False,
+    intent: str | None = None,
 ) -> Reading:
     """Read ``text``, typed when the form asked ``asked``, knowing ``answers`` (the form's slots).
 
     ``named_field`` is the field a button names (``/correct_field{"field": "phone"}``), and
-    ``correcting`` says the NLU took the message for a correction. The password question is read
+    ``intent`` what the NLU took the message for: a correction, or "passer", "non" and "oui",
+    which at a question asking for text are no answer ("non" at the phone question is a
+    refusal, "oui" at the first name question is not a first name). The password question is read
     with care: its answer is a secret, so only what cannot be a password is read there (a
     correction that carries a recognisable address or identifier, a stance without digits).
     """
     text = text or ""
+    correcting = intent == "correct_field"
+    if not text.strip():
+        return Reading()
     country = answers.get("country") or None
     known = {k: str(v) for k, v in answers.items() if k in TEXT_FIELDS and v not in (None, "")}
     if text.startswith("/"):  # a button's payload: only what it names
@@ -555,12 +588,12 @@ def read_message(
     evident = _evident_answers(found, asked, known, country, marked)
     if correction is not None and correction.field is None and not evident:
         return Reading(which=True)  # "je me suis trompé": which answer?
-    stance = stance_of(text)
+    stance = _stance(text, asked, intent)
     if stance is not None and not _answers_the_question(asked, found):
         return Reading(values=evident, stance=stance)
     if asked == MENU:
         return Reading(values=evident) if evident else Reading(which=True)
-    values, inferred = _answer_to(asked, text, found, evident)
+    values, inferred = _answer_to(asked, text, found, evident, country)
     if asked in ("first_name", "last_name", "job_title") and text.rstrip().endswith("?"):
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
@@ -570,7 +603,7 @@ def read_message(
 
 
 def _answer_to(
-    asked: str | None, text: str, found: Found, evident: dict[str, str]
+    asked: str | None, text: str, found: Found, evident: dict[str, str], country: str | None
 ) -> tuple[dict[str, str], str | None]:
     """The answer to the question asked (the text, for its check to read or refuse), with the
     evident answers, and the country read from the identifier alone when that is all there is."""
@@ -598,7 +631,7 @@ def _answer_to(
             values["email"] = text
     elif asked in TEXT_FIELDS:
         values[asked] = text
-    elif asked is None and "company_id" in values and "country" not in values:
+    elif asked is None and "company_id" in values and "country" not in values and not country:
         # the first message: an identifier alone names its country, to be confirmed
         inferred = found.company_id.company_id.country
         values["country"] = inferred
@@ -619,15 +652,37 @@ def _evident_answers(
         value = _found_value(found, name)
         if name == asked or value is None:
             continue
-        changes = asked == MENU or marked or (name == "email" and asked == "email_confirmed")
+        changes = (
+            asked == MENU
+            or marked
+            or (name == "email" and asked == "email_confirmed")
+            or (name == "country" and asked == "country_confirmed")
+        )
         if name in known and (known[name] == value or not changes):
             continue
-        if name == "country" and asked not in (*COMPANY_STEP, None, MENU):
+        if name == "country" and asked not in (*COMPANY_STEP, None, MENU, "country_confirmed"):
             continue
         evident[name] = value
     if "company_id" in evident and not (country or found.country or asked is None):
         del evident["company_id"]  # no country to check it for yet (it is asked first)
     return evident
+
+
+# What "passer", "non" and "oui" mean where text is asked for (the job title maps "passer" and
+# "non" to "no job title" itself).
+_INTENT_STANCES = {"skip": Stance.RATHER_NOT, "deny": Stance.RATHER_NOT, "affirm": Stance.DONT_KNOW}
+
+
+def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
+    """The stance the message takes on the question ``asked`` (not on another field it names:
+    "où trouver mon SIREN ?" at the phone question is a question for the FAQ)."""
+    stance = stance_of(text)
+    mention = field_mentioned(text) if stance is not None else None
+    if mention is not None and mention.field != asked and asked in TEXT_FIELDS:
+        return None
+    if stance is None and asked in TEXT_FIELDS:
+        stance = _INTENT_STANCES.get(intent or "")
+    return stance
 
 
 def _found_value(found: Found, name: str) -> str | None:
@@ -683,6 +738,8 @@ def _read_at_the_password(
             return Reading(values={correction.field: value}, corrected=correction.field)
         return Reading()
     if not _could_be_a_password(text):
+        if asks_about_special_characters(text):
+            return Reading(special_characters=True)
         stance = stance_of(text)
         if stance is not None:
             return Reading(stance=stance)

@@ -116,6 +116,14 @@ def phone_elsewhere(text: str, country: str) -> PhoneElsewhere | None:
     return None
 
 
+def phone_country(e164: str) -> str | None:
+    """The ISO code of the country an E.164 number belongs to ("+32..." -> "BE")."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def format_phone(e164: str) -> str:
     """E.164 to the international display form, e.g. ``+33 6 12 34 56 78``."""
     number = phonenumbers.parse(e164, None)

@@ -364,14 +364,14 @@ def test_a_button_of_the_menu_names_its_field():
         "field_to_correct",
         AT_THE_SUMMARY,
         named_field="phone",
-        correcting=True,
+        intent="correct_field",
     )
 
     assert reading == Reading(cleared=("phone",), corrected="phone")
 
 
 def test_a_correction_that_does_not_say_of_what_asks_which():
-    reading = read_message("je me suis trompé", "phone", AT_THE_SUMMARY, correcting=True)
+    reading = read_message("je me suis trompé", "phone", AT_THE_SUMMARY, intent="correct_field")
 
     assert reading == Reading(which=True)
 
@@ -412,3 +412,24 @@ def test_a_password_typed_in_a_correction_is_not_taken():
     )
 
     assert reading == Reading(cleared=("password",), corrected="password")
+
+
+@pytest.mark.parametrize(
+    ("asked", "intent", "stance"),
+    [
+        ("phone", "skip", Stance.RATHER_NOT),
+        ("phone", "deny", Stance.RATHER_NOT),
+        ("first_name", "affirm", Stance.DONT_KNOW),
+        ("confirmed", "deny", None),  # a yes/no question: "non" is its answer
+    ],
+)
+def test_skip_no_and_yes_at_a_question_asking_for_text_are_no_answer(asked, intent, stance):
+    assert read_message("bof", asked, AT_THE_SUMMARY | {asked: None}, intent=intent).stance is (
+        stance
+    )
+
+
+def test_a_question_about_another_field_is_left_to_the_faq():
+    reading = read_message("où trouver mon SIREN ?", "phone", AT_THE_SUMMARY | {"phone": None})
+
+    assert reading.stance is None

@@ -31,10 +31,10 @@ SPECIALS = "!#$%&*+-/:;=?^_~()[]{}<>|,'\"€£§"
     st.sampled_from(QUESTIONS),
     st.sampled_from([{}, KNOWN]),
     st.sampled_from([None, "phone", "email", "bogus"]),
-    st.booleans(),
+    st.sampled_from([None, "inform", "correct_field", "skip", "deny", "affirm", "faq"]),
 )
-def test_any_text_at_any_question_gets_a_reading(text, asked, known, named, correcting):
-    reading = read_message(text, asked, known, named_field=named, correcting=correcting)
+def test_any_text_at_any_question_gets_a_reading(text, asked, known, named, intent):
+    reading = read_message(text, asked, known, named_field=named, intent=intent)
 
     assert isinstance(reading, Reading)
     assert set(reading.values) <= set(TEXT_FIELDS)
