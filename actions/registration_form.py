@@ -48,6 +48,7 @@ from bot.checks.answers import (
     Stance,
     holds_a_number,
     read_message,
+    stance_of,
 )
 from bot.checks.contacts import (
     check_job_title,
@@ -306,8 +307,9 @@ class ValidateRegistrationForm(FormValidationAction):
         stance = reading.stance or (Stance.WHY if reading.question else None)
         if stance is None or asked is None:
             return False
-        if asked in OPTIONAL and stance is not Stance.WHY and turn.intent in ("skip", "deny"):
-            return True  # "passer": nothing to say, the next question comes
+        typed = tracker.latest_message.get("text") or ""
+        if asked in OPTIONAL and stance is not Stance.WHY and stance_of(typed) is None:
+            return True  # "passer", "non merci": nothing to say, the next question comes
         for response in _HELP.get(asked, {}).get(stance, ("utter_answer_yes_or_no",)):
             self._utter_help(dispatcher, tracker, response)
         return True

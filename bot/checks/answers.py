@@ -216,7 +216,7 @@ _CORRECTION_WORDS = _patterns(
     r"\b(?:oups|oops|pardon|desolee?|sorry|en fait|actually|attendez|attends|wait|erreur|"
     r"erronee?|faux|fausse|mauvaise?|wrong|incorrecte?|typo|faute|trompee?|corriger|corrigez|"
     r"corrige|correction|changer|changez|change|modifier|modifiez|modify|update|fix|rectifier|"
-    r"misspel\w*|instead|rather|plutot|remplacer|remplacez|replace)\b",
+    r"misspel\w*|instead|plutot|remplacer|remplacez|replace)\b",
     r"\bpas (?:le |la )?bonn?e?\b",
     r"\b(?:not|isn'?t) (?:the )?right\b",
     r"\bmal (?:ecrite?|orthographiee?|tapee?|saisie?)\b",
@@ -572,6 +572,9 @@ def read_message(
         return _read_at_the_password(text, known, country, correcting)
 
     correction = correction_in(text, asked, known)
+    if correction is not None and correction.field in (None, asked) and not correction.value:
+        if stance_of(text) is not None:
+            correction = None  # "I'd rather not give my phone number": a stance, read below
     if correction is None and correcting and named_field in TEXT_FIELDS and named_field != asked:
         correction = Correction(named_field)
     if correction is not None and correction.field in _EVIDENT and correction.field not in known:
@@ -678,11 +681,16 @@ def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
     "où trouver mon SIREN ?" at the phone question is a question for the FAQ)."""
     stance = stance_of(text)
     mention = field_mentioned(text) if stance is not None else None
-    if mention is not None and mention.field != asked and asked in TEXT_FIELDS:
+    if mention is not None and _topic(mention.field) != _topic(asked) and asked in TEXT_FIELDS:
         return None
     if stance is None and asked in TEXT_FIELDS:
         stance = _INTENT_STANCES.get(intent or "")
     return stance
+
+
+def _topic(name: str | None) -> str | None:
+    """What a question is about: "mon nom" at the first name question is about the name."""
+    return {"first_name": "name", "last_name": "name", "email_confirmed": "email"}.get(name, name)
 
 
 def _found_value(found: Found, name: str) -> str | None:

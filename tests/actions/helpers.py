@@ -167,8 +167,14 @@ def recorded_events(events: list) -> list[tuple[str, Any]]:
 
 
 def slots_after(tracker: Tracker, events: list) -> dict[str, Any]:
-    """Every answer slot of the conversation once Rasa has applied the action's SlotSet events."""
-    return {**tracker.slots, **dict(slot_events(events))}
+    """Every answer slot of the conversation once Rasa has applied the action's SlotSet events
+    (the counts of refused answers included, the figures recorded for the report not)."""
+    bookkeeping = [
+        (e["name"], e["value"])
+        for e in events
+        if e.get("event") == "slot" and e["name"] in BOOKKEEPING_SLOTS
+    ]
+    return {**tracker.slots, **dict(bookkeeping), **dict(slot_events(events))}
 
 
 def variation(domain: dict, name: str, language: str) -> dict:
