@@ -58,7 +58,6 @@ from bot.checks.contacts import (
     phone_country,
     phone_elsewhere,
     phone_example,
-    phone_example_international,
 )
 from bot.checks.email_addresses import EmailError, check_email
 from bot.checks.identifiers import (
@@ -90,6 +89,7 @@ _COMPANY_ID_ERRORS = {
 }
 _EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
 
+YES_OR_NO = ("affirm", "deny")
 # Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # Asked only when needed (required_slots): "which answer is wrong?", "is it France then?".
@@ -258,15 +258,7 @@ class ValidateRegistrationForm(FormValidationAction):
 
     @staticmethod
     def _read(tracker: Tracker, asked: str | None, intent: str | None) -> Reading:
-        if (
-            asked == "phone"
-            and tracker.get_slot("phone_suggestion")
-            and intent
-            in (
-                "affirm",
-                "deny",
-            )
-        ):
+        if asked == "phone" and tracker.get_slot("phone_suggestion") and intent in YES_OR_NO:
             return Reading()  # the answer to "did you mean +33 6 ...?": extract_phone reads it
         named = next(tracker.get_latest_entity_values("field"), None)
         return read_message(
@@ -298,9 +290,9 @@ class ValidateRegistrationForm(FormValidationAction):
                 response="utter_password_special_characters", examples=SPECIAL_CHARACTER_EXAMPLES
             )
             return True
-        if asked == MENU and reading.which:
+        if asked == MENU and (reading.which or reading.stance):
             if tracker.get_slot("correction_menu") == "invitation":
-                self._utter_for_company(dispatcher, tracker, "utter_help_which_is_wrong")
+                utter_about_the_pair(dispatcher, tracker, "utter_help_which_is_wrong")
             else:
                 dispatcher.utter_message(response="utter_help_what_to_correct")
             return True
@@ -459,7 +451,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 response=_EXPLAIN[slot],
                 country=scheme_for(country).the_country(language),
                 example=phone_example(country),
-                international=phone_example_international(country),
+                international=phone_example(country, international=True),
             )
         elif slot == "password":
             dispatcher.utter_message(
@@ -505,7 +497,7 @@ class ValidateRegistrationForm(FormValidationAction):
 
     def extract_phone(self, dispatcher, tracker: Tracker, domain) -> Slots:
         turn, suggestion = _TURN.get(), tracker.get_slot("phone_suggestion")
-        if turn and turn.asked == "phone" and suggestion and turn.intent in ("affirm", "deny"):
+        if turn and turn.asked == "phone" and suggestion and turn.intent in YES_OR_NO:
             # "Did you mean +33 6 12 34 56 78?": yes keeps it, no asks the number again
             phone = suggestion if turn.intent == "affirm" else None
             return {"phone": phone, "phone_suggestion": None}
@@ -520,7 +512,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {}
         if "country" in turn.reading.values:
             return {"country_confirmed": False}  # "non, c'est la Belgique"
-        if turn.intent in ("affirm", "deny"):
+        if turn.intent in YES_OR_NO:
             return {"country_confirmed": turn.intent == "affirm"}
         return {}
 
@@ -901,18 +893,19 @@ class ValidateRegistrationForm(FormValidationAction):
         # On "no", the form asks what to correct (field_to_correct, action_ask_field_to_correct).
         return {"confirmed": None, "correction_menu": "all", MENU: None}
 
-    def _utter_for_company(self, dispatcher, tracker: Tracker, response: str) -> None:
-        language = language_of(tracker)
-        country = tracker.get_slot("country")
-        scheme = scheme_for(country) if country else None
-        dispatcher.utter_message(
-            response=response,
-            id_name=scheme.name(language) if scheme else "",
-            company=CompanyId(country, tracker.get_slot("company_id") or "").display()
-            if scheme
-            else "",
-            code=mask_code(invitation_code(tracker) or ""),
-        )
+
+def utter_about_the_pair(dispatcher, tracker: Tracker, response: str) -> None:
+    """A response about the identifier and the code that do not match (the code masked)."""
+    language = language_of(tracker)
+    country = tracker.get_slot("country")
+    scheme = scheme_for(country) if country else None
+    company = tracker.get_slot("company_id") or ""
+    dispatcher.utter_message(
+        response=response,
+        id_name=scheme.name(language) if scheme else "",
+        company=CompanyId(country, company).display() if scheme else company,
+        code=mask_code(invitation_code(tracker) or ""),
+    )
 
 
 def _dependents(field: str, tracker: Tracker) -> list:
@@ -921,7 +914,7 @@ def _dependents(field: str, tracker: Tracker) -> list:
 
 def _unanswered(events: list, asked: str, intent: str | None) -> bool:
     """No answer to the yes/no question, nor anything else read from the message."""
-    if intent in ("affirm", "deny", *FOR_THE_RULES):
+    if intent in (*YES_OR_NO, *FOR_THE_RULES):
         return False
     return not any(
         e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
@@ -1015,9 +1008,7 @@ class ActionAskFieldToCorrect(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         if tracker.get_slot("correction_menu") == "invitation":
-            ValidateRegistrationForm()._utter_for_company(
-                dispatcher, tracker, "utter_ask_which_is_wrong"
-            )
+            utter_about_the_pair(dispatcher, tracker, "utter_ask_which_is_wrong")
         else:
             dispatcher.utter_message(response="utter_ask_what_to_correct")
         return []

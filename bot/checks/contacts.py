@@ -130,21 +130,15 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def phone_example(country: str) -> str:
-    """A valid mobile number for ``country`` in national form, to show what is expected."""
+def phone_example(country: str, *, international: bool = False) -> str:
+    """A valid mobile number for ``country``, to show what is expected: in national form
+    ("0470 12 34 56") or in international form ("+32 470 12 34 56")."""
     example = phonenumbers.example_number_for_type(
         country.upper(), phonenumbers.PhoneNumberType.MOBILE
     )
     if example is None:
         return "+33 6 12 34 56 78"
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def phone_example_international(country: str) -> str:
-    """The same example in international form, e.g. ``+32 470 12 34 56``."""
-    example = phonenumbers.example_number_for_type(
-        country.upper(), phonenumbers.PhoneNumberType.MOBILE
+    layout = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(
+        example, layout.INTERNATIONAL if international else layout.NATIONAL
     )
-    if example is None:
-        return "+33 6 12 34 56 78"
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

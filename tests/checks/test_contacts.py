@@ -8,7 +8,7 @@ from bot.checks.contacts import (
     check_phone,
     format_phone,
     phone_elsewhere,
-    phone_example_international,
+    phone_example,
 )
 
 
@@ -95,5 +95,5 @@ def test_nothing_to_propose_for_an_international_number_or_no_number(text):
 
 
 def test_the_international_example_has_the_country_prefix():
-    assert phone_example_international("BE").startswith("+32 ")
-    assert phone_example_international("FR") == "+33 6 12 34 56 78"
+    assert phone_example("BE", international=True).startswith("+32 ")
+    assert phone_example("FR", international=True) == "+33 6 12 34 56 78"
