@@ -39,6 +39,7 @@ from bot.checks.invitation_codes import code_span, extract_code
 
 __all__ = [
     "COMPANY_STEP",
+    "MAX_READ_LENGTH",
     "OPTIONAL",
     "TEXT_FIELDS",
     "Correction",
@@ -68,6 +69,8 @@ TEXT_FIELDS = (
     "job_title",
 )
 OPTIONAL = frozenset({"job_title"})
+# Answers are short: a longer message (a pasted document) is not searched for answers.
+MAX_READ_LENGTH = 1000
 # Identify the company: there a country or an identifier typed out of turn is taken.
 COMPANY_STEP = frozenset({"country", "company_id", "invitation_code"})
 # The question "which answer do you want to correct?".
@@ -562,6 +565,10 @@ def read_message(
     correcting = intent == "correct_field"
     if not text.strip():
         return Reading()
+    if len(text) > MAX_READ_LENGTH:
+        # Not an answer someone types: only the question asked gets it, for its check to refuse.
+        typed = asked in TEXT_FIELDS and asked != "password"
+        return Reading(values={asked: text}) if typed else Reading()
     country = answers.get("country") or None
     known = {k: str(v) for k, v in answers.items() if k in TEXT_FIELDS and v not in (None, "")}
     if text.startswith("/"):  # a button's payload: only what it names

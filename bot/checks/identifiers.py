@@ -618,7 +618,14 @@ def _digit_count(run: list[_Token]) -> int:
     return sum(char in _ASCII_DIGITS for token in run for char in token.text)
 
 
+# Longer than any identifier, with its country letters (a SIRET with "FR" is 16): no check runs
+# on a 10,000-digit paste (some stdnum validators convert the digits to an int).
+_MAX_LENGTH = 24
+
+
 def _check_candidate(scheme: IdentifierScheme, text: str) -> CompanyIdCheck:
+    if len(_compact(text)) > _MAX_LENGTH:
+        return _refused(CompanyIdError.INVALID_LENGTH)
     try:
         normalised = scheme._normalise(text)
     except ValidationError as error:
@@ -734,7 +741,7 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
                 continue
             taken[start : start + size] = [True] * size
             found.add(code)
-    if not found and fuzzy:
+    if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
         return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
 
@@ -742,6 +749,8 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
 # Names long enough to be recognised with a typo: a 2-letter code with one letter changed is
 # another code, or a word.
 _MIN_FUZZY_LENGTH = 4
+# An answer naming a country is a few words; a long text is not searched for close names.
+_MAX_FUZZY_WORDS = 12
 _FUZZY_NAMES: dict[str, str] = {
     " ".join(alias): code for alias, code in _ALIASES if len(" ".join(alias)) >= _MIN_FUZZY_LENGTH
 }

@@ -433,3 +433,13 @@ def test_a_question_about_another_field_is_left_to_the_faq():
     reading = read_message("où trouver mon SIREN ?", "phone", AT_THE_SUMMARY | {"phone": None})
 
     assert reading.stance is None
+
+
+def test_a_pasted_document_is_not_searched_for_answers():
+    """A 10,000-character message: the question asked gets it (for its check to refuse it)
+    and nothing is searched in it (some identifier checks convert digits to an integer)."""
+    text = "9" * 10_000 + " France siren 732 829 320"
+
+    assert read_message(text, "country", {}) == Reading(values={"country": text})
+    assert read_message(text, "password", {}) == Reading()
+    assert read_message(text, None, {}) == Reading()

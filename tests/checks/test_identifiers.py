@@ -619,3 +619,8 @@ def test_an_identifier_typed_alone_names_its_country(text, country, value):
 )
 def test_a_number_that_could_be_anyones_names_no_country(text):
     assert recognise_company_id(text) is None
+
+
+def test_a_very_long_number_is_refused_as_too_long_by_every_scheme():
+    for scheme in supported_countries():
+        assert refusal(scheme.country, "9" * 10_000) == LENGTH
