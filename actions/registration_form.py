@@ -277,6 +277,8 @@ class ValidateRegistrationForm(FormValidationAction):
         if turn.asked == "password" and turn.confidence < CONFIDENT:
             return False  # most likely the password (extract_password reads it)
         reading = turn.reading
+        if turn.intent in ("start_registration", "greet") and reading.recognised:
+            return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
         knows_better = reading.stance or reading.corrected or reading.which
         return not (turn.intent in _OVERRIDABLE and (knows_better or reading.special_characters))
 

@@ -518,6 +518,8 @@ class Reading:
     inferred_country: str | None = None
     question: bool = False
     special_characters: bool = False
+    # The answers that said what they are (a country, a code...), whatever question they answer.
+    recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
     @property
     def gives_something(self) -> bool:
@@ -609,7 +611,7 @@ def read_message(
         return Reading(values=values, question=True)
     if not values and correcting:
         return Reading(which=True)
-    return Reading(values=values, inferred_country=inferred)
+    return Reading(values=values, inferred_country=inferred, recognised=found.fields)
 
 
 def _answer_to(

@@ -257,3 +257,26 @@ async def test_an_address_given_early_is_kept_and_not_asked_again(domain, invite
     after = slots_after(tracker, events)
     assert (after["invitation_valid"], after["email"]) == (True, "jean@acme.fr")
     assert asked_next(tracker, events) == "email_confirmed"
+
+
+@pytest.mark.parametrize("intent", ["start_registration", "greet"])
+async def test_answers_in_a_greeting_or_a_new_request_mid_form_are_kept(domain, database, intent):
+    _, events, tracker = await validate(
+        domain,
+        "country",
+        {},
+        text="bonjour, je veux m'inscrire : France, 732 829 320",
+        intent=intent,
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"]) == ("FR", ACME.value)
+
+
+@pytest.mark.parametrize("intent", ["start_registration", "greet"])
+async def test_a_greeting_or_a_new_request_mid_form_without_answers_is_left_to_the_rules(
+    domain, intent
+):
+    dispatcher, events, _ = await validate(domain, "country", {}, text="bonjour", intent=intent)
+
+    assert (dispatcher.messages, events) == ([], [])
