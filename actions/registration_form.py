@@ -261,13 +261,19 @@ class ValidateRegistrationForm(FormValidationAction):
         if asked == "phone" and tracker.get_slot("phone_suggestion") and intent in YES_OR_NO:
             return Reading()  # the answer to "did you mean +33 6 ...?": extract_phone reads it
         named = next(tracker.get_latest_entity_values("field"), None)
-        return read_message(
+        reading = read_message(
             tracker.latest_message.get("text") or "",
             asked,
             _answers(tracker),
             named_field=named,
             intent=intent,
         )
+        pair = {"country", "company_id", "invitation_code"}
+        if asked == MENU and tracker.get_slot("correction_menu") == "invitation":
+            if not pair & {*reading.cleared, *reading.values}:
+                # The identifier and the code do not match: one of them must change first.
+                return Reading(which=True)
+        return reading
 
     @staticmethod
     def _for_the_rules(turn: _Turn) -> bool:
@@ -350,8 +356,11 @@ class ValidateRegistrationForm(FormValidationAction):
             events.append(SlotSet("confirmed", None))
         if turn.asked == MENU and (reading.cleared or reading.values):
             events.append(SlotSet("correction_menu", None))
-        elif reading.which:
-            events += [SlotSet("correction_menu", "all"), SlotSet(MENU, None)]
+        elif reading.which:  # asked which answer to correct (the menu already open stays)
+            events += [
+                SlotSet("correction_menu", tracker.get_slot("correction_menu") or "all"),
+                SlotSet(MENU, None),
+            ]
         tracker.add_slots(events)
 
     def _acknowledge(self, dispatcher, turn: _Turn, events: list) -> None:

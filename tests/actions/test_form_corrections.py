@@ -289,3 +289,14 @@ async def test_the_right_code_typed_in_the_menu_is_checked_with_the_kept_identif
     after = slots_after(tracker, events)
     assert (after["invitation_valid"], after["correction_menu"]) == (True, None)
     assert asked_next(tracker, events) == "email"
+
+
+async def test_after_a_failed_check_another_answer_named_does_not_close_the_menu(domain, database):
+    """The pair must change before anything else: the menu is asked again, with a hint."""
+    dispatcher, events, tracker = await validate(
+        domain, "field_to_correct", {}, slots=AFTER_A_MISMATCH, text="le téléphone"
+    )
+
+    assert responses(dispatcher) == ["utter_help_which_is_wrong"]
+    assert slots_after(tracker, events)["correction_menu"] == "invitation"
+    assert asked_next(tracker, events) == "field_to_correct"
