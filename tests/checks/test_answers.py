@@ -12,6 +12,7 @@ from bot.checks.answers import (
     correction_in,
     find_answers,
     read_message,
+    says_already_registered,
     stance_of,
 )
 
@@ -443,3 +444,26 @@ def test_a_pasted_document_is_not_searched_for_answers():
     assert read_message(text, "country", {}) == Reading(values={"country": text})
     assert read_message(text, "password", {}) == Reading()
     assert read_message(text, None, {}) == Reading()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I registered last week with jean@acme.fr",
+        "je me suis inscrit la semaine dernière",
+        "je me suis déjà inscrite avec compta@acme.fr",
+        "j'ai déjà un compte",
+        "we already signed up",
+        "I already have an account",
+    ],
+)
+def test_a_supplier_who_says_they_registered_before(text):
+    assert says_already_registered(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to register", "je veux m'inscrire", "je suis comptable", "inscription", "Dupont"],
+)
+def test_a_request_to_register_is_not_a_past_registration(text):
+    assert not says_already_registered(text)
