@@ -431,7 +431,7 @@ def test_after_the_lock_the_wait_is_said_and_holds_in_a_new_conversation(
             [
                 ("what is a special character?", "for example ! ? @ #"),
                 ("Morel2024!x", "your name or part of your email address"),
-                ("password", 'other than a final full stop "."'),
+                ("sunshine", 'other than a final full stop "."'),
             ],
         ),
     ],
@@ -450,8 +450,9 @@ def test_the_password_rule_is_said_one_way_with_examples_and_the_real_reason(
     ]
     replies = converse(servers, sender(), start + turns, metadata={"language": language})
 
+    # The rule's second wording is gone, in both languages.
     assert "le point « . » ne compte pas" not in texts(replies)
-    assert "does not count" not in texts(replies)
+    assert 'the period "." does not count' not in texts(replies)
 
 
 @pytest.mark.parametrize(
