@@ -39,6 +39,7 @@ NOT_AN_ANSWER = {
     "out_of_scope",
     "start_registration",
     "password_given",
+    "already_registered",
 }
 
 MAX_INVITATION_FAILURES = 5
@@ -47,22 +48,30 @@ MAX_INVITATION_FAILURES = 5
 CONFIDENT = 0.8
 PASSWORD_SET = "[enregistré]"  # noqa: S105 - the password slot's value once the hash is stored server-side
 
-# Every slot of the registration, in the order of the form.
+# Every slot of the registration, in the order of the form, with those the validation sets
+# beside an answer (the invitation check, a suggested correction, the menu, refusal counts).
 REGISTRATION_SLOTS = (
     "country",
+    "country_inferred",
+    "country_confirmed",
     "company_id",
     "invitation_code",
     "invitation_valid",
     "email",
     "email_suggestion",
+    "email_suggestion_declined",
     "email_confirmed",
     "password",
     "terms_accepted",
     "first_name",
     "last_name",
     "phone",
+    "phone_suggestion",
     "job_title",
     "confirmed",
+    "correction_menu",
+    "field_to_correct",
+    "refusals",
 )
 
 

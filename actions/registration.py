@@ -1,4 +1,4 @@
-"""Starting, correcting, cancelling and completing a registration."""
+"""Starting, cancelling and completing a registration; corrections after it."""
 
 from __future__ import annotations
 
@@ -11,32 +11,20 @@ from actions.common import (
     database,
     invitation_code,
     language_of,
+    latest_intent,
     log,
     polite_failure,
     reached,
     reset_registration,
 )
 from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
+from bot.checks.answers import read_message, says_already_registered
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
 from bot.registration import drafts
 from bot.registration.accounts import Registration, RegistrationStatus, register
 from bot.registration.invitations import InvitationStatus
 from bot.settings import get_settings
-
-# What to forget when the user corrects a field; the form then asks for it again. Changing
-# the company (or its country) re-checks the invitation against the new identifier.
-_FIELD_SLOTS = {
-    "email": ["email", "email_suggestion", "email_confirmed"],
-    "password": ["password"],
-    "country": ["country", "company_id", "invitation_valid"],
-    "company_id": ["company_id", "invitation_valid"],
-    "invitation_code": ["invitation_code", "invitation_valid"],
-    "first_name": ["first_name"],
-    "last_name": ["last_name"],
-    "phone": ["phone"],
-    "job_title": ["job_title"],
-}
 
 # The invitation is checked again at creation: what to say, and the outcome to record.
 _FAILED = {
@@ -50,45 +38,54 @@ _FAILED = {
 
 
 class ActionStartRegistration(Action):
-    """A fresh start: earlier answers are forgotten, an invitation link's code is kept."""
+    """Starts a registration, or first asks: the supplier's answer comes back here (rules).
+
+    A fresh start forgets earlier answers (an invitation link's code is kept) and the form then
+    reads the message that started it: "Bonjour, France, siren ..., code ..." is kept. Not
+    started at once: after an account was created in this conversation (said, with "another
+    company?"), and on an answer that holds no registration data ("voulez-vous commencer ?").
+    ``registration_starting`` tells the rules which way it went.
+    """
 
     def name(self) -> str:
         return "action_start_registration"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        intent, _ = latest_intent(tracker)
+        offer = tracker.get_slot("registration_offer")
+        registered = tracker.get_slot("registered_email")
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_not_starting")
+            return _not_started(None)
+        if says_already_registered(tracker.latest_message.get("text") or ""):
+            # "I registered last week with ...": not invited to register again
+            dispatcher.utter_message(response="utter_account_may_exist")
+            return _not_started(None)
+        if registered and offer != "another" and intent != "affirm":
+            dispatcher.utter_message(response="utter_registration_exists", email=registered)
+            return _not_started("another")
+        if intent in ("inform", "skip") and offer is None and not _holds_registration_data(tracker):
+            dispatcher.utter_message(response="utter_answer_without_question")
+            return _not_started("start")
         dispatcher.utter_message(response="utter_start_registration")
         if tracker.get_slot("code_from_link"):
             dispatcher.utter_message(response="utter_code_from_link")
-        return reset_registration(tracker=tracker)
+        return [
+            *reset_registration(tracker=tracker),
+            SlotSet("registration_offer", None),
+            SlotSet("requested_slot", None),
+            SlotSet("registration_starting", True),
+        ]
 
 
-class ActionCorrectField(Action):
-    """A correction during the registration: the answer is forgotten and asked again.
+def _not_started(offer: str | None) -> list:
+    return [SlotSet("registration_offer", offer), SlotSet("registration_starting", False)]
 
-    One intent, correct_field, covers "wrong email", "changer le téléphone", ... during and
-    after the registration; rules pick this action during it, ActionCorrectAfterRegistration
-    after it."""
 
-    def name(self) -> str:
-        return "action_correct_field"
-
-    @polite_failure
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        field = _named_field(tracker)
-        if field not in _FIELD_SLOTS:
-            if tracker.get_slot("requested_slot") == "confirmed":
-                # the form asks again, and action_ask_confirmed asks what to correct
-                return [SlotSet("confirmed", None), SlotSet("correction_requested", True)]
-            dispatcher.utter_message(response="utter_ask_what_to_correct")
-            return [SlotSet("confirmed", None)]
-        events = [SlotSet(slot, None) for slot in _FIELD_SLOTS[field]]
-        if field == "password":
-            with database() as session:
-                drafts.forget_password(session, tracker.sender_id)
-        if field == "invitation_code":
-            events.append(SlotSet("code_from_link", False))
-        dispatcher.utter_message(response="utter_correcting")
-        return [*events, SlotSet("confirmed", None)]
+def _holds_registration_data(tracker: Tracker) -> bool:
+    """A country, an identifier, a code or an address in the message: a registration."""
+    text = tracker.latest_message.get("text") or ""
+    return bool(read_message(text, None, {}).values)
 
 
 class ActionCorrectAfterRegistration(Action):

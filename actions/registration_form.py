@@ -1,8 +1,17 @@
-"""The registration form: each answer is validated by bot/ as soon as it is given."""
+"""The registration form: each answer is validated by bot/ as soon as it is given.
+
+A message is read once (bot/checks/answers.py) whatever the question it follows: it may hold
+several answers, correct an earlier one, or say "je ne sais pas"; the extract_<slot> methods
+hand each answer to its validate_<slot> method, and the form asks only what is still missing.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import math
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -32,11 +41,22 @@ from bot.analytics.recorded import (
     PASSWORD_RULES_UNMET,
     RECORDED_SLOTS,
 )
+from bot.checks.answers import (
+    OPTIONAL,
+    TEXT_FIELDS,
+    Reading,
+    Stance,
+    holds_a_number,
+    read_message,
+    stance_of,
+)
 from bot.checks.contacts import (
     check_job_title,
     check_name,
     check_phone,
     format_phone,
+    phone_country,
+    phone_elsewhere,
     phone_example,
 )
 from bot.checks.email_addresses import EmailError, check_email
@@ -45,14 +65,16 @@ from bot.checks.identifiers import (
     CompanyIdError,
     check_company_id,
     parse_country,
+    recognise_company_id,
     scheme_for,
     supported_countries,
 )
-from bot.checks.invitation_codes import extract_code
-from bot.checks.passwords import check_password, hash_password
+from bot.checks.invitation_codes import extract_code, mask_code
+from bot.checks.passwords import SPECIAL_CHARACTER_EXAMPLES, check_password, hash_password
+from bot.db import utcnow
 from bot.registration import drafts
 from bot.registration.invitations import InvitationStatus
-from bot.registration.limits import verify_invitation_limited
+from bot.registration.limits import retry_after, verify_invitation_limited
 from bot.settings import get_settings
 
 Slots = dict[str, Any]
@@ -62,20 +84,117 @@ _COMPANY_ID_ERRORS = {
     CompanyIdError.INVALID_LENGTH: "utter_company_id_invalid_length",
     CompanyIdError.INVALID_FORMAT: "utter_company_id_invalid_format",
     CompanyIdError.INVALID_CHECKSUM: "utter_company_id_invalid_checksum",
+    CompanyIdError.VAT_NUMBER: "utter_company_id_vat_number",
     CompanyIdError.UNSUPPORTED_COUNTRY: "utter_country_unknown",
 }
 _EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
 
-
+YES_OR_NO = ("affirm", "deny")
 # Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
-YES_NO_SLOTS = ("email_confirmed", "terms_accepted", "confirmed")
+YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
+# Asked only when needed (required_slots): "which answer is wrong?", "is it France then?".
+MENU = "field_to_correct"
+# What else to forget when an answer is corrected, and the invitation to check again.
+DEPENDENT_SLOTS = {
+    "country": ("company_id", "invitation_valid", "country_inferred", "country_confirmed"),
+    "company_id": ("invitation_valid",),
+    "invitation_code": ("invitation_valid",),
+    "email": ("email_suggestion", "email_confirmed", "email_suggestion_declined"),
+    "phone": ("phone_suggestion",),
+}
+# Questions from the NLU that the rules answer, the form then asking its question again: never
+# an answer. "correct_field" is not one of them: the form reads corrections itself.
+FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field"}
+# What is said, question by question, for "why?", "I don't know" and "I'd rather not" (the job
+# title is optional: "I don't know" skips it).
+_WHY, _DONT_KNOW, _RATHER_NOT = Stance.WHY, Stance.DONT_KNOW, Stance.RATHER_NOT
+_NEEDED = "utter_needed_advisor"
+_HELP: dict[str, dict[Stance, tuple[str, ...]]] = {
+    "country": {
+        _WHY: ("utter_why_country",),
+        _DONT_KNOW: ("utter_help_country",),
+        _RATHER_NOT: ("utter_why_country", _NEEDED),
+    },
+    "company_id": {
+        _WHY: ("utter_why_company_id",),
+        _DONT_KNOW: ("utter_help_company_id",),
+        _RATHER_NOT: ("utter_why_company_id", _NEEDED),
+    },
+    "invitation_code": {
+        _WHY: ("utter_why_invitation_code",),
+        _DONT_KNOW: ("utter_help_invitation_code",),
+        _RATHER_NOT: ("utter_why_invitation_code", _NEEDED),
+    },
+    "email": {
+        _WHY: ("utter_why_email",),
+        _DONT_KNOW: ("utter_help_email",),
+        _RATHER_NOT: ("utter_why_email", _NEEDED),
+    },
+    "email_confirmed": {stance: ("utter_why_email_confirmed",) for stance in Stance},
+    "password": {
+        _WHY: ("utter_why_password",),
+        _DONT_KNOW: ("utter_help_password",),
+        _RATHER_NOT: ("utter_why_password", _NEEDED),
+    },
+    "terms_accepted": {
+        _WHY: ("utter_help_terms_accepted",),
+        _DONT_KNOW: ("utter_help_terms_accepted",),
+        _RATHER_NOT: ("utter_terms_refused",),
+    },
+    "first_name": {
+        _WHY: ("utter_why_name",),
+        _DONT_KNOW: ("utter_why_name",),
+        _RATHER_NOT: ("utter_why_name", _NEEDED),
+    },
+    "last_name": {
+        _WHY: ("utter_why_name",),
+        _DONT_KNOW: ("utter_why_name",),
+        _RATHER_NOT: ("utter_why_name", _NEEDED),
+    },
+    "phone": {
+        _WHY: ("utter_why_phone",),
+        _DONT_KNOW: ("utter_help_phone",),
+        _RATHER_NOT: ("utter_why_phone", _NEEDED),
+    },
+    "job_title": {
+        _WHY: ("utter_why_job_title",),
+        _DONT_KNOW: ("utter_job_title_skipped",),
+        _RATHER_NOT: ("utter_job_title_skipped",),
+    },
+}
+# The second refusal of an answer explains what is expected (the first says what is wrong).
+_EXPLAIN = {
+    "country": "utter_explain_country",
+    "company_id": "utter_explain_company_id",
+    "invitation_code": "utter_explain_invitation_code",
+    "email": "utter_explain_email",
+    "password": "utter_explain_password",
+    "first_name": "utter_explain_name",
+    "last_name": "utter_explain_name",
+    "phone": "utter_explain_phone",
+    "job_title": "utter_explain_job_title",
+}
+# NLU intents a reading of the message overrides: "pourquoi ?" is a question about the
+# question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
+_OVERRIDABLE = {"faq", "chitchat", "out_of_scope"}
 
 
-def _unclear_answer(tracker: Tracker, requested: str, events: list) -> bool:
-    """Neither yes nor no, nor a question or command that the rules answer."""
-    intent, _ = latest_intent(tracker)
-    answered = any(isinstance(e, dict) and e.get("name") == requested for e in events)
-    return not answered and intent not in {"affirm", "deny", *NOT_AN_ANSWER}
+@dataclass(frozen=True)
+class _Turn:
+    """This message, read once for every extract_<slot> method of this run."""
+
+    asked: str | None
+    intent: str | None
+    confidence: float
+    reading: Reading
+    checked: dict[str, Any]  # the identifier and the code before this message
+
+
+# One value per request: the action server serves several conversations at once.
+_TURN: ContextVar[_Turn | None] = ContextVar("registration_turn", default=None)
+_STOPPED: ContextVar[bool] = ContextVar("registration_stopped", default=False)
+# The identifier and the code are checked together once per message, whichever came last.
+_CHECKED: ContextVar[bool] = ContextVar("invitation_checked", default=False)
 
 
 def identifier_wording(country: str, language: str) -> dict[str, str]:
@@ -91,89 +210,464 @@ def country_names(language: str) -> str:
     return ", ".join(s.country_name(language) for s in supported_countries())
 
 
+def _answers(tracker: Tracker) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in TEXT_FIELDS}
+
+
+def _minutes_until(moment: float | None) -> int:
+    """Whole minutes from now until ``moment`` (seconds since the epoch), at least 1."""
+    now = utcnow().replace(tzinfo=timezone.utc).timestamp()
+    return max(1, math.ceil(((moment or now) - now) / 60))
+
+
+def _timestamp(moment: datetime) -> float:
+    return moment.replace(tzinfo=timezone.utc).timestamp()
+
+
 class ValidateRegistrationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        requested = tracker.get_slot("requested_slot")
-        events = await super().run(dispatcher, tracker, domain)
-        if requested in YES_NO_SLOTS and _unclear_answer(tracker, requested, events):
-            # Without this, Rasa rejects the form (no value for the requested slot) and the
-            # core fallback offers an advisor; an unclear answer deserves the question again.
+        asked = tracker.get_slot("requested_slot")
+        intent, confidence = latest_intent(tracker)
+        checked = {slot: tracker.get_slot(slot) for slot in ("company_id", "invitation_code")}
+        turn = _Turn(asked, intent, confidence, self._read(tracker, asked, intent), checked)
+        if self._for_the_rules(turn):
+            return []  # the form is rejected: a rule answers, then the form asks again
+        tokens = _TURN.set(turn), _STOPPED.set(False), _CHECKED.set(False)
+        try:
+            helped = self._help(dispatcher, tracker, turn, domain)
+            self._clear(tracker, turn)
+            events = await super().run(dispatcher, tracker, domain)
+        finally:
+            for var, token in zip((_TURN, _STOPPED, _CHECKED), tokens, strict=True):
+                var.reset(token)
+        if asked in YES_NO_SLOTS and not helped and _unanswered(events, asked, intent):
+            # Neither yes nor no: without this, Rasa rejects the form (no value for the
+            # requested slot) and the core fallback offers an advisor; an unclear answer
+            # deserves the question again.
             dispatcher.utter_message(response="utter_answer_yes_or_no")
-            events.append(SlotSet(requested, None))
+            refusals = self._count_refusal(asked, tracker, dispatcher)
+            events += [SlotSet(asked, None), *(SlotSet(k, v) for k, v in refusals.items())]
+        self._acknowledge(dispatcher, turn, events)
         return events
 
+    # --- reading the message --------------------------------------------------------------
+
+    @staticmethod
+    def _read(tracker: Tracker, asked: str | None, intent: str | None) -> Reading:
+        if asked == "phone" and tracker.get_slot("phone_suggestion") and intent in YES_OR_NO:
+            return Reading()  # the answer to "did you mean +33 6 ...?": extract_phone reads it
+        named = next(tracker.get_latest_entity_values("field"), None)
+        reading = read_message(
+            tracker.latest_message.get("text") or "",
+            asked,
+            _answers(tracker),
+            named_field=named,
+            intent=intent,
+        )
+        pair = {"country", "company_id", "invitation_code"}
+        if asked == MENU and tracker.get_slot("correction_menu") == "invitation":
+            if not pair & {*reading.cleared, *reading.values}:
+                # The identifier and the code do not match: one of them must change first.
+                return Reading(which=True)
+        return reading
+
+    @staticmethod
+    def _for_the_rules(turn: _Turn) -> bool:
+        """A question or a command that a rule answers (the form asks its question again)."""
+        if turn.asked is None or turn.intent not in FOR_THE_RULES:
+            return False  # activation: the message that started the registration is read
+        if turn.asked == "password" and turn.confidence < CONFIDENT:
+            return False  # most likely the password (extract_password reads it)
+        reading = turn.reading
+        if turn.intent in ("start_registration", "greet") and reading.recognised:
+            return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
+        knows_better = reading.stance or reading.corrected or reading.which
+        return not (turn.intent in _OVERRIDABLE and (knows_better or reading.special_characters))
+
+    # --- what the message says instead of an answer -----------------------------------------
+
+    def _help(self, dispatcher, tracker: Tracker, turn: _Turn, domain: dict) -> bool:
+        """Answers "why?", "I don't know", "I'd rather not" for the question asked."""
+        asked, reading = turn.asked, turn.reading
+        if reading.special_characters:
+            dispatcher.utter_message(
+                response="utter_password_special_characters", examples=SPECIAL_CHARACTER_EXAMPLES
+            )
+            return True
+        if asked == MENU and (reading.which or reading.stance):
+            if tracker.get_slot("correction_menu") == "invitation":
+                utter_about_the_pair(dispatcher, tracker, "utter_help_which_is_wrong")
+            else:
+                dispatcher.utter_message(response="utter_help_what_to_correct")
+            return True
+        stance = reading.stance or (Stance.WHY if reading.question else None)
+        if stance is None or asked is None:
+            return False
+        typed = tracker.latest_message.get("text") or ""
+        if asked in OPTIONAL and stance is not Stance.WHY and stance_of(typed) is None:
+            return True  # "passer", "non merci": nothing to say, the next question comes
+        for response in _HELP.get(asked, {}).get(stance, ("utter_answer_yes_or_no",)):
+            self._utter_help(dispatcher, tracker, response)
+        return True
+
+    def _utter_help(self, dispatcher, tracker: Tracker, response: str) -> None:
+        language = language_of(tracker)
+        country = tracker.get_slot("country")
+        scheme = scheme_for(country) if country else scheme_for("FR")
+        values: dict[str, Any] = {}
+        if response == "utter_why_company_id":
+            values = {"id_name": scheme.name(language)}
+        elif response == "utter_help_company_id":
+            values = {
+                "id_name": scheme.name(language),
+                "example": scheme.example,
+                "layout": scheme.number_layout(language),
+            }
+        elif response == "utter_help_country":
+            values = {"countries": country_names(language)}
+        elif response == "utter_help_password":
+            values = {"examples": SPECIAL_CHARACTER_EXAMPLES}
+        elif response == "utter_help_terms_accepted":
+            values = {"terms_url": get_settings().terms_url}
+        elif response == "utter_help_phone":
+            values = {"example": phone_example(country or "FR")}
+        dispatcher.utter_message(response=response, **values)
+
+    # --- corrections without their value ----------------------------------------------------
+
+    def _clear(self, tracker: Tracker, turn: _Turn) -> None:
+        """Forgets the answers to ask again, before the extract and validate methods run (the
+        events reach the form through get_validation_events, with this turn's other slots)."""
+        reading, events = turn.reading, []
+        for field in reading.cleared:
+            events += [SlotSet(field, None), *_dependents(field, tracker)]
+            if field == "password":
+                with database() as session:
+                    drafts.forget_password(session, tracker.sender_id)
+            if field == "invitation_code":
+                events.append(SlotSet("code_from_link", False))
+        if reading.corrected and reading.corrected in reading.values:
+            events += _dependents(reading.corrected, tracker)
+        if reading.cleared or reading.corrected:
+            events.append(SlotSet("confirmed", None))
+        if turn.asked == MENU and (reading.cleared or reading.values):
+            events.append(SlotSet("correction_menu", None))
+        elif reading.which:  # asked which answer to correct (the menu already open stays)
+            events += [
+                SlotSet("correction_menu", tracker.get_slot("correction_menu") or "all"),
+                SlotSet(MENU, None),
+            ]
+        tracker.add_slots(events)
+
+    def _acknowledge(self, dispatcher, turn: _Turn, events: list) -> None:
+        """ "C'est corrigé." once a corrected value passed its check (an address is read back)."""
+        field = turn.reading.corrected
+        if not field or field not in turn.reading.values or field in ("email", "company_id"):
+            return
+        final = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if final.get(field) is not None:
+            dispatcher.utter_message(response="utter_corrected")
+
+    # --- which questions, in which order --------------------------------------------------
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        slots = list(domain_slots)
+        if tracker.get_slot("country_inferred"):
+            slots.insert(slots.index("country") + 1, "country_confirmed")
+        if tracker.get_slot("correction_menu"):
+            slots.insert(0, MENU)
+        return slots
+
+    async def next_requested_slot(self, dispatcher, tracker, domain):
+        if _STOPPED.get():
+            return None  # expired, used or locked: the validation ended the form
+        return await super().next_requested_slot(dispatcher, tracker, domain)
+
     async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list:
-        # A slot cleared this turn (a correction, a fresh start) has nothing to validate: the
-        # form will ask for it again; rasa_sdk would pass None to validate_<slot>. The password
-        # is the exception: None is extract_password's refusal, and must reach the form.
+        # Answers cleared this turn (a correction, a fresh start) have nothing to validate: the
+        # form asks for them again; rasa_sdk would pass None to validate_<slot>. The password is
+        # the exception: None is extract_password's refusal, and must reach the form.
+        # The other slots set this turn (figures for the report, the menu, the counts of
+        # refusals) are passed on as they are: rasa_sdk drops what is not a slot of the form.
         changed = tracker.slots_to_validate()
-        # What extract_password recorded for the report: rasa_sdk would drop it (not a slot of
-        # the form), so it is passed on as it is.
-        recorded = {k: v for k, v in changed.items() if k in RECORDED_SLOTS}
-        tracker.slots_to_validate = lambda: {
-            k: v
-            for k, v in changed.items()
-            if k not in recorded and (v is not None or k == "password")
-        }
+        form_slots = await self.required_slots(
+            self.domain_slots(domain), dispatcher, tracker, domain
+        )
+        order = {name: i for i, name in enumerate(form_slots)}
+        cleared = {k: v for k, v in changed.items() if k in form_slots and v is None}
+        kept = {k: v for k, v in changed.items() if k not in form_slots or k in RECORDED_SLOTS}
+        tracker.slots_to_validate = lambda: dict(
+            sorted(
+                (
+                    (k, v)
+                    for k, v in changed.items()
+                    if k in form_slots and (v is not None or k == "password")
+                ),
+                key=lambda item: order[item[0]],
+            )
+        )
         events = await super().get_validation_events(dispatcher, tracker, domain)
-        return [*events, *(SlotSet(k, v) for k, v in recorded.items())]
+        validated = {e["name"] for e in events}
+        return [
+            *(SlotSet(k, None) for k in cleared if k not in validated),
+            *events,
+            *(SlotSet(k, v) for k, v in kept.items() if k not in validated),
+        ]
+
+    # --- refusals: the second explains, the third offers a way out ----------------------------
+
+    def _count_refusal(self, slot: str, tracker: Tracker, dispatcher) -> Slots:
+        refusals = dict(tracker.get_slot("refusals") or {})
+        refusals[slot] = refusals.get(slot, 0) + 1
+        if refusals[slot] == 2:
+            self._explain(slot, tracker, dispatcher)
+        elif refusals[slot] >= 3:
+            offer = "utter_offer_skip" if slot in OPTIONAL else "utter_offer_advisor"
+            dispatcher.utter_message(response=offer)
+        tracker.slots["refusals"] = refusals
+        return {"refusals": refusals}
+
+    def _refused(self, slot: str, tracker: Tracker, dispatcher, response: str, **values) -> Slots:
+        """Says why the answer to ``slot`` is refused, then, when refused before, how to answer."""
+        dispatcher.utter_message(response=response, **values)
+        return {slot: None, **self._count_refusal(slot, tracker, dispatcher)}
+
+    @staticmethod
+    def _accepted(slot: str, tracker: Tracker) -> Slots:
+        refusals = dict(tracker.get_slot("refusals") or {})
+        if refusals.pop(slot, None) is None:
+            return {}
+        tracker.slots["refusals"] = refusals
+        return {"refusals": refusals}
+
+    def _explain(self, slot: str, tracker: Tracker, dispatcher) -> None:
+        language = language_of(tracker)
+        country = tracker.get_slot("country") or "FR"
+        if slot in YES_NO_SLOTS or slot == MENU:
+            dispatcher.utter_message(response="utter_explain_yes_no")
+        elif slot == "company_id" and scheme_for(country):
+            scheme = scheme_for(country)
+            dispatcher.utter_message(
+                response=_EXPLAIN[slot],
+                id_name=scheme.name(language),
+                layout=scheme.number_layout(language),
+                example=scheme.example,
+            )
+        elif slot == "phone":
+            dispatcher.utter_message(
+                response=_EXPLAIN[slot],
+                country=scheme_for(country).the_country(language),
+                example=phone_example(country),
+                international=phone_example(country, international=True),
+            )
+        elif slot == "password":
+            dispatcher.utter_message(
+                response="utter_explain_password", examples=SPECIAL_CHARACTER_EXAMPLES
+            )
+        elif slot in _EXPLAIN:
+            dispatcher.utter_message(response=_EXPLAIN[slot])
+
+    # --- extraction: what this message gives each question -------------------------------------
+
+    def _extracted(self, slot: str) -> Slots:
+        turn = _TURN.get()
+        if turn is None:
+            return {}
+        reading = turn.reading
+        if slot in reading.values:
+            return {slot: reading.values[slot]}
+        if slot == turn.asked and (
+            reading.stance or reading.question or reading.which or reading.special_characters
+        ):
+            if slot in OPTIONAL and reading.stance and reading.stance is not Stance.WHY:
+                return {slot: "-"}  # "je ne sais pas", "passer": no job title
+            return {slot: None}  # answered by _help; the question is asked again
+        return {}
+
+    def extract_country(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("country")
+
+    def extract_company_id(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("company_id")
+
+    def extract_invitation_code(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("invitation_code")
+
+    def extract_email(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("email")
+
+    def extract_first_name(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("first_name")
+
+    def extract_last_name(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("last_name")
+
+    def extract_phone(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        turn, suggestion = _TURN.get(), tracker.get_slot("phone_suggestion")
+        if turn and turn.asked == "phone" and suggestion and turn.intent in YES_OR_NO:
+            # "Did you mean +33 6 12 34 56 78?": yes keeps it, no asks the number again
+            phone = suggestion if turn.intent == "affirm" else None
+            return {"phone": phone, "phone_suggestion": None}
+        return self._extracted("phone")
+
+    def extract_job_title(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._extracted("job_title")
+
+    def extract_country_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        turn = _TURN.get()
+        if turn is None or turn.asked != "country_confirmed":
+            return {}
+        if "country" in turn.reading.values:
+            return {"country_confirmed": False}  # "non, c'est la Belgique"
+        if turn.intent in YES_OR_NO:
+            return {"country_confirmed": turn.intent == "affirm"}
+        return {}
+
+    def extract_field_to_correct(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        turn = _TURN.get()
+        if turn is None or turn.asked != MENU:
+            return {}
+        return {MENU: None}  # the menu's answer is the answer it names (_clear, the values)
 
     # --- 1. Identify the company -------------------------------------------------------
 
     def validate_country(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        country = parse_country(value or "")
+        country = parse_country(value or "", fuzzy=True)
         if country is None:
             language = language_of(tracker)
-            dispatcher.utter_message(
-                response="utter_country_unknown", countries=country_names(language)
+            if holds_a_number(value or ""):
+                return self._refused("country", tracker, dispatcher, "utter_country_first")
+            return self._refused(
+                "country",
+                tracker,
+                dispatcher,
+                "utter_country_unknown",
+                countries=country_names(language),
             )
-            return {"country": None}
-        return {"country": country}
+        turn = _TURN.get()
+        inferred = turn is not None and turn.reading.inferred_country == country
+        if inferred:
+            # Read from the identifier alone: asked to confirm before the invitation check.
+            return {"country": country, "country_inferred": True, "country_confirmed": None}
+        return {"country": country, **self._accepted("country", tracker)}
+
+    def validate_country_confirmed(self, value: bool, dispatcher, tracker, domain) -> Slots:
+        if not value:  # "no, another country": asked again (or given: "non, la Belgique")
+            turn = _TURN.get()
+            other = turn is not None and "country" in turn.reading.values
+            return {
+                **({} if other else {"country": None}),
+                "company_id": None,
+                "country_confirmed": None,
+                "country_inferred": False,
+            }
+        slots: Slots = {"country_confirmed": True, "country_inferred": False}
+        code = invitation_code(tracker)
+        country, company = tracker.get_slot("country"), tracker.get_slot("company_id")
+        if code and country and company and not tracker.get_slot("invitation_valid"):
+            tracker.slots.update(slots)
+            slots.update(
+                self._check_invitation(dispatcher, tracker, CompanyId(country, company), code)
+            )
+        return slots
 
     def validate_company_id(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         country = tracker.get_slot("country")
-        wording = identifier_wording(country, language_of(tracker))
+        if not country:
+            return {"company_id": None}  # asked once the country is known
+        language = language_of(tracker)
+        scheme = scheme_for(country)
         check = check_company_id(country, value or "")
         if not check.ok:
-            dispatcher.utter_message(response=_COMPANY_ID_ERRORS[check.error], **wording)
-            return {"company_id": None}
+            elsewhere = recognise_company_id(value or "")
+            if elsewhere is not None and elsewhere.company_id.country != country:
+                # A SIREN for a Belgian company: "is your company in France, then?"
+                return {
+                    "country": elsewhere.company_id.country,
+                    "company_id": elsewhere.company_id.value,
+                    "country_inferred": True,
+                    "country_confirmed": None,
+                    "invitation_valid": None,
+                }
+            wording = identifier_wording(country, language)
+            if check.error is CompanyIdError.VAT_NUMBER:
+                wording["layout"] = scheme.number_layout(language)
+            if check.error is CompanyIdError.UNSUPPORTED_COUNTRY:
+                wording = {"countries": country_names(language)}
+            return self._refused(
+                "company_id", tracker, dispatcher, _COMPANY_ID_ERRORS[check.error], **wording
+            )
+        accepted = self._accepted("company_id", tracker)
         if self._already_checked("company_id", check.company_id.value, tracker):
-            return {"company_id": check.company_id.value}
+            return {"company_id": check.company_id.value, **accepted}
         if check.from_siret:
             dispatcher.utter_message(
                 response="utter_siret_to_siren", siren=check.company_id.display()
             )
-        code = invitation_code(tracker)
-        if code:  # known from the invitation link: check the pair now
-            return self._check_invitation(
-                dispatcher, tracker, check.company_id, code, (COMPANY_IDENTIFIED,)
+        elif check.from_vat:
+            dispatcher.utter_message(
+                response="utter_vat_to_siren", siren=check.company_id.display()
             )
-        return {"company_id": check.company_id.value, **reached(tracker, COMPANY_IDENTIFIED)}
+        code = invitation_code(tracker)
+        if code and not tracker.get_slot("country_inferred"):  # known: check the pair now
+            return {
+                **accepted,
+                **self._check_invitation(
+                    dispatcher, tracker, check.company_id, code, (COMPANY_IDENTIFIED,)
+                ),
+            }
+        return {
+            "company_id": check.company_id.value,
+            **accepted,
+            **reached(tracker, COMPANY_IDENTIFIED),
+        }
 
     def validate_invitation_code(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         # A code kept from an earlier turn reaches here masked when the form starts.
         code = extract_code(invitation_code(tracker, value) or "")
         if code is None:
-            dispatcher.utter_message(response="utter_invitation_code_unreadable")
-            return {"invitation_code": None}
-        if self._already_checked("invitation_code", code, tracker):
-            return {"invitation_code": code}
+            return self._refused(
+                "invitation_code", tracker, dispatcher, "utter_invitation_code_unreadable"
+            )
+        accepted = self._accepted("invitation_code", tracker)
+        if self._already_checked("invitation_code", code, tracker) or _CHECKED.get():
+            return {"invitation_code": code, **accepted}
         country, company = tracker.get_slot("country"), tracker.get_slot("company_id")
-        if not (country and company):
-            # Known before the company (invitation link, validated when the form starts):
-            # validate_company_id checks the pair once the identifier is given.
-            return {"invitation_code": code}
-        return self._check_invitation(dispatcher, tracker, CompanyId(country, company), code)
+        if not (country and company) or tracker.get_slot("country_inferred"):
+            # Known before the company (invitation link, or typed first): kept in full
+            # server-side (the tracker store masks it) until the identifier is known.
+            with database() as session:
+                drafts.save_invitation_code(session, tracker.sender_id, code)
+            return {"invitation_code": code, **accepted}
+        return {
+            **accepted,
+            **self._check_invitation(dispatcher, tracker, CompanyId(country, company), code),
+        }
 
     @staticmethod
     def _already_checked(slot: str, value: str, tracker: Tracker) -> bool:
         """The same value as the one already checked against the invitation (re-validation)."""
-        current = invitation_code(tracker) if slot == "invitation_code" else tracker.get_slot(slot)
+        # Before this message's answers were extracted (a kept code is masked: the draft has it).
+        turn = _TURN.get()
+        current = turn.checked[slot] if turn is not None else tracker.get_slot(slot)
+        if slot == "invitation_code" and current:
+            current = invitation_code(tracker, current)
         return bool(tracker.get_slot("invitation_valid")) and current == value
+
+    def _locked(self, dispatcher, until: float, *outcomes: str, **slots) -> Slots:
+        """Checks are suspended until ``until``: said with the wait, an advisor offered."""
+        dispatcher.utter_message(response="utter_invitation_locked", minutes=_minutes_until(until))
+        _STOPPED.set(True)
+        return {
+            **slots,
+            "requested_slot": None,
+            "invitation_locked_until": until,
+            INVITATION_CHECK: list(outcomes),
+        }
 
     def _check_invitation(
         self,
@@ -184,43 +678,54 @@ class ValidateRegistrationForm(FormValidationAction):
         steps: tuple[str, ...] = (),
     ) -> Slots:
         """Checks the pair, says the outcome and records it (``steps``: reached on the way)."""
-
-        def told(*outcomes: str) -> Slots:
-            return {INVITATION_CHECK: list(outcomes), **reached(tracker, *steps)}
-
+        _CHECKED.set(True)
+        answers = {"company_id": company_id.value, "invitation_code": code}
         failures = int(tracker.get_slot("invitation_failures") or 0)
+        locked_until = tracker.get_slot("invitation_locked_until")
+        window = 60 * get_settings().invitation_check_window_minutes
+        now = _timestamp(utcnow())
+        lifted: Slots = {}
         if failures >= MAX_INVITATION_FAILURES:
-            dispatcher.utter_message(response="utter_invitation_locked")
-            return {
-                "company_id": company_id.value,
-                "invitation_code": code,
-                "requested_slot": None,
-                **told(LOCKED),
-            }
+            if locked_until is not None and now >= locked_until:
+                # The wait is over, in this conversation as in any other.
+                failures = 0
+                lifted = {"invitation_failures": 0.0, "invitation_locked_until": None}
+            else:
+                return self._locked(
+                    dispatcher,
+                    locked_until or now + window,
+                    LOCKED,
+                    **answers,
+                    **reached(tracker, *steps),
+                )
         with database() as session:
             limited = verify_invitation_limited(session, company_id, code)
-            if not limited.locked and limited.check.status is InvitationStatus.VALID:
+            if limited.locked:
+                free_at = retry_after(session, company_id, code)
+            elif limited.check.status is InvitationStatus.VALID:
                 # The tracker store keeps only the code's first symbols: the full code, needed
                 # to create the account in a later turn, waits in the registration draft.
                 drafts.save_invitation_code(session, tracker.sender_id, code)
         if limited.locked:
             # Too many failures on this code or this company ID, from any conversation: the
             # same answer as the conversation's own lock, which it now becomes.
-            dispatcher.utter_message(response="utter_invitation_locked")
-            return {
-                "company_id": company_id.value,
-                "invitation_code": code,
-                "invitation_failures": float(max(failures, MAX_INVITATION_FAILURES)),
-                "requested_slot": None,
-                **told(LOCKED),
-            }
+            until = _timestamp(free_at) if free_at else now + window
+            return self._locked(
+                dispatcher,
+                until,
+                LOCKED,
+                **answers,
+                invitation_failures=float(max(failures, MAX_INVITATION_FAILURES)),
+                **reached(tracker, *steps),
+            )
         check = limited.check
         if check.status is InvitationStatus.VALID:
             dispatcher.utter_message(response="utter_invitation_valid", customer=check.customer)
             return {
-                "company_id": company_id.value,
-                "invitation_code": code,
+                **answers,
                 "invitation_valid": True,
+                **lifted,
+                **({"correction_menu": None} if tracker.get_slot("correction_menu") else {}),
                 INVITATION_CHECK: [check.status.value],
                 **reached(tracker, *steps, INVITATION_VALID),
             }
@@ -228,33 +733,36 @@ class ValidateRegistrationForm(FormValidationAction):
             failures += 1
             dispatcher.utter_message(response="utter_invitation_mismatch")
             if failures >= MAX_INVITATION_FAILURES:
-                dispatcher.utter_message(response="utter_invitation_locked")
-                return {
-                    "company_id": company_id.value,
-                    "invitation_code": code,
-                    "invitation_failures": float(failures),
-                    "requested_slot": None,
-                    **told(check.status.value, LOCKED),
-                }
-            dispatcher.utter_message(response="utter_invitation_retry")
+                return self._locked(
+                    dispatcher,
+                    now + window,
+                    check.status.value,
+                    LOCKED,
+                    **answers,
+                    invitation_failures=float(failures),
+                    **reached(tracker, *steps),
+                )
+            # Both are kept: the supplier says which of the two is wrong (the menu).
             return {
-                "company_id": None,
-                "invitation_code": None,
+                **answers,
                 "invitation_valid": None,
-                "code_from_link": False,
                 "invitation_failures": float(failures),
-                **told(check.status.value),
+                "correction_menu": "invitation",
+                MENU: None,
+                INVITATION_CHECK: [check.status.value],
+                **reached(tracker, *steps),
             }
         response = {
             InvitationStatus.EXPIRED: "utter_invitation_expired",
             InvitationStatus.USED: "utter_invitation_used",
         }[check.status]
         dispatcher.utter_message(response=response, customer=check.customer)
+        _STOPPED.set(True)
         return {
-            "company_id": company_id.value,
-            "invitation_code": code,
+            **answers,
             "requested_slot": None,
-            **told(check.status.value),
+            INVITATION_CHECK: [check.status.value],
+            **reached(tracker, *steps),
         }
 
     # --- 2. Create the account ---------------------------------------------------------
@@ -262,22 +770,34 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_email(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         check = check_email(value or "")
         if not check.ok:
-            dispatcher.utter_message(response=_EMAIL_ERRORS.get(check.error, "utter_email_invalid"))
-            return {"email": None}
+            response = _EMAIL_ERRORS.get(check.error, "utter_email_invalid")
+            return self._refused("email", tracker, dispatcher, response)
+        accepted = self._accepted("email", tracker)
         if check.address == tracker.get_slot("email") and tracker.get_slot("email_confirmed"):
-            return {"email": check.address}  # re-validation of the confirmed address
+            return {"email": check.address, **accepted}  # re-validation of the confirmed address
+        declined = check.address == tracker.get_slot("email_suggestion_declined")
         return {
             "email": check.address,
-            "email_suggestion": check.suggestion,
+            "email_suggestion": None if declined else check.suggestion,
             "email_confirmed": None,
+            **accepted,
         }
 
     def validate_email_confirmed(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
+        turn = _TURN.get()
+        if turn is not None and "email" in turn.reading.values:
+            return {"email_confirmed": None}  # "non, c'est jean@acme.com": the new one is asked
         suggestion = tracker.get_slot("email_suggestion")
         if value and suggestion:  # "yes, I meant the suggested address"
             slots = {"email": suggestion, "email_suggestion": None, "email_confirmed": True}
-        elif suggestion:  # "no, keep what I typed"
-            slots = {"email_suggestion": None, "email_confirmed": True}
+        elif suggestion:  # "no": neither, the address is asked again (and kept if typed again)
+            dispatcher.utter_message(response="utter_correcting")
+            return {
+                "email": None,
+                "email_suggestion": None,
+                "email_confirmed": None,
+                "email_suggestion_declined": tracker.get_slot("email"),
+            }
         elif value:
             slots = {"email_confirmed": True}
         else:
@@ -306,8 +826,12 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"password": PASSWORD_SET if stored else None}
         if intent in NOT_AN_ANSWER and confidence >= CONFIDENT:
             return {}  # a question or a command, answered by the rules
+        turn = _TURN.get()
+        if turn is not None and turn.reading.gives_something:
+            return {}  # "en fait mon email c'est ...", "pourquoi ?": not a password
         password = tracker.latest_message.get("text") or ""
-        problems = check_password(password, tracker.get_slot("email"))
+        names = (tracker.get_slot("first_name"), tracker.get_slot("last_name"))
+        problems = check_password(password, tracker.get_slot("email"), names)
         if problems:
             language = language_of(tracker)
             lines = "\n".join(
@@ -315,11 +839,15 @@ class ValidateRegistrationForm(FormValidationAction):
                 for rule in problems
             )
             dispatcher.utter_message(response="utter_password_not_accepted", problems=lines)
-            return {"password": None, PASSWORD_RULES_UNMET: [rule.value for rule in problems]}
+            return {
+                "password": None,
+                PASSWORD_RULES_UNMET: [rule.value for rule in problems],
+                **self._count_refusal("password", tracker, dispatcher),
+            }
         password_hash = await asyncio.to_thread(hash_password, password)
         with database() as session:
             drafts.save_password_hash(session, tracker.sender_id, password_hash)
-        return {"password": PASSWORD_SET}
+        return {"password": PASSWORD_SET, **self._accepted("password", tracker)}
 
     def validate_password(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         # Only the marker set by extract_password is accepted: anything else is not a
@@ -334,46 +862,88 @@ class ValidateRegistrationForm(FormValidationAction):
 
     # --- 3. Contact details ------------------------------------------------------------
 
-    def _name(self, slot: str, value: str, dispatcher) -> Slots:
+    def _name(self, slot: str, value: str, dispatcher, tracker: Tracker) -> Slots:
         check = check_name(value or "")
         if not check.ok:
-            dispatcher.utter_message(response="utter_name_invalid")
-        return {slot: check.value}
+            return self._refused(slot, tracker, dispatcher, "utter_name_invalid")
+        return {slot: check.value, **self._accepted(slot, tracker)}
 
     def validate_first_name(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._name("first_name", value, dispatcher)
+        return self._name("first_name", value, dispatcher, tracker)
 
     def validate_last_name(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._name("last_name", value, dispatcher)
+        return self._name("last_name", value, dispatcher, tracker)
 
     def validate_phone(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         country = tracker.get_slot("country") or "FR"
         check = check_phone(value or "", country)
-        if not check.ok:
-            wording = identifier_wording(country, language_of(tracker))
-            dispatcher.utter_message(
-                response="utter_phone_invalid",
-                country_name=wording["country_name"],
-                example=phone_example(country),
-            )
-        return {"phone": check.value}
+        pending = {"phone_suggestion": None} if tracker.get_slot("phone_suggestion") else {}
+        if check.ok:
+            return {"phone": check.value, **pending, **self._accepted("phone", tracker)}
+        language = language_of(tracker)
+        refused = self._refused(
+            "phone",
+            tracker,
+            dispatcher,
+            "utter_phone_invalid",
+            country=scheme_for(country).the_country(language),
+            example=phone_example(country),
+        )
+        elsewhere = phone_elsewhere(value or "", country)
+        if elsewhere is not None:  # "did you mean +33 6 12 34 56 78?" (action_ask_phone)
+            return {**refused, "phone_suggestion": elsewhere.value}
+        return {**refused, **pending}
 
     def validate_job_title(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
         if value == "-":  # skipped
             return {"job_title": "-", **reached(tracker, CONTACT_DETAILS)}
         check = check_job_title(value or "")
         if not check.ok:
-            dispatcher.utter_message(response="utter_job_title_invalid")
-            return {"job_title": None}
-        return {"job_title": check.value, **reached(tracker, CONTACT_DETAILS)}
+            return self._refused("job_title", tracker, dispatcher, "utter_job_title_invalid")
+        return {
+            "job_title": check.value,
+            **self._accepted("job_title", tracker),
+            **reached(tracker, CONTACT_DETAILS),
+        }
 
     # --- 4. Confirm ----------------------------------------------------------------------
 
     def validate_confirmed(self, value: bool, dispatcher, tracker: Tracker, domain) -> Slots:
+        turn = _TURN.get()
+        if turn is not None and (turn.reading.values or turn.reading.cleared):
+            return {"confirmed": None}  # "non, le prénom c'est Sophie": corrected, summary again
         if value:
             return {"confirmed": True}
-        # On "no", the form asks again and action_ask_confirmed asks what to correct.
-        return {"confirmed": None, "correction_requested": True}
+        # On "no", the form asks what to correct (field_to_correct, action_ask_field_to_correct).
+        return {"confirmed": None, "correction_menu": "all", MENU: None}
+
+
+def utter_about_the_pair(dispatcher, tracker: Tracker, response: str) -> None:
+    """A response about the identifier and the code that do not match (the code masked)."""
+    language = language_of(tracker)
+    country = tracker.get_slot("country")
+    scheme = scheme_for(country) if country else None
+    company = tracker.get_slot("company_id") or ""
+    dispatcher.utter_message(
+        response=response,
+        id_name=scheme.name(language) if scheme else "",
+        company=CompanyId(country, company).display() if scheme else company,
+        code=mask_code(invitation_code(tracker) or ""),
+    )
+
+
+def _dependents(field: str, tracker: Tracker) -> list:
+    return [SlotSet(name, None) for name in DEPENDENT_SLOTS.get(field, ())]
+
+
+def _unanswered(events: list, asked: str, intent: str | None) -> bool:
+    """No answer to the yes/no question, nor anything else read from the message."""
+    if intent in (*YES_OR_NO, *FOR_THE_RULES):
+        return False
+    return not any(
+        e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
+        for e in events
+    )
 
 
 class ActionAskCompanyId(Action):
@@ -385,6 +955,23 @@ class ActionAskCompanyId(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         wording = identifier_wording(tracker.get_slot("country"), language_of(tracker))
         dispatcher.utter_message(response="utter_ask_company_id", **wording)
+        return []
+
+
+class ActionAskCountryConfirmed(Action):
+    """ "This number is a SIREN, so your company is registered in France: is that right?" """
+
+    def name(self) -> str:
+        return "action_ask_country_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        language = language_of(tracker)
+        scheme = scheme_for(tracker.get_slot("country"))
+        dispatcher.utter_message(
+            response="utter_ask_country_confirmed",
+            id_name=scheme.name(language),
+            country=scheme.in_country(language),
+        )
         return []
 
 
@@ -416,16 +1003,48 @@ class ActionAskTermsAccepted(Action):
         return []
 
 
+class ActionAskPhone(Action):
+    """The phone question, or the number of another country it proposes instead."""
+
+    def name(self) -> str:
+        return "action_ask_phone"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        suggestion = tracker.get_slot("phone_suggestion")
+        country = phone_country(suggestion) if suggestion else None
+        scheme = scheme_for(country) if country else None
+        if scheme is None:
+            dispatcher.utter_message(response="utter_ask_phone")
+            return []
+        dispatcher.utter_message(
+            response="utter_phone_suggestion",
+            country=scheme.the_country(language_of(tracker)),
+            phone=format_phone(suggestion),
+        )
+        return []
+
+
+class ActionAskFieldToCorrect(Action):
+    """ "What would you like to correct?", or after a failed check: the code or the identifier?"""
+
+    def name(self) -> str:
+        return "action_ask_field_to_correct"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot("correction_menu") == "invitation":
+            utter_about_the_pair(dispatcher, tracker, "utter_ask_which_is_wrong")
+        else:
+            dispatcher.utter_message(response="utter_ask_what_to_correct")
+        return []
+
+
 class ActionAskConfirmed(Action):
-    """The summary, without the password; after a "no", the question of what to correct."""
+    """The summary, without the password."""
 
     def name(self) -> str:
         return "action_ask_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if tracker.get_slot("correction_requested"):
-            dispatcher.utter_message(response="utter_ask_what_to_correct")
-            return [SlotSet("correction_requested", False)]
         language = language_of(tracker)
         country = tracker.get_slot("country")
         wording = identifier_wording(country, language)

@@ -72,7 +72,7 @@ class ActionRestart(Action):
 
 # What the page said (language, invitation link) and the lock on invitation checks: starting
 # the conversation again must neither lose the first nor lift the second.
-_KEPT_SLOTS = ("language", "language_locked", "invitation_failures")
+_KEPT_SLOTS = ("language", "language_locked", "invitation_failures", "invitation_locked_until")
 
 
 def _kept_when_starting_again(tracker: Tracker) -> list:

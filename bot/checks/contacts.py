@@ -9,6 +9,8 @@ from enum import Enum
 
 import phonenumbers
 
+from bot.checks.identifiers import supported_countries
+
 NAME_MAX_LENGTH = 100
 JOB_TITLE_MAX_LENGTH = 100
 
@@ -87,17 +89,56 @@ def check_phone(text: str, country: str) -> FieldCheck:
     return FieldCheck(phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164))
 
 
+@dataclass(frozen=True)
+class PhoneElsewhere:
+    """A number refused for the company's country that is valid for another one."""
+
+    country: str  # ISO code of the country the number belongs to
+    value: str  # E.164, with that country's prefix
+
+
+def phone_elsewhere(text: str, country: str) -> PhoneElsewhere | None:
+    """The reading of ``text`` as a number of another supported country, or None.
+
+    "06 12 34 56 78" is not a Belgian number but a French mobile: for a Belgian company the
+    assistant proposes +33 6 12 34 56 78 instead of refusing the same way again. A number
+    typed with its "+" prefix already names its country: nothing else to propose.
+    """
+    raw = _clean(text)
+    if not raw or raw.lstrip().startswith(("+", "00")):
+        return None
+    for scheme in supported_countries():
+        if scheme.country == country.upper():
+            continue
+        check = check_phone(raw, scheme.country)
+        if check.ok:
+            return PhoneElsewhere(scheme.country, check.value)
+    return None
+
+
+def phone_country(e164: str) -> str | None:
+    """The ISO code of the country an E.164 number belongs to ("+32..." -> "BE")."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def format_phone(e164: str) -> str:
     """E.164 to the international display form, e.g. ``+33 6 12 34 56 78``."""
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def phone_example(country: str) -> str:
-    """A valid mobile number for ``country`` in national form, to show what is expected."""
+def phone_example(country: str, *, international: bool = False) -> str:
+    """A valid mobile number for ``country``, to show what is expected: in national form
+    ("0470 12 34 56") or in international form ("+32 470 12 34 56")."""
     example = phonenumbers.example_number_for_type(
         country.upper(), phonenumbers.PhoneNumberType.MOBILE
     )
     if example is None:
         return "+33 6 12 34 56 78"
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    layout = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(
+        example, layout.INTERNATIONAL if international else layout.NATIONAL
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "email": (
@@ -64,22 +65,47 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fold(text: str) -> str:
-    """Lower case, without accents, one kind of apostrophe: how users type varies."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+def fold(text: str) -> str:
+    """Lower case, without accents, one kind of apostrophe: how users type varies.
+
+    One character for one, so that a position in the folded text is the same position in the
+    text as typed (the value after a field's name keeps its capitals and accents).
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
+def _fold_char(char: str) -> str:
+    if char in "’‘`´":
+        return "'"
+    base = unicodedata.normalize("NFKD", char.lower())
+    kept = "".join(c for c in base if not unicodedata.combining(c))
+    return kept if len(kept) == 1 else char.lower()[:1] or char
 
 
 # One pattern, longest phrases first so that "nom de famille" wins over "nom" at one position.
 _PHRASES = sorted(
-    ((_fold(phrase), field) for field, phrases in FIELD_WORDS.items() for phrase in phrases),
+    ((fold(phrase), field) for field, phrases in FIELD_WORDS.items() for phrase in phrases),
     key=lambda item: -len(item[0]),
 )
 _FIELD_OF = dict(_PHRASES)
 _PATTERN = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?!\w)")
 
 
+class Mention(NamedTuple):
+    """Where a message names a field: the field, and the span of its name in the message."""
+
+    field: str
+    start: int
+    end: int
+
+
+def field_mentioned(text: str) -> Mention | None:
+    """The field named first in ``text``, with where its name is, or None."""
+    match = _PATTERN.search(fold(text))
+    return Mention(_FIELD_OF[match.group(1)], match.start(), match.end()) if match else None
+
+
 def field_named_in(text: str) -> str | None:
     """The field named first in ``text`` ("email", "phone", ...), or None."""
-    match = _PATTERN.search(_fold(text))
-    return _FIELD_OF[match.group(1)] if match else None
+    mention = field_mentioned(text)
+    return mention.field if mention else None

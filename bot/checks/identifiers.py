@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from stdnum.be import vat as be_vat
 from stdnum.ch import uid as ch_uid
 from stdnum.de import vat as de_vat
@@ -33,6 +35,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, Val
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
+from stdnum.gb import vat as gb_vat
 from stdnum.it import iva as it_iva
 from stdnum.lu import tva as lu_tva
 from stdnum.nl import btw as nl_btw
@@ -46,8 +49,10 @@ __all__ = [
     "CompanyIdCheck",
     "CompanyIdError",
     "IdentifierScheme",
+    "NumberKind",
     "check_company_id",
     "parse_country",
+    "recognise_company_id",
     "scheme_for",
     "supported_countries",
 ]
@@ -58,11 +63,23 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 
+class NumberKind(str, Enum):
+    """What the number a user typed is, for the company identifier it gives."""
+
+    IDENTIFIER = "identifier"  # the identifier itself (SIREN, CRN, ...)
+    SIRET = "siret"  # a French establishment number: its first 9 digits are the SIREN
+    VAT = "vat"  # an intra-community VAT number that contains the identifier (FR)
+
+
 class _Normalised(NamedTuple):
     """What a country's normaliser found in a candidate text."""
 
     value: str
-    from_siret: bool = False
+    kind: NumberKind = NumberKind.IDENTIFIER
+
+
+class _VatNumberGiven(InvalidFormat):
+    """A VAT number that does not contain the identifier asked for (the UK's)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,11 @@ class IdentifierScheme:
     country_names: Mapping[str, str] = field(compare=False)
     names: Mapping[str, str] = field(compare=False)
     example: str
+    # By language: the country inside a sentence, "pour la France" / "for the United Kingdom"
+    # (``the``) and "en France" / "au Royaume-Uni" (``located``), and what the number looks like.
+    the: Mapping[str, str] = field(compare=False)
+    located: Mapping[str, str] = field(compare=False)
+    layout: Mapping[str, str] = field(compare=False)
     # Raises a stdnum ValidationError when the text is not a valid identifier.
     _normalise: Callable[[str], _Normalised] = field(repr=False, compare=False)
     _format: Callable[[str], str] = field(repr=False, compare=False)
@@ -96,6 +118,18 @@ class IdentifierScheme:
     def country_name(self, language: str) -> str:
         """The country's name in ``language`` (the default language's for any other)."""
         return self.country_names.get(language) or self.country_names[DEFAULT_LANGUAGE]
+
+    def the_country(self, language: str) -> str:
+        """The country with its article, after "pour" or "for": "la France", "the Netherlands"."""
+        return self.the.get(language) or self.the[DEFAULT_LANGUAGE]
+
+    def in_country(self, language: str) -> str:
+        """Where a company is registered: "en France", "au Royaume-Uni", "in the Netherlands"."""
+        return self.located.get(language) or self.located[DEFAULT_LANGUAGE]
+
+    def number_layout(self, language: str) -> str:
+        """What the identifier looks like: "9 chiffres", "10 digits starting with 0 or 1"."""
+        return self.layout.get(language) or self.layout[DEFAULT_LANGUAGE]
 
 
 @dataclass(frozen=True)
@@ -129,6 +163,8 @@ class CompanyIdError(str, Enum):
     INVALID_LENGTH = "invalid_length"
     INVALID_FORMAT = "invalid_format"
     INVALID_CHECKSUM = "invalid_checksum"
+    # A VAT number where the company number is asked and cannot be taken from it (the UK's).
+    VAT_NUMBER = "vat_number"
     UNSUPPORTED_COUNTRY = "unsupported_country"
 
 
@@ -136,19 +172,28 @@ class CompanyIdError(str, Enum):
 class CompanyIdCheck:
     """The outcome of :func:`check_company_id`: an identifier or a reason.
 
-    ``from_siret`` lets the assistant explain why the stored number is shorter
-    than what the user typed: a French SIRET identifies one establishment, the
-    platform wants the company (SIREN), which is its first 9 digits.
+    ``kind`` lets the assistant explain why the stored number is shorter than
+    what the user typed: a French SIRET identifies one establishment, the
+    platform wants the company (SIREN), which is its first 9 digits; a French
+    VAT number is "FR", a 2-digit key, then the SIREN.
     """
 
     company_id: CompanyId | None
     error: CompanyIdError | None
-    from_siret: bool = False
+    kind: NumberKind = NumberKind.IDENTIFIER
 
     @property
     def ok(self) -> bool:
         """True when the text was accepted."""
         return self.company_id is not None
+
+    @property
+    def from_siret(self) -> bool:
+        return self.kind is NumberKind.SIRET
+
+    @property
+    def from_vat(self) -> bool:
+        return self.kind is NumberKind.VAT
 
 
 def _refused(error: CompanyIdError) -> CompanyIdCheck:
@@ -194,6 +239,8 @@ def _stdnum_error(error: ValidationError) -> CompanyIdError:
     province or US campus...) means "digits that this kind of number cannot
     have": for the user that is a wrong format, not a typo in a check digit.
     """
+    if isinstance(error, _VatNumberGiven):
+        return CompanyIdError.VAT_NUMBER
     if isinstance(error, InvalidLength):
         return CompanyIdError.INVALID_LENGTH
     if isinstance(error, InvalidChecksum):
@@ -218,12 +265,12 @@ def _normalise_fr(text: str) -> _Normalised:
     if has_country_code:
         number = number[2:]
     if len(number) == 14:
-        return _Normalised(fr_siret.to_siren(fr_siret.validate(number)), from_siret=True)
+        return _Normalised(fr_siret.to_siren(fr_siret.validate(number)), NumberKind.SIRET)
     if len(number) == 11 and (has_country_code or fr_tva.is_valid(number)):
         # Without "FR" an 11-digit text is more likely a SIREN with two extra
         # digits than a VAT number, so it is only read as VAT when it is one;
         # otherwise the user is told that a SIREN has 9 digits.
-        return _Normalised(fr_tva.to_siren(fr_tva.validate(number)))
+        return _Normalised(fr_tva.to_siren(fr_tva.validate(number)), NumberKind.VAT)
     return _Normalised(fr_siren.validate(number))
 
 
@@ -249,6 +296,10 @@ def _normalise_gb(text: str) -> _Normalised:
     padded back to 8 instead of being refused.
     """
     number = _compact(text)
+    if _is_uk_vat_number(number):
+        # Printed on every British invoice, so often typed instead: it has no link to the
+        # Companies House number, which must be asked for.
+        raise _VatNumberGiven()
     if _is_digits(number):
         if not 6 <= len(number) <= 8:
             raise InvalidLength()
@@ -261,6 +312,13 @@ def _normalise_gb(text: str) -> _Normalised:
     if len(serial) != 6:
         raise InvalidLength()
     return _Normalised(number)
+
+
+def _is_uk_vat_number(number: str) -> bool:
+    """A UK VAT number: "GB" and 9 or 12 digits, or 9 digits that pass its check."""
+    if number.startswith("GB"):
+        return _is_digits(number[2:]) and gb_vat.is_valid(number)
+    return _is_digits(number) and len(number) == 9 and gb_vat.is_valid(number)
 
 
 def _normalise_us(text: str) -> _Normalised:
@@ -310,6 +368,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "France", "en": "France"},
         names={"fr": "SIREN", "en": "SIREN"},
         example="732 829 320",
+        the={"fr": "la France", "en": "France"},
+        located={"fr": "en France", "en": "in France"},
+        layout={"fr": "9 chiffres", "en": "9 digits"},
         _normalise=_normalise_fr,
         _format=fr_siren.format,
         _prefixes=frozenset({"FR"}),
@@ -319,6 +380,12 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Royaume-Uni", "en": "United Kingdom"},
         names={"fr": "numéro CRN (Companies House)", "en": "Companies House number (CRN)"},
         example="00445790",
+        the={"fr": "le Royaume-Uni", "en": "the United Kingdom"},
+        located={"fr": "au Royaume-Uni", "en": "in the United Kingdom"},
+        layout={
+            "fr": "8 caractères : 8 chiffres, ou 2 lettres suivies de 6 chiffres",
+            "en": "8 characters: 8 digits, or 2 letters followed by 6 digits",
+        },
         _normalise=_normalise_gb,
         _format=_unchanged,
         _prefixes=_CRN_PREFIXES,
@@ -328,6 +395,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Belgique", "en": "Belgium"},
         names={"fr": "numéro d'entreprise (BCE)", "en": "enterprise number (CBE)"},
         example="0403.170.701",
+        the={"fr": "la Belgique", "en": "Belgium"},
+        located={"fr": "en Belgique", "en": "in Belgium"},
+        layout={"fr": "10 chiffres commençant par 0 ou 1", "en": "10 digits starting with 0 or 1"},
         # The enterprise number is also the VAT number, so stdnum's be.vat is it.
         _normalise=_with_stdnum(be_vat.validate),
         _format=_grouped(4, 3, 3, separator="."),
@@ -338,6 +408,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Suisse", "en": "Switzerland"},
         names={"fr": "numéro IDE", "en": "UID (business identification number)"},
         example="CHE-100.155.212",
+        the={"fr": "la Suisse", "en": "Switzerland"},
+        located={"fr": "en Suisse", "en": "in Switzerland"},
+        layout={"fr": "CHE suivi de 9 chiffres", "en": "CHE followed by 9 digits"},
         _normalise=_with_stdnum(ch_uid.validate),
         _format=ch_uid.format,
         _prefixes=frozenset({"CHE"}),
@@ -347,6 +420,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Luxembourg", "en": "Luxembourg"},
         names={"fr": "numéro de TVA", "en": "VAT number"},
         example="LU15027442",
+        the={"fr": "le Luxembourg", "en": "Luxembourg"},
+        located={"fr": "au Luxembourg", "en": "in Luxembourg"},
+        layout={"fr": "LU suivi de 8 chiffres", "en": "LU followed by 8 digits"},
         # The TVA number is the only Luxembourg company number stdnum knows;
         # the RCS number (B123456) has no check digit to verify.
         _normalise=_with_stdnum(lu_tva.validate),
@@ -358,6 +434,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Allemagne", "en": "Germany"},
         names={"fr": "numéro de TVA intracommunautaire (USt-IdNr.)", "en": "VAT ID (USt-IdNr.)"},
         example="DE136695976",
+        the={"fr": "l'Allemagne", "en": "Germany"},
+        located={"fr": "en Allemagne", "en": "in Germany"},
+        layout={"fr": "DE suivi de 9 chiffres", "en": "DE followed by 9 digits"},
         # The USt-IdNr. is what German companies print on every invoice to a
         # foreign customer and it has a check digit. The Handelsregister number
         # needs the court's name, many suppliers (sole traders) have none, and
@@ -371,6 +450,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Pays-Bas", "en": "Netherlands"},
         names={"fr": "numéro de TVA (btw-id)", "en": "VAT number (btw-id)"},
         example="NL004495445B01",
+        the={"fr": "les Pays-Bas", "en": "the Netherlands"},
+        located={"fr": "aux Pays-Bas", "en": "in the Netherlands"},
+        layout={"fr": "NL, 9 chiffres, B et 2 chiffres", "en": "NL, 9 digits, B and 2 digits"},
         # stdnum has no module for the KvK number (8 digits, no check digit, so
         # a typo cannot be caught); the btw-id has one and is on every invoice.
         _normalise=_with_stdnum(nl_btw.validate),
@@ -382,6 +464,12 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Espagne", "en": "Spain"},
         names={"fr": "NIF (ex-CIF)", "en": "NIF (tax identification number, formerly CIF)"},
         example="B64717838",
+        the={"fr": "l'Espagne", "en": "Spain"},
+        located={"fr": "en Espagne", "en": "in Spain"},
+        layout={
+            "fr": "9 caractères : une lettre ou un chiffre, 7 chiffres, un caractère de contrôle",
+            "en": "9 characters: a letter or digit, 7 digits, a check character",
+        },
         # es.nif rather than es.cif: companies' CIF is now called NIF, and
         # self-employed suppliers (autónomos) only have a personal NIF/NIE.
         _normalise=_with_stdnum(es_nif.validate),
@@ -394,6 +482,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Italie", "en": "Italy"},
         names={"fr": "numéro de partita IVA", "en": "partita IVA (VAT number)"},
         example="00743110157",
+        the={"fr": "l'Italie", "en": "Italy"},
+        located={"fr": "en Italie", "en": "in Italy"},
+        layout={"fr": "11 chiffres", "en": "11 digits"},
         _normalise=_with_stdnum(it_iva.validate),
         _format=_unchanged,
         _prefixes=frozenset({"IT"}),
@@ -403,6 +494,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "Portugal", "en": "Portugal"},
         names={"fr": "NIPC (numéro fiscal)", "en": "NIPC (tax number)"},
         example="501 964 843",
+        the={"fr": "le Portugal", "en": "Portugal"},
+        located={"fr": "au Portugal", "en": "in Portugal"},
+        layout={"fr": "9 chiffres", "en": "9 digits"},
         # pt.nif covers the NIPC of companies and the NIF of sole traders.
         _normalise=_with_stdnum(pt_nif.validate),
         _format=_grouped(3, 3, 3),
@@ -413,6 +507,9 @@ _SCHEMES: tuple[IdentifierScheme, ...] = (
         country_names={"fr": "États-Unis", "en": "United States"},
         names={"fr": "numéro EIN", "en": "Employer Identification Number (EIN)"},
         example="04-2103594",
+        the={"fr": "les États-Unis", "en": "the United States"},
+        located={"fr": "aux États-Unis", "en": "in the United States"},
+        layout={"fr": "9 chiffres (XX-XXXXXXX)", "en": "9 digits (XX-XXXXXXX)"},
         _normalise=_normalise_us,
         _format=us_ein.format,
     ),
@@ -521,7 +618,14 @@ def _digit_count(run: list[_Token]) -> int:
     return sum(char in _ASCII_DIGITS for token in run for char in token.text)
 
 
+# Longer than any identifier, with its country letters (a SIRET with "FR" is 16): no check runs
+# on a 10,000-digit paste (some stdnum validators convert the digits to an int).
+_MAX_LENGTH = 24
+
+
 def _check_candidate(scheme: IdentifierScheme, text: str) -> CompanyIdCheck:
+    if len(_compact(text)) > _MAX_LENGTH:
+        return _refused(CompanyIdError.INVALID_LENGTH)
     try:
         normalised = scheme._normalise(text)
     except ValidationError as error:
@@ -529,7 +633,7 @@ def _check_candidate(scheme: IdentifierScheme, text: str) -> CompanyIdCheck:
     return CompanyIdCheck(
         company_id=CompanyId(country=scheme.country, value=normalised.value),
         error=None,
-        from_siret=normalised.from_siret,
+        kind=normalised.kind,
     )
 
 
@@ -616,11 +720,13 @@ def _means_the_code(words: list[str], index: int) -> bool:
     return len(words) == 1 or words[index].isupper()
 
 
-def parse_country(text: str) -> str | None:
+def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
     """The supported country named in ``text``, as an ISO code, or None.
 
     Returns None when several different countries are named: asking again is
-    better than registering a supplier under the wrong country's rules.
+    better than registering a supplier under the wrong country's rules. With
+    ``fuzzy`` (the answer to "which country?"), a name with a typo is read too:
+    "Frnace", "Belgiqe", "Royaume Unis".
     """
     words = _words(text)
     folded = [word.lower() for word in words]
@@ -635,4 +741,81 @@ def parse_country(text: str) -> str | None:
                 continue
             taken[start : start + size] = [True] * size
             found.add(code)
+    if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
+        return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
+
+
+# Names long enough to be recognised with a typo: a 2-letter code with one letter changed is
+# another code, or a word.
+_MIN_FUZZY_LENGTH = 4
+# An answer naming a country is a few words; a long text is not searched for close names.
+_MAX_FUZZY_WORDS = 12
+_FUZZY_NAMES: dict[str, str] = {
+    " ".join(alias): code for alias, code in _ALIASES if len(" ".join(alias)) >= _MIN_FUZZY_LENGTH
+}
+
+
+def _allowed_typos(name: str) -> int:
+    """One slip in a short name ("Frnace"), two from 8 letters on ("Angeltere")."""
+    return 1 if len(name) < 8 else 2
+
+
+def _country_with_a_typo(folded: list[str]) -> str | None:
+    """The country whose name is closest to a group of 1 to 3 words of the text, or None.
+
+    rapidfuzz's optimal string alignment distance counts a swap of two neighbouring letters
+    ("Frnace") as one slip, as people make them. None when two countries are equally close.
+    """
+    best: dict[str, int] = {}
+    for size in (1, 2, 3):
+        for start in range(len(folded) - size + 1):
+            candidate = " ".join(folded[start : start + size])
+            if len(candidate) < _MIN_FUZZY_LENGTH:
+                continue
+            match = process.extractOne(
+                candidate,
+                _FUZZY_NAMES.keys(),
+                scorer=OSA.distance,
+                score_cutoff=_allowed_typos(candidate),
+            )
+            if match is not None:
+                name, distance, _ = match
+                code = _FUZZY_NAMES[name]
+                best[code] = min(distance, best.get(code, distance))
+    if not best:
+        return None
+    closest = min(best.values())
+    codes = [code for code, distance in best.items() if distance == closest]
+    return codes[0] if len(codes) == 1 else None
+
+
+# Identifiers that name their country: a French or Belgian number (both have check digits and
+# are what most suppliers have), or one written with its country's letters ("SC123456",
+# "CHE-100.155.212", "DE136695976"). Nine plain digits that are not a SIREN may pass Portugal's
+# check by chance (1 in 11): that says nothing about the company's country.
+_NAMED_BY_DIGITS = frozenset({"FR", "BE"})
+
+
+def _names_its_country(check: CompanyIdCheck, text: str) -> bool:
+    company_id = check.company_id
+    if company_id.country in _NAMED_BY_DIGITS or not _is_digits(company_id.value):
+        return True
+    scheme = scheme_for(company_id.country)
+    letters = [prefix for prefix in scheme._prefixes if len(prefix) > 1]
+    # In capitals, as printed: "de 136695976" is French for "of", "DE136695976" a German number.
+    return any(re.search(rf"(?<![A-Za-z]){p}[\s.\-]*\d", text) for p in letters)
+
+
+def recognise_company_id(text: str) -> CompanyIdCheck | None:
+    """A valid identifier of any supported country in ``text``, or None.
+
+    What an identifier typed without its country tells: "898 894 399" is a SIREN, so the
+    company is in France. When a number is valid in several countries (a SIREN can also pass
+    Portugal's check), the first in the order of :func:`supported_countries` wins.
+    """
+    for scheme in _SCHEMES:
+        check = check_company_id(scheme.country, text)
+        if check.ok and _names_its_country(check, _clean_text(text)):
+            return check
+    return None

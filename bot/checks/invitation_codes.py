@@ -47,14 +47,24 @@ def mask_code(code: str) -> str:
     return normalised[:4] + "…" if len(normalised) > 4 else "…"
 
 
-def extract_code(text: str) -> str | None:
-    """Find an invitation code in free text ("mon code est k7m4 pq2x 9rtb 3hwd")."""
+def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
+    """Find an invitation code in free text ("mon code est k7m4 pq2x 9rtb 3hwd").
+
+    ``shaped_only``: only a code of 16 symbols holding a digit, as the platform generates them,
+    for a message that answers another question ("France, 732 829 320, ACME-FR00-0000-0001"):
+    there a lone number is the company's, and four 4-letter words ("this will work fine") are
+    a sentence, not a code.
+    """
     candidates = [m.group(1) for m in _CODE_IN_TEXT.finditer(text)]
+    if shaped_only:
+        candidates = [c for c in candidates if any(char.isdigit() for char in c)]
     if candidates:
         # Random codes nearly always hold digits and words do not; among equals, people put
         # the code at the end of their sentence.
         best = max(enumerate(candidates), key=lambda ic: (sum(c.isdigit() for c in ic[1]), ic[0]))
         return normalise_code(best[1])
+    if shaped_only:
+        return None
     # Codes chosen by a customer (``--code``) need not have 16 symbols: accept a lone token.
     tokens = [t for t in re.split(r"[\s,;:]+", text.strip()) if t]
     candidates = [normalise_code(t) for t in tokens if any(c.isdigit() for c in t)]
@@ -62,6 +72,14 @@ def extract_code(text: str) -> str | None:
         return candidates[0]
     if len(tokens) == 1 and _CUSTOM_CODE.match(normalise_code(tokens[0])):
         return normalise_code(tokens[0])
+    return None
+
+
+def code_span(text: str, code: str) -> tuple[int, int] | None:
+    """Where ``code`` (normalised) was written in ``text``, whatever its layout, or None."""
+    for match in _CODE_IN_TEXT.finditer(text):
+        if normalise_code(match.group(1)) == code:
+            return match.start(1), match.start(1) + len(match.group(1))
     return None
 
 

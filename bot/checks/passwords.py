@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from enum import Enum
 
 from argon2 import PasswordHasher, Type
@@ -23,6 +24,7 @@ from zxcvbn import zxcvbn
 __all__ = [
     "MIN_GUESSES",
     "MIN_LENGTH",
+    "SPECIAL_CHARACTER_EXAMPLES",
     "PasswordRule",
     "check_password",
     "hash_password",
@@ -39,10 +41,15 @@ class PasswordRule(str, Enum):
     DIGIT = "digit"
     SPECIAL = "special"
     NOT_COMMON = "not_common"
+    # Holds the user's name or a word of their address: "Dupont2024!" for jean.dupont@acme.fr.
     NOT_EMAIL = "not_email"
 
 
 MIN_LENGTH: int = 8
+
+# What the assistant shows when asked what a special character is: every one of them counts
+# (any punctuation or symbol but the full stop), these are the ones on every keyboard.
+SPECIAL_CHARACTER_EXAMPLES = "! ? @ # $ % & * - _ + = / ( ) : ;"
 
 # Minimum number of guesses zxcvbn must estimate for the password to be accepted.
 # Its 0-4 score is too coarse here: score 2 spans 10^6..10^8 guesses and contains both
@@ -105,6 +112,8 @@ _FRENCH_COMMON_WORDS: tuple[str, ...] = (
 _LOCAL_PART_SEPARATORS = re.compile(r"[._+\-]+")
 _MIN_LOCAL_PART_LENGTH = 3  # shorter local parts ("jd") appear in passwords by chance
 _MIN_LOCAL_PIECE_LENGTH = 4  # same for pieces: "jean" is meaningful, "jp" is not
+# First and last names ("Marie-Claire", "Van den Berg") split into words.
+_NAME_SEPARATORS = re.compile(r"[\s'’\-]+")
 
 # OWASP Password Storage Cheat Sheet (Argon2id section): "use Argon2id with a minimum
 # configuration of 19 MiB of memory, an iteration count of 2, and 1 degree of parallelism".
@@ -157,9 +166,15 @@ def _email_words(email: str) -> tuple[str, list[str]]:
     return local, pieces
 
 
-def _zxcvbn_user_inputs(email: str | None) -> list[str]:
+def _name_words(names: Iterable[str]) -> list[str]:
+    """The words of the user's names that are long enough to mean something in a password."""
+    words = (w.casefold() for name in names if name for w in _NAME_SEPARATORS.split(name))
+    return [w for w in words if len(w) >= _MIN_LOCAL_PIECE_LENGTH]
+
+
+def _zxcvbn_user_inputs(email: str | None, names: Iterable[str] = ()) -> list[str]:
     """Words zxcvbn should consider trivially guessable for this user, most guessable first."""
-    inputs: list[str] = []
+    inputs: list[str] = list(_name_words(names))
     if email:
         local, pieces = _email_words(email)
         domain = email.strip().rpartition("@")[2].casefold()
@@ -170,11 +185,11 @@ def _zxcvbn_user_inputs(email: str | None) -> list[str]:
     return inputs
 
 
-def _is_guessable(password: str, email: str | None) -> bool:
+def _is_guessable(password: str, email: str | None, names: Iterable[str] = ()) -> bool:
     sample = password[:_ZXCVBN_MAX_CHARS]
     with _ZXCVBN_LOCK:
         result = zxcvbn(
-            sample, user_inputs=_zxcvbn_user_inputs(email), max_length=_ZXCVBN_MAX_CHARS
+            sample, user_inputs=_zxcvbn_user_inputs(email, names), max_length=_ZXCVBN_MAX_CHARS
         )
     return bool(result["guesses"] < MIN_GUESSES)
 
@@ -187,12 +202,15 @@ def _contains_email(password: str, email: str) -> bool:
     return any(piece in lowered for piece in pieces)
 
 
-def check_password(password: str, email: str | None = None) -> list[PasswordRule]:
+def check_password(
+    password: str, email: str | None = None, names: Iterable[str] = ()
+) -> list[PasswordRule]:
     """Return the rules ``password`` does not meet, in ``PasswordRule`` order.
 
     An empty list means the password is acceptable. Every unmet rule is reported separately so
-    the assistant can say exactly what is missing. ``email`` is the account's address: it feeds
-    the NOT_EMAIL rule and makes zxcvbn penalise its pieces.
+    the assistant can say exactly what is missing. ``email`` is the account's address and
+    ``names`` the user's first and last names when known: they feed the NOT_EMAIL rule (a name
+    or a word of the address: "Dupont2024!" for jean.dupont@...) and make zxcvbn penalise them.
 
     NOT_COMMON is not evaluated for passwords shorter than ``MIN_LENGTH``: zxcvbn's brute-force
     floor puts every such password under ``MIN_GUESSES``, so it would duplicate MIN_LENGTH and
@@ -213,9 +231,11 @@ def check_password(password: str, email: str | None = None) -> list[PasswordRule
         unmet.append(PasswordRule.DIGIT)
     if not any(_is_special(c) for c in pw):
         unmet.append(PasswordRule.SPECIAL)
-    if not too_short and _is_guessable(pw, email):
+    names = [name for name in names if name]
+    if not too_short and _is_guessable(pw, email, names):
         unmet.append(PasswordRule.NOT_COMMON)
-    if email and _contains_email(pw, email):
+    lowered = pw.casefold()
+    if (email and _contains_email(pw, email)) or any(w in lowered for w in _name_words(names)):
         unmet.append(PasswordRule.NOT_EMAIL)
     return unmet
 

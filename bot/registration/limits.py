@@ -41,7 +41,14 @@ from bot.registration.invitations import (
 )
 from bot.settings import get_settings
 
-__all__ = ["LimitedCheck", "Scope", "failed_checks", "forget_expired", "verify_invitation_limited"]
+__all__ = [
+    "LimitedCheck",
+    "Scope",
+    "failed_checks",
+    "forget_expired",
+    "retry_after",
+    "verify_invitation_limited",
+]
 
 
 class Scope(str, Enum):
@@ -217,3 +224,35 @@ def failed_checks(
         .where(InvitationCheckSlot.scope == scope.value, InvitationCheckSlot.key == key)
         .where(InvitationCheckSlot.failed_at > cutoff)
     )
+
+
+def retry_after(
+    session: Session, company_id: CompanyId, code: str, *, now: datetime | None = None
+) -> datetime | None:
+    """When a check of ``code`` for ``company_id`` will be looked up again, or None if now.
+
+    Each full scope (code, company ID) frees a slot when its oldest failure leaves the window;
+    the check needs both. The same moment holds for any conversation: the slots are shared.
+    """
+    settings = get_settings()
+    limit = settings.invitation_check_limit
+    window = timedelta(minutes=settings.invitation_check_window_minutes)
+    now = now or utcnow()
+    free_at = None
+    for scope, value in (
+        (Scope.CODE, normalise_code(code)),
+        (Scope.COMPANY, _company_value(company_id)),
+    ):
+        busy = session.scalars(
+            select(InvitationCheckSlot.failed_at)
+            .where(
+                InvitationCheckSlot.scope == scope.value,
+                InvitationCheckSlot.key == _key(scope, value),
+            )
+            .where(InvitationCheckSlot.slot < limit, InvitationCheckSlot.failed_at > now - window)
+            .order_by(InvitationCheckSlot.failed_at)
+        ).all()
+        if len(busy) >= limit:
+            scope_free_at = busy[0] + window
+            free_at = scope_free_at if free_at is None else max(free_at, scope_free_at)
+    return free_at

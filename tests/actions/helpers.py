@@ -10,6 +10,7 @@ one ``slot`` event per value extracted this turn (``extracted``), which is what
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,20 @@ _MESSAGE_KEYS = {
     "attachment",
 }
 _PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+class InAboutAnHour:
+    """Equal to a time (seconds since the epoch) an hour from now, give or take two minutes:
+    when a locked invitation check can be tried again."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, float) and abs(other - (time.time() + 3600)) < 120
+
+    def __repr__(self) -> str:
+        return "<in about an hour>"
+
+
+IN_AN_HOUR = InAboutAnHour()
 
 
 def default_slots(domain: dict) -> dict[str, Any]:
@@ -124,16 +139,21 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m["response"] for m in dispatcher.messages]
 
 
+# Counted by the form beside the answers: checked by tests/actions/test_form_refusals.py.
+BOOKKEEPING_SLOTS = ("refusals",)
+
+
 def slot_events(events: list) -> list[tuple[str, Any]]:
     """The SlotSet events of the conversation's answers, in order, as (name, value).
 
     What the actions record for the report (bot/analytics/recorded.py) is left out here and
-    checked by tests/actions/test_recorded_figures.py (``recorded_events``).
+    checked by tests/actions/test_recorded_figures.py (``recorded_events``), and so are the
+    counts of refused answers (``refusals``).
     """
     return [
         (e["name"], e["value"])
         for e in events
-        if e.get("event") == "slot" and e["name"] not in RECORDED_SLOTS
+        if e.get("event") == "slot" and e["name"] not in (*RECORDED_SLOTS, *BOOKKEEPING_SLOTS)
     ]
 
 
@@ -147,8 +167,14 @@ def recorded_events(events: list) -> list[tuple[str, Any]]:
 
 
 def slots_after(tracker: Tracker, events: list) -> dict[str, Any]:
-    """Every answer slot of the conversation once Rasa has applied the action's SlotSet events."""
-    return {**tracker.slots, **dict(slot_events(events))}
+    """Every answer slot of the conversation once Rasa has applied the action's SlotSet events
+    (the counts of refused answers included, the figures recorded for the report not)."""
+    bookkeeping = [
+        (e["name"], e["value"])
+        for e in events
+        if e.get("event") == "slot" and e["name"] in BOOKKEEPING_SLOTS
+    ]
+    return {**tracker.slots, **dict(bookkeeping), **dict(slot_events(events))}
 
 
 def variation(domain: dict, name: str, language: str) -> dict:

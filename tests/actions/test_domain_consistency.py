@@ -217,18 +217,35 @@ def not_intent_lists() -> list[tuple[str, list[str]]]:
 
 
 def test_not_intent_lists_exist():
+    # The registration's answers are read by the form's validation action (custom mappings);
+    # only the address correction after the registration is a from_text mapping.
     slots = {slot for slot, _ in not_intent_lists()}
-    assert {"country", "company_id", "invitation_code", "email", "job_title", "new_email"} <= slots
+    assert slots == {"new_email"}
 
 
 @pytest.mark.parametrize(("slot", "not_intent"), not_intent_lists())
 def test_not_intent_list_is_the_actions_list(slot, not_intent):
-    # The job title is optional: "passer" (skip) and "non merci" (deny) are mapped to "-" by a
-    # from_intent mapping, never stored as the job title's text.
-    expected = NOT_AN_ANSWER | {"skip", "deny"} if slot == "job_title" else NOT_AN_ANSWER
-
-    assert sorted(not_intent) == sorted(expected)
+    assert sorted(not_intent) == sorted(NOT_AN_ANSWER)
     assert len(not_intent) == len(set(not_intent))
+
+
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "country",
+        "company_id",
+        "invitation_code",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "job_title",
+    ],
+)
+def test_typed_answers_are_read_by_the_form_not_by_a_mapping(slot):
+    """A message may answer several questions or correct one: extract_<slot> reads it."""
+    assert DOMAIN["slots"][slot]["mappings"] == [{"type": "custom"}]
+    assert hasattr(actions.registration_form.ValidateRegistrationForm, f"extract_{slot}")
 
 
 def test_not_an_answer_names_only_domain_intents():
@@ -256,20 +273,6 @@ async def slots_rasa_extracts(requested_slot: str, text: str, intent: str) -> di
     return {e.key: e.value for e in events if isinstance(e, SlotSet)}
 
 
-@pytest.mark.parametrize(
-    ("text", "intent", "slots"),
-    [
-        ("passer", "skip", {"job_title": "-"}),
-        ("non merci", "deny", {"job_title": "-"}),
-        ("no thanks", "deny", {"job_title": "-"}),
-        ("Comptable fournisseurs", "inform", {"job_title": "Comptable fournisseurs"}),
-        ("c'est quoi un SIREN ?", "faq", {}),
-    ],
-)
-async def test_job_title_answers(text, intent, slots):
-    assert await slots_rasa_extracts("job_title", text, intent) == slots
-
-
 @pytest.mark.parametrize(("intent", "value"), [("affirm", True), ("deny", False)])
 async def test_a_yes_or_no_to_the_summary_fills_only_confirmed(intent, value):
     assert await slots_rasa_extracts("confirmed", "oui" if value else "non", intent) == {
@@ -277,10 +280,12 @@ async def test_a_yes_or_no_to_the_summary_fills_only_confirmed(intent, value):
     }
 
 
-def test_correction_requested_is_set_only_by_the_actions():
-    spec = DOMAIN["slots"]["correction_requested"]
+@pytest.mark.parametrize(
+    "slot", ["correction_menu", "field_to_correct", "refusals", "country_inferred"]
+)
+def test_the_forms_bookkeeping_is_set_only_by_the_actions(slot):
+    spec = DOMAIN["slots"][slot]
 
-    assert spec["type"] == "bool"
     assert spec["mappings"] == [{"type": "custom"}]
     assert spec.get("influence_conversation") is False
 
@@ -296,10 +301,21 @@ def test_invitation_valid_is_set_only_by_the_actions_and_never_asked():
 
 def test_registration_slots_forget_the_invitation_check():
     # Everything the form asks, in its order, plus the slots the validation sets beside an
-    # answer (the invitation check, the email typo suggestion): a restart forgets them all.
+    # answer (the invitation check, suggestions, the menu, the refusals, the questions asked
+    # only when needed): a restart forgets them all.
     required = DOMAIN["forms"]["registration_form"]["required_slots"]
     assert [s for s in REGISTRATION_SLOTS if s in required] == required
-    assert set(REGISTRATION_SLOTS) - set(required) == {"invitation_valid", "email_suggestion"}
+    assert set(REGISTRATION_SLOTS) - set(required) == {
+        "invitation_valid",
+        "email_suggestion",
+        "email_suggestion_declined",
+        "phone_suggestion",
+        "country_inferred",
+        "country_confirmed",
+        "correction_menu",
+        "field_to_correct",
+        "refusals",
+    }
 
 
 # --- fallback rules ----------------------------------------------------------------------------

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from actions.common import PASSWORD_SET
-from actions.registration_form import ActionAskCompanyId, ActionAskConfirmed
+from actions.registration_form import (
+    ActionAskCompanyId,
+    ActionAskConfirmed,
+    ActionAskFieldToCorrect,
+)
 from tests.actions.helpers import (
     completed_registration,
     make_tracker,
@@ -13,7 +17,7 @@ from tests.actions.helpers import (
     responses,
     run,
     said,
-    slot_events,
+    variation,
 )
 
 # --- ask actions -------------------------------------------------------------------------------
@@ -99,46 +103,76 @@ async def test_summary_of_a_uk_company_in_english(domain):
     assert message["job_title"] == "Accountant"
 
 
-async def test_after_a_no_the_question_is_what_to_correct(domain):
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "Que souhaitez-vous corriger ?"), ("en", "What would you like to correct?")],
+)
+async def test_after_a_no_the_question_is_what_to_correct(domain, language, text):
     tracker = make_tracker(
         domain,
         slots={
-            **completed_registration(confirmed=None),
-            "requested_slot": "confirmed",
-            "correction_requested": True,
+            **completed_registration(confirmed=None, language=language),
+            "requested_slot": "field_to_correct",
+            "correction_menu": "all",
         },
-        extracted={"confirmed": None, "correction_requested": True},
         text="non",
         intent="deny",
     )
-    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+    dispatcher, events = await run(ActionAskFieldToCorrect(), tracker, domain)
 
     assert said(dispatcher) == [{"response": "utter_ask_what_to_correct"}]
-    assert slot_events(events) == [("correction_requested", False)]
+    assert rendered(domain, dispatcher, tracker) == [text]
+    assert events == []
 
 
-@pytest.mark.parametrize("intent", ["affirm", "inform"])
-async def test_a_pending_correction_is_asked_whatever_the_latest_intent(domain, intent):
-    """The slot, not the latest intent, says that the user answered "no" to the summary."""
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Lequel des deux ne correspond pas à l'email d'invitation : le SIREN 732 829 320 ou "
+            "le code d'invitation ACME… ?",
+        ),
+        (
+            "en",
+            "Which of the two does not match the invitation email: the SIREN 732 829 320 or the "
+            "invitation code ACME…?",
+        ),
+    ],
+)
+async def test_after_a_failed_check_the_question_is_which_of_the_two_is_wrong(
+    domain, language, text
+):
+    """The code is shown masked: it is a credential until used."""
     tracker = make_tracker(
         domain,
-        slots={**completed_registration(confirmed=None), "correction_requested": True},
-        intent=intent,
+        slots={
+            **completed_registration(language=language, invitation_valid=None),
+            "requested_slot": "field_to_correct",
+            "correction_menu": "invitation",
+        },
     )
-    dispatcher, events = await run(ActionAskConfirmed(), tracker, domain)
+    dispatcher, _ = await run(ActionAskFieldToCorrect(), tracker, domain)
 
-    assert responses(dispatcher) == ["utter_ask_what_to_correct"]
-    assert slot_events(events) == [("correction_requested", False)]
+    assert rendered(domain, dispatcher, tracker) == [text]
+    buttons = (
+        dispatcher.messages[0]["buttons"]
+        or variation(domain, "utter_ask_which_is_wrong", language)["buttons"]
+    )
+    assert [b["payload"] for b in buttons] == [
+        '/correct_field{"field":"company_id"}',
+        '/correct_field{"field":"invitation_code"}',
+    ]
 
 
-@pytest.mark.parametrize("answered", [None, False])
+@pytest.mark.parametrize("answered", [None])
 async def test_once_corrected_the_summary_is_shown_again(domain, answered):
     """After "what to correct?" and the new answer, the form asks again: the summary."""
     tracker = make_tracker(
         domain,
         slots={
             **completed_registration(email="jean.martin@acme.fr", confirmed=None),
-            "correction_requested": answered,
+            "correction_menu": answered,
         },
         intent="inform",
     )

@@ -8,6 +8,7 @@ from tests.actions.form_helpers import refuse_database, validate
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
+    IN_AN_HOUR,
     OTHER_CODE,
     OTHER_COMPANY,
     rendered,
@@ -124,7 +125,9 @@ async def test_code_from_the_invitation_link_is_checked_with_the_company_id(doma
     assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
 
 
-async def test_code_from_the_link_that_does_not_match_the_company_is_forgotten(domain, invite):
+async def test_code_from_the_link_that_does_not_match_the_company_asks_which_is_wrong(
+    domain, invite
+):
     invite(company=OTHER_COMPANY, code=OTHER_CODE)
     dispatcher, events, _ = await validate(
         domain,
@@ -133,14 +136,17 @@ async def test_code_from_the_link_that_does_not_match_the_company_is_forgotten(d
         slots={"country": "FR", "invitation_code": OTHER_CODE, "code_from_link": True},
     )
 
+    # Both are kept: the supplier is asked which of the two is wrong.
     assert slot_events(events) == [
-        ("company_id", None),
-        ("invitation_code", None),
+        ("company_id", ACME.value),
+        ("invitation_code", OTHER_CODE),
         ("invitation_valid", None),
-        ("code_from_link", False),
         ("invitation_failures", 1.0),
+        ("correction_menu", "invitation"),
+        ("field_to_correct", None),
+        ("requested_slot", "field_to_correct"),
     ]
-    assert responses(dispatcher) == ["utter_invitation_mismatch", "utter_invitation_retry"]
+    assert responses(dispatcher) == ["utter_invitation_mismatch"]
 
 
 async def test_lock_reached_from_the_company_id_keeps_the_normalised_identifier(domain, invite):
@@ -160,6 +166,7 @@ async def test_lock_reached_from_the_company_id_keeps_the_normalised_identifier(
         ("invitation_code", OTHER_CODE),
         ("invitation_failures", 5.0),
         ("requested_slot", None),
+        ("invitation_locked_until", IN_AN_HOUR),
     ]
 
 
@@ -182,4 +189,5 @@ async def test_company_id_given_once_locked_is_normalised_and_not_checked(
         ("company_id", ACME.value),
         ("invitation_code", ACME_CODE),
         ("requested_slot", None),
+        ("invitation_locked_until", IN_AN_HOUR),
     ]

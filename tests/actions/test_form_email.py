@@ -89,8 +89,8 @@ async def test_a_new_address_forgets_the_earlier_confirmation(domain):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("fr", "Vouliez-vous dire **jean@gmail.com** ?"),
-        ("en", "Did you mean **jean@gmail.com**?"),
+        ("fr", "Vous avez saisi **jean@gmial.com** : vouliez-vous dire **jean@gmail.com** ?"),
+        ("en", "You entered **jean@gmial.com**: did you mean **jean@gmail.com**?"),
     ],
 )
 async def test_confirmation_question_offers_the_suggestion(domain, language, expected):
@@ -141,8 +141,9 @@ async def test_yes_to_the_suggestion_takes_the_suggested_address(domain, session
     assert drafts.email_for(session, tracker.sender_id) == "jean@gmail.com"
 
 
-async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain, session):
-    _, events, tracker = await validate(
+async def test_no_to_the_suggestion_asks_the_address_again(domain):
+    """ "Did you mean gmail.com?" - "no": the typed "gmial.com" is not kept as confirmed."""
+    dispatcher, events, _ = await validate(
         domain,
         "email_confirmed",
         {"email_confirmed": False},
@@ -150,8 +151,30 @@ async def test_no_to_the_suggestion_keeps_the_typed_address_as_confirmed(domain,
         intent="deny",
     )
 
-    assert slot_events(events) == [("email_confirmed", True), ("email_suggestion", None)]
-    assert drafts.email_for(session, tracker.sender_id) == "jean@gmial.com"
+    assert responses(dispatcher) == ["utter_correcting"]
+    assert dict(slot_events(events)) == {
+        "email_confirmed": None,
+        "email": None,
+        "email_suggestion": None,
+        "email_suggestion_declined": "jean@gmial.com",
+    }
+
+
+async def test_the_address_typed_again_after_declining_the_suggestion_is_kept(domain):
+    """The supplier knows better: the same address typed again is confirmed as typed."""
+    dispatcher, events, _ = await validate(
+        domain,
+        "email",
+        {"email": "jean@gmial.com"},
+        slots={"email_suggestion_declined": "jean@gmial.com"},
+    )
+
+    assert dict(slot_events(events)) == {
+        "email": "jean@gmial.com",
+        "email_suggestion": None,
+        "email_confirmed": None,
+    }
+    assert dispatcher.messages == []
 
 
 async def test_no_without_suggestion_asks_the_address_again(domain, session):

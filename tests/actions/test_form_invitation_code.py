@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.checks.invitation_codes import normalise_code
 from tests.actions.form_helpers import refuse_database, validate
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
+    IN_AN_HOUR,
     OTHER_CODE,
     OTHER_COMPANY,
     UK_CODE,
@@ -71,16 +73,16 @@ async def test_unknown_code_and_code_of_another_company_get_the_same_answer(doma
         slots={"country": "FR", "company_id": ACME.value, "invitation_failures": 1.0},
     )
 
-    assert said(dispatcher) == [
-        {"response": "utter_invitation_mismatch"},
-        {"response": "utter_invitation_retry"},
-    ]
+    assert said(dispatcher) == [{"response": "utter_invitation_mismatch"}]
+    # Both answers are kept: the next question asks which of the two is wrong.
     assert slot_events(events) == [
-        ("invitation_code", None),
-        ("company_id", None),
+        ("invitation_code", normalise_code(code)),
+        ("company_id", ACME.value),
         ("invitation_valid", None),
-        ("code_from_link", False),
         ("invitation_failures", 2.0),
+        ("correction_menu", "invitation"),
+        ("field_to_correct", None),
+        ("requested_slot", "field_to_correct"),
     ]
 
 
@@ -88,7 +90,7 @@ async def test_unreadable_code(domain, database):
     dispatcher, events, _ = await validate(
         domain,
         "invitation_code",
-        {"invitation_code": "je ne sais pas"},
+        {"invitation_code": "euh attendez"},
         slots={"country": "FR", "company_id": ACME.value},
     )
 
@@ -108,7 +110,12 @@ async def test_fifth_failure_locks_the_check(domain, invite):
     assert responses(dispatcher) == ["utter_invitation_mismatch", "utter_invitation_locked"]
     slots = dict(slot_events(events))
     del slots["invitation_code"]  # the answer as typed: not rewritten once the check is locked
-    assert slots == {"company_id": ACME.value, "invitation_failures": 5.0, "requested_slot": None}
+    assert slots == {
+        "company_id": ACME.value,
+        "invitation_failures": 5.0,
+        "requested_slot": None,
+        "invitation_locked_until": IN_AN_HOUR,
+    }
 
 
 async def test_when_locked_even_the_right_code_is_not_checked(domain, invite, monkeypatch):
@@ -126,4 +133,5 @@ async def test_when_locked_even_the_right_code_is_not_checked(domain, invite, mo
         ("invitation_code", ACME_CODE),
         ("company_id", ACME.value),
         ("requested_slot", None),
+        ("invitation_locked_until", IN_AN_HOUR),
     ]

@@ -69,7 +69,7 @@ async def test_a_new_conversation_after_five_failures_elsewhere_is_locked_at_onc
     invite()
     for n in range(5):  # five conversations, one wrong guess each
         dispatcher, _, _ = await guess(domain, f"ZZZZ-ZZZZ-ZZZZ-{n:04d}", sender=f"attacker-{n}")
-        assert responses(dispatcher) == ["utter_invitation_mismatch", "utter_invitation_retry"]
+        assert responses(dispatcher) == ["utter_invitation_mismatch"]
     lookups = count_lookups(monkeypatch)
 
     dispatcher, events, tracker = await guess(
@@ -147,7 +147,6 @@ async def test_thousand_guesses_over_many_conversations_reach_the_check_five_tim
     assert answers["utter_invitation_mismatch"] == 10
     assert "utter_invitation_valid" not in answers
     # Each conversation's fifth failure says "mismatch" then "locked"; every other turn: locked.
-    assert answers["utter_invitation_retry"] == 8
     assert answers["utter_invitation_locked"] == 992
 
 

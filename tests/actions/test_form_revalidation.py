@@ -92,14 +92,16 @@ async def test_a_value_other_than_the_checked_one_is_checked(domain, invite, slo
     invite(company=OTHER_COMPANY, code=OTHER_CODE)
     dispatcher, events, _ = await validate(domain, slot, {slot: typed}, slots=CHECKED_PAIR)
 
-    assert said(dispatcher) == [
-        {"response": "utter_invitation_mismatch"},
-        {"response": "utter_invitation_retry"},
-    ]
+    assert said(dispatcher) == [{"response": "utter_invitation_mismatch"}]
+    # The new value is checked with the other one, both are kept, and the form asks which of
+    # the two is wrong.
+    checked = {**{k: CHECKED_PAIR[k] for k in ("company_id", "invitation_code")}}
+    checked[slot] = OTHER_COMPANY.value if slot == "company_id" else OTHER_CODE
     assert dict(slot_events(events)) == {
-        "company_id": None,
-        "invitation_code": None,
+        **checked,
         "invitation_valid": None,
-        "code_from_link": False,
         "invitation_failures": 1.0,
+        "correction_menu": "invitation",
+        "field_to_correct": None,
+        "requested_slot": "field_to_correct",
     }

@@ -63,7 +63,7 @@ async def test_name_lead_in_is_removed(domain):
     [
         (
             "fr",
-            "Ce numéro n'est pas valide pour France. Exemple : 06 12 34 56 78. Pour un numéro "
+            "Ce numéro n'est pas valide pour la France. Exemple : 06 12 34 56 78. Pour un numéro "
             "d'un autre pays, commencez par son indicatif (+44, +32…).",
         ),
         (
@@ -79,8 +79,9 @@ async def test_invalid_phone_for_france(domain, language, expected):
     )
 
     assert slot_events(events) == [("phone", None)]
+    country = {"fr": "la France", "en": "France"}[language]
     assert said(dispatcher) == [
-        {"response": "utter_phone_invalid", "country_name": "France", "example": "06 12 34 56 78"}
+        {"response": "utter_phone_invalid", "country": country, "example": "06 12 34 56 78"}
     ]
     assert rendered(domain, dispatcher, tracker) == [expected]
 
@@ -93,7 +94,7 @@ async def test_uk_phone_error_names_the_country_in_french(domain):
     assert said(dispatcher) == [
         {
             "response": "utter_phone_invalid",
-            "country_name": "Royaume-Uni",
+            "country": "le Royaume-Uni",
             "example": "07400 123456",
         }
     ]
@@ -109,7 +110,7 @@ async def test_phone_is_stored_in_international_form(domain):
 
 @pytest.mark.parametrize(("text", "intent"), [("passer", "skip"), ("non merci", "deny")])
 async def test_skipped_job_title_is_kept(domain, text, intent):
-    # domain.yml maps both intents to "-" (see test_domain_consistency.test_job_title_answers)
+    # "passer" and "non": no job title (read by the form, bot/checks/answers.py)
     dispatcher, events, _ = await validate(
         domain, "job_title", {"job_title": "-"}, text=text, intent=intent
     )
@@ -139,5 +140,10 @@ async def test_final_no_asks_again_and_marks_a_correction(domain):
         domain, "confirmed", {"confirmed": False}, intent="deny", text="non"
     )
 
-    assert slot_events(events) == [("confirmed", None), ("correction_requested", True)]
-    assert dispatcher.messages == []  # action_ask_confirmed asks what to correct
+    assert slot_events(events) == [
+        ("confirmed", None),
+        ("correction_menu", "all"),
+        ("field_to_correct", None),
+        ("requested_slot", "field_to_correct"),
+    ]
+    assert dispatcher.messages == []  # action_ask_field_to_correct asks what to correct

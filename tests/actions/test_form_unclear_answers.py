@@ -57,7 +57,7 @@ async def test_unclear_answer_to_a_yes_no_question_asks_for_yes_or_no(
     assert slot_events(events) == [(requested, None)]
 
 
-@pytest.mark.parametrize("intent", ["faq", "cancel", "correct_field", "human_handoff"])
+@pytest.mark.parametrize("intent", ["faq", "cancel", "human_handoff"])
 async def test_a_question_at_a_yes_no_question_is_left_to_the_rules(domain, intent):
     slots = {**completed_registration(), "confirmed": None}
     dispatcher, events, _ = await validate(domain, "confirmed", {}, slots=slots, intent=intent)
@@ -74,3 +74,14 @@ async def test_yes_at_the_summary_is_not_an_unclear_answer(domain):
 
     assert dispatcher.messages == []
     assert slot_events(events) == [("confirmed", True)]
+
+
+async def test_a_correction_at_the_summary_without_saying_what_asks_which(domain):
+    """ "I made a mistake": read by the form, which asks what to correct (no rule needed)."""
+    slots = {**completed_registration(), "confirmed": None}
+    dispatcher, events, _ = await validate(
+        domain, "confirmed", {}, slots=slots, intent="correct_field", text="je me suis trompé"
+    )
+
+    assert dispatcher.messages == []
+    assert dict(slot_events(events))["requested_slot"] == "field_to_correct"

@@ -183,6 +183,7 @@ async def test_the_lock_is_still_reported_after_a_restart(domain, database, acti
         domain,
         slots={"country": "FR", "company_id": "732829320", "invitation_failures": 5.0},
         active_loop=None,
+        intent="start_registration",
     )
     _, events = await run(action, locked, domain)
     await handoff(domain, slots=slots_after(locked, events))

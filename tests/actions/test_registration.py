@@ -12,17 +12,17 @@ from actions.common import REGISTRATION_SLOTS
 from actions.registration import (
     ActionCancelRegistration,
     ActionCorrectAfterRegistration,
-    ActionCorrectField,
     ActionCreateAccount,
     ActionStartRegistration,
 )
-from actions.registration_form import ActionAskConfirmed, ValidateRegistrationForm
+from actions.registration_form import ActionAskFieldToCorrect, ValidateRegistrationForm
 from bot import db
 from bot.checks.language import LANGUAGES
 from bot.checks.passwords import verify_password
 from bot.db import utcnow
 from bot.models import Account, OutboxMail
 from bot.registration.invitations import find_invitation
+from tests.actions.form_helpers import asked_next
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -50,6 +50,8 @@ from tests.actions.helpers import (
 # is not among them: the lock on invitation checks holds for the whole conversation.
 FORGOTTEN = dict.fromkeys(REGISTRATION_SLOTS)
 FORGOTTEN_EXCEPT_LINK_CODE = {k: v for k, v in FORGOTTEN.items() if k != "invitation_code"}
+# A registration starts: no offer pending, no question asked yet (the form asks the first).
+STARTED = {"registration_offer": None, "requested_slot": None, "registration_starting": True}
 
 
 def assert_only_slots_changed(tracker, events, changes):
@@ -82,7 +84,7 @@ async def test_start_forgets_earlier_answers(domain):
     dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_start_registration"]
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, {**FORGOTTEN, **STARTED})
     assert slots_after(tracker, events)["invitation_failures"] == 2.0
     assert slots_after(tracker, events)["language"] == "en"
 
@@ -97,20 +99,27 @@ async def test_start_keeps_the_code_of_the_invitation_link(domain):
     dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
 
     assert responses(dispatcher) == ["utter_start_registration", "utter_code_from_link"]
-    assert_only_slots_changed(tracker, events, FORGOTTEN_EXCEPT_LINK_CODE)
+    assert_only_slots_changed(tracker, events, {**FORGOTTEN_EXCEPT_LINK_CODE, **STARTED})
     assert slots_after(tracker, events)["invitation_code"] == ACME_CODE
 
 
-@pytest.mark.parametrize("action", [ActionStartRegistration(), ActionCancelRegistration()])
-async def test_a_restart_does_not_lift_the_invitation_lock(domain, database, action):
+@pytest.mark.parametrize(
+    ("action", "changes"),
+    [
+        (ActionStartRegistration(), {**FORGOTTEN, **STARTED}),
+        (ActionCancelRegistration(), FORGOTTEN),
+    ],
+)
+async def test_a_restart_does_not_lift_the_invitation_lock(domain, database, action, changes):
     tracker = make_tracker(
         domain,
         slots={"country": "FR", "company_id": "732829320", "invitation_failures": 5.0},
         active_loop=None,
+        intent="start_registration",
     )
     _, events = await run(action, tracker, domain)
 
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, changes)
     assert slots_after(tracker, events)["invitation_failures"] == 5.0
 
 
@@ -120,17 +129,29 @@ async def test_a_second_registration_starts_normally(domain, invite):
     invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
     save_password_hash()
     await create_account(domain)
-    # "créer mon compte" again, here with answers left over from an earlier attempt
+    # "créer mon compte" again, here with answers left over from an earlier attempt: the
+    # account that exists is named first, then "oui" starts another one.
+    slots = {**completed_registration(), "registered_email": "jean.dupont@acme.fr"}
+    tracker = make_tracker(domain, slots=slots, intent="start_registration", active_loop=None)
+    asked, asked_events = await run(ActionStartRegistration(), tracker, domain)
+
+    assert said(asked) == [
+        {"response": "utter_registration_exists", "email": "jean.dupont@acme.fr"}
+    ]
+    assert_only_slots_changed(
+        tracker, asked_events, {"registration_offer": "another", "registration_starting": False}
+    )
     tracker = make_tracker(
         domain,
-        slots={**completed_registration(), "registered_email": "jean.dupont@acme.fr"},
-        intent="start_registration",
+        slots={**slots, **dict(slot_events(asked_events))},
+        intent="affirm",
+        text="oui",
         active_loop=None,
     )
     dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
 
     assert said(dispatcher) == [{"response": "utter_start_registration"}]
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, {**FORGOTTEN, **STARTED})
 
     save_password_hash()  # the second registration's password question
     second, second_events, _ = await create_account(
@@ -169,7 +190,7 @@ async def test_a_second_registration_starts_normally(domain, invite):
     )
 
 
-# --- correct a field ---------------------------------------------------------------------------
+# --- correct a field during the registration (read by the form) ---------------------------------
 
 
 # Correcting the email forgets the address, its suggestion and confirmation, and the final yes.
@@ -177,19 +198,23 @@ EMAIL_FORGOTTEN = [
     ("email", None),
     ("email_suggestion", None),
     ("email_confirmed", None),
+    ("email_suggestion_declined", None),
     ("confirmed", None),
 ]
 
 
-async def correct(domain, field, *, active_loop="registration_form", **slots):
+async def correct(domain, field, *, text="", requested_slot="confirmed", **slots):
+    """A correction typed (``text``) or clicked (the entity of /correct_field{"field": ...}).
+    Returns the dispatcher, the events and the tracker."""
     tracker = make_tracker(
         domain,
-        slots={**completed_registration(confirmed=None), **slots},
+        slots={**completed_registration(confirmed=None), "requested_slot": requested_slot, **slots},
         intent="correct_field",
+        text=text or (f'/correct_field{{"field":"{field}"}}' if field else "/correct_field"),
         entities=[{"entity": "field", "value": field}] if field else [],
-        active_loop=active_loop,
     )
-    return await run(ActionCorrectField(), tracker, domain)
+    dispatcher, events = await run(ValidateRegistrationForm(), tracker, domain)
+    return dispatcher, events, tracker
 
 
 async def correct_after_registration(domain, field):
@@ -204,74 +229,62 @@ async def correct_after_registration(domain, field):
 
 
 async def test_correct_email_forgets_the_address_and_its_confirmation(domain, database):
-    dispatcher, events = await correct(domain, "email", email_suggestion="x@gmail.com")
+    dispatcher, events, tracker = await correct(domain, "email", email_suggestion="x@gmail.com")
 
-    assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == EMAIL_FORGOTTEN
+    assert dispatcher.messages == []  # the form asks for the address next
+    assert set(EMAIL_FORGOTTEN) <= set(slot_events(events))
+    assert asked_next(tracker, events) == "email"
 
 
 async def test_correct_password_forgets_the_hash(domain, database):
     save_password_hash()
-    dispatcher, events = await correct(domain, "password")
+    _dispatcher, events, _tracker = await correct(domain, "password")
 
-    assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == [("password", None), ("confirmed", None)]
+    assert ("password", None) in slot_events(events)
     assert draft() is None
 
 
 async def test_correct_country_also_asks_the_company_again(domain, database):
-    _, events = await correct(domain, "country")
+    _, events, tracker = await correct(domain, "country")
 
-    assert slot_events(events) == [
-        ("country", None),
-        ("company_id", None),
-        ("invitation_valid", None),
-        ("confirmed", None),
-    ]
+    assert {("country", None), ("company_id", None), ("invitation_valid", None)} <= set(
+        slot_events(events)
+    )
+    assert asked_next(tracker, events) == "country"
 
 
 async def test_correct_invitation_code_forgets_that_it_came_from_the_link(domain, database):
-    _, events = await correct(domain, "invitation_code", code_from_link=True)
+    _, events, _tracker = await correct(domain, "invitation_code", code_from_link=True)
 
-    assert slot_events(events) == [
-        ("invitation_code", None),
-        ("invitation_valid", None),
-        ("code_from_link", False),
-        ("confirmed", None),
-    ]
+    assert {("invitation_code", None), ("invitation_valid", None), ("code_from_link", False)} <= (
+        set(slot_events(events))
+    )
 
 
 async def test_correct_company_id_checks_the_invitation_again(domain, database):
-    dispatcher, events = await correct(domain, "company_id")
+    _, events, tracker = await correct(domain, "company_id")
 
-    assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == [
-        ("company_id", None),
-        ("invitation_valid", None),
-        ("confirmed", None),
-    ]
+    assert {("company_id", None), ("invitation_valid", None)} <= set(slot_events(events))
+    assert asked_next(tracker, events) == "company_id"
 
 
 async def test_a_corrected_company_id_is_checked_against_the_code(domain, invite):
     """Once corrected, even the same identifier typed again is checked with the code."""
     invite()
-    tracker = make_tracker(
-        domain,
-        slots={**completed_registration(confirmed=None), "requested_slot": "confirmed"},
-        intent="correct_field",
-        entities=[{"entity": "field", "value": "company_id"}],
-    )
-    _, events = await run(ActionCorrectField(), tracker, domain)
+    _, events, tracker = await correct(domain, "company_id")
     answer = make_tracker(
         domain,
-        slots={**slots_after(tracker, events), "requested_slot": "company_id"},
-        extracted={"company_id": ACME.value},
+        slots={
+            **completed_registration(confirmed=None),
+            **dict(slot_events(events)),
+            "requested_slot": asked_next(tracker, events),
+        },
         text=ACME.value,
     )
     dispatcher, validated = await run(ValidateRegistrationForm(), answer, domain)
 
     assert said(dispatcher) == [{"response": "utter_invitation_valid", "customer": "ACME"}]
-    assert slot_events(validated) == [
+    assert slot_events(validated)[:3] == [
         ("company_id", ACME.value),
         ("invitation_code", ACME_CODE),
         ("invitation_valid", True),
@@ -279,41 +292,26 @@ async def test_a_corrected_company_id_is_checked_against_the_code(domain, invite
 
 
 @pytest.mark.parametrize("field", [None, "terms_accepted", "salary"])
-@pytest.mark.parametrize("requested_slot", [None, "phone"])
+@pytest.mark.parametrize("requested_slot", ["phone", "confirmed"])
 async def test_correct_without_a_known_field_asks_which_one(
     domain, database, field, requested_slot
 ):
-    dispatcher, events = await correct(domain, field, requested_slot=requested_slot)
+    dispatcher, events, tracker = await correct(domain, field, requested_slot=requested_slot)
 
-    assert said(dispatcher) == [{"response": "utter_ask_what_to_correct"}]
-    assert slot_events(events) == [("confirmed", None)]
+    assert dispatcher.messages == []  # the form asks: "Que souhaitez-vous corriger ?"
+    assert ("correction_menu", "all") in slot_events(events)
+    assert asked_next(tracker, events) == "field_to_correct"
 
-
-@pytest.mark.parametrize("field", [None, "salary"])
-async def test_correct_without_a_field_at_the_summary_lets_the_form_ask(domain, database, field):
-    """At the summary, the form asks again and action_ask_confirmed asks what to correct."""
-    dispatcher, events = await correct(domain, field, requested_slot="confirmed")
-
-    assert dispatcher.messages == []
-    assert slot_events(events) == [("confirmed", None), ("correction_requested", True)]
-
-    slots = {**completed_registration(confirmed=None), **dict(slot_events(events))}
-    tracker = make_tracker(domain, slots=slots, intent="correct_field")
-    asked, asked_events = await run(ActionAskConfirmed(), tracker, domain)
+    menu = make_tracker(
+        domain, slots={**completed_registration(confirmed=None), **dict(slot_events(events))}
+    )
+    asked, _ = await run(ActionAskFieldToCorrect(), menu, domain)
 
     assert said(asked) == [{"response": "utter_ask_what_to_correct"}]
-    assert slot_events(asked_events) == [("correction_requested", False)]
-
-
-async def test_correct_a_known_field_at_the_summary(domain, database):
-    dispatcher, events = await correct(domain, "phone", requested_slot="confirmed")
-
-    assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == [("phone", None), ("confirmed", None)]
 
 
 @pytest.mark.parametrize(
-    "language, text",
+    ("language", "text"),
     [
         ("fr", "l'adresse email de mon compte est fausse"),
         ("en", "my account's email address is wrong"),
@@ -324,18 +322,9 @@ async def test_the_account_address_named_during_the_form_corrects_the_email(
 ):
     """Before the account exists, "the address of my account" is the email answer: it is
     asked again and the registration goes on (no address-correction form)."""
-    tracker = make_tracker(
-        domain,
-        slots={**completed_registration(confirmed=None), "language": language},
-        text=text,
-        intent="correct_field",
-        entities=[{"entity": "field", "value": "email"}],
-        active_loop="registration_form",
-    )
-    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+    _dispatcher, events, _tracker = await correct(domain, "email", text=text, language=language)
 
-    assert responses(dispatcher) == ["utter_correcting"]
-    assert slot_events(events) == EMAIL_FORGOTTEN
+    assert set(EMAIL_FORGOTTEN) <= set(slot_events(events))
     assert ("address_correction", True) not in slot_events(events)
 
 
@@ -779,15 +768,18 @@ async def test_the_field_named_in_the_words_is_corrected_without_an_entity(
     """The NLU's `field` entity is often missing; the words of the message name the field."""
     tracker = make_tracker(
         domain,
-        slots={**completed_registration(confirmed=None), "language": language},
+        slots={
+            **completed_registration(confirmed=None),
+            "language": language,
+            "requested_slot": "confirmed",
+        },
         text=text,
         intent="correct_field",
-        active_loop="registration_form",
     )
-    dispatcher, events = await run(ActionCorrectField(), tracker, domain)
+    _, events = await run(ValidateRegistrationForm(), tracker, domain)
 
-    assert responses(dispatcher) == ["utter_correcting"]
     assert (field, None) in slot_events(events)
+    assert asked_next(tracker, events) == field
 
 
 @pytest.mark.parametrize("text", ["mauvais numéro de téléphone", "wrong phone number"])

@@ -1,6 +1,15 @@
 import pytest
 
-from bot.checks.contacts import ContactError, check_job_title, check_name, check_phone, format_phone
+from bot.checks.contacts import (
+    ContactError,
+    PhoneElsewhere,
+    check_job_title,
+    check_name,
+    check_phone,
+    format_phone,
+    phone_elsewhere,
+    phone_example,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +76,24 @@ def test_phone_display():
 def test_job_title_is_optional_text():
     assert check_job_title(" Comptable ").value == "Comptable"
     assert check_job_title("x" * 101).error is ContactError.TOO_LONG
+
+
+# --- a number of another country ---------------------------------------------------------------
+
+
+def test_a_french_mobile_for_a_belgian_company_is_read_as_french():
+    assert phone_elsewhere("06 12 34 56 78", "BE") == PhoneElsewhere("FR", "+33612345678")
+
+
+def test_a_belgian_mobile_for_a_french_company_is_read_as_belgian():
+    assert phone_elsewhere("0470 12 34 56", "FR") == PhoneElsewhere("BE", "+32470123456")
+
+
+@pytest.mark.parametrize("text", ["+33 6 12 34 56 78", "0033 6 12 34 56 78", "12", "bonjour"])
+def test_nothing_to_propose_for_an_international_number_or_no_number(text):
+    assert phone_elsewhere(text, "BE") is None
+
+
+def test_the_international_example_has_the_country_prefix():
+    assert phone_example("BE", international=True).startswith("+32 ")
+    assert phone_example("FR", international=True) == "+33 6 12 34 56 78"

@@ -15,6 +15,7 @@ from bot.checks.identifiers import (
     CompanyIdError,
     check_company_id,
     parse_country,
+    recognise_company_id,
     scheme_for,
     supported_countries,
 )
@@ -321,7 +322,8 @@ def test_refusal_reason(country, text, error):
 
 def test_refusal_carries_no_identifier():
     check = check_company_id("FR", "732 829 321")
-    assert check == CompanyIdCheck(company_id=None, error=CHECKSUM, from_siret=False)
+    assert check == CompanyIdCheck(company_id=None, error=CHECKSUM)
+    assert check.from_siret is False and check.from_vat is False
     assert check.ok is False
 
 
@@ -332,6 +334,7 @@ def test_reasons_are_plain_strings_for_slots():
         "invalid_length",
         "invalid_format",
         "invalid_checksum",
+        "vat_number",
         "unsupported_country",
     }
 
@@ -527,3 +530,97 @@ def test_a_language_without_names_gets_the_default_languages_names():
         "numéro CRN (Companies House)",
         "Royaume-Uni",
     )
+
+
+# --------------------------------------------------------------------------
+# Typos, articles, VAT numbers, identifiers that name their country
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Frnace", "FR"),
+        ("Farnce", "FR"),
+        ("Belgiqe", "BE"),
+        ("Beglium", "BE"),
+        ("Royaume Unis", "GB"),
+        ("Untied Kingdom", "GB"),
+        ("Allemange", "DE"),
+        ("c'est en Frnace", "FR"),
+    ],
+)
+def test_a_country_with_a_typo_is_read_when_the_country_is_asked(text, country):
+    assert parse_country(text, fuzzy=True) == country
+    assert parse_country(text) is None  # elsewhere, "Franck" must stay a first name
+
+
+@pytest.mark.parametrize("text", ["Japon", "Irlande", "Suède", "je ne sais pas", "Brésil", "oui"])
+def test_an_unsupported_country_is_not_taken_for_a_close_one(text):
+    assert parse_country(text, fuzzy=True) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "pour", "en", "english"),
+    [
+        ("FR", "la France", "en France", "France"),
+        ("GB", "le Royaume-Uni", "au Royaume-Uni", "the United Kingdom"),
+        ("BE", "la Belgique", "en Belgique", "Belgium"),
+        ("NL", "les Pays-Bas", "aux Pays-Bas", "the Netherlands"),
+        ("DE", "l'Allemagne", "en Allemagne", "Germany"),
+        ("US", "les États-Unis", "aux États-Unis", "the United States"),
+    ],
+)
+def test_country_names_in_a_sentence_have_their_article(code, pour, en, english):
+    scheme = scheme_for(code)
+    assert (scheme.the_country("fr"), scheme.in_country("fr")) == (pour, en)
+    assert scheme.the_country("en") == english
+
+
+@pytest.mark.parametrize("scheme", supported_countries(), ids=lambda s: s.country)
+def test_each_scheme_says_what_its_number_looks_like_in_every_language(scheme):
+    for language in LANGUAGES:
+        assert scheme.the[language] and scheme.located[language] and scheme.layout[language]
+
+
+@pytest.mark.parametrize(
+    "text", ["FR44732829320", "FR 44 732 829 320", "TVA intracommunautaire : FR44 732829320"]
+)
+def test_a_french_vat_number_gives_its_siren_and_says_so(text):
+    check = check_company_id("FR", text)
+    assert check.company_id == CompanyId("FR", "732829320")
+    assert check.from_vat is True and check.from_siret is False
+
+
+@pytest.mark.parametrize("text", ["GB980780684", "GB 980 7806 84", "our VAT is GB980780684"])
+def test_a_uk_vat_number_is_refused_as_a_vat_number_not_as_a_wrong_crn(text):
+    assert refusal("GB", text) == CompanyIdError.VAT_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "value"),
+    [
+        ("898 894 399", "FR", "898894399"),
+        ("732 829 320 00074", "FR", "732829320"),
+        ("FR44732829320", "FR", "732829320"),
+        ("SC123456", "GB", "SC123456"),
+        ("0403.170.701", "BE", "0403170701"),
+        ("CHE-100.155.212", "CH", "CHE100155212"),
+        ("DE136695976", "DE", "136695976"),
+    ],
+)
+def test_an_identifier_typed_alone_names_its_country(text, country, value):
+    check = recognise_company_id(text)
+    assert check.company_id == CompanyId(country, value)
+
+
+@pytest.mark.parametrize(
+    "text", ["01234567", "123456789", "de 136695976", "04-2103594", "hello", "732 829 321"]
+)
+def test_a_number_that_could_be_anyones_names_no_country(text):
+    assert recognise_company_id(text) is None
+
+
+def test_a_very_long_number_is_refused_as_too_long_by_every_scheme():
+    for scheme in supported_countries():
+        assert refusal(scheme.country, "9" * 10_000) == LENGTH

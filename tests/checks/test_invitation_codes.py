@@ -5,6 +5,7 @@ import pytest
 from bot.checks.invitation_codes import (
     ALPHABET,
     CODE_LENGTH,
+    code_span,
     extract_code,
     format_code,
     generate_code,
@@ -55,3 +56,24 @@ def test_a_code_is_found_in_a_sentence(text):
 def test_a_customer_chosen_code_is_found_alone():
     assert extract_code("ACME2024") == "ACME2024"
     assert extract_code("je ne sais pas") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "France, 732829320",  # the company's number, not a code
+        "this will work fine",  # four 4-letter words
+        "ABCD",
+    ],
+)
+def test_out_of_turn_only_a_generated_looking_code_is_taken(text):
+    assert extract_code(text, shaped_only=True) is None
+
+
+def test_a_code_typed_among_other_answers_is_found_with_its_place():
+    text = "France, siren 732 829 320, code ACME-FR00-0000-0001, email jean@acme.fr"
+    code = extract_code(text, shaped_only=True)
+
+    assert code == "ACMEFR0000000001"
+    start, end = code_span(text, code)
+    assert text[start:end] == "ACME-FR00-0000-0001"

@@ -6,6 +6,7 @@ import pytest
 
 from bot.checks.passwords import (
     MIN_LENGTH,
+    SPECIAL_CHARACTER_EXAMPLES,
     PasswordRule,
     check_password,
     hash_password,
@@ -186,3 +187,18 @@ def test_verify_never_raises_on_odd_passwords() -> None:
     password_hash = hash_password(STRONG)
     assert verify_password(password_hash, None) is False  # type: ignore[arg-type]
     assert verify_password(password_hash, "\ud800") is False
+
+
+def test_the_users_names_are_refused_in_the_password_like_the_words_of_the_address() -> None:
+    names = ["Sophie", "Morel-Vasseur"]
+    assert PasswordRule.NOT_EMAIL in check_password("Vasseur#2031Zk", None, names)
+    assert PasswordRule.NOT_EMAIL in check_password("x9!SOPHIEqwTz", "compta@acme.fr", names)
+    # Names too short to mean anything in a password are not refused ("Li", "Eva").
+    assert check_password("Eva!Kx92mQwz", None, ["Eva", "Li"]) == []
+    assert check_password(STRONG, "jean.dupont@acme.fr", names) == []
+
+
+def test_the_special_characters_shown_as_examples_all_count() -> None:
+    for char in SPECIAL_CHARACTER_EXAMPLES.split():
+        assert PasswordRule.SPECIAL not in check_password(f"Abcdefg1{char}xyz")
+    assert "." not in SPECIAL_CHARACTER_EXAMPLES.split()

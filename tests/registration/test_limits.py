@@ -202,3 +202,43 @@ def test_the_limit_and_window_come_from_the_settings(invitations, monkeypatch, l
     start = utcnow()
     assert [check(ACME, wrong_code(n), now=start).locked for n in range(3)] == [False, False, True]
     assert not check(ACME, wrong_code(9), now=start + timedelta(minutes=11)).locked
+
+
+def retry_after(company_id: CompanyId, code: str, now) -> object:
+    with db.session_scope() as session:
+        return limits.retry_after(session, company_id, code, now=now)
+
+
+def test_the_time_a_locked_check_can_be_tried_again_is_when_the_oldest_failure_leaves(
+    invitations, lookups
+):
+    start = utcnow()
+    for minutes in (0, 10, 20, 30, 40):
+        check(ACME, wrong_code(minutes), now=start + timedelta(minutes=minutes))
+    at = start + timedelta(minutes=45)
+
+    free_at = retry_after(ACME, ACME_CODE, at)
+
+    assert free_at == start + timedelta(minutes=60)
+    assert check(ACME, ACME_CODE, now=free_at - timedelta(seconds=1)).locked
+    assert check(ACME, ACME_CODE, now=free_at + timedelta(seconds=1)).check.status is (
+        InvitationStatus.VALID
+    )
+
+
+def test_nothing_to_wait_for_when_neither_the_code_nor_the_company_is_locked(invitations):
+    for n in range(4):
+        check(ACME, wrong_code(n))
+
+    assert retry_after(ACME, ACME_CODE, utcnow()) is None
+    assert retry_after(OTHER, OTHER_CODE, utcnow()) is None
+
+
+def test_a_locked_code_makes_any_company_wait_for_it(invitations):
+    start = utcnow()
+    for n, siren in enumerate(VALID_SIRENS[:5]):
+        check(CompanyId("FR", siren), ACME_CODE, now=start + timedelta(minutes=n))
+
+    assert retry_after(ACME, ACME_CODE, start + timedelta(minutes=5)) == start + timedelta(
+        minutes=60
+    )

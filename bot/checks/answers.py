@@ -1,0 +1,763 @@
+"""What a supplier's message says, whatever the question it was typed after.
+
+People do not answer a form one question at a time: "Bonjour, France, siren 732 829 320,
+code ACME-FR00-0000-0001, email jean@acme.fr" answers four questions at once; a SIREN comes
+at the country question; "oups mauvais numéro de téléphone, c'est le 01 45 67 89 02" comes at
+the job title question; "je ne sais pas" or "pourquoi ?" is no answer at all. This module reads
+a message and tells the registration form what it holds:
+
+- :func:`stance_of`: "I don't know", "I'd rather not", "why do you need this?" instead of an
+  answer;
+- :func:`correction_in`: a correction of an earlier answer, with the field it names and its
+  new value when it gives one ("la fonction est fausse, c'est Gérant" -> job title, "Gérant");
+- :func:`find_answers`: the answers that say what they are wherever they come (a country, a
+  company identifier, an invitation code, an email address), found with the checks of
+  identifiers.py, invitation_codes.py and email_addresses.py.
+
+Pure functions of the text and of what the form knows: no NLU, no database. The phrases are a
+closed list of French and English ways to say these few things, written by hand (as
+fields.py): no library reads "je préfère ne pas" or "c'est X, pas Y".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.checks.email_addresses import check_email
+from bot.checks.fields import FIELD_WORDS, field_mentioned, fold
+from bot.checks.identifiers import (
+    CompanyIdCheck,
+    check_company_id,
+    parse_country,
+    recognise_company_id,
+)
+from bot.checks.invitation_codes import code_span, extract_code
+
+__all__ = [
+    "COMPANY_STEP",
+    "MAX_READ_LENGTH",
+    "OPTIONAL",
+    "TEXT_FIELDS",
+    "Correction",
+    "Found",
+    "Reading",
+    "Stance",
+    "asks_about_special_characters",
+    "correction_in",
+    "find_answers",
+    "has_correction_words",
+    "holds_a_number",
+    "read_message",
+    "says_already_registered",
+    "stance_of",
+]
+
+# The registration's answers typed as text, in the order they are asked.
+TEXT_FIELDS = (
+    "country",
+    "company_id",
+    "invitation_code",
+    "email",
+    "password",
+    "first_name",
+    "last_name",
+    "phone",
+    "job_title",
+)
+OPTIONAL = frozenset({"job_title"})
+# Answers are short: a longer message (a pasted document) is not searched for answers.
+MAX_READ_LENGTH = 1000
+# Identify the company: there a country or an identifier typed out of turn is taken.
+COMPANY_STEP = frozenset({"country", "company_id", "invitation_code"})
+# The question "which answer do you want to correct?".
+MENU = "field_to_correct"
+# Answers that say what they are, wherever they come.
+_EVIDENT = ("country", "company_id", "invitation_code", "email")
+
+
+class Stance(str, Enum):
+    """What a message says instead of answering the question."""
+
+    RATHER_NOT = "rather_not"  # "je préfère ne pas le donner", "I'd rather not"
+    WHY = "why"  # "pourquoi ?", "why do you need my phone number?", "c'est obligatoire ?"
+    DONT_KNOW = "dont_know"  # "je ne sais pas", "where do I find it?", "I don't have it"
+
+
+def _patterns(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+# On folded text (lower case, no accents, ' for every apostrophe): fold() in fields.py.
+_STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
+    (
+        Stance.RATHER_NOT,
+        _patterns(
+            r"\bje (?:ne )?(?:le |la |les |l')?(?:prefere|preferes|prefererais|souhaite|"
+            r"souhaiterais|veux|voudrais|tiens) (?:pas|plutot pas|ne pas)\b",
+            r"\bje prefere (?:ne pas|pas|eviter)\b",
+            r"\bpas envie\b",
+            r"\b(?:ca|cela) ne vous regarde pas\b",
+            r"\bhors de question\b",
+            r"\bi'?d rather not\b",
+            r"\bi would rather not\b",
+            r"\brather not\b",
+            r"\bi (?:would )?prefer (?:not|to not)\b",
+            r"\bi (?:do not|don'?t|won'?t|will not) (?:want to |wish to )?"
+            r"(?:give|share|say|tell|answer|provide|disclose)\b",
+            r"\bnone of your business\b",
+        ),
+    ),
+    (
+        Stance.WHY,
+        _patterns(
+            r"^(?:mais |et )?pourquoi(?: donc| faire| ca| cela| cette question| ce champ)?$",
+            r"\bpourquoi (?:est-ce que )?(?:vous avez|avez-vous|vous faut-il|faut-il|il faut|"
+            r"tu as|as-tu|vous en avez|en avez-vous)\b",
+            r"\bpourquoi (?:me |nous )?(?:demandez|demander|demande|demandes)\b",
+            # "pourquoi mon téléphone ?", not "pourquoi mon code ne marche pas ?" (a question)
+            r"^pourquoi (?:mon|ma|mes|le|la|les|ce|cette|votre|vos) (?!.*\b(?:pas|ne|n'|plus)\b)"
+            r"[a-z'-]+(?: [a-z'-]+){0,2}$",
+            r"\ba quoi (?:ca|cela|ce \w+|cette \w+|il|elle) (?:sert|servir|va servir|servira)\b",
+            r"\b(?:ca|cela) sert a quoi\b",
+            r"\bpour quoi faire\b",
+            r"\b(?:est-ce|c'est|est-il|est-elle|c est) (?:vraiment )?(?:obligatoire|necessaire|"
+            r"indispensable|facultati(?:f|ve)|requis)\b",
+            r"^(?:obligatoire|necessaire|facultatif)$",
+            r"^why(?: so| is that| do you ask| this)?$",
+            r"\bwhy (?:do|would|does|did) (?:you|it|they|one) (?:need|want|ask)\b",
+            r"\bwhy (?:is|are) (?:this|it|that|these|my \w+) (?:needed|necessary|required|"
+            r"mandatory)\b",
+            r"\bwhat (?:is|'s|s) (?:it|this|that) for\b",
+            r"^what for$",
+            r"\bwhat do you need (?:it|this|that|my [a-z ]+) for\b",
+            r"\b(?:is|it'?s) (?:it |this |that )?(?:really )?(?:mandatory|compulsory|required|"
+            r"necessary|optional)\b",
+            r"\bdo i (?:have|need) to\b",
+        ),
+    ),
+    (
+        Stance.DONT_KNOW,
+        _patterns(
+            r"\bje (?:ne )?(?:le |la |les |l')?sais (?:pas|plus)\b",
+            r"\b(?:j'?sais|chais|sais) pas\b",
+            r"\b(?:aucune|pas d'|pas la moindre) idee\b",
+            r"\bje (?:ne )?(?:le |la |les |l')?(?:trouve|retrouve|connais|vois) (?:pas|plus)\b",
+            r"\bje (?:ne )?(?:m'en )?(?:souviens|rappelle) (?:pas|plus)\b",
+            r"\bje (?:n'|ne )?(?:l'|les )?ai (?:pas|plus)(?: ca| cela| ce \w+| cette \w+)?$",
+            r"\bou (?:est-ce que )?(?:je |on )?(?:peux |peut |dois )?(?:le |la |les |l')?"
+            r"(?:trouve|trouver)\b",
+            r"\bou (?:se trouve|trouver|est)-(?:t-)?(?:il|elle)\b",
+            r"\bi (?:do not|don'?t|dont) know\b",
+            r"\b(?:dunno|no idea|no clue|not sure)\b",
+            r"\bi (?:can'?t|cannot|can not|couldn'?t) (?:find|remember|see)\b",
+            r"\bi (?:do not|don'?t|dont) (?:have|remember)(?: it| that| this| one)?$",
+            r"\bwhere (?:do|can|could|would|should) i (?:find|get|look)\b",
+            r"\bwhere is it\b",
+        ),
+    ),
+)
+
+
+def _folded(text: str) -> str:
+    """Folded, with punctuation as spaces (but apostrophes and hyphens kept) and single spaces."""
+    return " ".join(re.sub(r"[^\w'\- ]+", " ", fold(text or "")).split())
+
+
+def stance_of(text: str) -> Stance | None:
+    """The stance the message takes instead of answering, or None for anything else.
+
+    "Je préfère ne pas le donner, pourquoi ?" is a refusal: the answer to it gives the reason.
+    """
+    folded = _folded(text)
+    if not folded or len(folded) > 160:  # a long message is an answer or a real question
+        return None
+    for stance, pattern in _STANCES:
+        if pattern.search(folded):
+            return stance
+    return None
+
+
+_ALREADY_REGISTERED = _patterns(
+    r"\b(?:je me suis|on s'est|nous nous sommes|je m'etais|nous etions|je suis|on est|"
+    r"nous sommes) (?:deja |bien )?(?:inscrite?s?|enregistree?s?)\b",
+    r"\bj'ai (?:deja |bien )?(?:cree|ouvert|fait) (?:mon|un|notre|le) (?:compte|inscription)\b",
+    r"\b(?:j'ai|nous avons|on a) deja (?:un|mon|notre) compte\b",
+    r"\bdeja (?:inscrite?s?|un compte|enregistree?s?)\b",
+    r"\bi (?:have |'ve |already |did )*(?:registered|signed up|created (?:an|my|the) account)\b",
+    r"\bwe (?:have |'ve |already )*(?:registered|signed up)\b",
+    r"\b(?:i|we) (?:already )?ha(?:ve|d) an account\b",
+    r"\balready (?:registered|signed up|have an account)\b",
+)
+
+
+def says_already_registered(text: str) -> bool:
+    """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
+    return bool(_ALREADY_REGISTERED.search(_folded(text)))
+
+
+_SPECIAL = re.compile(r"\bcaracteres? speciau?[xl]?\b|\bspecial char\w*|\bsymbol")
+_QUESTION = re.compile(
+    r"\?|\b(?:c'est quoi|quoi|quel|quelle|quels|quelles|lequel|lesquels|exemples?|comme|"
+    r"what|which|example|such as|e g|like)\b"
+)
+
+
+def asks_about_special_characters(text: str) -> bool:
+    """ "C'est quoi un caractère spécial ?", "which symbols count?"."""
+    folded = fold(text or "")
+    return bool(_SPECIAL.search(folded) and _QUESTION.search(folded))
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+# Words that say an earlier answer was wrong. Not "correct(e)": "oui, l'adresse est correcte".
+_CORRECTION_WORDS = _patterns(
+    r"\b(?:oups|oops|pardon|desolee?|sorry|en fait|actually|attendez|attends|wait|erreur|"
+    r"erronee?|faux|fausse|mauvaise?|wrong|incorrecte?|typo|faute|trompee?|corriger|corrigez|"
+    r"corrige|correction|changer|changez|change|modifier|modifiez|modify|update|fix|rectifier|"
+    r"misspel\w*|instead|plutot|remplacer|remplacez|replace)\b",
+    r"\bpas (?:le |la )?bonn?e?\b",
+    r"\b(?:not|isn'?t) (?:the )?right\b",
+    r"\bmal (?:ecrite?|orthographiee?|tapee?|saisie?)\b",
+    r"\bau lieu\b",
+    r"\b(?:should|must) be\b",
+    r"\bdevrait etre\b",
+)
+
+# "I got something wrong" without saying what: the form asks which answer to correct.
+_SOMETHING_WRONG = _patterns(
+    r"\bje me suis trompee?\b",
+    r"\bj'ai fait une (?:erreur|faute)\b",
+    r"\b(?:il y a|j'ai fait) (?:une|des) erreurs?\b",
+    r"\b(?:corriger|modifier|changer|revenir sur) (?:une|quelque|mes|une de mes)\b",
+    r"\brevenir en arriere\b",
+    r"\bi (?:made|have made) (?:a|an) (?:mistake|error|typo)\b",
+    r"\b(?:fix|correct|change) (?:a|an|one|something|my answers?)\b",
+    r"\bgo back\b",
+    r"\bsomething(?:'s| is) wrong\b",
+)
+
+# After a field's name, what judges the old answer ("est fausse", "qui n'est pas bon") and what
+# introduces the new one ("c'est", "should be", ":"): both are skipped to reach the value.
+_JUDGEMENT = re.compile(
+    r"^(?:qui |that |which )?(?:est |is |was |a |has |n'est |ne (?:va|marche) |isn'?t |"
+    r"are )?(?:pas |not )?(?:(?:vraiment |completement |totally |all )?(?:faux|fausse|"
+    r"erronee?|incorrecte?|mauvaise?|wrong|bonn?e?|right|correcte?|exacte?|juste|mal \w+|"
+    r"misspel\w*|a typo|une erreur|une faute|va pas))\b"
+)
+# Said before the new value, in this order: interjections and judgements ("non", "en fait",
+# "est fausse"), one word that introduces the value ("c'est", "should be", ":"), and an article
+# before a number or an address ("c'est le 01 45 ..."): before a name it belongs to the name
+# ("Le Pen").
+_INTERJECTION = re.compile(
+    r"^(?:non|no|nope|oui|yes|ah|oh|euh|bon|ok|okay|en fait|actually|plutot|rather|instead|"
+    r"donc|so|alors|vraiment|really|bien)\b\s*"
+)
+_INTRODUCER = re.compile(
+    r"^(?:c'est|c est|ce sera|ce serait|ca sera|est|sera|serait|devrait etre|doit etre|"
+    r"le bon c'est|la bonne c'est|le bon est|la bonne est|the right one is|the correct one is|"
+    r"it'?s|it is|is|was|should be|must be|will be|pour|par|en|to|with|into|=|:|->)"
+    r"(?:\s+|$|(?<=[=:>])\s*)"
+)
+_ARTICLE_BEFORE_NUMBER = re.compile(
+    r"^(?:le|la|les|l'|the|mon|ma|mes|my|un|une|a|au|du)\s*(?=[+\d]|\S+@)"
+)
+_NOT_THIS = re.compile(
+    r"\s+(?:et |and |,\s*)?(?:pas|non|not|instead of|au lieu de|rather than|"
+    r"plutot que)\s+.*$"
+)
+_NOT_THIS_BUT = re.compile(
+    r"^(?:pas|not|non)\s+(?P<old>.+?)\s*(?:,\s*)?(?:mais|but)\s+(?P<new>.+)$"
+)
+_EDGES = " \t\n.,;:!?\"'«»“”()[]"
+# What may stand around a field's name alone at the correction menu: "le téléphone", "mon email".
+_BARE = re.compile(
+    r"^(?:(?:le|la|les|l'|mon|ma|mes|my|the|votre|your|changer|change|corriger"
+    r"|correct|modifier|fix)\s*)*$"
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An earlier answer the message corrects.
+
+    ``field`` is None for "je me suis trompé" (which answer is not said: the form asks);
+    ``value`` is the text of the new answer when the message gives it ("Gérant"), to be
+    validated like an answer to that question; None when the question must be asked again.
+    """
+
+    field: str | None
+    value: str | None = None
+
+
+def _value_from(rest: str, folded_rest: str) -> str | None:
+    """The new value in what follows a field's name: ", c'est le 01 45 67 89 02" -> "01 45..."."""
+    position = _after_lead_ins(folded_rest)
+    value = rest[position:].strip(_EDGES)
+    folded_value = folded_rest[position:].strip(_EDGES)
+    but = _NOT_THIS_BUT.match(folded_value)
+    if but:  # "pas Bernard mais Sophie"
+        value = value[but.start("new") :]
+    else:  # "Sophie pas Bernard", "Sophie, not Bernard"
+        cut = _NOT_THIS.search(folded_value)
+        if cut:
+            value = value[: cut.start()]
+    value = value.strip(_EDGES)
+    return value or None
+
+
+def _after_lead_ins(folded: str) -> int:
+    """Where the value starts in ``folded``, once what introduces it is passed."""
+
+    def skip(position: int, pattern: re.Pattern[str]) -> int | None:
+        position += len(folded[position:]) - len(folded[position:].lstrip(_EDGES))
+        match = pattern.match(folded[position:])
+        return position + match.end() if match and match.group(0).strip() else None
+
+    position = 0
+    while True:  # interjections and judgements, as many as there are
+        moved = skip(position, _INTERJECTION) or skip(position, _JUDGEMENT)
+        if moved is None:
+            break
+        position = moved
+    position = skip(position, _INTRODUCER) or position
+    position = skip(position, _ARTICLE_BEFORE_NUMBER) or position
+    return position + len(folded[position:]) - len(folded[position:].lstrip(_EDGES))
+
+
+def _replaced_answer(text: str, folded: str, answers: Mapping[str, str]) -> Correction | None:
+    """ "C'est Sophie, pas Bernard" with no field named: the field whose answer is Bernard.
+
+    The old value may also be the domain of the address ("gmail.com, pas gmail.con"): the new
+    value is then a domain, which the form puts in place of the old one.
+    """
+    but = _NOT_THIS_BUT.match(folded.strip(_EDGES))
+    if but:  # "pas Bernard mais Sophie"
+        offset = len(folded) - len(folded.lstrip(_EDGES))
+        old = but.group("old")
+        new = text[offset + but.start("new") :].strip(_EDGES)
+    else:
+        match = re.search(
+            r"(?:^|\s|,)(?:pas|not|et non)\s+(?P<old>[^,!?]+?)\s*(?:[,!?]|\.?$)", folded
+        )
+        if not match:
+            return None
+        old = match.group("old")
+        new = text[: match.start()].strip(_EDGES)
+        new = new[len(new) - len(_strip_lead_ins(fold(new))) :].strip(_EDGES)
+    old = re.sub(r"^(?:le |la |l'|the )", "", old.strip(_EDGES))
+    for field, value in answers.items():
+        known = fold(str(value or ""))
+        if not known:
+            continue
+        domain = known.rpartition("@")[2] if field == "email" else None
+        if old in (known, known.replace(" ", "")) or (domain and old == domain):
+            return Correction(field, new or None)
+    return None
+
+
+def _strip_lead_ins(folded: str) -> str:
+    return folded[_after_lead_ins(folded) :]
+
+
+def has_correction_words(text: str) -> bool:
+    """ "oups", "en fait", "wrong", "should be"...: the message corrects something."""
+    return bool(_CORRECTION_WORDS.search(fold(text or "")))
+
+
+def correction_in(
+    text: str, asked: str | None, answers: Mapping[str, str] | None = None
+) -> Correction | None:
+    """The correction of an earlier answer that ``text`` makes, or None when it makes none.
+
+    ``asked`` is the question pending (a form slot, or None), ``answers`` the answers known (to
+    read "Sophie, pas Bernard" as the first name when Bernard is the first name). A message
+    that names the pending question's field is that question's answer, not a correction; its
+    value is still read after the name ("mon prénom c'est Sophie pas Bernard" -> "Sophie").
+    A field named without correction words nor value ("responsable du service téléphone" as a
+    job title) corrects nothing.
+    """
+    if not text or text.startswith("/"):
+        return None
+    folded = fold(text)
+    marked = bool(_CORRECTION_WORDS.search(folded))
+    mention = field_mentioned(text)
+    if mention is None:
+        if answers and (marked or re.search(r"\b(?:pas|not|non)\b", folded)):
+            replaced = _replaced_answer(text, folded, answers)
+            if replaced:
+                return replaced
+        if _SOMETHING_WRONG.search(folded):
+            return Correction(None)
+        return None
+    field, start, end = mention
+    before, after = folded[:start], folded[end:]
+    bare = not after.strip(_EDGES) and bool(_BARE.match(before.strip(_EDGES + " ")))
+    value = _value_from(text[end:], after)
+    introduced = bool(re.match(r"^\s*(?:[:=]|c'est\b|est\b|is\b|'s\b|should be\b)", after))
+    if field == asked:
+        if value and (marked or introduced):
+            return Correction(field, value)
+        return Correction(field) if marked and not value else None
+    if marked or bare or (value and introduced):
+        return Correction(field, value)
+    return None
+
+
+# --- answers that say what they are ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """The answers a message holds that can be recognised whatever the question.
+
+    ``country`` is the country the message names. ``company_id`` is valid for the company's
+    country (or, with none known or named, for the country the number names: a SIREN is
+    French, its ``company_id.country`` says so), or a refusal when the message names the
+    identifier ("siren 732 829 321") so that the supplier hears what is wrong with it.
+    """
+
+    country: str | None = None
+    company_id: CompanyIdCheck | None = None
+    invitation_code: str | None = None
+    email: str | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name in ("country", "company_id", "invitation_code", "email")
+            if getattr(self, name) is not None
+        )
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+_COMPANY_ID_WORDS = frozenset(fold(word) for word in FIELD_WORDS["company_id"])
+_NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){5,}")
+
+
+def holds_a_number(text: str) -> bool:
+    """Six digits or more in a row (spaces and dots allowed): an identifier, a phone, a code."""
+    return bool(_NUMBER.search(text or ""))
+
+
+def _names_company_id(text: str) -> bool:
+    mention = field_mentioned(text)
+    return (
+        mention is not None
+        and mention.field == "company_id"
+        and (fold(text[mention.start : mention.end]) in _COMPANY_ID_WORDS)
+    )
+
+
+def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool = False) -> Found:
+    """The country, company identifier, invitation code and email address in ``text``.
+
+    ``country`` is the company's country when known: the identifier is read for it. Otherwise
+    the country named in the text is used, or the one the identifier names. The address and
+    the code are taken out of the text before the country and the identifier are looked for:
+    "jean@acme.fr" does not name France, and "ACME-FR00-0000-0001" holds no SIREN.
+    ``fuzzy_country`` reads a country name with a typo ("Frnace"): for the answer to "which
+    country?" only, where a first name such as "Franck" cannot be meant.
+    """
+    if not text or text.startswith("/"):
+        return Found()
+    rest = text
+    email = None
+    checked = check_email(text)
+    if checked.ok:
+        email = checked.address
+    for token in re.findall(r"\S*@\S*", rest):
+        start = rest.index(token)
+        rest = _blank(rest, start, start + len(token))
+    code = extract_code(rest, shaped_only=True)
+    if code:
+        span = code_span(rest, code)
+        if span:
+            rest = _blank(rest, *span)
+    named_country = parse_country(rest, fuzzy=fuzzy_country)
+    company_id = None
+    if country or named_country:
+        check = check_company_id(country or named_country, rest)
+        if check.ok or (_names_company_id(rest) and re.search(r"\d", rest)):
+            company_id = check
+    else:
+        company_id = recognise_company_id(rest)
+    return Found(named_country, company_id, code, email)
+
+
+# --- one message, read for the form ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one message gives the registration form.
+
+    ``values``: answers to validate, by field (the text to check, or a value already read:
+    an ISO country code, a normalised invitation code); ``cleared``: answers to ask again (a
+    correction without its new value); ``corrected``: the earlier answer the message corrects;
+    ``stance``: no answer but "I don't know", "I'd rather not", "why?"; ``which``: a correction
+    that does not say of what (the form asks); ``inferred_country``: the country read from the
+    identifier alone ("898 894 399" at the country question), to be confirmed; ``question``: a
+    question the NLU did not recognise, never to be stored as a name or a job title;
+    ``special_characters``: "c'est quoi un caractère spécial ?" at the password question.
+    """
+
+    values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    cleared: tuple[str, ...] = ()
+    corrected: str | None = None
+    stance: Stance | None = None
+    which: bool = False
+    inferred_country: str | None = None
+    question: bool = False
+    special_characters: bool = False
+    # The answers that said what they are (a country, a code...), whatever question they answer.
+    recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
+
+    @property
+    def gives_something(self) -> bool:
+        return bool(
+            self.values
+            or self.cleared
+            or self.stance
+            or self.which
+            or self.question
+            or self.special_characters
+        )
+
+
+def _email_value(value: str, current: str | None) -> str:
+    """ "outlook.com" after "the email should be": the known address with that domain."""
+    if "@" not in value and current and "." in value and " " not in value.strip():
+        return current.rpartition("@")[0] + "@" + value.strip().lstrip("@").lower()
+    return value
+
+
+def _could_be_a_password(text: str) -> bool:
+    """A password needs a digit and a special character (passwords.py): text without both is
+    a sentence, which may be read as one."""
+    return any(c.isdigit() for c in text) and any(not c.isalnum() and not c.isspace() for c in text)
+
+
+def read_message(
+    text: str,
+    asked: str | None,
+    answers: Mapping[str, object],
+    *,
+    named_field: str | None = None,
+    intent: str | None = None,
+) -> Reading:
+    """Read ``text``, typed when the form asked ``asked``, knowing ``answers`` (the form's slots).
+
+    ``named_field`` is the field a button names (``/correct_field{"field": "phone"}``), and
+    ``intent`` what the NLU took the message for: a correction, or "passer", "non" and "oui",
+    which at a question asking for text are no answer ("non" at the phone question is a
+    refusal, "oui" at the first name question is not a first name). The password question is read
+    with care: its answer is a secret, so only what cannot be a password is read there (a
+    correction that carries a recognisable address or identifier, a stance without digits).
+    """
+    text = text or ""
+    correcting = intent == "correct_field"
+    if not text.strip():
+        return Reading()
+    if len(text) > MAX_READ_LENGTH:
+        # Not an answer someone types: only the question asked gets it, for its check to refuse.
+        typed = asked in TEXT_FIELDS and asked != "password"
+        return Reading(values={asked: text}) if typed else Reading()
+    country = answers.get("country") or None
+    known = {k: str(v) for k, v in answers.items() if k in TEXT_FIELDS and v not in (None, "")}
+    if text.startswith("/"):  # a button's payload: only what it names
+        if named_field in TEXT_FIELDS:
+            return Reading(cleared=(named_field,), corrected=named_field)
+        return Reading(which=correcting)
+    if asked == "password":
+        return _read_at_the_password(text, known, country, correcting)
+
+    correction = correction_in(text, asked, known)
+    if correction is not None and correction.field in (None, asked) and not correction.value:
+        if stance_of(text) is not None:
+            correction = None  # "I'd rather not give my phone number": a stance, read below
+    if correction is None and correcting and named_field in TEXT_FIELDS and named_field != asked:
+        correction = Correction(named_field)
+    if correction is not None and correction.field in _EVIDENT and correction.field not in known:
+        correction = None  # "siren 732 829 320" at the country question: an answer, read below
+    if correction is not None and correction.field not in (None, asked):
+        return _corrected(correction, known)
+    if correction is not None and correction.field == asked:
+        if correction.value is None:
+            return Reading(cleared=(asked,))  # "je me suis trompé de téléphone": asked again
+        text = correction.value  # "mon prénom c'est Sophie pas Bernard" -> "Sophie"
+
+    found = find_answers(text, country, fuzzy_country=asked == "country")
+    marked = has_correction_words(text)
+    evident = _evident_answers(found, asked, known, country, marked)
+    if correction is not None and correction.field is None and not evident:
+        return Reading(which=True)  # "je me suis trompé": which answer?
+    stance = _stance(text, asked, intent)
+    if stance is not None and not _answers_the_question(asked, found):
+        return Reading(values=evident, stance=stance)
+    if asked == MENU:
+        return Reading(values=evident) if evident else Reading(which=True)
+    values, inferred = _answer_to(asked, text, found, evident, country)
+    if asked in ("first_name", "last_name", "job_title") and text.rstrip().endswith("?"):
+        values.pop(asked, None)  # a question is never a name or a job title
+        return Reading(values=values, question=True)
+    if not values and correcting:
+        return Reading(which=True)
+    return Reading(values=values, inferred_country=inferred, recognised=found.fields)
+
+
+def _answer_to(
+    asked: str | None, text: str, found: Found, evident: dict[str, str], country: str | None
+) -> tuple[dict[str, str], str | None]:
+    """The answer to the question asked (the text, for its check to read or refuse), with the
+    evident answers, and the country read from the identifier alone when that is all there is."""
+    values = dict(evident)
+    inferred = None
+    other = bool(found.invitation_code or found.email)
+    if asked == "country":
+        if found.country:
+            values["country"] = found.country
+        elif found.company_id is not None and found.company_id.ok:
+            inferred = found.company_id.company_id.country
+            values["country"] = inferred
+            values["company_id"] = found.company_id.company_id.value
+        elif not other:
+            values["country"] = text
+    elif asked == "company_id":
+        if found.company_id is not None or not other:
+            values["company_id"] = text
+    elif asked == "invitation_code":
+        typed_else = found.email or (found.company_id is not None and found.company_id.ok)
+        if found.invitation_code or not typed_else:
+            values["invitation_code"] = found.invitation_code or text
+    elif asked == "email":
+        if found.email or not (found.invitation_code or found.company_id):
+            values["email"] = text
+    elif asked in TEXT_FIELDS:
+        values[asked] = text
+    elif asked is None and "company_id" in values and "country" not in values and not country:
+        # the first message: an identifier alone names its country, to be confirmed
+        inferred = found.company_id.company_id.country
+        values["country"] = inferred
+    return values, inferred
+
+
+def _evident_answers(
+    found: Found, asked: str | None, known: Mapping[str, str], country: str | None, marked: bool
+) -> dict[str, str]:
+    """The answers found that say what they are, for questions other than ``asked``.
+
+    An answer already given changes only by a correction: at the correction menu, with
+    correction words ("oups, c'est jean@acme.com"), or a new address where the address is
+    being confirmed. A country is read out of turn only while the company is identified.
+    """
+    evident: dict[str, str] = {}
+    for name in _EVIDENT:
+        value = _found_value(found, name)
+        if name == asked or value is None:
+            continue
+        changes = (
+            asked == MENU
+            or marked
+            or (name == "email" and asked == "email_confirmed")
+            or (name == "country" and asked == "country_confirmed")
+        )
+        if name in known and (known[name] == value or not changes):
+            continue
+        if name == "country" and asked not in (*COMPANY_STEP, None, MENU, "country_confirmed"):
+            continue
+        evident[name] = value
+    if "company_id" in evident and not (country or found.country or asked is None):
+        del evident["company_id"]  # no country to check it for yet (it is asked first)
+    return evident
+
+
+# What "passer", "non" and "oui" mean where text is asked for (the job title maps "passer" and
+# "non" to "no job title" itself).
+_INTENT_STANCES = {"skip": Stance.RATHER_NOT, "deny": Stance.RATHER_NOT, "affirm": Stance.DONT_KNOW}
+
+
+def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
+    """The stance the message takes on the question ``asked`` (not on another field it names:
+    "où trouver mon SIREN ?" at the phone question is a question for the FAQ)."""
+    stance = stance_of(text)
+    mention = field_mentioned(text) if stance is not None else None
+    if mention is not None and _topic(mention.field) != _topic(asked) and asked in TEXT_FIELDS:
+        return None
+    if stance is None and asked in TEXT_FIELDS:
+        stance = _INTENT_STANCES.get(intent or "")
+    return stance
+
+
+def _topic(name: str | None) -> str | None:
+    """What a question is about: "mon nom" at the first name question is about the name."""
+    return {"first_name": "name", "last_name": "name", "email_confirmed": "email"}.get(name, name)
+
+
+def _found_value(found: Found, name: str) -> str | None:
+    if name == "company_id":
+        check = found.company_id
+        return check.company_id.value if check is not None and check.ok else None
+    return getattr(found, name)
+
+
+def _answers_the_question(asked: str | None, found: Found) -> bool:
+    """The message holds an answer to ``asked``, whatever else it says ("je ne sais pas, peut-être
+    732 829 320")."""
+    if asked == "country":
+        return found.country is not None or bool(found.company_id and found.company_id.ok)
+    if asked == "company_id":
+        return found.company_id is not None
+    if asked == "invitation_code":
+        return found.invitation_code is not None
+    if asked == "email":
+        return found.email is not None
+    return False
+
+
+def _corrected(correction: Correction, known: Mapping[str, str]) -> Reading:
+    field_name = correction.field
+    if correction.value is None:
+        return Reading(cleared=(field_name,), corrected=field_name)
+    value = correction.value
+    if field_name == "email":
+        value = _email_value(value, known.get("email"))
+    if field_name == "password":
+        # A password typed outside the password question is not taken: the question is asked
+        # again, where the answer is masked.
+        return Reading(cleared=("password",), corrected="password")
+    return Reading(values={field_name: value}, corrected=field_name)
+
+
+def _read_at_the_password(
+    text: str, known: Mapping[str, str], country: str | None, correcting: bool
+) -> Reading:
+    """At the password question, only what cannot be a password is read."""
+    correction = correction_in(text, "password", known)
+    if correction is not None and correction.field not in (None, "password"):
+        if correction.value is None:
+            return (
+                Reading(cleared=(correction.field,), corrected=correction.field)
+                if (correcting or not _could_be_a_password(text))
+                else Reading()
+            )
+        found = find_answers(correction.value, country)
+        value = _found_value(found, correction.field) if correction.field in _EVIDENT else None
+        if value is not None:
+            return Reading(values={correction.field: value}, corrected=correction.field)
+        return Reading()
+    if not _could_be_a_password(text):
+        if asks_about_special_characters(text):
+            return Reading(special_characters=True)
+        stance = stance_of(text)
+        if stance is not None:
+            return Reading(stance=stance)
+    return Reading()

@@ -1,0 +1,282 @@
+"""validate_registration_form: every answer a message holds is kept, whatever was asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.registration_form import ActionAskCountryConfirmed, ValidateRegistrationForm
+from tests.actions.form_helpers import asked_next, validate
+from tests.actions.helpers import (
+    ACME,
+    ACME_CODE,
+    UK_CODE,
+    UK_COMPANY,
+    make_tracker,
+    rendered,
+    responses,
+    run,
+    slots_after,
+)
+
+FIRST_MESSAGE = {
+    "fr": "Bonjour, France, siren 732 829 320, code ACME-FR00-0000-0001, email jean@acme.fr",
+    "en": "Hello, France, SIREN 732 829 320, code ACME-FR00-0000-0001, email jean@acme.fr",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_first_message_with_the_data_starts_the_registration_with_it_kept(
+    domain, invite, language
+):
+    """The form's activation reads the message that started it: nothing is asked twice."""
+    invite()
+    tracker = make_tracker(
+        domain, slots={"language": language}, text=FIRST_MESSAGE[language], intent="inform"
+    )
+    dispatcher, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"], after["invitation_code"]) == (
+        "FR",
+        ACME.value,
+        ACME_CODE,
+    )
+    assert after["invitation_valid"] is True
+    assert after["email"] == "jean@acme.fr"
+    assert responses(dispatcher) == ["utter_invitation_valid"]  # checked once, not twice
+    assert asked_next(tracker, events) == "email_confirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "company"),
+    [
+        ("France, siren 732 829 320", "FR", ACME.value),
+        ("United Kingdom, SC123456", "GB", "SC123456"),
+        ("Royaume-Uni, SC123456", "GB", "SC123456"),
+    ],
+)
+async def test_country_and_identifier_in_one_answer_are_both_kept(
+    domain, database, text, country, company
+):
+    dispatcher, events, tracker = await validate(domain, "country", {}, text=text)
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"]) == (country, company)
+    assert asked_next(tracker, events) == "invitation_code"
+    assert dispatcher.messages == []
+
+
+async def test_country_identifier_and_code_at_the_country_question_check_the_invitation(
+    domain, invite
+):
+    invite(company=UK_COMPANY, code=UK_CODE, customer="Tesco Stores")
+    dispatcher, events, tracker = await validate(
+        domain, "country", {}, text="UK, company number 00445790, code GBCD 0000 0000 0003"
+    )
+
+    assert responses(dispatcher) == ["utter_invitation_valid"]
+    assert slots_after(tracker, events)["invitation_valid"] is True
+    assert asked_next(tracker, events) == "email"
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        (
+            "fr",
+            "Ce numéro est un SIREN : votre société est donc immatriculée en France. "
+            "Est-ce bien cela ?",
+        ),
+        ("en", "This number is a SIREN, so your company is registered in France. Is that right?"),
+    ],
+)
+async def test_a_siren_at_the_country_question_means_france_said_and_confirmed(
+    domain, database, language, question
+):
+    dispatcher, events, tracker = await validate(
+        domain, "country", {}, text="898 894 399", slots={"language": language}
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"], after["country_inferred"]) == (
+        "FR",
+        "898894399",
+        True,
+    )
+    assert dispatcher.messages == []  # not "Je ne reconnais pas ce pays"
+    assert asked_next(tracker, events) == "country_confirmed"
+    ask = make_tracker(domain, slots=after)
+    asked, _ = await run(ActionAskCountryConfirmed(), ask, domain)
+    assert rendered(domain, asked, ask) == [question]
+
+
+async def test_yes_to_the_country_read_from_the_identifier_checks_the_invitation(domain, invite):
+    invite()
+    slots = {
+        "country": "FR",
+        "company_id": ACME.value,
+        "invitation_code": ACME_CODE,
+        "country_inferred": True,
+    }
+    dispatcher, events, tracker = await validate(
+        domain, "country_confirmed", {}, slots=slots, text="oui", intent="affirm"
+    )
+
+    assert responses(dispatcher) == ["utter_invitation_valid"]
+    after = slots_after(tracker, events)
+    assert (after["country_confirmed"], after["country_inferred"]) == (True, False)
+    assert after["invitation_valid"] is True
+
+
+async def test_no_to_the_country_read_from_the_identifier_asks_the_country_again(domain):
+    slots = {"country": "FR", "company_id": "898894399", "country_inferred": True}
+    _, events, tracker = await validate(
+        domain, "country_confirmed", {}, slots=slots, text="non", intent="deny"
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"], after["country_inferred"]) == (
+        None,
+        None,
+        False,
+    )
+    assert asked_next(tracker, events) == "country"
+
+
+async def test_no_with_the_right_country_keeps_it_and_asks_its_identifier(domain):
+    slots = {"country": "FR", "company_id": "898894399", "country_inferred": True}
+    _, events, tracker = await validate(
+        domain, "country_confirmed", {}, slots=slots, text="non, c'est la Belgique", intent="deny"
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"]) == ("BE", None)
+    assert asked_next(tracker, events) == "company_id"
+
+
+async def test_a_siren_for_a_belgian_company_asks_whether_the_company_is_french(domain, database):
+    _, events, tracker = await validate(
+        domain, "company_id", {}, text="732 829 320", slots={"country": "BE"}
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"], after["country_inferred"]) == (
+        "FR",
+        ACME.value,
+        True,
+    )
+    assert asked_next(tracker, events) == "country_confirmed"
+
+
+async def test_a_code_typed_at_the_identifier_question_is_kept_as_the_code(domain, database):
+    """The SIREN is asked again; the code is not rejected as a wrong SIREN."""
+    dispatcher, events, tracker = await validate(
+        domain, "company_id", {}, text="ACME-FR00-0000-0001", slots={"country": "FR"}
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["company_id"], after["invitation_code"]) == (None, ACME_CODE)
+    assert dispatcher.messages == []
+    assert asked_next(tracker, events) == "company_id"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Vous avez saisi un numéro de TVA intracommunautaire : votre SIREN en est les "
+            "9 derniers chiffres, 732 829 320. Je retiens ce SIREN.",
+        ),
+        (
+            "en",
+            "You entered an intra-community VAT number: your SIREN is its last 9 digits, "
+            "732 829 320. I will use this SIREN.",
+        ),
+    ],
+)
+async def test_a_french_vat_number_is_recognised_and_its_siren_kept(
+    domain, database, language, text
+):
+    dispatcher, events, tracker = await validate(
+        domain,
+        "company_id",
+        {},
+        text="FR 44 732 829 320",
+        slots={"country": "FR", "language": language},
+    )
+
+    assert slots_after(tracker, events)["company_id"] == ACME.value
+    assert rendered(domain, dispatcher, tracker) == [text]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "C'est un numéro de TVA : il me faut le numéro CRN (Companies House), 8 caractères : "
+            "8 chiffres, ou 2 lettres suivies de 6 chiffres, par exemple 00445790. Il figure "
+            "dans l'email d'invitation.",
+        ),
+        (
+            "en",
+            "This is a VAT number: I need the Companies House number (CRN), 8 characters: "
+            "8 digits, or 2 letters followed by 6 digits, for example 00445790. It is in the "
+            "invitation email.",
+        ),
+    ],
+)
+async def test_a_uk_vat_number_is_refused_for_what_it_is(domain, database, language, text):
+    dispatcher, events, tracker = await validate(
+        domain, "company_id", {}, text="GB980780684", slots={"country": "GB", "language": language}
+    )
+
+    assert slots_after(tracker, events)["company_id"] is None
+    assert rendered(domain, dispatcher, tracker) == [text]
+
+
+@pytest.mark.parametrize("text", ["Frnace", "Belgiqe", "Royaume Unis"])
+async def test_a_country_with_a_typo_is_understood(domain, database, text):
+    dispatcher, events, tracker = await validate(domain, "country", {}, text=text)
+
+    assert slots_after(tracker, events)["country"] in ("FR", "BE", "GB")
+    assert dispatcher.messages == []
+
+
+async def test_an_address_given_early_is_kept_and_not_asked_again(domain, invite):
+    invite()
+    _, events, tracker = await validate(
+        domain,
+        "invitation_code",
+        {},
+        text="ACME-FR00-0000-0001 et mon mail jean@acme.fr",
+        slots={"country": "FR", "company_id": ACME.value},
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["invitation_valid"], after["email"]) == (True, "jean@acme.fr")
+    assert asked_next(tracker, events) == "email_confirmed"
+
+
+@pytest.mark.parametrize("intent", ["start_registration", "greet"])
+async def test_answers_in_a_greeting_or_a_new_request_mid_form_are_kept(domain, database, intent):
+    _, events, tracker = await validate(
+        domain,
+        "country",
+        {},
+        text="bonjour, je veux m'inscrire : France, 732 829 320",
+        intent=intent,
+    )
+
+    after = slots_after(tracker, events)
+    assert (after["country"], after["company_id"]) == ("FR", ACME.value)
+
+
+@pytest.mark.parametrize("intent", ["start_registration", "greet"])
+async def test_a_greeting_or_a_new_request_mid_form_without_answers_is_left_to_the_rules(
+    domain, intent
+):
+    dispatcher, events, _ = await validate(domain, "country", {}, text="bonjour", intent=intent)
+
+    assert (dispatcher.messages, events) == ([], [])

@@ -1,0 +1,469 @@
+"""bot/checks/answers.py: what a supplier's message says, whatever question it follows."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.checks.answers import (
+    Correction,
+    Reading,
+    Stance,
+    asks_about_special_characters,
+    correction_in,
+    find_answers,
+    read_message,
+    says_already_registered,
+    stance_of,
+)
+
+# What the form knows at the summary: every answer given (the email with a typo kept).
+AT_THE_SUMMARY = {
+    "country": "FR",
+    "company_id": "732829320",
+    "invitation_code": "ACMEFR0000000001",
+    "email": "jean.dupont@gmail.con",
+    "password": "[enregistré]",
+    "first_name": "Bernard",
+    "last_name": "Dupont",
+    "phone": "+33612345678",
+    "job_title": "Comptable",
+}
+NOTHING_YET: dict = {}
+
+
+# --- "I don't know", "I'd rather not", "why?" --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("je ne sais pas", Stance.DONT_KNOW),
+        ("je sais pas", Stance.DONT_KNOW),
+        ("aucune idée", Stance.DONT_KNOW),
+        ("je ne le trouve pas", Stance.DONT_KNOW),
+        ("je ne l'ai pas", Stance.DONT_KNOW),
+        ("où je trouve ça ?", Stance.DONT_KNOW),
+        ("I don't know", Stance.DONT_KNOW),
+        ("no idea", Stance.DONT_KNOW),
+        ("I can't find it", Stance.DONT_KNOW),
+        ("where do I find it?", Stance.DONT_KNOW),
+        ("je préfère ne pas donner mon numéro", Stance.RATHER_NOT),
+        ("je ne veux pas le donner", Stance.RATHER_NOT),
+        ("ça ne vous regarde pas", Stance.RATHER_NOT),
+        ("I'd rather not", Stance.RATHER_NOT),
+        ("I'd rather not give my phone number", Stance.RATHER_NOT),
+        ("I don't want to share it", Stance.RATHER_NOT),
+        ("pourquoi ?", Stance.WHY),
+        ("pourquoi vous avez besoin de mon téléphone ?", Stance.WHY),
+        ("pourquoi mon téléphone ?", Stance.WHY),
+        ("à quoi ça sert ?", Stance.WHY),
+        ("c'est obligatoire ?", Stance.WHY),
+        ("why?", Stance.WHY),
+        ("why do you need this?", Stance.WHY),
+        ("what is it for?", Stance.WHY),
+        ("is it mandatory?", Stance.WHY),
+    ],
+)
+def test_what_a_message_says_instead_of_an_answer(text, stance):
+    assert stance_of(text) is stance
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dupont",
+        "732 829 320",
+        "Comptable",
+        "jean@acme.fr",
+        "pourquoi mon code ne marche pas ?",  # a question of its own, for the FAQ
+        "France",
+        "",
+        "Je sais exactement : 732 829 320 " + "x" * 200,
+    ],
+)
+def test_an_answer_or_a_real_question_takes_no_stance(text):
+    assert stance_of(text) is None
+
+
+def test_a_refusal_that_asks_why_is_a_refusal():
+    assert stance_of("je préfère ne pas le donner, pourquoi vous en avez besoin ?") is (
+        Stance.RATHER_NOT
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c'est quoi un caractère spécial ?",
+        "quels caractères spéciaux ?",
+        "what is a special character?",
+        "which symbols count?",
+    ],
+)
+def test_a_question_about_special_characters(text):
+    assert asks_about_special_characters(text)
+
+
+@pytest.mark.parametrize("text", ["Abc!1234", "caractère spécial", "Symbol!2024x"])
+def test_a_password_is_no_question_about_special_characters(text):
+    assert not asks_about_special_characters(text)
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "correction"),
+    [
+        (
+            "job_title",
+            "oups mauvais numéro de téléphone, c'est le 01 45 67 89 02",
+            Correction("phone", "01 45 67 89 02"),
+        ),
+        (
+            "password",
+            "en fait mon email c'est jean.dupont@acme.fr",
+            Correction("email", "jean.dupont@acme.fr"),
+        ),
+        ("confirmed", "la fonction est fausse, c'est Gérant", Correction("job_title", "Gérant")),
+        ("confirmed", "mon prénom c'est Sophie pas Bernard", Correction("first_name", "Sophie")),
+        (
+            "confirmed",
+            "actually the email should be outlook.com",
+            Correction("email", "outlook.com"),
+        ),
+        (
+            "confirmed",
+            "I misspelled my first name, it's Sophie",
+            Correction("first_name", "Sophie"),
+        ),
+        (
+            "confirmed",
+            "the phone number is wrong, it's 07700 900123",
+            Correction("phone", "07700 900123"),
+        ),
+        (
+            "confirmed",
+            "changer mon téléphone pour le 06 11 22 33 44",
+            Correction("phone", "06 11 22 33 44"),
+        ),
+        ("confirmed", "le prénom : pas Bernard mais Sophie", Correction("first_name", "Sophie")),
+        ("phone", "le nom c'est Dupond", Correction("last_name", "Dupond")),
+        ("phone", "je me suis trompé dans mon nom de famille", Correction("last_name")),
+        ("phone", "c'est le nom qui est faux", Correction("last_name")),
+        ("confirmed", "téléphone", Correction("phone")),
+        ("field_to_correct", "le code", Correction("invitation_code")),
+        ("confirmed", "je voudrais changer l'adresse email", Correction("email")),
+        ("confirmed", "wrong phone number", Correction("phone")),
+        ("confirmed", "je veux corriger une information", Correction(None)),
+        ("first_name", "mon prénom c'est Sophie pas Bernard", Correction("first_name", "Sophie")),
+        (
+            "last_name",
+            "mon nom de famille est Morel-Vasseur",
+            Correction("last_name", "Morel-Vasseur"),
+        ),
+    ],
+)
+def test_a_correction_names_its_field_and_keeps_the_new_value_as_typed(asked, text, correction):
+    assert correction_in(text, asked, AT_THE_SUMMARY) == correction
+
+
+@pytest.mark.parametrize(
+    ("text", "correction"),
+    [
+        ("c'est Sophie, pas Bernard", Correction("first_name", "Sophie")),
+        ("pas Bernard mais Sophie", Correction("first_name", "Sophie")),
+        ("non c'est gmail.com pas gmail.con", Correction("email", "gmail.com")),
+    ],
+)
+def test_without_the_field_named_the_replaced_answer_tells_which_it_is(text, correction):
+    assert correction_in(text, "confirmed", AT_THE_SUMMARY) == correction
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("job_title", "Responsable du service téléphone"),  # a job title naming a field
+        ("email_confirmed", "oui l'adresse est correcte"),
+        ("first_name", "Sophie"),
+        ("job_title", "I'd rather not"),
+        ("phone", "06 12 34 56 78"),
+    ],
+)
+def test_an_answer_is_no_correction(asked, text):
+    assert correction_in(text, asked, AT_THE_SUMMARY) is None
+
+
+# --- answers that say what they are ------------------------------------------------------------
+
+
+def test_a_first_message_with_every_company_answer():
+    found = find_answers(
+        "Bonjour, France, siren 732 829 320, code ACME-FR00-0000-0001, email jean@acme.fr"
+    )
+
+    assert (found.country, found.invitation_code, found.email) == (
+        "FR",
+        "ACMEFR0000000001",
+        "jean@acme.fr",
+    )
+    assert found.company_id.company_id.value == "732829320"
+
+
+def test_the_address_does_not_name_a_country_and_the_code_holds_no_identifier():
+    found = find_answers("jean@acme.fr ACME-FR00-0000-0001")
+
+    assert (found.country, found.company_id) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "value"),
+    [
+        ("898 894 399", "FR", "898894399"),
+        ("SC123456", "GB", "SC123456"),
+        ("0403.170.701", "BE", "0403170701"),
+        ("FR 44 732 829 320", "FR", "732829320"),
+        ("mon siret 732 829 320 00074", "FR", "732829320"),
+    ],
+)
+def test_an_identifier_alone_names_its_country(text, country, value):
+    check = find_answers(text).company_id
+
+    assert (check.company_id.country, check.company_id.value) == (country, value)
+
+
+@pytest.mark.parametrize("text", ["01234567", "123456789", "06 12 34 56 78", "2024"])
+def test_a_number_without_a_check_digit_or_letters_names_no_country(text):
+    assert find_answers(text).company_id is None
+
+
+def test_a_named_identifier_that_is_wrong_is_reported():
+    check = find_answers("France, siren 898 894 398", "FR").company_id
+
+    assert check is not None and not check.ok
+
+
+# --- one message, read for the form ------------------------------------------------------------
+
+
+def test_every_answer_of_a_first_message_is_kept():
+    reading = read_message(
+        "Bonjour, France, siren 732 829 320, code ACME-FR00-0000-0001, email jean@acme.fr",
+        None,
+        NOTHING_YET,
+    )
+
+    assert reading.values == {
+        "country": "FR",
+        "company_id": "732829320",
+        "invitation_code": "ACMEFR0000000001",
+        "email": "jean@acme.fr",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "France, siren 898 894 399, code ACME-FR00-0000-0001",
+            {"country": "FR", "company_id": "898894399", "invitation_code": "ACMEFR0000000001"},
+        ),
+        ("United Kingdom, SC123456", {"country": "GB", "company_id": "SC123456"}),
+        ("Frnace", {"country": "FR"}),
+        ("Belgique", {"country": "BE"}),
+    ],
+)
+def test_several_answers_at_the_country_question_are_all_kept(text, values):
+    assert read_message(text, "country", NOTHING_YET) == Reading(values=values)
+
+
+def test_a_siren_at_the_country_question_means_france_to_be_confirmed():
+    reading = read_message("898 894 399", "country", NOTHING_YET)
+
+    assert reading.values == {"country": "FR", "company_id": "898894399"}
+    assert reading.inferred_country == "FR"
+
+
+def test_a_code_typed_at_the_identifier_question_is_kept_as_the_code():
+    reading = read_message("ACME-FR00-0000-0002", "company_id", {"country": "FR"})
+
+    assert reading.values == {"invitation_code": "ACMEFR0000000002"}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "stance"),
+    [
+        ("country", "je ne sais pas", Stance.DONT_KNOW),
+        ("company_id", "I don't know", Stance.DONT_KNOW),
+        ("invitation_code", "je l'ai pas", Stance.DONT_KNOW),
+        ("email", "pourquoi ?", Stance.WHY),
+        ("phone", "je préfère ne pas donner mon numéro", Stance.RATHER_NOT),
+        ("job_title", "I don't know", Stance.DONT_KNOW),
+        ("job_title", "c'est obligatoire ?", Stance.WHY),
+        ("password", "je ne sais pas", Stance.DONT_KNOW),
+    ],
+)
+def test_a_stance_is_never_an_answer(asked, text, stance):
+    reading = read_message(text, asked, AT_THE_SUMMARY | {asked: None})
+
+    assert reading.stance is stance
+    assert asked not in reading.values
+
+
+def test_a_question_is_never_stored_as_a_job_title_or_a_name():
+    for asked in ("job_title", "first_name", "last_name"):
+        reading = read_message("c'est quoi une fonction ?", asked, AT_THE_SUMMARY | {asked: None})
+
+        assert reading.question and asked not in reading.values
+
+
+def test_a_correction_with_its_value_at_the_job_title_corrects_the_phone_not_the_job_title():
+    reading = read_message(
+        "oups mauvais numéro de téléphone, c'est le 01 45 67 89 02",
+        "job_title",
+        AT_THE_SUMMARY | {"job_title": None},
+    )
+
+    assert reading == Reading(values={"phone": "01 45 67 89 02"}, corrected="phone")
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "reading"),
+    [
+        ("confirmed", "téléphone", Reading(cleared=("phone",), corrected="phone")),
+        ("field_to_correct", "téléphone", Reading(cleared=("phone",), corrected="phone")),
+        (
+            "confirmed",
+            "la fonction est fausse, c'est Gérant",
+            Reading(values={"job_title": "Gérant"}, corrected="job_title"),
+        ),
+        (
+            "field_to_correct",
+            "mon prénom c'est Sophie pas Bernard",
+            Reading(values={"first_name": "Sophie"}, corrected="first_name"),
+        ),
+        (
+            "confirmed",
+            "actually the email should be outlook.com",
+            Reading(values={"email": "jean.dupont@outlook.com"}, corrected="email"),
+        ),
+        (
+            "field_to_correct",
+            "ACME-FR00-0000-0002",
+            Reading(values={"invitation_code": "ACMEFR0000000002"}),
+        ),
+        ("field_to_correct", "blabla", Reading(which=True)),
+    ],
+)
+def test_corrections_at_the_summary_and_in_the_menu(asked, text, reading):
+    assert read_message(text, asked, AT_THE_SUMMARY) == reading
+
+
+def test_a_button_of_the_menu_names_its_field():
+    reading = read_message(
+        '/correct_field{"field":"phone"}',
+        "field_to_correct",
+        AT_THE_SUMMARY,
+        named_field="phone",
+        intent="correct_field",
+    )
+
+    assert reading == Reading(cleared=("phone",), corrected="phone")
+
+
+def test_a_correction_that_does_not_say_of_what_asks_which():
+    reading = read_message("je me suis trompé", "phone", AT_THE_SUMMARY, intent="correct_field")
+
+    assert reading == Reading(which=True)
+
+
+def test_a_new_address_where_the_address_is_confirmed_replaces_it():
+    reading = read_message("non c'est jean.dupont@gmail.com", "email_confirmed", AT_THE_SUMMARY)
+
+    assert reading.values == {"email": "jean.dupont@gmail.com"}
+
+
+def test_an_answer_already_given_is_not_changed_without_a_correction():
+    reading = read_message("jean@autre.fr", "phone", AT_THE_SUMMARY | {"phone": None})
+
+    assert "email" not in reading.values
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Camion#Rouge2024", "mon-email-2024!", "Email:jean@acme.fr!2", "Je ne sais pas!2024"],
+)
+def test_a_password_is_read_as_nothing_else(password):
+    reading = read_message(password, "password", AT_THE_SUMMARY | {"password": None})
+
+    assert reading == Reading()
+
+
+def test_a_correction_of_the_address_at_the_password_question_is_read():
+    reading = read_message(
+        "en fait mon email c'est jean.dupont@acme.fr", "password", AT_THE_SUMMARY
+    )
+
+    assert reading == Reading(values={"email": "jean.dupont@acme.fr"}, corrected="email")
+
+
+def test_a_password_typed_in_a_correction_is_not_taken():
+    reading = read_message(
+        "mauvais mot de passe, le bon c'est Zx8#kLm2pQ", "terms_accepted", AT_THE_SUMMARY
+    )
+
+    assert reading == Reading(cleared=("password",), corrected="password")
+
+
+@pytest.mark.parametrize(
+    ("asked", "intent", "stance"),
+    [
+        ("phone", "skip", Stance.RATHER_NOT),
+        ("phone", "deny", Stance.RATHER_NOT),
+        ("first_name", "affirm", Stance.DONT_KNOW),
+        ("confirmed", "deny", None),  # a yes/no question: "non" is its answer
+    ],
+)
+def test_skip_no_and_yes_at_a_question_asking_for_text_are_no_answer(asked, intent, stance):
+    assert read_message("bof", asked, AT_THE_SUMMARY | {asked: None}, intent=intent).stance is (
+        stance
+    )
+
+
+def test_a_question_about_another_field_is_left_to_the_faq():
+    reading = read_message("où trouver mon SIREN ?", "phone", AT_THE_SUMMARY | {"phone": None})
+
+    assert reading.stance is None
+
+
+def test_a_pasted_document_is_not_searched_for_answers():
+    """A 10,000-character message: the question asked gets it (for its check to refuse it)
+    and nothing is searched in it (some identifier checks convert digits to an integer)."""
+    text = "9" * 10_000 + " France siren 732 829 320"
+
+    assert read_message(text, "country", {}) == Reading(values={"country": text})
+    assert read_message(text, "password", {}) == Reading()
+    assert read_message(text, None, {}) == Reading()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I registered last week with jean@acme.fr",
+        "je me suis inscrit la semaine dernière",
+        "je me suis déjà inscrite avec compta@acme.fr",
+        "j'ai déjà un compte",
+        "we already signed up",
+        "I already have an account",
+    ],
+)
+def test_a_supplier_who_says_they_registered_before(text):
+    assert says_already_registered(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to register", "je veux m'inscrire", "je suis comptable", "inscription", "Dupont"],
+)
+def test_a_request_to_register_is_not_a_past_registration(text):
+    assert not says_already_registered(text)
