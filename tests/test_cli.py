@@ -92,11 +92,37 @@ def test_create_and_list_invitations(cli):
         "--customer",
         "Northwind",
         "--code",
-        "nwtd-2026",
+        "nw7d-k3q9-2mxb-4hrz",
     )
     listing = cli("invitations", "list").stdout
-    assert code in listing and "732829320" in listing and "expired" in listing
-    assert "NWTD2026" in listing and "SC123456" in listing and "valid until" in listing
+    # Codes are kept as hashes: the list tells them apart by their first 4 symbols only.
+    assert code[:4] + "…" in listing and code not in listing
+    assert "732829320" in listing and "expired" in listing
+    assert "NW7D…" in listing and "K3Q9" not in listing
+    assert "SC123456" in listing and "valid until" in listing
+
+
+@pytest.mark.parametrize(
+    "code", ["nwtd-2026", "ACME-FR00-0000-0001", "AAAA-BBBB-CCCC-DDDD", "K7M4-PQ2X-9RTB-3HWU"]
+)
+def test_an_imposed_code_must_be_as_hard_to_guess_as_a_generated_one(cli, code):
+    # A short or patterned code would be guessed in the chat, or found back from its hash.
+    refused = cli(
+        "invitations",
+        "create",
+        "--country",
+        "FR",
+        "--company-id",
+        "732829320",
+        "--customer",
+        "ACME",
+        "--code",
+        code,
+        ok=False,
+    )
+    assert refused.returncode == 2 and refused.stderr.startswith("error: ")
+    assert "Traceback" not in refused.stderr
+    assert cli("invitations", "list").stdout == "No invitations yet.\n"
 
 
 def test_bad_input_is_one_clear_line(cli):
