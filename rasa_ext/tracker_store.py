@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -134,6 +135,12 @@ class _RedactedEventsOnly(EventBroker):
         await self.broker.close()
 
 
+def _overwrite_deleted_content(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
 def _requested_slot(tracker: DialogueStateTracker, before: int) -> str | None:
     """The question pending after the tracker's first ``before`` events, read backwards from
     there up to the last change (a few events in practice)."""
@@ -173,6 +180,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._publisher = event_broker
         self.event_broker = _RedactedEventsOnly(event_broker) if event_broker else None
         self._contexts = _Contexts()
+        if self.engine.dialect.name == "sqlite":
+            # A password masked in rows written earlier is overwritten on disk, not left in
+            # the page's free space.
+            sqlalchemy.event.listen(self.engine, "connect", _overwrite_deleted_content)
         with self.engine.begin() as connection:
             if self.engine.dialect.name == "sqlite":
                 # Readers (the analysts' report) then never block the server's writes.

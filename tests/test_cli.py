@@ -206,6 +206,10 @@ def test_invitation_email_is_queued_then_flushed_when_the_server_is_back(cli, sm
     assert message["Subject"] == "Brussels Foods invites you to register on My Sis ID"
     code = created.stdout.splitlines()[0].split(": ")[1]
     assert code in message.get_body(("plain",)).get_content()
+    # The copy kept in the outbox, and the invitations table, hold the code no more.
+    database = cli.env["DATABASE_URL"].removeprefix("sqlite:///")
+    written = b"".join(p.read_bytes() for p in Path(database).parent.glob("cli.db*"))
+    assert code.encode() not in written and code.replace("-", "").encode() not in written
 
 
 def test_accounts_show_for_support(cli, tmp_path):
@@ -228,3 +232,54 @@ with db.session_scope() as s:
     assert "Jeanne Martin, +33612345678" in shown
     assert "Activated:  -" in shown
     assert "argon2" not in shown
+
+
+def test_the_outbox_sender_does_the_housekeeping_by_itself(cli, smtp_server):
+    """`make run` and every deployment run `outbox flush --watch`: abandoned drafts go, and a
+    returning supplier's request for the activation email is sent, with nothing scheduled."""
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot import db
+    from bot.models import ActivationRequest, RegistrationDraft
+    from bot.registration import drafts
+    from bot.registration.activation_requests import request_activation_email
+    from tests.factories import add_account
+
+    url = cli.env["DATABASE_URL"]
+    with db.session_scope(url) as session:
+        add_account(session, "returning@fournisseur.fr", code="RTRN-FR00-0000-0001")
+        drafts.save_password_hash(session, "abandoned", "$argon2id$hash")
+        session.execute(
+            RegistrationDraft.__table__.update().values(updated_at=db.utcnow() - timedelta(hours=1))
+        )
+        request_activation_email(session, "returning@fournisseur.fr", "fr")
+    env = {
+        **cli.env,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "DRAFT_RETENTION_HOURS": "0.5",
+    }
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bot", "outbox", "flush", "--watch", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(smtp_server.inbox.messages) < 2:
+            time.sleep(0.2)
+    finally:
+        sender.terminate()
+        _, errors = sender.communicate(timeout=30)
+    # The registration's own activation mail, then the one the request asked for.
+    assert [m["To"] for m in smtp_server.inbox.messages] == ["returning@fournisseur.fr"] * 2, errors
+    with db.session_scope(url) as session:
+        assert session.get(RegistrationDraft, "abandoned") is None
+        assert session.scalar(select(ActivationRequest)) is None
+    db.dispose_engines()

@@ -239,7 +239,7 @@ def typed_texts(rows: list[dict]) -> list[str]:
     return [r["text"] for r in rows if r["event"] == "user"]
 
 
-WEAK = "soleil2026"  # no capital, no special character: no rule finds it on its own
+WEAK = "soleil-soleil26"  # no capital, no special character: no rule finds it on its own
 
 
 def asked_password() -> list:
@@ -262,14 +262,16 @@ async def test_earlier_rows_are_masked_once_a_password_is_known(tmp_path, domain
     ]
     store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'c.db'}")
     await converse(store, turns)
-    store.engine.dispose()
     assert typed_texts(stored_rows(tmp_path / "c.db")) == [
         "bonjour, mon mot de passe sera [masqué]",
         "je voudrais créer mon compte",
         "[masqué]",
     ]
+    # Nor in the pages SQLite keeps of the rows as they were (its WAL, freed space), while
+    # the server still runs.
     for form in forms(WEAK):
         assert form not in everything_written(tmp_path)
+    store.engine.dispose()
 
 
 async def test_the_answer_is_masked_when_another_process_asked_the_question(tmp_path, domain):
