@@ -261,8 +261,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             _Known(None if new_session else stored + len(new), last_id, redacted.context, searches),
         )
         if masked_rows:
+            self._forget_old_pages()
             self.earlier_rows_masked(sender_id)
         return redacted.events
+
+    def _forget_old_pages(self) -> None:
+        """SQLite keeps the rows as they were in its write-ahead log until a checkpoint:
+        copied into the database now (the old content overwritten, secure_delete) and the log
+        emptied. Best effort: a reader in progress makes SQLite leave it for later."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        connection = self.engine.raw_connection()
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
 
     def _unchanged_since(self, session: Any, sender_id: str, known: _Known) -> bool:
         """Whether the count kept after the last save still holds: no row was written for

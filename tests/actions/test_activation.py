@@ -10,7 +10,9 @@ from sqlalchemy import select
 from actions.activation import (
     ActionActivationHelp,
     ActionChangeEmail,
+    ActionRequestActivation,
     ActionResendActivation,
+    ValidateActivationRequestForm,
     ValidateEmailChangeForm,
 )
 from actions.registration import ActionCreateAccount
@@ -592,3 +594,91 @@ async def test_thirty_corrections_to_an_address_with_an_account_send_at_most_thr
 
     assert replies == ["utter_email_changed"] * 3 + ["utter_resend_rate_limited"] * 27
     assert outbox("account_exists") == [("account_exists", "owner@victim.fr")] * 3
+
+
+# --- returning suppliers: the address is asked, the answer is the same whatever it is ----------
+
+REQUEST_FORM = ValidateActivationRequestForm()
+
+
+async def request_for(domain, email: str, language: str, sender_id: str = "conv-9"):
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "activation_email": email, "activation_request": True},
+        active_loop=None,
+        sender_id=sender_id,
+    )
+    dispatcher, events = await run(ActionRequestActivation(), tracker, domain)
+    return rendered(domain, dispatcher, tracker), slot_events(events)
+
+
+async def test_the_address_typed_is_validated_and_normalised(domain, database):
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "activation_email"},
+        extracted={"activation_email": "c'est Compta@Acme.FR"},
+        text="c'est Compta@Acme.FR",
+        active_loop="activation_request_form",
+    )
+    dispatcher, events = await run(REQUEST_FORM, tracker, domain)
+    assert slot_events(events) == [("activation_email", "compta@acme.fr")]
+    assert dispatcher.messages == []
+
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "activation_email"},
+        extracted={"activation_email": "je ne sais plus"},
+        text="je ne sais plus",
+        active_loop="activation_request_form",
+    )
+    dispatcher, events = await run(REQUEST_FORM, tracker, domain)
+    assert slot_events(events) == [("activation_email", None)]
+    assert responses(dispatcher) == ["utter_email_invalid"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Si un compte attend son activation à l'adresse **{email}**, un nouvel email "
+            "d'activation vient d'y être envoyé : le lien de l'email précédent ne fonctionne "
+            "plus. S'il n'arrive pas d'ici quelques minutes, un conseiller peut vous aider.",
+        ),
+        (
+            "en",
+            "If an account is waiting for activation at **{email}**, a new activation email has "
+            "been sent to it: the link in the previous email no longer works. If it does not "
+            "arrive within a few minutes, an advisor can help you.",
+        ),
+    ],
+)
+async def test_a_returning_supplier_reads_the_same_whatever_the_address(
+    domain, account, language, text
+):
+    await account()  # jean.dupont@acme.fr is waiting for activation (created in conv-1)
+    pending, _ = await request_for(domain, EMAIL, language)
+    unknown, events = await request_for(domain, "nobody@acme.fr", language, sender_id="conv-8")
+
+    assert pending == [text.format(email=EMAIL)]
+    assert unknown == [text.format(email="nobody@acme.fr")]
+    assert events == [("activation_email", None), ("activation_request", False)]
+    # Nothing was sent yet: the outbox sender handles the queued requests.
+    assert outbox() == [("activation", EMAIL)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_fourth_request_for_an_address_within_the_hour_is_refused(
+    domain, database, language
+):
+    replies = [
+        (await request_for(domain, "nobody@acme.fr", language, sender_id=f"conv-{n}"))[0]
+        for n in range(4)
+    ]
+    assert replies[0] == replies[1] == replies[2] != replies[3]
+    assert ("dans l'heure" if language == "fr" else "in the last hour") in replies[3][0]
+
+
+async def test_a_stopped_request_sends_nothing(domain, database):
+    text, events = await request_for(domain, None, "fr")
+    assert text == [] and events == [("activation_email", None), ("activation_request", False)]
