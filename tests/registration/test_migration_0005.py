@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from bot import db
 from bot.checks.identifiers import CompanyId
@@ -16,9 +16,13 @@ from bot.settings import reset_settings
 SENT = "Votre code d'invitation : K7M4-PQ2X-9RTB-3HWD\nLien : https://x.test/?invitation=K7M4PQ2X9RTB3HWD"
 
 
-@pytest.fixture
-def before_0005(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'onboarding.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def before_0005(request, tmp_path, monkeypatch):
+    """A database at 0004 with rows in it, on both backends the product runs on."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'onboarding.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
     monkeypatch.setenv("DATABASE_URL", url)
     reset_settings()
     db.upgrade(url, "0004")
@@ -50,8 +54,8 @@ def before_0005(tmp_path, monkeypatch):
 def test_existing_codes_are_hashed_and_still_found(before_0005):
     db.upgrade(before_0005)
     engine = create_engine(before_0005, future=True)
+    columns = [c["name"] for c in inspect(engine).get_columns("invitations")]
     with engine.connect() as connection:
-        columns = [r[1] for r in connection.execute(text("PRAGMA table_info(invitations)"))]
         row = connection.execute(text("SELECT code_hash, code_prefix FROM invitations")).one()
     engine.dispose()
     assert "code" not in columns
@@ -71,7 +75,7 @@ def test_sent_invitation_mails_lose_the_code_and_waiting_ones_keep_it(before_000
     engine = create_engine(before_0005, future=True)
     with engine.connect() as connection:
         bodies = connection.execute(
-            text("SELECT sent_at IS NOT NULL, text_body, html_body FROM outbox ORDER BY id")
+            text("SELECT sent_at IS NOT NULL AS sent, text_body, html_body FROM outbox ORDER BY id")
         ).all()
     engine.dispose()
     (sent, *sent_bodies), (waiting, *waiting_bodies) = bodies
