@@ -82,6 +82,13 @@ async def converse(store: TrackerStore, turns=TURNS) -> None:
         await store.save(tracker)
 
 
+def close_file_broker() -> None:
+    """Rasa's file broker writes through the "event-logger" logger: its file is closed."""
+    for handler in logging.getLogger("event-logger").handlers[:]:
+        handler.close()
+        logging.getLogger("event-logger").removeHandler(handler)
+
+
 def everything_written(directory: Path) -> bytes:
     """Every byte of every file there (the SQLite file, its WAL, a broker's file)."""
     return b"".join(p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file())
@@ -158,9 +165,7 @@ async def test_an_event_broker_receives_each_event_once_and_redacted(tmp_path, d
         )
         await converse(store)
     finally:
-        for handler in logging.getLogger("event-logger").handlers[:]:
-            handler.close()
-            logging.getLogger("event-logger").removeHandler(handler)
+        close_file_broker()
     published = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(published) == sum(len(turn) for turn in TURNS)
     assert {p["sender_id"] for p in published} == {SENDER}
@@ -309,9 +314,7 @@ async def test_a_stray_password_is_neither_written_nor_published(tmp_path, domai
         )
         store.engine.dispose()
     finally:
-        for handler in logging.getLogger("event-logger").handlers[:]:
-            handler.close()
-            logging.getLogger("event-logger").removeHandler(handler)
+        close_file_broker()
     assert typed_texts(stored_rows(tmp_path / "c.db")) == [
         "Bonjour, mon mot de passe sera [masqué]",
         "[masqué]",
@@ -341,9 +344,7 @@ async def test_when_a_save_fails_rasas_fallback_publishes_nothing_raw(tmp_path, 
         await failsafe.save(tracker)
         store.engine.dispose()
     finally:
-        for handler in logging.getLogger("event-logger").handlers[:]:
-            handler.close()
-            logging.getLogger("event-logger").removeHandler(handler)
+        close_file_broker()
     published = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(published) == len(TURNS[0])  # the first turn, saved and published; then nothing
     for form in forms(PASSWORD):
