@@ -106,7 +106,10 @@ def stray_turns(language: str, code: str, email: str) -> list[tuple[str, str]]:
             ("oui", "mot de passe"),
             (p["weak, answered later"], "il manque une majuscule"),
             (p["password"], "Conditions Générales"),
-            (f"oups, je me suis trompé de mot de passe, c'est {p['correction']}", "mot de passe"),
+            # A correction that carries its value (read as such or not, it is masked), then a
+            # correction the form answers by asking the password again.
+            (f"en fait je préfère {p['correction']} comme mot de passe", ""),
+            ("je veux modifier mon mot de passe", "mot de passe"),
             (p["correction"], "Conditions Générales"),
             ("J'accepte", "prénom"),
             ("Claire", "nom de famille"),
@@ -128,7 +131,8 @@ def stray_turns(language: str, code: str, email: str) -> list[tuple[str, str]]:
         ("yes", "password"),
         (p["weak, answered later"], "uppercase letter"),
         (p["password"], "Terms of Use"),
-        (f"oops, wrong password, it is {p['correction']}", "password"),
+        (f"actually I'd rather use {p['correction']} as my password", ""),
+        ("I want to change the password", "password"),
         (p["correction"], "Terms of Use"),
         ("I accept", "first name"),
         ("Mary", "last name"),
