@@ -67,6 +67,7 @@ _CODE_SHAPE = re.compile(
     r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{4}(?:[ \-_.]?[0-9A-Za-z]{4}){3})(?![0-9A-Za-z]))"
 )
 _WHOLE_CODE = re.compile(r"[0-9A-Za-z]{4}(?:[ \-_.]?[0-9A-Za-z]{4}){3}")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _LOOKALIKE_CLASSES = {"0": "[0Oo]", "1": "[1IiLl]"}
 # Events after which no slot is requested any more.
 _RESETS = {"restart", "session_started", "reset_slots"}
@@ -168,7 +169,7 @@ def _mask_code_shapes(text: str) -> str:
         return text
     candidates = sorted(
         (
-            (sum(c.isdigit() for c in m.group(1)), m.start(1), m.end(1))
+            (len(m.group(1)) - len(m.group(1).translate(_NO_DIGITS)), m.start(1), m.end(1))
             for m in _CODE_SHAPE.finditer(text)
         ),
         key=lambda c: (-c[0], c[1]),
