@@ -396,8 +396,10 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
             for text in _typed_strings(event):
                 words.extend(_password_words(text, known_codes))
     new_passwords = tuple(dict.fromkeys(p for p in passwords if _searched(p)))
-    secrets = [*context.secrets, *new_passwords, *(w for w in words if _searched(w))]
-    replace = _replacer(secrets, known_codes)
+    # The words are masked in these events whatever their length; only the ones worth
+    # searching for are kept for the next turns.
+    replace = _replacer([*context.secrets, *new_passwords, *dict.fromkeys(words)], known_codes)
+    secrets = [*new_passwords, *(w for w in words if _searched(w))]
     redacted = []
     for index, original in enumerate(events):
         event = _walk(original, replace)  # a copy: the caller's events stay as they are
@@ -421,7 +423,7 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
         redacted.append(event)
     after = RedactionContext(
         requested_slot=requested if isinstance(requested, str) else None,
-        secrets=_recent(context.secrets, [s for s in secrets if _searched(s)], MAX_SECRETS),
+        secrets=_recent(context.secrets, secrets, MAX_SECRETS),
         codes=_recent(context.codes, [c for c in codes if _searchable_code(c)], MAX_CODES),
     )
     return Redacted(redacted, after, new_passwords, answers)

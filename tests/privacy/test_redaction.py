@@ -460,3 +460,9 @@ def test_redact_text_masks_passwords_in_log_lines():
     assert redact_text(line) == (
         f"Failed to parse arguments in line '{REDACTED}'. Expected the intent..."
     )
+
+
+def test_a_long_word_that_satisfies_the_rule_is_masked_where_typed():
+    long_word = "Aa1!" * 80  # 320 characters: not searched for later, masked here all the same
+    [event] = redact_new_events([user(f"le voici {long_word} fin")]).events
+    assert event["text"] == f"le voici {REDACTED} fin"
