@@ -3,8 +3,10 @@ conversation gets the same answer, and the same work, whatever the address."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.checks.identifiers import CompanyId
@@ -14,9 +16,23 @@ from bot.registration.activation_requests import (
     process_activation_requests,
     request_activation_email,
 )
+from tests.conftest import use_database
 from tests.factories import add_account, add_invitation, registration
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """The queue and its counts on both backends the product supports (two senders on
+    PostgreSQL skip each other's requests: FOR UPDATE SKIP LOCKED)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'onboarding.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    yield from use_database(url, monkeypatch)
+
+
 PENDING, ACTIVE, NOBODY = "pending@acme.fr", "active@acme.fr", "nobody@acme.fr"
 
 
