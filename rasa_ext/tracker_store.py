@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy
+import sqlalchemy.exc
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -184,16 +185,26 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # A password masked in rows written earlier is overwritten on disk, not left in
             # the page's free space.
             sqlalchemy.event.listen(self.engine, "connect", _overwrite_deleted_content)
-        with self.engine.begin() as connection:
-            if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as connection:
                 # Readers (the analysts' report) then never block the server's writes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-            # "Any row of this conversation after the last one I wrote?" in one index lookup
-            # (Rasa's schema has sender_id alone, PostgreSQL would read every row of it).
-            connection.exec_driver_sql(
-                "CREATE INDEX IF NOT EXISTS ix_events_sender_id_id ON events (sender_id, id)"
-            )
+        self._add_index()
         logger.info("Conversation events stored redacted in %r", self.engine.url)
+
+    def _add_index(self) -> None:
+        """ "Any row of this conversation after the last one I wrote?" in one index lookup
+        (Rasa's schema indexes sender_id alone: PostgreSQL would read every row of it)."""
+        try:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "CREATE INDEX IF NOT EXISTS ix_events_sender_id_id ON events (sender_id, id)"
+                )
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            # Two replicas starting at once may race on it (PostgreSQL): one has made it.
+            logger.info(
+                "index on events (sender_id, id) not created here: %s", type(error).__name__
+            )
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Nothing: :meth:`save` publishes the events it wrote, redacted (Rasa publishes them

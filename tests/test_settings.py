@@ -65,5 +65,5 @@ def test_data_limits_have_safe_defaults_and_can_be_set():
 
 @pytest.mark.parametrize("value", ["a day", "0", "-1"])
 def test_the_draft_retention_must_be_a_positive_number_of_hours(value):
-    with pytest.raises(ValueError, match="DRAFT_RETENTION_HOURS must be .* hours"):
+    with pytest.raises(ValueError, match=r"DRAFT_RETENTION_HOURS must be .* hours"):
         load_settings({"DRAFT_RETENTION_HOURS": value})

@@ -379,3 +379,30 @@ async def test_a_save_waiting_for_a_locked_database_leaves_the_event_loop_free(t
     store.engine.dispose()
     assert ticks >= 50  # the loop ran meanwhile: other conversations are answered
     assert len(stored_rows(tmp_path / "c.db")) == len(TURNS[0]) + len(TURNS[1])
+
+
+async def test_on_postgresql_too_earlier_rows_are_masked_and_each_event_written_once(
+    postgres, domain
+):
+    url = postgres.new_database()
+    stores = [RedactingSQLTrackerStore(domain, host=url) for _ in range(2)]  # two replicas
+    turns = [
+        TURNS[0],
+        [said(f"mon mot de passe sera {WEAK}"), ActionExecuted("action_listen")],
+        [said("je m'inscris", "start_registration", 0.9), *asked_password()],
+        [said(WEAK), SlotSet("requested_slot", "terms_accepted")],
+        [said("J'accepte", "affirm", 0.97), ActionExecuted("action_listen")],
+    ]
+    for number, turn in enumerate(turns):
+        await converse(stores[number % 2], [turn])
+    tracker = await stores[0].retrieve(SENDER)
+    for store in stores:
+        store.engine.dispose()
+    typed = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+    assert typed == [
+        "mon mot de passe sera [masqué]",
+        "je m'inscris",
+        "[masqué]",
+        "J'accepte",
+    ]
+    assert len(tracker.events) == sum(len(turn) for turn in turns) - 1  # from SessionStarted
