@@ -612,26 +612,23 @@ async def request_for(domain, email: str, language: str, sender_id: str = "conv-
     return rendered(domain, dispatcher, tracker), slot_events(events)
 
 
-async def test_the_address_typed_is_validated_and_normalised(domain, database):
+async def address_given(domain, text: str):
     tracker = make_tracker(
         domain,
         slots={"requested_slot": "activation_email"},
-        extracted={"activation_email": "c'est Compta@Acme.FR"},
-        text="c'est Compta@Acme.FR",
+        extracted={"activation_email": text},
+        text=text,
         active_loop="activation_request_form",
     )
-    dispatcher, events = await run(REQUEST_FORM, tracker, domain)
+    return await run(REQUEST_FORM, tracker, domain)
+
+
+async def test_the_address_typed_is_validated_and_normalised(domain, database):
+    dispatcher, events = await address_given(domain, "c'est Compta@Acme.FR")
     assert slot_events(events) == [("activation_email", "compta@acme.fr")]
     assert dispatcher.messages == []
 
-    tracker = make_tracker(
-        domain,
-        slots={"requested_slot": "activation_email"},
-        extracted={"activation_email": "je ne sais plus"},
-        text="je ne sais plus",
-        active_loop="activation_request_form",
-    )
-    dispatcher, events = await run(REQUEST_FORM, tracker, domain)
+    dispatcher, events = await address_given(domain, "je ne sais plus")
     assert slot_events(events) == [("activation_email", None)]
     assert responses(dispatcher) == ["utter_email_invalid"]
 
