@@ -1,4 +1,10 @@
-"""After registration: activation email not received, resend, correct the address."""
+"""After registration: activation email not received, resend, correct the address.
+
+In the conversation that submitted the registration, resend and correction act on it
+(bot/registration/drafts.py). In any other conversation (a returning supplier), the address is
+asked and the answer is the same whatever it is (bot/registration/activation_requests.py).
+Neither path says whether an address has an account.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import database, language_of, polite_failure
 from bot.checks.email_addresses import check_email
 from bot.registration import drafts
-from bot.registration.accounts import ResendStatus, resend_activation, resend_to_taken_address
+from bot.registration.accounts import ResendStatus
+from bot.registration.activation_requests import request_activation_email
 from bot.settings import get_settings
 
 _RESEND_REPLIES = {
     ResendStatus.SENT: "utter_activation_resent",
-    ResendStatus.EMAIL_TAKEN: "utter_email_changed",  # said like SENT: reveals no account
     ResendStatus.RATE_LIMITED: "utter_resend_rate_limited",
     ResendStatus.ALREADY_ACTIVE: "utter_already_active",
     ResendStatus.NOT_FOUND: "utter_no_account_in_conversation",
 }
+# Said alike: a corrected address that already has an account reads as any correction.
+_CHANGE_REPLIES = {
+    **_RESEND_REPLIES,
+    ResendStatus.SENT: "utter_email_changed",
+    ResendStatus.EMAIL_TAKEN: "utter_email_changed",
+}
+
+
+def _registering(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == "registration_form"
+
+
+def _ask_for_the_address(tracker: Tracker) -> list:
+    """Whether a rule goes on to ask for the address (activation_request_form): not in the
+    middle of a registration, which goes on instead."""
+    return [SlotSet("activation_request", not _registering(tracker))]
 
 
 class ActionActivationHelp(Action):
@@ -35,10 +57,9 @@ class ActionActivationHelp(Action):
         with database() as session:
             submitted = drafts.submitted_email(session, tracker.sender_id)
         if submitted is None:
-            dispatcher.utter_message(response="utter_activation_help_elsewhere")
-        else:
-            dispatcher.utter_message(response="utter_activation_options")
-        return []
+            return _ask_for_the_address(tracker)
+        dispatcher.utter_message(response="utter_activation_options")
+        return [SlotSet("activation_request", False)]
 
 
 class ActionResendActivation(Action):
@@ -47,22 +68,51 @@ class ActionResendActivation(Action):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        language = language_of(tracker)
         with database() as session:
-            account = drafts.account_for(session, tracker.sender_id)
-            submitted = drafts.submitted_email(session, tracker.sender_id)
-            if account is not None:
-                result = resend_activation(session, account)
-                status, submitted = result.status, result.email
-            elif submitted is not None:  # the address had an account: its owner is told again
-                status = resend_to_taken_address(session, submitted, language)
-            else:
-                status = ResendStatus.NOT_FOUND
-        if submitted is None:
-            dispatcher.utter_message(response=_RESEND_REPLIES[status])
+            result = drafts.resend(session, tracker.sender_id, language_of(tracker))
+        if result.status is ResendStatus.NOT_FOUND:
+            if _registering(tracker):
+                dispatcher.utter_message(response="utter_activation_after_registration")
+            return _ask_for_the_address(tracker)
+        dispatcher.utter_message(response=_RESEND_REPLIES[result.status], email=result.email)
+        return [SlotSet("activation_request", False)]
+
+
+class ValidateActivationRequestForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_activation_request_form"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        return await super().run(dispatcher, tracker, domain)
+
+    def validate_activation_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
+        check = check_email(value or "")
+        if not check.ok:
+            dispatcher.utter_message(response="utter_email_invalid")
+        return {"activation_email": check.address}
+
+
+class ActionRequestActivation(Action):
+    """Queues the request and answers at once, the same for every address (the lookup runs
+    later, in the outbox sender)."""
+
+    def name(self) -> str:
+        return "action_request_activation"
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        email = tracker.get_slot("activation_email")
+        done = [SlotSet("activation_email", None), SlotSet("activation_request", False)]
+        if email is None:  # the request was stopped
+            return done
+        with database() as session:
+            status = request_activation_email(session, email, language_of(tracker))
+        if status is ResendStatus.RATE_LIMITED:
+            dispatcher.utter_message(response="utter_activation_request_rate_limited")
         else:
-            dispatcher.utter_message(response=_RESEND_REPLIES[status], email=submitted)
-        return []
+            dispatcher.utter_message(response="utter_activation_requested", email=email)
+        return done
 
 
 class ValidateEmailChangeForm(FormValidationAction):
@@ -97,16 +147,11 @@ class ActionChangeEmail(Action):
             return []
         with database() as session:
             result = drafts.correct_address(session, tracker.sender_id, new_email)
-        if result.status is ResendStatus.NOT_FOUND:
-            dispatcher.utter_message(response="utter_no_account_in_conversation")
-            return [SlotSet("new_email", None)]
-        reply = (
-            "utter_email_changed"
-            if result.status is ResendStatus.SENT
-            else _RESEND_REPLIES[result.status]
-        )
-        dispatcher.utter_message(response=reply, email=result.email)
         events = [SlotSet("new_email", None)]
+        if result.status is ResendStatus.NOT_FOUND:
+            dispatcher.utter_message(response=_CHANGE_REPLIES[result.status])
+            return events
+        dispatcher.utter_message(response=_CHANGE_REPLIES[result.status], email=result.email)
         if result.status in (ResendStatus.SENT, ResendStatus.EMAIL_TAKEN):
             events.append(SlotSet("registered_email", new_email))
         return events

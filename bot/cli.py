@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot import db
 from bot.checks.identifiers import check_company_id, parse_country, scheme_for, supported_countries
-from bot.checks.invitation_codes import format_code
+from bot.checks.invitation_codes import format_code, normalise_code
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.mail import outbox
 from bot.registration import accounts, invitations
@@ -56,6 +56,10 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
             f"{args.company_id!r} is not a valid {scheme.name('en')} ({check.error.value}); "
             f"example: {scheme.example}"
         )
+    if args.code is not None:
+        problem = invitations.imposed_code_problem(args.code)
+        if problem:
+            raise CommandError(problem)
     email = None
     if args.email:
         from bot.checks.email_addresses import check_email
@@ -89,7 +93,9 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
                 country=country,
                 invitation_url=_invitation_link(invitation.code),
                 expires_on=invitations.expires_at(invitation.issued_at).strftime("%d/%m/%Y"),
+                secrets=[code, invitation.code],  # masked in the copy kept once sent
             )
+    # Printed once: the database keeps only a hash of the code.
     print(f"Invitation code: {code}")
     print(f"Invitation link: {_invitation_link(invitation.code)}")
     if email:
@@ -105,6 +111,7 @@ def cmd_invitations_list(args: argparse.Namespace) -> None:
         if not rows:
             print("No invitations yet.")
             return
+        # Codes are kept as hashes: their first 4 symbols tell them apart.
         print(f"{'code':<21}{'country':<9}{'company id':<18}{'customer':<20}{'issued':<12}state")
         for invitation in rows:
             if invitation.used_at:
@@ -114,7 +121,7 @@ def cmd_invitations_list(args: argparse.Namespace) -> None:
             else:
                 state = f"valid until {invitations.expires_at(invitation.issued_at):%Y-%m-%d}"
             print(
-                f"{format_code(invitation.code):<21}{invitation.country:<9}"
+                f"{invitation.code_prefix + '…':<21}{invitation.country:<9}"
                 f"{invitation.company_id:<18}{invitation.customer[:19]:<20}"
                 f"{invitation.issued_at:%Y-%m-%d}  {state}"
             )
@@ -140,9 +147,19 @@ def cmd_accounts_show(args: argparse.Namespace) -> None:
 def cmd_outbox_flush(args: argparse.Namespace) -> None:
     sessions = db.session_factory()
     if args.watch:
+        from bot.registration.housekeeping import Housekeeping
+
         print(f"Delivering the outbox every {args.interval:g} s; Ctrl-C to stop.")
         try:
-            asyncio.run(outbox.run_sender(sessions, interval_seconds=args.interval))
+            asyncio.run(
+                outbox.run_sender(
+                    sessions,
+                    interval_seconds=args.interval,
+                    # Queued activation requests, expired drafts, old counts: nothing else
+                    # to schedule where a sender runs (make run, docker-compose).
+                    before_round=Housekeeping(sessions),
+                )
+            )
         except KeyboardInterrupt:
             pass
         return
@@ -180,9 +197,11 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
                 if existing.used_at
                 else ("expired" if now >= invitations.expires_at(existing.issued_at) else "valid")
             )
+            # The demo codes are published (README): printed from here, not from the table.
+            normalised = normalise_code(code)
             print(
-                f"{format_code(existing.code)}  {country} {company:<11} "
-                f"{state:<8} {_invitation_link(existing.code)}"
+                f"{format_code(normalised)}  {country} {company:<11} "
+                f"{state:<8} {_invitation_link(normalised)}"
             )
 
 
@@ -494,7 +513,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--country", required=True, help="FR, GB, BE, ... or a country name")
     create.add_argument("--company-id", required=True, help='e.g. "732 829 320"')
     create.add_argument("--customer", required=True, help="the customer who invites the supplier")
-    create.add_argument("--code", help="impose the code (6-32 letters or digits); random otherwise")
+    create.add_argument(
+        "--code",
+        help="impose the code (16 symbols as generated codes, not guessable); random otherwise",
+    )
     create.add_argument("--issued-at", type=_date, help="YYYY-MM-DD (default: now)")
     create.add_argument("--email", help="send the invitation email to this supplier address")
     create.add_argument(
@@ -526,7 +548,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="outbox_command", required=True, metavar="COMMAND"
     )
     flush = add(outbox_commands, "flush", cmd_outbox_flush, "send the mails that are due")
-    flush.add_argument("--watch", action="store_true", help="keep delivering until Ctrl-C")
+    flush.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep delivering until Ctrl-C, with the housekeeping (activation requests, "
+        "expired drafts)",
+    )
     flush.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
 
     report = add(

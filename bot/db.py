@@ -57,6 +57,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows (expired drafts with their password hash, masked mails) are overwritten on
+    # disk, not left in free pages (bot/registration/housekeeping.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

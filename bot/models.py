@@ -42,7 +42,10 @@ class Invitation(Base):
     __tablename__ = "invitations"
 
     id = Column(Integer, primary_key=True)
-    code = Column(String(32), nullable=False, unique=True)  # normalised, see invitations.py
+    # A code is a credential until used: only its SHA-256 is kept (of the normalised code,
+    # see invitations.py), and its first 4 symbols so that operators can tell codes apart.
+    code_hash = Column(String(64), nullable=False, unique=True)
+    code_prefix = Column(String(4), nullable=False)
     customer = Column(String(200), nullable=False)
     country = Column(String(2), nullable=False)
     company_id = Column(String(32), nullable=False)  # normalised, see identifiers.py
@@ -52,6 +55,10 @@ class Invitation(Base):
     created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_invitations_company", "country", "company_id"),)
+
+    # The code in clear, on the object create_invitation returns only (never stored): what the
+    # command line prints once and the invitation email carries.
+    code: str | None = None
 
 
 class Company(Base):
@@ -162,6 +169,41 @@ class RegistrationDraft(Base):
     # receives the password from the widget, never through Rasa) refuses one that contains it.
     confirmed_email = Column(String(320))
     updated_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class MailRequest(Base):
+    """One request that a limit counts: a resend asked in a conversation or for an address,
+    an "account already exists" mail to an address (bot/registration/limits.py).
+
+    Keys are SHA-256 hashes (of the conversation id or the address): the table says how often,
+    not who. Rows older than the window are deleted by the outbox sender's housekeeping.
+    """
+
+    __tablename__ = "mail_requests"
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(20), nullable=False)
+    key = Column(String(64), nullable=False)
+    requested_at: datetime = Column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_mail_requests_scope_key", "scope", "key", "requested_at"),)
+
+
+class ActivationRequest(Base):
+    """ "I did not get the activation email" from a conversation that did not create the
+    account: the address typed, queued for the outbox sender.
+
+    The conversation answers the same for every address at once; the sender looks the address
+    up later and sends what applies (bot/registration/activation_requests.py), then deletes the
+    row: neither the answer nor its timing depends on whether the address has an account.
+    """
+
+    __tablename__ = "activation_requests"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(320), nullable=False)
+    language = Column(String(2), nullable=False)
+    requested_at: datetime = Column(UTCDateTime, nullable=False)
 
 
 class Ticket(Base):

@@ -41,16 +41,16 @@ def _env_int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def _env_float(env: dict[str, str], name: str, default: float) -> float:
+def _env_float(env: dict[str, str], name: str, default: float, unit: str = "seconds") -> float:
     raw = env.get(name)
     if raw is None or not raw.strip():
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+        raise ValueError(f"{name} must be a number of {unit}, not {raw!r}") from None
     if value <= 0:
-        raise ValueError(f"{name} must be more than 0 seconds, not {raw!r}")
+        raise ValueError(f"{name} must be more than 0 {unit}, not {raw!r}")
     return value
 
 
@@ -116,6 +116,14 @@ class Settings:
     # (bot/registration/limits.py); past it the assistant stops checking and offers a human.
     invitation_check_limit: int = 5
     invitation_check_window_minutes: int = 60
+    # "An account already exists for this address" mails sent to one address within an hour,
+    # whoever causes them (registration, address correction, resend): beyond, none is sent
+    # and the conversation says the same (bot/registration/accounts.py).
+    account_exists_mails_per_hour: int = 3
+    # Hours after which an abandoned registration draft (password hash, invitation code,
+    # contact details) is deleted by the outbox sender's housekeeping
+    # (bot/registration/housekeeping.py).
+    draft_retention_hours: float = 24.0
     # `make run` sets DEVELOPMENT=true: the development mailbox (when SMTP_HOST is unset), the
     # published demo invitations and a session secret generated under var/. Never in production.
     development: bool = False
@@ -207,6 +215,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         retention_days=_env_int(env, "RETENTION_DAYS", 90),
         invitation_check_limit=_env_int(env, "INVITATION_CHECK_LIMIT", 5),
         invitation_check_window_minutes=_env_int(env, "INVITATION_CHECK_WINDOW_MINUTES", 60),
+        account_exists_mails_per_hour=_env_int(env, "ACCOUNT_EXISTS_MAILS_PER_HOUR", 3),
+        draft_retention_hours=_env_float(env, "DRAFT_RETENTION_HOURS", 24.0, unit="hours"),
         web_port=web_port,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()

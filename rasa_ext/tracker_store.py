@@ -6,34 +6,60 @@ endpoints.yml::
       type: rasa_ext.tracker_store.RedactingSQLTrackerStore
       url: ${TRACKER_STORE_URL}
 
-Every event is passed through :func:`bot.privacy.redaction.redact_events` before it is written
-to the ``events`` table (Rasa's schema, unchanged: the analysts' report reads it) and before it is
-published to an event broker, whichever broker endpoints.yml configures (file, SQL, pika,
-kafka): they all receive what ``stream_events`` publishes.
+Every new event is passed through :func:`bot.privacy.redaction.redact_new_events` before it is
+written to the ``events`` table (Rasa's schema, unchanged: the analysts' report reads it), then
+published, redacted, to the event broker if endpoints.yml configures one (file, SQL, pika,
+kafka: they all receive what :meth:`RedactingSQLTrackerStore.save` publishes).
+
+A save costs what the turn's new events cost, whatever the length of the conversation: what
+their redaction needs to know about the earlier events (the question pending, the latest
+secrets and codes, a bounded set) is kept in memory between saves (``_Contexts``), never
+written; the question pending is read back from the tracker when another process saved last.
+Redaction and the database write run in a worker thread, so that neither a long message nor a
+locked database holds up Rasa's event loop. When a password becomes known (the answer to the
+password question), the conversation's earlier rows that contain it are masked too.
 
 Rasa falls back to its in-memory store, with only a warning, when this class cannot be loaded
 (e.g. the project root is not on PYTHONPATH): tests/rasa_ext/ and the end-to-end tests check
-that this class is the one in use and that events reach the configured database.
+that this class is the one in use. When a save raises, Rasa's ``FailSafeTrackerStore`` saves
+into an in-memory store that publishes the tracker's events raw to *this store's*
+``event_broker``: that attribute is a guard that drops them (``_RedactedEventsOnly``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy
+import sqlalchemy.exc
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
-from bot.privacy.redaction import redact_events
+from bot.privacy import logs
+from bot.privacy.redaction import RedactionContext, mask_secret, redact_new_events
 
 logger = logging.getLogger(__name__)
+
+# Events after which no slot is requested any more (bot/privacy/redaction.py has the same).
+_RESETS = {"restart", "session_started", "reset_slots"}
+# Conversations whose redaction context is kept in memory (a few kB each at most).
+MAX_CONVERSATIONS = 10_000
+# Passwords a conversation may have searched for in its earlier rows: each search reads the
+# conversation's rows, so a script answering the password question 1,000 times pays for it
+# the first few times only.
+MAX_EARLIER_ROW_SEARCHES = 8
 
 
 def connection_arguments(url: str) -> dict[str, Any]:
@@ -53,6 +79,81 @@ def connection_arguments(url: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Known:
+    # Events of the latest session in the table after the last save; None when that save
+    # started a session (Rasa's count then leaves out the event before SessionStarted).
+    stored: int | None
+    last_id: int  # the id of the last row written: a later row means another writer
+    context: RedactionContext
+    searches: int  # earlier-row searches made for this conversation
+
+
+class _Contexts:
+    """The redaction context of recent conversations, least recently saved dropped first."""
+
+    def __init__(self, size: int = MAX_CONVERSATIONS) -> None:
+        self._size = size
+        self._known: OrderedDict[str, _Known] = OrderedDict()
+        self._lock = threading.Lock()  # saves of different conversations run in threads
+
+    def get(self, sender_id: str) -> _Known | None:
+        with self._lock:
+            return self._known.get(sender_id)
+
+    def put(self, sender_id: str, known: _Known) -> None:
+        with self._lock:
+            self._known[sender_id] = known
+            self._known.move_to_end(sender_id)
+            while len(self._known) > self._size:
+                self._known.popitem(last=False)
+
+
+class _RedactedEventsOnly(EventBroker):
+    """What Rasa sees as the store's event broker.
+
+    The store publishes redacted events to the real broker itself. Anything published here
+    comes from elsewhere: Rasa's FailSafeTrackerStore, when a save raised, saves the tracker
+    into an InMemoryTrackerStore that publishes every event raw to this broker. Dropped.
+    """
+
+    def __init__(self, broker: EventBroker) -> None:
+        self.broker = broker
+        self._warned = False
+
+    def publish(self, event: dict[str, Any]) -> None:
+        if not self._warned:
+            logger.warning(
+                "events published outside the redacting tracker store were dropped "
+                "(a save failed and Rasa fell back to its in-memory store)"
+            )
+            self._warned = True
+
+    def is_ready(self) -> bool:
+        return self.broker.is_ready()
+
+    async def close(self) -> None:
+        await self.broker.close()
+
+
+def _overwrite_deleted_content(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def _requested_slot(tracker: DialogueStateTracker, before: int) -> str | None:
+    """The question pending after the tracker's first ``before`` events, read backwards from
+    there up to the last change (a few events in practice)."""
+    earlier = itertools.islice(reversed(tracker.events), len(tracker.events) - before, None)
+    for event in earlier:
+        if event.type_name in _RESETS:
+            return None
+        if event.type_name == "slot" and event.key == "requested_slot":
+            return event.value if isinstance(event.value, str) else None
+    return None
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that redacts passwords and invitation codes before writing anything."""
 
@@ -64,6 +165,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         url: str | None = None,
         **kwargs: Any,
     ) -> None:
+        # The Rasa server loads this class at start-up: from then on its log lines are masked
+        # too (a message starting with "/" is logged whole when Rasa cannot read it).
+        logs.install()
         # Rasa passes the endpoint's `url` as `host`; a direct caller may name it `url`.
         url = url or host
         if not url:
@@ -73,47 +177,83 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             # SQLite creates the file, not its directory (var/ on a fresh checkout).
             Path(arguments["db"]).parent.mkdir(parents=True, exist_ok=True)
         kwargs.pop("dialect", None)
-        super().__init__(domain=domain, event_broker=event_broker, **{**kwargs, **arguments})
+        super().__init__(domain=domain, event_broker=None, **{**kwargs, **arguments})
+        self._publisher = event_broker
+        self.event_broker = _RedactedEventsOnly(event_broker) if event_broker else None
+        self._contexts = _Contexts()
         if self.engine.dialect.name == "sqlite":
-            # Readers (the analysts' report) then never block the server's writes.
-            with self.engine.connect() as connection:
+            # A password masked in rows written earlier is overwritten on disk, not left in
+            # the page's free space.
+            sqlalchemy.event.listen(self.engine, "connect", _overwrite_deleted_content)
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as connection:
+                # Readers (the analysts' report) then never block the server's writes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        self._add_index()
         logger.info("Conversation events stored redacted in %r", self.engine.url)
 
-    @staticmethod
-    def redacted_events(tracker: DialogueStateTracker, start: int = 0) -> list[dict]:
-        """The tracker's events from ``start`` as they may be written. Redaction reads the
-        whole list: whether a message answered the password question depends on the events
-        before it."""
-        return redact_events([event.as_dict() for event in tracker.events], start)
+    def _add_index(self) -> None:
+        """ "Any row of this conversation after the last one I wrote?" in one index lookup
+        (Rasa's schema indexes sender_id alone: PostgreSQL would read every row of it)."""
+        try:
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "CREATE INDEX IF NOT EXISTS ix_events_sender_id_id ON events (sender_id, id)"
+                )
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            # Two replicas starting at once may race on it (PostgreSQL): one has made it.
+            logger.info(
+                "index on events (sender_id, id) not created here: %s", type(error).__name__
+            )
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        """Publishes the new events, redacted, to the event broker (Rasa publishes them raw)."""
-        if self.event_broker is None:
-            return
-        old_tracker = await self.retrieve(tracker.sender_id)
-        offset = len(old_tracker.events) if old_tracker else 0
-        for data in self.redacted_events(tracker, offset):
-            self.event_broker.publish({"sender_id": tracker.sender_id, **data})
-
-    async def _stream_new_events(
-        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
-    ) -> None:
-        # Not called by stream_events above; redacts anyway in case a Rasa version does.
-        for data in redact_events([event.as_dict() for event in new_events]):
-            event_broker.publish({"sender_id": sender_id, **data})
+        """Nothing: :meth:`save` publishes the events it wrote, redacted (Rasa publishes them
+        raw from here)."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """SQLTrackerStore.save, with the redacted events instead of the raw ones."""
-        await self.stream_events(tracker)
+        """SQLTrackerStore.save with the turn's events redacted, then published.
+
+        Published after the commit: a failed write publishes nothing, and the next save
+        writes and publishes those events once.
+        """
+        written = await asyncio.to_thread(self._write_new_events, tracker)
+        if self._publisher is not None:
+            for data in written:
+                self._publisher.publish({"sender_id": tracker.sender_id, **data})
+
+    def _write_new_events(self, tracker: DialogueStateTracker) -> list[dict]:
+        """Redact and write the events not stored yet (in a worker thread); what was written."""
+        sender_id = tracker.sender_id
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
-            for data in self.redacted_events(tracker, stored):
-                session.add(
+            known = self._contexts.get(sender_id)
+            if known is not None and self._unchanged_since(session, sender_id, known):
+                stored, context = known.stored, known.context
+            else:
+                # First save here, or another replica saved since: the rows are counted
+                # (Rasa's query), the question pending is read back from the tracker; the
+                # secrets known before are kept (never written, they cannot be read back).
+                stored = self._event_query(
+                    session, sender_id, fetch_events_from_all_sessions=False
+                ).count()
+                context = RedactionContext(
+                    requested_slot=_requested_slot(tracker, stored),
+                    secrets=known.context.secrets if known else (),
+                    codes=known.context.codes if known else (),
+                )
+            new = [event.as_dict() for event in itertools.islice(tracker.events, stored, None)]
+            redacted = redact_new_events(new, context)
+            searches = known.searches if known else 0
+            masked_rows = 0
+            for password in redacted.new_passwords:
+                if searches >= MAX_EARLIER_ROW_SEARCHES:
+                    break
+                searches += 1
+                masked_rows += self._mask_earlier_rows(session, sender_id, password)
+            rows = []
+            for data in redacted.events:
+                rows.append(
                     self.SQLEvent(
-                        sender_id=tracker.sender_id,
+                        sender_id=sender_id,
                         type_name=data["event"],
                         timestamp=data.get("timestamp"),
                         intent_name=(data.get("parse_data") or {})
@@ -123,4 +263,66 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                         data=json.dumps(data),
                     )
                 )
+            session.add_all(rows)
             session.commit()
+            last_id = rows[-1].id if rows else (known.last_id if known else 0)
+        new_session = any(data["event"] == "session_started" for data in new)
+        self._contexts.put(
+            sender_id,
+            _Known(None if new_session else stored + len(new), last_id, redacted.context, searches),
+        )
+        if masked_rows:
+            self._forget_old_pages()
+            self.earlier_rows_masked(sender_id)
+        return redacted.events
+
+    def _forget_old_pages(self) -> None:
+        """SQLite keeps the rows as they were in its write-ahead log until a checkpoint:
+        copied into the database now (the old content overwritten, secure_delete) and the log
+        emptied. Best effort: a reader in progress makes SQLite leave it for later."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        connection = self.engine.raw_connection()
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+    def _unchanged_since(self, session: Any, sender_id: str, known: _Known) -> bool:
+        """Whether the count kept after the last save still holds: no row was written for
+        the conversation since (by another replica). One index lookup, not a count."""
+        if known.stored is None:
+            return False
+        later = (
+            session.query(self.SQLEvent.id)
+            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > known.last_id)
+            .limit(1)
+            .first()
+        )
+        return later is None
+
+    def _mask_earlier_rows(self, session: Any, sender_id: str, password: str) -> int:
+        """Mask ``password`` in the rows this conversation wrote before it was known to be one
+        (all its sessions); how many rows changed."""
+        # The rows hold json.dumps of each event: the password as json.dumps writes it.
+        written = json.dumps(password)[1:-1]
+        rows = (
+            session.query(self.SQLEvent)
+            .filter(
+                self.SQLEvent.sender_id == sender_id,
+                self.SQLEvent.data.contains(written, autoescape=True),
+            )
+            .all()
+        )
+        changed = 0
+        for row in rows:
+            data = json.loads(row.data)
+            masked = mask_secret(data, password)
+            if masked != data:
+                row.data = json.dumps(masked)
+                changed += 1
+        return changed
+
+    def earlier_rows_masked(self, sender_id: str) -> None:
+        """Called after rows the conversation wrote earlier were rewritten (a password was
+        masked in them): a cache of trackers would drop this conversation's here."""

@@ -141,11 +141,37 @@ def test_create_and_list_invitations(cli):
         "--customer",
         "Northwind",
         "--code",
-        "nwtd-2026",
+        "nw7d-k3q9-2mxb-4hrz",
     )
     listing = cli("invitations", "list").stdout
-    assert code in listing and "732829320" in listing and "expired" in listing
-    assert "NWTD2026" in listing and "SC123456" in listing and "valid until" in listing
+    # Codes are kept as hashes: the list tells them apart by their first 4 symbols only.
+    assert code[:4] + "…" in listing and code not in listing
+    assert "732829320" in listing and "expired" in listing
+    assert "NW7D…" in listing and "K3Q9" not in listing
+    assert "SC123456" in listing and "valid until" in listing
+
+
+@pytest.mark.parametrize(
+    "code", ["nwtd-2026", "ACME-FR00-0000-0001", "AAAA-BBBB-CCCC-DDDD", "K7M4-PQ2X-9RTB-3HWU"]
+)
+def test_an_imposed_code_must_be_as_hard_to_guess_as_a_generated_one(cli, code):
+    # A short or patterned code would be guessed in the chat, or found back from its hash.
+    refused = cli(
+        "invitations",
+        "create",
+        "--country",
+        "FR",
+        "--company-id",
+        "732829320",
+        "--customer",
+        "ACME",
+        "--code",
+        code,
+        ok=False,
+    )
+    assert refused.returncode == 2 and refused.stderr.startswith("error: ")
+    assert "Traceback" not in refused.stderr
+    assert cli("invitations", "list").stdout == "No invitations yet.\n"
 
 
 def test_bad_input_is_one_clear_line(cli):
@@ -229,6 +255,10 @@ def test_invitation_email_is_queued_then_flushed_when_the_server_is_back(cli, sm
     assert message["Subject"] == "Brussels Foods invites you to register on My Sis ID"
     code = created.stdout.splitlines()[0].split(": ")[1]
     assert code in message.get_body(("plain",)).get_content()
+    # The copy kept in the outbox, and the invitations table, hold the code no more.
+    database = cli.env["DATABASE_URL"].removeprefix("sqlite:///")
+    written = b"".join(p.read_bytes() for p in Path(database).parent.glob("cli.db*"))
+    assert code.encode() not in written and code.replace("-", "").encode() not in written
 
 
 def test_accounts_show_for_support(cli, tmp_path):
@@ -251,3 +281,54 @@ with db.session_scope() as s:
     assert "Jeanne Martin, +33612345678" in shown
     assert "Activated:  -" in shown
     assert "argon2" not in shown
+
+
+def test_the_outbox_sender_does_the_housekeeping_by_itself(cli, smtp_server):
+    """`make run` and every deployment run `outbox flush --watch`: abandoned drafts go, and a
+    returning supplier's request for the activation email is sent, with nothing scheduled."""
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot import db
+    from bot.models import ActivationRequest, RegistrationDraft
+    from bot.registration import drafts
+    from bot.registration.activation_requests import request_activation_email
+    from tests.factories import add_account
+
+    url = cli.env["DATABASE_URL"]
+    with db.session_scope(url) as session:
+        add_account(session, "returning@fournisseur.fr", code="RTRN-FR00-0000-0001")
+        drafts.save_password_hash(session, "abandoned", "$argon2id$hash")
+        session.execute(
+            RegistrationDraft.__table__.update().values(updated_at=db.utcnow() - timedelta(hours=1))
+        )
+        request_activation_email(session, "returning@fournisseur.fr", "fr")
+    env = {
+        **cli.env,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "DRAFT_RETENTION_HOURS": "0.5",
+    }
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bot", "outbox", "flush", "--watch", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(smtp_server.inbox.messages) < 2:
+            time.sleep(0.2)
+    finally:
+        sender.terminate()
+        _, errors = sender.communicate(timeout=30)
+    # The registration's own activation mail, then the one the request asked for.
+    assert [m["To"] for m in smtp_server.inbox.messages] == ["returning@fournisseur.fr"] * 2, errors
+    with db.session_scope(url) as session:
+        assert session.get(RegistrationDraft, "abandoned") is None
+        assert session.scalar(select(ActivationRequest)) is None
+    db.dispose_engines()

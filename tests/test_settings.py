@@ -102,3 +102,16 @@ def test_web_limits_and_proxies_are_read_and_checked():
 def test_bad_web_settings_are_named_in_the_error(name, value):
     with pytest.raises(ValueError, match=name):
         load_settings({name: value})
+
+
+def test_data_limits_have_safe_defaults_and_can_be_set():
+    defaults = load_settings({})
+    assert (defaults.draft_retention_hours, defaults.account_exists_mails_per_hour) == (24.0, 3)
+    set_ = load_settings({"DRAFT_RETENTION_HOURS": "0.5", "ACCOUNT_EXISTS_MAILS_PER_HOUR": "1"})
+    assert (set_.draft_retention_hours, set_.account_exists_mails_per_hour) == (0.5, 1)
+
+
+@pytest.mark.parametrize("value", ["a day", "0", "-1"])
+def test_the_draft_retention_must_be_a_positive_number_of_hours(value):
+    with pytest.raises(ValueError, match=r"DRAFT_RETENTION_HOURS must be .* hours"):
+        load_settings({"DRAFT_RETENTION_HOURS": value})

@@ -29,10 +29,11 @@ from bot.analytics.conversations import (
 )
 from bot.db import session_scope, utcnow
 from bot.models import Account, OutboxMail, RegistrationDraft, Ticket
+from bot.registration.tickets import reference
 
 ERASED = "[effacé à la demande de la personne / erased on request]"
 # Mails an existing account still needs (delivery of a pending activation, resend limit).
-ACCOUNT_MAIL_KINDS = ("activation", "account_exists")
+ACCOUNT_MAIL_KINDS = ("activation", "account_exists", "account_active")
 _CHUNK = 500  # ids per IN (...) clause: far below every backend's parameter limit
 
 
@@ -146,13 +147,20 @@ def erase(
             result.drafts += session.execute(
                 delete(RegistrationDraft).where(RegistrationDraft.conversation_id.in_(chunk))
             ).rowcount
-            # The support emails about these conversations repeat the ticket summary.
-            mentions = or_(*(OutboxMail.text_body.contains(c) for c in chunk))
-            result.mails += session.execute(
-                delete(OutboxMail)
-                .where(OutboxMail.kind == "support_ticket", mentions)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            # The support emails about these conversations repeat the ticket summary. Found by
+            # their tickets' references, an exact match: a text search for the conversation id
+            # would match others too ("_" and "%" are LIKE wildcards, "conv-1" is in "conv-12").
+            tickets = select(Ticket.id).where(Ticket.conversation_id.in_(chunk))
+            references = [reference(pk) for pk in session.scalars(tickets)]
+            if references:
+                about = or_(
+                    *(OutboxMail.subject.startswith(f"[{r}]", autoescape=True) for r in references)
+                )
+                result.mails += session.execute(
+                    delete(OutboxMail)
+                    .where(OutboxMail.kind == "support_ticket", about)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
         if address:
             account = session.scalar(select(Account).where(Account.email == address))
             to_address = OutboxMail.to_address == address

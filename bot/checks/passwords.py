@@ -28,6 +28,7 @@ __all__ = [
     "PasswordRule",
     "check_password",
     "hash_password",
+    "meets_article_rule",
     "verify_password",
 ]
 
@@ -238,6 +239,28 @@ def check_password(
     if (email and _contains_email(pw, email)) or any(w in lowered for w in _name_words(names)):
         unmet.append(PasswordRule.NOT_EMAIL)
     return unmet
+
+
+def meets_article_rule(text: str) -> bool:
+    """Whether ``text`` satisfies the article's rule alone (length, upper case, lower case,
+    digit, special character), without the strength checks.
+
+    Cheap enough to run on every word of every message: bot/privacy/redaction.py masks any
+    word that could be a password wherever it is typed.
+    """
+    if text.isascii():  # NFKC leaves ASCII as it is: most words end here, unnormalised
+        if len(text) < MIN_LENGTH or text.isalpha():
+            return False
+        pw = text
+    else:
+        pw = _normalise(text)
+    return (
+        len(pw) >= MIN_LENGTH
+        and any(c.isupper() for c in pw)
+        and any(c.islower() for c in pw)
+        and any(c.isdecimal() for c in pw)
+        and any(_is_special(c) for c in pw)
+    )
 
 
 def hash_password(password: str) -> str:

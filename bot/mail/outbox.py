@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import aiosmtplib
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,15 +32,19 @@ log = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 MAX_BACKOFF = timedelta(hours=1)
 CLAIM_DURATION = timedelta(minutes=5)
-# Replaces the secret link in the copy of a mail kept once it is sent. Not mail wording: no
-# supplier reads it (the mail left with the link); it tells whoever looks at the outbox
-# table why the link is missing, in both languages since the row does not say which.
-REDACTED = "[lien déjà envoyé / link already sent]"
+# Replaces each secret (activation link token, invitation code) in the copy of a mail kept
+# once it is sent. Not mail wording: no supplier reads it (the mail left with the secret); it
+# tells whoever looks at the outbox table why it is missing, in both languages since the row
+# does not say which.
+REDACTED = "[masqué une fois envoyé / masked once sent]"
 
-# Autoescape is off for the environment because subjects and plain-text bodies are not HTML;
-# every HTML block turns it on with {% autoescape true %} (tested in test_mail.py).
-_env = Environment(  # noqa: S701
+# Autoescape is off for the mail templates because subjects and plain-text bodies are not
+# HTML; every HTML block turns it on with {% autoescape true %}. The shared HTML layout
+# (_layout.html.jinja) is escaped as a whole: its macros are evaluated with its own setting,
+# not the caller's (tested in tests/mail/test_outbox.py).
+_env = Environment(
     loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=select_autoescape(enabled_extensions=("html.jinja",), default=False),
     undefined=StrictUndefined,  # a missing value is a bug, not an empty string in a mail
     keep_trailing_newline=True,
 )
@@ -72,10 +77,16 @@ def queue_mail(
     language: str,
     *,
     secret: str | None = None,
+    secrets: Sequence[str] = (),
     **values: object,
 ) -> OutboxMail:
-    """Put a mail in the outbox, in the caller's transaction."""
+    """Put a mail in the outbox, in the caller's transaction.
+
+    ``secret`` (or several, ``secrets``: a code as shown and as in a link) is kept in the
+    stored copy only until the mail is sent, then replaced by :data:`REDACTED`.
+    """
     rendered = render(kind, language, **values)
+    kept = [s for s in (secret, *secrets) if s]
     mail = OutboxMail(
         kind=kind,
         to_address=to_address,
@@ -83,7 +94,8 @@ def queue_mail(
         text_body=rendered.text,
         html_body=rendered.html,
         next_attempt_at=utcnow(),
-        secret=secret,
+        # Longest first: a code's formatted form contains no shorter secret, but a link may.
+        secret="\n".join(sorted(set(kept), key=len, reverse=True)) or None,
     )
     session.add(mail)
     session.flush()
@@ -169,7 +181,10 @@ def _claim_due(
 
 
 def _redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, REDACTED) if secret else text
+    for written in (secret or "").split("\n"):
+        if written:
+            text = text.replace(written, REDACTED)
+    return text
 
 
 def _record_sent(session: Session, mail_id: int) -> None:
@@ -247,10 +262,21 @@ async def run_sender(
     *,
     interval_seconds: float = 5.0,
     stop: asyncio.Event | None = None,
+    before_round: Callable[[], object] | None = None,
 ) -> None:
-    """Deliver the outbox continuously until ``stop`` is set (the long-running sender)."""
+    """Deliver the outbox continuously until ``stop`` is set (the long-running sender).
+
+    ``before_round`` runs first in every round (the housekeeping that `python -m bot outbox
+    flush --watch` adds, bot/registration/housekeeping.py): what it queues leaves in the same
+    round.
+    """
     stop = stop or asyncio.Event()
     while not stop.is_set():
+        if before_round is not None:
+            try:
+                before_round()
+            except Exception:  # the mail must go on; next round retries
+                log.exception("housekeeping failed")
         try:
             await deliver_due(sessions, settings)
         except Exception:  # a database hiccup must not kill the sender; next round retries

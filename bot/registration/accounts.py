@@ -24,8 +24,9 @@ from bot.checks.identifiers import CompanyId
 from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import utcnow
 from bot.mail.outbox import queue_mail
-from bot.models import Account, ActivationToken, Company, Contact, Invitation, OutboxMail
+from bot.models import Account, ActivationToken, Company, Contact, Invitation
 from bot.registration.invitations import InvitationStatus, verify_invitation
+from bot.registration.limits import MailScope, take_mail_request
 from bot.settings import get_settings
 
 TOKEN_BYTES = 32  # 256 bits
@@ -86,33 +87,19 @@ def find_account(session: Session, email: str) -> Account | None:
     return session.scalar(select(Account).where(Account.email == email.strip().lower()))
 
 
-def _account_exists_mails_last_hour(session: Session, email: str, now: datetime) -> int:
-    return session.scalar(
-        select(func.count(OutboxMail.id)).where(
-            OutboxMail.kind == "account_exists",
-            OutboxMail.to_address == email,
-            OutboxMail.created_at > now - timedelta(hours=1),
-        )
-    )
-
-
-def resend_to_taken_address(
+def queue_account_exists(
     session: Session, email: str, language: str, *, now: datetime | None = None
-) -> ResendStatus:
-    """ "Resend" for a registration that hit an existing account: its owner is told again.
+) -> bool:
+    """Tell the owner of ``email`` that someone tried to register it (or asked for a resend).
 
-    The conversation answers as for a real resend, so nobody learns the address has an
-    account; the same hourly limit applies.
+    At most ACCOUNT_EXISTS_MAILS_PER_HOUR such mails per address and hour, whoever causes
+    them: beyond, nothing is sent, and the caller answers the same (nothing reveals the cap).
+    True when the mail was queued.
     """
-    now = now or utcnow()
-    limit = get_settings().resend_limit_per_hour + 1  # the first mail does not count
-    if _account_exists_mails_last_hour(session, email, now) >= limit:
-        return ResendStatus.RATE_LIMITED
-    _queue_account_exists(session, email, language)
-    return ResendStatus.SENT
-
-
-def _queue_account_exists(session: Session, email: str, language: str) -> None:
+    email = email.strip().lower()
+    limit = get_settings().account_exists_mails_per_hour
+    if not take_mail_request(session, MailScope.ACCOUNT_EXISTS, email, limit, now=now):
+        return False
     queue_mail(
         session,
         "account_exists",
@@ -120,6 +107,7 @@ def _queue_account_exists(session: Session, email: str, language: str) -> None:
         language,
         login_url=get_settings().link("/login"),
     )
+    return True
 
 
 def _company(session: Session, company_id: CompanyId, now: datetime) -> Company:
@@ -139,34 +127,58 @@ def _company(session: Session, company_id: CompanyId, now: datetime) -> Company:
     )
 
 
+def _claim_invitation(session: Session, invitation_pk: int, now: datetime) -> bool:
+    """Compare-and-set: of two transactions racing on one invitation, only one updates it."""
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_pk, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return claimed.rowcount == 1
+
+
+def _opened_an_account(session: Session, invitation_pk: int) -> bool:
+    opened = select(Account.id).where(Account.invitation_pk == invitation_pk)
+    return session.scalar(opened) is not None
+
+
 def register(
-    session: Session, registration: Registration, *, now: datetime | None = None
+    session: Session,
+    registration: Registration,
+    *,
+    now: datetime | None = None,
+    reserved: bool = False,
 ) -> RegistrationResult:
     """Create a pending account, its contact, its activation token and activation email.
 
     All of it is one transaction: the invitation is marked used only if the account is
-    created. When a concurrent registration wins a race (same invitation or same email), the
-    transaction is rolled back and the loser gets the matching status, never an error.
+    created, or if the address already has an account (see below). When a concurrent
+    registration wins a race (same invitation or same email), the transaction is rolled back
+    and the loser gets the matching status, never an error.
+
+    An address that already has an account creates nothing, but uses the invitation all the
+    same, for the registration kept to be submitted again with a corrected address
+    (``reserved=True``: the invitation was used that way, and opened no account). Otherwise
+    one invitation would let a script send "account already exists" mails to address after
+    address, and trying the invitation again would tell whether an address has an account.
     """
     now = now or utcnow()
     email = registration.email.strip().lower()
     check = verify_invitation(
         session, registration.company_id, registration.invitation_code, now=now
     )
-    if not check.ok:
-        return RegistrationResult(_INVITATION_FAILURES[check.status], customer=check.customer)
-    if find_account(session, email) is not None:
-        _queue_account_exists(session, email, registration.language)
-        return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
-
-    # Compare-and-set: of two transactions racing on one invitation, only one updates a row.
-    claimed = session.execute(
-        update(Invitation)
-        .where(Invitation.id == check.invitation_pk, Invitation.used_at.is_(None))
-        .values(used_at=now)
+    claimed_before = (
+        reserved
+        and check.status is InvitationStatus.USED
+        and not _opened_an_account(session, check.invitation_pk)
     )
-    if claimed.rowcount != 1:
+    if not (check.ok or claimed_before):
+        return RegistrationResult(_INVITATION_FAILURES[check.status], customer=check.customer)
+    if not claimed_before and not _claim_invitation(session, check.invitation_pk, now):
         return RegistrationResult(RegistrationStatus.INVITATION_USED, customer=check.customer)
+    if find_account(session, email) is not None:
+        queue_account_exists(session, email, registration.language, now=now)
+        return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
     try:
         company = _company(session, registration.company_id, now)
         account = Account(
@@ -188,16 +200,18 @@ def register(
         session.add(account)
         session.flush()
     except IntegrityError:
-        # The email was registered by a concurrent transaction between our check and insert.
+        # The email (or, for a kept registration submitted twice at once, the invitation)
+        # was taken by a concurrent transaction between our check and insert.
         session.rollback()
-        _queue_account_exists(session, email, registration.language)
+        if not claimed_before and not _claim_invitation(session, check.invitation_pk, now):
+            return RegistrationResult(RegistrationStatus.INVITATION_USED, customer=check.customer)
+        queue_account_exists(session, email, registration.language, now=now)
         return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
     _issue_token_and_mail(session, account, now)
     return RegistrationResult(RegistrationStatus.CREATED, account.id)
 
 
-def _issue_token_and_mail(session: Session, account: Account, now: datetime) -> None:
-    """Void the account's live tokens, create a new one and queue its activation email."""
+def _void_live_tokens(session: Session, account: Account, now: datetime) -> None:
     session.execute(
         update(ActivationToken)
         .where(
@@ -207,6 +221,11 @@ def _issue_token_and_mail(session: Session, account: Account, now: datetime) -> 
         )
         .values(voided_at=now)
     )
+
+
+def _issue_token_and_mail(session: Session, account: Account, now: datetime) -> None:
+    """Void the account's live tokens, create a new one and queue its activation email."""
+    _void_live_tokens(session, account, now)
     settings = get_settings()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(
@@ -319,28 +338,21 @@ def _resends_in_last_hour(session: Session, account: Account, now: datetime) -> 
     )
 
 
-def _account_that_may_resend(
-    session: Session, account_pk: int, now: datetime
-) -> tuple[Account | None, ResendResult | None]:
-    """The pending account, or why no activation email may be sent for it now."""
+def resend_activation(
+    session: Session, account_pk: int, *, now: datetime | None = None, limited: bool = True
+) -> ResendResult:
+    """Send a new activation email (the previous link stops working), a few times an hour
+    (``limited``: the conversation that created the account counts its own requests instead,
+    bot/registration/drafts.py)."""
+    now = now or utcnow()
     account = session.get(Account, account_pk)
     if account is None:
-        return None, ResendResult(ResendStatus.NOT_FOUND)
+        return ResendResult(ResendStatus.NOT_FOUND)
     if account.status == "active":
-        return account, ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
-    if _resends_in_last_hour(session, account, now) >= get_settings().resend_limit_per_hour:
-        return account, ResendResult(ResendStatus.RATE_LIMITED, account.email)
-    return account, None
-
-
-def resend_activation(
-    session: Session, account_pk: int, *, now: datetime | None = None
-) -> ResendResult:
-    """Send a new activation email (the previous link stops working), a few times an hour."""
-    now = now or utcnow()
-    account, refusal = _account_that_may_resend(session, account_pk, now)
-    if refusal is not None:
-        return refusal
+        return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
+    limit = get_settings().resend_limit_per_hour
+    if limited and _resends_in_last_hour(session, account, now) >= limit:
+        return ResendResult(ResendStatus.RATE_LIMITED, account.email)
     _issue_token_and_mail(session, account, now)
     return ResendResult(ResendStatus.SENT, account.email)
 
@@ -350,29 +362,38 @@ def change_pending_email(
 ) -> ResendResult:
     """Correct the address of an account still waiting for activation, and send it there.
 
-    Counts as a resend for the hourly limit. If ``new_email`` already has an account, its
-    owner is told by mail and the caller answers as for SENT (no account is revealed).
+    If ``new_email`` already has an account, nothing changes but the links sent so far stop
+    working, as they would after a real change, and its owner is told by mail (at most
+    ACCOUNT_EXISTS_MAILS_PER_HOUR an hour): the caller answers as for SENT, and neither the
+    answer nor the activation page reveals the account. The caller limits how often this is
+    asked (bot/registration/drafts.py).
     """
     now = now or utcnow()
     new_email = new_email.strip().lower()
-    account, refusal = _account_that_may_resend(session, account_pk, now)
-    if refusal is not None:
-        return refusal
+    account = session.get(Account, account_pk)
+    if account is None:
+        return ResendResult(ResendStatus.NOT_FOUND)
+    if account.status == "active":
+        return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
     if new_email == account.email:
         _issue_token_and_mail(session, account, now)
         return ResendResult(ResendStatus.SENT, new_email)
     if find_account(session, new_email) is not None:
-        _queue_account_exists(session, new_email, account.language)
-        return ResendResult(ResendStatus.EMAIL_TAKEN, new_email)
+        return _taken(session, account, new_email, now)
     account.email = new_email
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        _queue_account_exists(session, new_email, account.language)
-        return ResendResult(ResendStatus.EMAIL_TAKEN, new_email)
+        return _taken(session, session.get(Account, account_pk), new_email, now)
     _issue_token_and_mail(session, account, now)
     return ResendResult(ResendStatus.SENT, new_email)
+
+
+def _taken(session: Session, account: Account, new_email: str, now: datetime) -> ResendResult:
+    _void_live_tokens(session, account, now)
+    queue_account_exists(session, new_email, account.language, now=now)
+    return ResendResult(ResendStatus.EMAIL_TAKEN, new_email)
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,38 @@
 """Registration drafts: what a conversation must keep server-side between turns.
 
-Only the password hash (until the account exists) and the account the conversation created
-(for "resend the activation email" and "correct my address" later in the same conversation).
+Only the password hash and the invitation code (until the account exists), and what the
+conversation submitted (for "resend the activation email" and "correct my address" later in the
+same conversation). Abandoned drafts are deleted after DRAFT_RETENTION_HOURS
+(:func:`expire_drafts`, run by the outbox sender's housekeeping).
+
+Resend and correction answer the same whether the address submitted has an account or not:
+what the conversation was told is ``submitted_email``, whatever the accounts table says, and
+how often it may ask depends on its own requests only (``MailScope.CONVERSATION``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, replace
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.checks.identifiers import CompanyId
-from bot.models import RegistrationDraft
+from bot.db import utcnow
+from bot.models import Account, RegistrationDraft
 from bot.registration.accounts import (
     Registration,
     ResendResult,
     ResendStatus,
     change_pending_email,
+    queue_account_exists,
     register,
+    resend_activation,
 )
+from bot.registration.limits import MailScope, take_mail_request
+from bot.settings import get_settings
 
 
 def _draft(session: Session, conversation_id: str) -> RegistrationDraft:
@@ -83,9 +94,10 @@ def mark_submitted(
     if account_pk is not None:
         draft.account_pk = account_pk
     draft.submitted_email = email
-    if retry is None:
+    if retry is None:  # the invitation opened the account: its code is no longer needed
         draft.password_hash = None
         draft.pending_registration = None
+        draft.invitation_code = None
     else:  # keep what a retry with another address needs, the hash included
         draft.password_hash = retry.password_hash
         draft.pending_registration = json.dumps(_registration_fields(retry))
@@ -136,6 +148,46 @@ def forget_password(session: Session, conversation_id: str) -> None:
         session.flush()
 
 
+def _may_send(session: Session, conversation_id: str, now: datetime | None) -> bool:
+    limit = get_settings().resend_limit_per_hour
+    return take_mail_request(session, MailScope.CONVERSATION, conversation_id, limit, now=now)
+
+
+def _own_account(session: Session, draft: RegistrationDraft) -> Account | None:
+    """The account this conversation created, if the address it was last told is its own."""
+    account = session.get(Account, draft.account_pk) if draft.account_pk else None
+    return account if account is not None and account.email == draft.submitted_email else None
+
+
+def resend(
+    session: Session,
+    conversation_id: str,
+    language: str,
+    *,
+    now: datetime | None = None,
+) -> ResendResult:
+    """ "Resend the activation email" in the conversation that submitted the registration.
+
+    A new activation email when the address submitted is the account's; otherwise (the
+    address had an account already) its owner is told again, capped per address. The answer
+    is the same either way, and so is the limit: 3 requests an hour for the conversation.
+    """
+    draft = session.get(RegistrationDraft, conversation_id)
+    if draft is None or draft.submitted_email is None:
+        return ResendResult(ResendStatus.NOT_FOUND)
+    address = draft.submitted_email
+    account = _own_account(session, draft)
+    if account is not None and account.status == "active":
+        return ResendResult(ResendStatus.ALREADY_ACTIVE, address)
+    if not _may_send(session, conversation_id, now):
+        return ResendResult(ResendStatus.RATE_LIMITED, address)
+    if account is not None:
+        resend_activation(session, account.id, now=now, limited=False)
+    else:
+        queue_account_exists(session, address, language, now=now)
+    return ResendResult(ResendStatus.SENT, address)
+
+
 def correct_address(
     session: Session, conversation_id: str, new_email: str, *, now: datetime | None = None
 ) -> ResendResult:
@@ -143,20 +195,33 @@ def correct_address(
 
     A pending account gets the new address and a new activation email. When the first address
     already had an account (nothing was created), the kept registration is submitted again
-    with the new address, so that the user sees the same thing in both cases.
+    with the new address. When the new address has an account, nothing changes but its
+    owner is told. In every case the conversation is told the same, and later resends act on
+    the address it was told. Counts as a resend for the conversation's hourly limit.
     """
-    account_pk = account_for(session, conversation_id)
+    new_email = new_email.strip().lower()
+    draft = session.get(RegistrationDraft, conversation_id)
+    if draft is None or draft.submitted_email is None:
+        return ResendResult(ResendStatus.NOT_FOUND)
+    account_pk = draft.account_pk
     if account_pk is not None:
+        account = session.get(Account, account_pk)
+        if account is not None and account.status == "active":
+            return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
+        if not _may_send(session, conversation_id, now):
+            return ResendResult(ResendStatus.RATE_LIMITED, draft.submitted_email)
         result = change_pending_email(session, account_pk, new_email, now=now)
-        if result.status is ResendStatus.SENT:
-            mark_submitted(session, conversation_id, result.email, account_pk)
+        if result.status in (ResendStatus.SENT, ResendStatus.EMAIL_TAKEN):
+            mark_submitted(session, conversation_id, new_email, account_pk)
         return result
     retry = pending_registration(session, conversation_id)
     if retry is None:
         return ResendResult(ResendStatus.NOT_FOUND)
-    retry = replace(retry, email=new_email.strip().lower())
-    outcome = register(session, retry, now=now)
-    if not outcome.looks_created:  # the invitation was used or expired meanwhile
+    if not _may_send(session, conversation_id, now):
+        return ResendResult(ResendStatus.RATE_LIMITED, draft.submitted_email)
+    retry = replace(retry, email=new_email)
+    outcome = register(session, retry, now=now, reserved=True)
+    if not outcome.looks_created:  # the invitation opened an account meanwhile
         return ResendResult(ResendStatus.NOT_FOUND)
     mark_submitted(
         session,
@@ -167,3 +232,39 @@ def correct_address(
     )
     status = ResendStatus.SENT if outcome.account_pk else ResendStatus.EMAIL_TAKEN
     return ResendResult(status, retry.email)
+
+
+@dataclass(frozen=True)
+class Expired:
+    deleted: int  # abandoned drafts deleted whole
+    scrubbed: int  # drafts of a created account: their secrets and details cleared
+
+
+def expire_drafts(session: Session, *, now: datetime | None = None) -> Expired:
+    """Delete the drafts not touched for DRAFT_RETENTION_HOURS.
+
+    An abandoned draft (no account created: a password hash, an invitation code, a
+    registration kept for a corrected address) is deleted whole; the draft of a conversation
+    that created an account keeps only which account it was (the analysts' report counts
+    activations by conversation) and the address it was told.
+    """
+    hours = get_settings().draft_retention_hours
+    cutoff = (now or utcnow()) - timedelta(hours=hours)
+    old = RegistrationDraft.updated_at < cutoff
+    deleted = session.execute(
+        delete(RegistrationDraft)
+        .where(old, RegistrationDraft.account_pk.is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    secrets_left = (
+        RegistrationDraft.password_hash.is_not(None)
+        | RegistrationDraft.pending_registration.is_not(None)
+        | RegistrationDraft.invitation_code.is_not(None)
+    )
+    scrubbed = session.execute(
+        update(RegistrationDraft)
+        .where(old, RegistrationDraft.account_pk.is_not(None), secrets_left)
+        .values(password_hash=None, pending_registration=None, invitation_code=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return Expired(deleted, scrubbed)

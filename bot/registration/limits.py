@@ -1,5 +1,8 @@
-"""Persisted limits on invitation checks, so that guessing a code stays hopeless.
+"""Persisted limits: on invitation checks, so that guessing a code stays hopeless, and on the
+mails a conversation or an address can trigger, so that nobody can bomb a mailbox.
 
+Invitation checks
+-----------------
 An invitation code has 80 random bits, but a conversation can be restarted at will: the
 per-conversation limit (5 failures, a slot of the conversation) alone would let a script try
 codes forever. Here every failed check is also counted per invitation code and per company ID,
@@ -17,6 +20,15 @@ offered a human meanwhile. A permanent lock would let anyone lock any supplier o
 Only failures count: a check whose code and company match (valid, expired or used) gives its
 slot back. The slots are claimed *before* the lookup, so that two conversations racing on
 the last slot cannot both reach the invitation table.
+
+Mail requests
+-------------
+Every request that can send a mail to someone (a resend, an address correction, an "account
+already exists" mail) takes a place in ``mail_requests`` first, per scope and key
+(:class:`MailScope`), at most ``limit`` an hour: :func:`take_mail_request`. Keys are SHA-256
+hashes of the conversation id or the address. On SQLite, transactions are serialised
+(BEGIN IMMEDIATE): the limit is exact; on PostgreSQL two requests racing for the last place may
+both pass (one mail more, never an unbounded number).
 """
 
 from __future__ import annotations
@@ -32,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from bot.checks.identifiers import CompanyId
 from bot.db import utcnow
-from bot.models import InvitationCheckSlot
+from bot.models import InvitationCheckSlot, MailRequest
 from bot.registration.invitations import (
     InvitationCheck,
     InvitationStatus,
@@ -43,10 +55,13 @@ from bot.settings import get_settings
 
 __all__ = [
     "LimitedCheck",
+    "MailScope",
     "Scope",
     "failed_checks",
     "forget_expired",
+    "forget_old_mail_requests",
     "retry_after",
+    "take_mail_request",
     "verify_invitation_limited",
 ]
 
@@ -256,3 +271,55 @@ def retry_after(
             scope_free_at = busy[0] + window
             free_at = scope_free_at if free_at is None else max(free_at, scope_free_at)
     return free_at
+
+
+# --- mail requests ---------------------------------------------------------------------------
+
+MAIL_WINDOW = timedelta(hours=1)
+
+
+class MailScope(str, Enum):
+    # Resends and address corrections asked in the conversation that submitted the
+    # registration: what the conversation answers depends on this count only, the same
+    # whether the address has an account or not.
+    CONVERSATION = "conversation"
+    # "Resend the activation email" for an address, from a conversation that did not create
+    # the account: counted per address typed, whoever types it.
+    ADDRESS = "address"
+    # "An account already exists for this address" mails, per recipient, for every caller.
+    ACCOUNT_EXISTS = "account_exists"
+
+
+def _mail_key(scope: MailScope, value: str) -> str:
+    return hashlib.sha256(f"{scope.value}:{value}".encode()).hexdigest()
+
+
+def take_mail_request(
+    session: Session, scope: MailScope, value: str, limit: int, *, now: datetime | None = None
+) -> bool:
+    """Count one request of ``scope`` for ``value`` (a conversation id, an address), unless
+    ``limit`` requests were counted within the hour: then False, and nothing is counted."""
+    now = now or utcnow()
+    key = _mail_key(scope, value)
+    taken = session.scalar(
+        select(func.count())
+        .select_from(MailRequest)
+        .where(MailRequest.scope == scope.value, MailRequest.key == key)
+        .where(MailRequest.requested_at > now - MAIL_WINDOW)
+    )
+    if taken >= limit:
+        return False
+    session.add(MailRequest(scope=scope.value, key=key, requested_at=now))
+    session.flush()
+    return True
+
+
+def forget_old_mail_requests(session: Session, *, now: datetime | None = None) -> int:
+    """Delete the requests older than the window (housekeeping); returns how many."""
+    cutoff = (now or utcnow()) - MAIL_WINDOW
+    result = session.execute(
+        delete(MailRequest)
+        .where(MailRequest.requested_at <= cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

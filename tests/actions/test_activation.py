@@ -10,18 +10,22 @@ from sqlalchemy import select
 from actions.activation import (
     ActionActivationHelp,
     ActionChangeEmail,
+    ActionRequestActivation,
     ActionResendActivation,
+    ValidateActivationRequestForm,
     ValidateEmailChangeForm,
 )
 from actions.registration import ActionCreateAccount
 from bot import db
-from bot.models import Account, ActivationToken, OutboxMail
+from bot.models import Account, ActivationToken, MailRequest
 from bot.settings import get_settings
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
     OTHER_CODE,
     OTHER_COMPANY,
+    UK_CODE,
+    UK_COMPANY,
     accounts,
     completed_registration,
     count,
@@ -35,6 +39,7 @@ from tests.actions.helpers import (
     save_password_hash,
     slot_events,
 )
+from tests.factories import add_account
 
 EMAIL = "jean.dupont@acme.fr"
 
@@ -76,6 +81,11 @@ def taken_address(domain, invite):
     return register
 
 
+def all_tokens() -> list[ActivationToken]:
+    with db.session_scope() as session:
+        return list(session.scalars(select(ActivationToken).order_by(ActivationToken.id)))
+
+
 def tracker_after_registration(domain, **slots):
     return make_tracker(
         domain, slots={"registered_email": EMAIL, **slots}, intent="inform", active_loop=None
@@ -100,16 +110,26 @@ def tracker_after_registration(domain, **slots):
         ),
     ],
 )
-async def test_help_without_account_points_to_an_advisor(domain, database, language, last_line):
+async def test_help_without_account_here_goes_on_to_ask_the_address(
+    domain, database, language, last_line
+):
+    """A returning supplier: the checklist, then a rule starts activation_request_form."""
     tracker = make_tracker(domain, slots={"language": language}, active_loop=None)
     dispatcher, events = await run(ActionActivationHelp(), tracker, domain)
 
     assert said(dispatcher) == [
         {"response": "utter_activation_checklist", "mail_from": "noreply@sis-id.com"},
-        {"response": "utter_activation_help_elsewhere"},
     ]
     assert rendered(domain, dispatcher, tracker)[0].endswith(last_line)
-    assert events == []
+    assert slot_events(events) == [("activation_request", True)]
+
+
+async def test_help_during_the_registration_lets_the_registration_go_on(domain, database):
+    tracker = make_tracker(domain, active_loop="registration_form")
+    dispatcher, events = await run(ActionActivationHelp(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_activation_checklist"]
+    assert slot_events(events) == [("activation_request", False)]
 
 
 async def test_help_after_registration_offers_resend_and_correction(domain, account):
@@ -119,7 +139,7 @@ async def test_help_after_registration_offers_resend_and_correction(domain, acco
     )
 
     assert responses(dispatcher) == ["utter_activation_checklist", "utter_activation_options"]
-    assert events == []
+    assert slot_events(events) == [("activation_request", False)]
 
 
 async def test_help_after_a_registration_on_a_taken_address_offers_the_same(domain, taken_address):
@@ -129,18 +149,16 @@ async def test_help_after_a_registration_on_a_taken_address_offers_the_same(doma
     )
 
     assert responses(dispatcher) == ["utter_activation_checklist", "utter_activation_options"]
-    assert events == []
+    assert slot_events(events) == [("activation_request", False)]
 
 
-async def test_help_of_another_conversation_does_not_see_the_account(domain, account):
+async def test_help_of_another_conversation_asks_the_address(domain, account):
     await account()
     tracker = make_tracker(domain, sender_id="conv-2", active_loop=None)
-    dispatcher, _ = await run(ActionActivationHelp(), tracker, domain)
+    dispatcher, events = await run(ActionActivationHelp(), tracker, domain)
 
-    assert responses(dispatcher) == [
-        "utter_activation_checklist",
-        "utter_activation_help_elsewhere",
-    ]
+    assert responses(dispatcher) == ["utter_activation_checklist"]
+    assert slot_events(events) == [("activation_request", True)]
 
 
 async def test_help_when_the_database_is_down(domain, database_down):
@@ -155,13 +173,33 @@ async def test_help_when_the_database_is_down(domain, database_down):
 # --- resend ------------------------------------------------------------------------------------
 
 
-async def test_resend_without_account_in_this_conversation(domain, database):
+async def test_resend_without_account_in_this_conversation_asks_the_address(domain, database):
     tracker = make_tracker(domain, intent="resend_activation", active_loop=None)
     dispatcher, events = await run(ActionResendActivation(), tracker, domain)
 
-    assert said(dispatcher) == [{"response": "utter_no_account_in_conversation"}]
-    assert events == []
+    assert said(dispatcher) == []  # activation_request_form asks the address (rule)
+    assert slot_events(events) == [("activation_request", True)]
     assert outbox() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "L'email d'activation vous sera envoyé dès la fin de votre inscription."),
+        (
+            "en",
+            "The activation email will be sent to you as soon as your registration is complete.",
+        ),
+    ],
+)
+async def test_resend_during_the_registration_says_when_the_email_comes(
+    domain, database, language, text
+):
+    tracker = make_tracker(domain, slots={"language": language}, intent="resend_activation")
+    dispatcher, events = await run(ActionResendActivation(), tracker, domain)
+
+    assert rendered(domain, dispatcher, tracker) == [text]
+    assert slot_events(events) == [("activation_request", False)]
 
 
 async def test_resend_sends_a_new_activation_email(domain, account):
@@ -174,7 +212,7 @@ async def test_resend_sends_a_new_activation_email(domain, account):
         "Done: a new activation email has been sent to **jean.dupont@acme.fr**. "
         "The link in the previous email no longer works."
     ]
-    assert events == []
+    assert slot_events(events) == [("activation_request", False)]
     assert outbox() == [("activation", EMAIL), ("activation", EMAIL)]
 
 
@@ -244,7 +282,7 @@ async def test_resend_for_a_taken_address_tells_its_owner_again(
 
     assert said(dispatcher) == [{"response": "utter_activation_resent", "email": EMAIL}]
     assert rendered(domain, dispatcher, tracker) == [text]
-    assert events == []
+    assert slot_events(events) == [("activation_request", False)]
     assert outbox() == [("activation", EMAIL), ("account_exists", EMAIL), ("account_exists", EMAIL)]
     [existing] = accounts()  # the owner's account is left alone: no new activation link
     assert existing.status == "pending"
@@ -273,8 +311,9 @@ async def test_resend_for_a_taken_address_has_the_same_hourly_limit(domain, take
     assert replies == [{"response": "utter_activation_resent", "email": EMAIL}] * 3 + [
         {"response": "utter_resend_rate_limited", "email": EMAIL}
     ]
-    # the mail of the registration itself and 3 resends, as for a real account
-    assert outbox("account_exists") == [("account_exists", EMAIL)] * 4
+    # The owner of the address is told at most 3 times an hour (the registration's mail and
+    # 2 resends), whatever the conversation is told.
+    assert outbox("account_exists") == [("account_exists", EMAIL)] * 3
 
 
 async def test_resend_for_a_taken_address_is_allowed_again_an_hour_later(domain, taken_address):
@@ -282,12 +321,12 @@ async def test_resend_for_a_taken_address_is_allowed_again_an_hour_later(domain,
     for _ in range(3):
         await run(ActionResendActivation(), tracker_after_registration(domain), domain)
     with db.session_scope() as session:
-        for mail in session.scalars(select(OutboxMail)):
-            mail.created_at -= timedelta(minutes=61)
+        for request in session.scalars(select(MailRequest)):
+            request.requested_at -= timedelta(minutes=61)
     dispatcher, _ = await run(ActionResendActivation(), tracker_after_registration(domain), domain)
 
     assert said(dispatcher) == [{"response": "utter_activation_resent", "email": EMAIL}]
-    assert outbox("account_exists") == [("account_exists", EMAIL)] * 5
+    assert outbox("account_exists") == [("account_exists", EMAIL)] * 4
 
 
 async def test_address_correction_after_a_taken_address_reads_like_a_real_one(
@@ -449,7 +488,7 @@ async def test_change_to_an_address_that_has_an_account_is_answered_like_a_chang
     assert slot_events(events) == [("new_email", None), ("registered_email", "someone@acme.fr")]
     assert outbox("account_exists") == [("account_exists", "someone@acme.fr")]
     assert [a.email for a in accounts()] == [EMAIL, "someone@acme.fr"]  # nothing changed
-    assert draft().submitted_email == EMAIL
+    assert draft().submitted_email == "someone@acme.fr"  # what the conversation was told
 
 
 async def test_change_without_account_in_this_conversation(domain, database):
@@ -481,3 +520,162 @@ async def test_change_counts_as_a_resend(domain, account):
     assert slot_events(events) == [("new_email", None)]
     assert [a.email for a in accounts()] == [EMAIL]
     assert draft().submitted_email == EMAIL
+
+
+# --- nothing reveals who has an account, nothing bombs a mailbox --------------------------------
+
+
+async def probe(domain, language: str, sender_id: str, address: str) -> list[str]:
+    """What a conversation that created an account reads when it corrects the address to
+    ``address``, then asks for a resend four times."""
+    seen = []
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "registered_email": EMAIL, "new_email": address},
+        active_loop=None,
+        sender_id=sender_id,
+    )
+    dispatcher, _ = await run(ActionChangeEmail(), tracker, domain)
+    seen += rendered(domain, dispatcher, tracker)
+    for _ in range(4):
+        tracker = make_tracker(
+            domain,
+            slots={"language": language, "registered_email": address},
+            active_loop=None,
+            sender_id=sender_id,
+        )
+        dispatcher, _ = await run(ActionResendActivation(), tracker, domain)
+        seen += rendered(domain, dispatcher, tracker)
+    return seen
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_correcting_to_an_address_with_an_account_then_resending_reads_like_a_free_one(
+    domain, invite, language
+):
+    """The enumeration probe: same words, same limit, same fate of the old link."""
+    invite()
+    invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
+    for sender_id, company, code, email in [
+        ("free", ACME, ACME_CODE, "probe.one@acme.fr"),
+        ("taken", OTHER_COMPANY, OTHER_CODE, "probe.two@acme.fr"),
+    ]:
+        save_password_hash(sender_id)
+        slots = completed_registration(company_id=company.value, invitation_code=code, email=email)
+        tracker = make_tracker(domain, slots=slots, sender_id=sender_id, active_loop=None)
+        await run(ActionCreateAccount(), tracker, domain)
+    with db.session_scope() as session:  # someone else's account, at the address probed
+        add_account(session, "owner@victim.fr", company=UK_COMPANY, code=UK_CODE)
+    tokens_before = {t.id for t in all_tokens()}
+
+    free = await probe(domain, language, "free", "nobody@victim.fr")
+    taken = await probe(domain, language, "taken", "owner@victim.fr")
+
+    assert [t.replace("nobody", "owner") for t in free] == taken
+    assert len(taken) == 5 and taken[-1] == free[-1]  # 3 resends allowed, the 4th refused
+    # The links sent before the correction stop working in both cases.
+    assert all(
+        t.voided_at is not None
+        for t in all_tokens()
+        if t.id in tokens_before and t.account.email != "owner@victim.fr"
+    )
+
+
+async def test_thirty_corrections_to_an_address_with_an_account_send_at_most_three_mails(
+    domain, account, invite
+):
+    await account()
+    with db.session_scope() as session:
+        add_account(session, "owner@victim.fr", company=UK_COMPANY, code=UK_CODE)
+    replies = []
+    for _ in range(30):
+        _, dispatcher, _ = await change_email(domain, "owner@victim.fr")
+        replies += responses(dispatcher)
+
+    assert replies == ["utter_email_changed"] * 3 + ["utter_resend_rate_limited"] * 27
+    assert outbox("account_exists") == [("account_exists", "owner@victim.fr")] * 3
+
+
+# --- returning suppliers: the address is asked, the answer is the same whatever it is ----------
+
+REQUEST_FORM = ValidateActivationRequestForm()
+
+
+async def request_for(domain, email: str, language: str, sender_id: str = "conv-9"):
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "activation_email": email, "activation_request": True},
+        active_loop=None,
+        sender_id=sender_id,
+    )
+    dispatcher, events = await run(ActionRequestActivation(), tracker, domain)
+    return rendered(domain, dispatcher, tracker), slot_events(events)
+
+
+async def address_given(domain, text: str):
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "activation_email"},
+        extracted={"activation_email": text},
+        text=text,
+        active_loop="activation_request_form",
+    )
+    return await run(REQUEST_FORM, tracker, domain)
+
+
+async def test_the_address_typed_is_validated_and_normalised(domain, database):
+    dispatcher, events = await address_given(domain, "c'est Compta@Acme.FR")
+    assert slot_events(events) == [("activation_email", "compta@acme.fr")]
+    assert dispatcher.messages == []
+
+    dispatcher, events = await address_given(domain, "je ne sais plus")
+    assert slot_events(events) == [("activation_email", None)]
+    assert responses(dispatcher) == ["utter_email_invalid"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Si un compte attend son activation à l'adresse **{email}**, un nouvel email "
+            "d'activation vient d'y être envoyé : le lien de l'email précédent ne fonctionne "
+            "plus. S'il n'arrive pas d'ici quelques minutes, un conseiller peut vous aider.",
+        ),
+        (
+            "en",
+            "If an account is waiting for activation at **{email}**, a new activation email has "
+            "been sent to it: the link in the previous email no longer works. If it does not "
+            "arrive within a few minutes, an advisor can help you.",
+        ),
+    ],
+)
+async def test_a_returning_supplier_reads_the_same_whatever_the_address(
+    domain, account, language, text
+):
+    await account()  # jean.dupont@acme.fr is waiting for activation (created in conv-1)
+    pending, _ = await request_for(domain, EMAIL, language)
+    unknown, events = await request_for(domain, "nobody@acme.fr", language, sender_id="conv-8")
+
+    assert pending == [text.format(email=EMAIL)]
+    assert unknown == [text.format(email="nobody@acme.fr")]
+    assert events == [("activation_email", None), ("activation_request", False)]
+    # Nothing was sent yet: the outbox sender handles the queued requests.
+    assert outbox() == [("activation", EMAIL)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_fourth_request_for_an_address_within_the_hour_is_refused(
+    domain, database, language
+):
+    replies = [
+        (await request_for(domain, "nobody@acme.fr", language, sender_id=f"conv-{n}"))[0]
+        for n in range(4)
+    ]
+    assert replies[0] == replies[1] == replies[2] != replies[3]
+    assert ("dans l'heure" if language == "fr" else "in the last hour") in replies[3][0]
+
+
+async def test_a_stopped_request_sends_nothing(domain, database):
+    text, events = await request_for(domain, None, "fr")
+    assert text == [] and events == [("activation_email", None), ("activation_request", False)]

@@ -201,3 +201,30 @@ def test_cli_purge_defaults_to_the_retention_setting(tracker_url, monkeypatch):
     result = run_cli("purge")
     assert result.returncode == 0, result.stderr
     assert "Retention: 30 days" in result.stdout
+
+
+def test_erasing_one_conversation_removes_its_support_mail_and_no_other(tracker_url, database):
+    # Conversation ids are matched exactly: "_" and "%" are no wildcards, and "conv-1" is not
+    # a part of "conv-12".
+    ids = ["conv_1", "conv%", "conv-1", "conv-12", "convX1"]
+    with db.session_scope(database) as session:
+        for conversation in ids:
+            open_ticket(
+                session,
+                conversation_id=conversation,
+                language="fr",
+                reason=HandoffReason.USER_REQUEST,
+                step="company",
+                summary=f"about {conversation}",
+            )
+
+    def support_mails() -> set[str]:
+        with db.session_scope(database) as session:
+            rows = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket"))
+            return {m.text_body.split("about ")[1].strip() for m in rows}
+
+    for gone in ("conv_1", "conv%", "conv-1"):
+        result = erase(tracker_url, conversation_id=gone, accounts_url=database)
+        assert result.mails == 1
+        ids.remove(gone)
+        assert support_mails() == set(ids)

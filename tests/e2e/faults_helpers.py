@@ -21,6 +21,7 @@ from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.launcher import server_commands
 from bot.models import Account, Contact, Invitation, OutboxMail
+from bot.registration.invitations import hash_code
 from tests.e2e.conftest import converse, newest_model, say_rest, wait_for_mail
 from tests.e2e.conftest import texts as texts  # test_faults imports it from here
 from tests.factories import PASSWORD, Processes, SmtpServer, StackEnvironment, invite
@@ -154,7 +155,9 @@ class Product:
     def invitation_used(self, code: str) -> bool:
         with db.session_scope(self.database_url) as session:
             return (
-                session.scalar(select(Invitation.used_at).where(Invitation.code == code))
+                session.scalar(
+                    select(Invitation.used_at).where(Invitation.code_hash == hash_code(code))
+                )
                 is not None
             )
 

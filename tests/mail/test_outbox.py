@@ -131,3 +131,48 @@ def test_under_each_button_the_link_is_offered_in_the_mails_language():
         for language, hint in hints.items():
             html = render(kind, language, **kind_values).html
             assert f'{hint}<br><a href="{url}"' in html, (kind, language)
+
+
+def test_the_layouts_button_and_title_are_escaped_too():
+    # The macros of _layout.html.jinja are evaluated with that file's own autoescape setting,
+    # not the caller's {% autoescape true %}: they must escape by themselves.
+    hostile = 'https://x.test/"><script>alert(1)</script>'
+    html = render("account_exists", "fr", login_url=hostile).html
+    assert "<script>" not in html
+    assert 'href="https://x.test/&#34;&gt;&lt;script&gt;' in html
+    ticket = render(
+        "support_ticket",
+        "fr",
+        reference="<b>T-1</b>",
+        conversation_id="c",
+        transcript_command="x",
+        conversation_language="fr",
+        reason="r",
+        step="s",
+        summary="y",
+    ).html
+    assert "<title>&lt;b&gt;T-1&lt;/b&gt;</title>" in ticket
+
+
+async def test_an_invitation_mail_keeps_no_code_once_sent(session, smtp_server):
+    queue_mail(
+        session,
+        "invitation",
+        "compta@fournisseur.fr",
+        "fr",
+        secrets=["K7M4-PQ2X-9RTB-3HWD", "K7M4PQ2X9RTB3HWD"],
+        **BUTTON_MAILS["invitation"]
+        | {
+            "code": "K7M4-PQ2X-9RTB-3HWD",
+            "invitation_url": "https://x.test/?invitation=K7M4PQ2X9RTB3HWD",
+        },
+    )
+    session.commit()
+    assert (await deliver_due(db.session_factory())).sent == 1
+    [message] = smtp_server.inbox.to("compta@fournisseur.fr")
+    assert "K7M4-PQ2X-9RTB-3HWD" in message.get_body(("plain",)).get_content()
+    stored = session.scalar(select(OutboxMail))
+    session.refresh(stored)
+    for body in (stored.text_body, stored.html_body):
+        assert "PQ2X" not in body and REDACTED in body
+    assert stored.secret is None

@@ -43,3 +43,17 @@ def test_a_known_code_is_masked_wherever_it_is_written(code):
     text = f"voici {code.lower()} et {'-'.join(code[i : i + 4] for i in range(0, 16, 4))}"
     redacted = redact_text(text, codes=[code], shapes=False)
     assert code[4:] not in redacted.upper().replace("-", "")
+
+
+_RULES = {"min_length", "uppercase", "lowercase", "digit", "special"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=0, max_size=24))
+def test_the_article_rule_alone_is_the_first_five_rules_of_check_password(text):
+    # bot/privacy/redaction.py masks the words that meet_article_rule accepts: exactly the
+    # words that the password question would not refuse for the article's reasons.
+    from bot.checks.passwords import check_password, meets_article_rule
+
+    unmet = {rule.value for rule in check_password(text)}
+    assert meets_article_rule(text) == (not unmet & _RULES)

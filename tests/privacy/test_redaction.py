@@ -10,7 +10,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.checks.invitation_codes import ALPHABET, format_code
-from bot.privacy.redaction import PASSWORD_SET, REDACTED, redact_events, redact_text
+from bot.privacy.redaction import (
+    MAX_CODES,
+    MAX_SECRETS,
+    PASSWORD_SET,
+    REDACTED,
+    RedactionContext,
+    looks_like_password,
+    redact_events,
+    redact_new_events,
+    redact_text,
+)
 
 PASSWORD = "Tr0ub4dor&3-Quai"
 CODE = "E2EF-R000-0000-0001"
@@ -215,11 +225,16 @@ def test_redaction_is_idempotent_and_leaves_its_input_alone():
     assert redact_events(once) == once
 
 
-def test_redacting_only_the_new_events_would_miss_the_question_hence_the_whole_list():
-    # The tracker store passes every event: the answer is known only by the events before it.
-    events = registration()
-    assert redact_events(events)[23]["text"] == REDACTED
-    assert redact_events(events[23:])[0]["text"] == PASSWORD  # no context: nothing to go by
+def test_a_turn_is_redacted_with_the_context_of_the_turns_before_it():
+    # Whether a message answered the password question depends on the events before it: the
+    # tracker store passes their context, not the events themselves.
+    events = registration(password="motdepasse1")  # a weak answer: no rule finds it alone
+    before = redact_new_events(events[:23])
+    assert before.context.requested_slot == "password"
+    turn = redact_new_events(events[23:], before.context)
+    assert turn.events[0]["text"] == REDACTED
+    assert redact_new_events(events[23:]).events[0]["text"] == "motdepasse1"  # no context
+    assert turn.new_passwords == ("motdepasse1",)
 
 
 def test_from_start_only_the_new_events_are_returned_but_redacted_with_their_context():
@@ -300,3 +315,154 @@ def test_a_short_password_answer_is_masked_but_not_searched_in_other_messages():
     assert redacted[23]["text"] == redacted[23]["parse_data"]["text"] == REDACTED
     assert redacted[23]["parse_data"]["entities"][0]["value"] == REDACTED
     assert redacted[-1]["text"] == "merci beaucoup"
+
+
+# --- a password typed where the form did not ask for it -------------------------------------
+
+STRAY = "Soleil-Vert-2026"  # satisfies the article's rule: upper, lower, digit, special
+
+
+def texts_of(events: list[dict]) -> list[str]:
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"Bonjour, mon mot de passe sera {STRAY}",
+        f"Hello, my password will be {STRAY}.",
+        f"changer mon mot de passe en « {STRAY} »",
+        f"change my password to {STRAY} please",
+        f"en fait le mot de passe c'est {STRAY}, pas l'autre",
+        f"actually the password is {STRAY}",
+        f"/{STRAY}",
+    ],
+)
+def test_a_password_typed_anywhere_is_masked_and_the_rest_of_the_message_kept(message):
+    events = [
+        {"event": "session_started", "metadata": {"language": "fr"}},
+        user(message, "nlu_fallback", 0.3, entities=[{"entity": "field", "value": STRAY}]),
+    ]
+    redacted = redact_new_events(events).events
+    [text] = texts_of(redacted)
+    assert STRAY not in dump(redacted)
+    assert text == message.replace(
+        f"/{STRAY}" if message.startswith("/") else STRAY,
+        REDACTED,
+    )
+    assert redacted[1]["parse_data"]["text"] == text
+    assert redacted[1]["parse_data"]["entities"][0]["value"] == REDACTED
+
+
+def test_a_password_typed_at_the_email_question_is_masked_in_the_message_and_the_slot():
+    events = [
+        slot("requested_slot", "email"),
+        listen(),
+        user(STRAY),
+        slot("email", STRAY),  # the form's from_text mapping, before validation refuses it
+        slot("email", None),
+        bot("Cette adresse email n'est pas valide."),
+    ]
+    redacted = redact_new_events(events).events
+    assert STRAY not in dump(redacted)
+    assert redacted[2]["text"] == REDACTED
+    assert [e["value"] for e in redacted if e["event"] == "slot"] == ["email", REDACTED, None]
+
+
+def test_a_password_repeated_by_a_reply_is_masked_there_too():
+    # The summary repeats the answers: a password typed as the job title comes back in it.
+    events = [
+        slot("requested_slot", "job_title"),
+        user(STRAY),
+        slot("job_title", STRAY),
+        bot(f"Récapitulatif : Fonction : {STRAY}"),
+    ]
+    redacted = redact_new_events(events).events
+    assert redacted[3]["text"] == f"Récapitulatif : Fonction : {REDACTED}"
+    assert STRAY not in dump(redacted)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Jean.Dupont2@acme-industrie.fr",
+        "(https://help.example.test/Page-1?x=A2)",
+        "www.Acme-2026.fr",
+        "Siren:732829320",
+        "K7M4-pq2x-9RTB-3hwd",
+        "bonjour",
+        "Prénom",
+        "12/03/2026",
+        "Abcdef12.",  # the final period does not count as a special character
+    ],
+)
+def test_addresses_identifiers_codes_and_words_are_not_taken_for_passwords(word):
+    assert not looks_like_password(word)
+
+
+@pytest.mark.parametrize("word", [STRAY, "«Mot2Passe!»", "Pr\\u00e9nom-2026", "p@Ssw0rd#"])
+def test_words_that_satisfy_the_rule_are_taken_for_passwords(word):
+    assert looks_like_password(word)
+
+
+def test_a_customers_own_code_is_masked_as_a_code_not_as_a_password():
+    events = [slot("requested_slot", "invitation_code"), user("Acme-2026-Xy")]
+    [_, answer] = redact_new_events(events).events
+    assert answer["text"] == "ACME…"
+
+
+def test_a_weak_password_answer_is_masked_when_repeated_in_a_later_turn():
+    # Not a rule word ("motdepasse1" has no capital nor special character): it is known to be
+    # a password because it answered the question, and the next turns are given that context.
+    first = redact_new_events([slot("requested_slot", "password"), user("motdepasse1")])
+    later = redact_new_events(
+        [slot("requested_slot", None), user("j'avais mis motdepasse1, c'est refusé")],
+        first.context,
+    )
+    assert later.events[1]["text"] == f"j'avais mis {REDACTED}, c'est refusé"
+    assert "motdepasse1" not in repr(first.context)  # the context never prints a secret
+
+
+def test_the_context_holds_a_bounded_number_of_secrets_and_codes():
+    context = RedactionContext()
+    for number in range(1000):
+        events = [
+            user(
+                f"Pass-{number:04d}word",
+                metadata={"invitation_code": f"ßcode{number:06d}"},
+            ),
+            slot("requested_slot", "password"),
+            user(f"refused answer {number:04d}"),
+            slot("requested_slot", None),
+        ]
+        context = redact_new_events(events, context).context
+    assert len(context.secrets) == MAX_SECRETS
+    assert len(context.codes) == MAX_CODES
+    assert {"refused answer 0999", "Pass-0999word"} <= set(context.secrets)
+
+
+def test_a_metadata_code_is_masked_whatever_its_characters():
+    # "ß" upper-cases to "SS": no pattern finds the code as typed, the field is masked anyway.
+    events = [
+        {"event": "session_started", "metadata": {"invitation_code": "straße-1234-abcd-ef"}},
+        slot("session_started_metadata", {"invitation_code": "straße-1234-abcd-ef"}),
+        user("hi", metadata={"invitation_code": "x" * 100}),
+    ]
+    redacted = redact_new_events(events).events
+    assert redacted[0]["metadata"] == {"invitation_code": "STRA…"}
+    assert redacted[1]["value"] == {"invitation_code": "STRA…"}
+    assert redacted[2]["metadata"] == {"invitation_code": "XXXX…"}
+    assert "1234-abcd" not in dump(redacted) and "x" * 10 not in dump(redacted)
+
+
+def test_redact_text_masks_passwords_in_log_lines():
+    line = "Failed to parse arguments in line '/Soleil-Vert-2026'. Expected the intent..."
+    assert redact_text(line) == (
+        f"Failed to parse arguments in line '{REDACTED}'. Expected the intent..."
+    )
+
+
+def test_a_long_word_that_satisfies_the_rule_is_masked_where_typed():
+    long_word = "Aa1!" * 80  # 320 characters: not searched for later, masked here all the same
+    [event] = redact_new_events([user(f"le voici {long_word} fin")]).events
+    assert event["text"] == f"le voici {REDACTED} fin"

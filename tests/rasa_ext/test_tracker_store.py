@@ -82,6 +82,13 @@ async def converse(store: TrackerStore, turns=TURNS) -> None:
         await store.save(tracker)
 
 
+def close_file_broker() -> None:
+    """Rasa's file broker writes through the "event-logger" logger: its file is closed."""
+    for handler in logging.getLogger("event-logger").handlers[:]:
+        handler.close()
+        logging.getLogger("event-logger").removeHandler(handler)
+
+
 def everything_written(directory: Path) -> bytes:
     """Every byte of every file there (the SQLite file, its WAL, a broker's file)."""
     return b"".join(p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file())
@@ -158,9 +165,7 @@ async def test_an_event_broker_receives_each_event_once_and_redacted(tmp_path, d
         )
         await converse(store)
     finally:
-        for handler in logging.getLogger("event-logger").handlers[:]:
-            handler.close()
-            logging.getLogger("event-logger").removeHandler(handler)
+        close_file_broker()
     published = [json.loads(line) for line in path.read_text().splitlines()]
     assert len(published) == sum(len(turn) for turn in TURNS)
     assert {p["sender_id"] for p in published} == {SENDER}
@@ -225,3 +230,179 @@ async def test_a_password_answer_of_any_length_is_never_written(tmp_path, domain
     written = everything_written(tmp_path)
     for form in forms(short)[1:]:  # JSON-escaped and UTF-8: how a row may hold it
         assert form not in written, form
+
+
+def stored_rows(path: Path, sender: str = SENDER) -> list[dict]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+def typed_texts(rows: list[dict]) -> list[str]:
+    return [r["text"] for r in rows if r["event"] == "user"]
+
+
+WEAK = "soleil-soleil26"  # no capital, no special character: no rule finds it on its own
+
+
+def asked_password() -> list:
+    return [
+        ActionExecuted("registration_form"),
+        SlotSet("requested_slot", "password"),
+        BotUttered("Choisissez un mot de passe.", {"custom": {"input": "password"}}),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def test_earlier_rows_are_masked_once_a_password_is_known(tmp_path, domain):
+    # "mon mot de passe sera soleil2026" is only known to hold a password when that word
+    # answers the password question, turns later: the rows already written are masked then.
+    turns = [
+        TURNS[0],
+        [said(f"bonjour, mon mot de passe sera {WEAK}"), ActionExecuted("action_listen")],
+        [said("je voudrais créer mon compte", "start_registration", 0.98), *asked_password()],
+        [said(WEAK), ActionExecuted("registration_form"), SlotSet("password", None)],
+    ]
+    store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'c.db'}")
+    await converse(store, turns)
+    assert typed_texts(stored_rows(tmp_path / "c.db")) == [
+        "bonjour, mon mot de passe sera [masqué]",
+        "je voudrais créer mon compte",
+        "[masqué]",
+    ]
+    # Nor in the pages SQLite keeps of the rows as they were (its WAL, freed space), while
+    # the server still runs.
+    for form in forms(WEAK):
+        assert form not in everything_written(tmp_path)
+    store.engine.dispose()
+
+
+async def test_the_answer_is_masked_when_another_process_asked_the_question(tmp_path, domain):
+    # A second Rasa replica (or this one after a restart) saves the answer: it knows nothing of
+    # the earlier saves but the tracker, and reads the pending question from it.
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    asking, answering = (RedactingSQLTrackerStore(domain, host=url) for _ in range(2))
+    await converse(asking, [TURNS[0], [said("je m'inscris", "start_registration", 0.9)]])
+    await converse(asking, [asked_password()])
+    await converse(answering, [[said(WEAK)], [SlotSet("requested_slot", "terms_accepted")]])
+    await converse(asking, [[said("et maintenant ?"), ActionExecuted("action_listen")]])
+    for store in (asking, answering):
+        store.engine.dispose()
+    rows = stored_rows(tmp_path / "c.db")
+    assert typed_texts(rows) == ["je m'inscris", "[masqué]", "et maintenant ?"]
+    # Each event written once, in order, whichever replica wrote it.
+    tracker = await RedactingSQLTrackerStore(domain, host=url).retrieve(SENDER)
+    assert [e.as_dict()["event"] for e in tracker.events] == [r["event"] for r in rows][1:]
+
+
+async def test_a_stray_password_is_neither_written_nor_published(tmp_path, domain):
+    path = tmp_path / "broker.jsonl"
+    broker = await EventBroker.create(EndpointConfig(type="file", path=str(path)))
+    stray = "Gr@nd-Soleil-2026"
+    try:
+        store = RedactingSQLTrackerStore(
+            domain, host=f"sqlite:///{tmp_path / 'c.db'}", event_broker=broker
+        )
+        await converse(
+            store,
+            [
+                [said(f"Bonjour, mon mot de passe sera {stray}"), ActionExecuted("action_listen")],
+                [said(f"/{stray}"), SlotSet("email", f"/{stray}"), SlotSet("email", None)],
+            ],
+        )
+        store.engine.dispose()
+    finally:
+        close_file_broker()
+    assert typed_texts(stored_rows(tmp_path / "c.db")) == [
+        "Bonjour, mon mot de passe sera [masqué]",
+        "[masqué]",
+    ]
+    for form in forms(stray):
+        assert form not in everything_written(tmp_path)
+
+
+async def test_when_a_save_fails_rasas_fallback_publishes_nothing_raw(tmp_path, domain):
+    # Rasa wraps the store in FailSafeTrackerStore: when save raises, it saves into an
+    # in-memory store that publishes every event raw to the store's event_broker.
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    path = tmp_path / "broker.jsonl"
+    broker = await EventBroker.create(EndpointConfig(type="file", path=str(path)))
+    try:
+        store = RedactingSQLTrackerStore(
+            domain, host=f"sqlite:///{tmp_path / 'c.db'}", event_broker=broker
+        )
+        failsafe = FailSafeTrackerStore(store)
+        await converse(failsafe, [TURNS[0]])
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE events")  # every later save raises
+        tracker = await failsafe.get_or_create_tracker(SENDER, append_action_listen=False)
+        for event in [*TURNS[1], *TURNS[2], *TURNS[3]]:
+            tracker.update(event)
+        await failsafe.save(tracker)
+        store.engine.dispose()
+    finally:
+        close_file_broker()
+    published = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(published) == len(TURNS[0])  # the first turn, saved and published; then nothing
+    for form in forms(PASSWORD):
+        assert form not in path.read_bytes()
+
+
+async def test_a_save_waiting_for_a_locked_database_leaves_the_event_loop_free(tmp_path, domain):
+    import asyncio
+
+    store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'c.db'}")
+    await converse(store, [TURNS[0]])
+    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+    for event in TURNS[1]:
+        tracker.update(event)
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    blocker = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database for a second
+    ticker = asyncio.create_task(ticking())
+    save = asyncio.create_task(store.save(tracker))
+    await asyncio.sleep(1.0)
+    blocker.execute("COMMIT")
+    await save
+    ticker.cancel()
+    blocker.close()
+    store.engine.dispose()
+    assert ticks >= 50  # the loop ran meanwhile: other conversations are answered
+    assert len(stored_rows(tmp_path / "c.db")) == len(TURNS[0]) + len(TURNS[1])
+
+
+async def test_on_postgresql_too_earlier_rows_are_masked_and_each_event_written_once(
+    postgres, domain
+):
+    url = postgres.new_database()
+    stores = [RedactingSQLTrackerStore(domain, host=url) for _ in range(2)]  # two replicas
+    turns = [
+        TURNS[0],
+        [said(f"mon mot de passe sera {WEAK}"), ActionExecuted("action_listen")],
+        [said("je m'inscris", "start_registration", 0.9), *asked_password()],
+        [said(WEAK), SlotSet("requested_slot", "terms_accepted")],
+        [said("J'accepte", "affirm", 0.97), ActionExecuted("action_listen")],
+    ]
+    for number, turn in enumerate(turns):
+        await converse(stores[number % 2], [turn])
+    tracker = await stores[0].retrieve(SENDER)
+    for store in stores:
+        store.engine.dispose()
+    typed = [e.text for e in tracker.events if isinstance(e, UserUttered)]
+    assert typed == [
+        "mon mot de passe sera [masqué]",
+        "je m'inscris",
+        "[masqué]",
+        "J'accepte",
+    ]
+    assert len(tracker.events) == sum(len(turn) for turn in turns) - 1  # from SessionStarted

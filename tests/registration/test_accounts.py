@@ -126,10 +126,12 @@ def test_a_taken_email_is_not_revealed_but_its_owner_is_told(session):
     assert result.status is RegistrationStatus.EMAIL_TAKEN
     assert result.looks_created  # the conversation says the same as for a new account
     assert session.scalar(select(func.count(Account.id))) == 1
+    # The invitation is used all the same: tried again, it reads as after a real account
+    # ("already used"), and it cannot send "account exists" mails to address after address.
     second_invitation = session.scalar(
         select(Invitation).where(Invitation.company_id == "552100554")
     )
-    assert second_invitation.used_at is None
+    assert second_invitation.used_at == NOW
     exists_mail = outbox(session, "account_exists")
     assert [m.to_address for m in exists_mail] == ["jean.dupont@example.fr"]
     assert "existe déjà" in exists_mail[0].subject

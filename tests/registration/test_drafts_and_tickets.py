@@ -111,3 +111,96 @@ def test_correcting_without_any_submission_finds_nothing(session):
     assert (
         drafts.correct_address(session, "nobody", "x@example.fr").status is ResendStatus.NOT_FOUND
     )
+
+
+# --- kept no longer than needed -----------------------------------------------------------------
+
+
+def _aged(session, conversation_id: str, hours: float) -> None:
+    from datetime import timedelta
+
+    from bot.db import utcnow
+
+    # onupdate would refresh updated_at on an ORM update: written directly instead.
+    session.execute(
+        RegistrationDraft.__table__.update()
+        .where(RegistrationDraft.conversation_id == conversation_id)
+        .values(updated_at=utcnow() - timedelta(hours=hours))
+    )
+
+
+def test_abandoned_drafts_are_deleted_after_a_day_and_accounts_keep_their_link(session):
+    drafts.save_password_hash(session, "abandoned", "$argon2id$hash")
+    drafts.save_invitation_code(session, "abandoned", "ACMEFR0000000001")
+    drafts.save_password_hash(session, "recent", "$argon2id$hash")
+    # A registration kept for a corrected address (contact details and hash inside).
+    drafts.mark_submitted(session, "taken", "x@example.fr", None, retry=_registration("x@ex.fr"))
+    for conversation_id in ("abandoned", "taken"):
+        _aged(session, conversation_id, 25)
+    _aged(session, "recent", 23)
+
+    expired = drafts.expire_drafts(session)
+
+    left = {d.conversation_id for d in session.scalars(select(RegistrationDraft))}
+    assert left == {"recent"}
+    assert (expired.deleted, expired.scrubbed) == (2, 0)
+
+
+def test_the_draft_of_a_created_account_keeps_only_which_account_it_was(session):
+    from tests.factories import add_account
+
+    created = add_account(session, "z@example.fr", code="ACME-FR00-0000-0001")
+    drafts.save_password_hash(session, "conv", "$argon2id$hash")
+    drafts.save_invitation_code(session, "conv", "ACMEFR0000000001")
+    drafts.mark_submitted(session, "conv", "z@example.fr", created.account_pk)
+    draft = session.get(RegistrationDraft, "conv")
+    # Submitted: the hash and the code (used) are gone at once.
+    assert (draft.password_hash, draft.invitation_code) == (None, None)
+    draft.pending_registration = "{}"  # as if something had been left behind
+    session.flush()
+    _aged(session, "conv", 30)
+
+    assert drafts.expire_drafts(session).scrubbed == 1
+    session.expire_all()
+    kept = session.get(RegistrationDraft, "conv")
+    assert (kept.account_pk, kept.submitted_email) == (created.account_pk, "z@example.fr")
+    assert (kept.password_hash, kept.pending_registration, kept.invitation_code) == (None,) * 3
+
+
+def test_the_delay_is_a_setting(session, monkeypatch):
+    from bot.settings import reset_settings
+
+    monkeypatch.setenv("DRAFT_RETENTION_HOURS", "0.5")
+    reset_settings()
+    drafts.save_password_hash(session, "conv", "$argon2id$hash")
+    _aged(session, "conv", 0.6)
+    assert drafts.expire_drafts(session).deleted == 1
+
+
+def test_housekeeping_handles_requests_every_round_and_cleans_up_every_interval(database):
+    from bot import db
+    from bot.models import ActivationRequest
+    from bot.registration.activation_requests import request_activation_email
+    from bot.registration.housekeeping import Housekeeping, cleanup_interval
+
+    now = [0.0]
+    housekeeping = Housekeeping(db.session_factory(), clock=lambda: now[0])
+    with db.session_scope() as session:
+        drafts.save_password_hash(session, "old", "$argon2id$hash")
+        _aged(session, "old", 25)
+    housekeeping()  # the first round cleans up
+    with db.session_scope() as session:
+        assert session.get(RegistrationDraft, "old") is None
+        drafts.save_password_hash(session, "old-too", "$argon2id$hash")
+        _aged(session, "old-too", 25)
+        request_activation_email(session, "nobody@example.fr", "fr")
+    now[0] += 1
+    housekeeping()  # requests are handled at once, the clean-up waits for its interval
+    with db.session_scope() as session:
+        assert session.scalar(select(ActivationRequest)) is None
+        assert session.get(RegistrationDraft, "old-too") is not None
+    now[0] += cleanup_interval()
+    housekeeping()
+    with db.session_scope() as session:
+        assert session.get(RegistrationDraft, "old-too") is None
+    assert cleanup_interval() == 300

@@ -93,3 +93,45 @@ def test_valid_for_three_calendar_months_not_ninety_days(session, issued, expiry
     assert status(expiry - timedelta(minutes=1)) is InvitationStatus.VALID
     assert status(expiry) is InvitationStatus.EXPIRED
     assert status(expiry + timedelta(minutes=1)) is InvitationStatus.EXPIRED
+
+
+# --- codes are kept as hashes -------------------------------------------------------------------
+
+
+def test_the_table_keeps_a_hash_and_the_first_symbols_never_the_code(database, session):
+    from pathlib import Path
+
+    from bot.models import Invitation
+
+    invitation = create_invitation(session, LOREAL, "ACME", issued_at=ISSUED)
+    code = invitation.code  # in clear on the returned object only
+    session.commit()
+    session.expunge_all()
+    stored = session.get(Invitation, invitation.id)
+    assert stored.code is None
+    assert stored.code_prefix == code[:4] and len(stored.code_hash) == 64
+    # Found however it is typed: lower case, groups, look-alike letters.
+    typed = format_code(code).lower().replace("0", "o").replace("1", "l")
+    assert verify_invitation(session, LOREAL, typed, now=ISSUED).status is InvitationStatus.VALID
+    session.commit()
+    written = b"".join(p.read_bytes() for p in Path(database[10:]).parent.glob("onboarding.db*"))
+    assert code.encode() not in written and format_code(code).encode() not in written
+
+
+@pytest.mark.parametrize(
+    "code, accepted",
+    [
+        ("K7M4-PQ2X-9RTB-3HWD", True),  # as generated
+        ("k7m4pq2x9rtb3hwd", True),
+        ("nwtd-2026", False),  # too short
+        ("ACME-FR00-0000-0001", False),  # 8 distinct symbols, runs of zeros
+        ("K7M4-PQ2X-9RTB-3HWU", False),  # U is not a symbol of the codes
+        ("K7M4-PQ2X-9RTB-3HWD-XY", False),  # too long
+        ("ABCD-EFGH-JKMN-PQRS", True),
+        ("7777-PQ2X-9RTB-3HWD", False),  # a run of four
+    ],
+)
+def test_an_imposed_code_must_be_as_strong_as_a_generated_one(code, accepted):
+    from bot.registration.invitations import imposed_code_problem
+
+    assert (imposed_code_problem(code) is None) is accepted
