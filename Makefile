@@ -27,7 +27,7 @@ export FUZZ_MESSAGES ?= 300
 # endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
+.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz conversations
 
 help: ## this list: every target and what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' \
@@ -112,6 +112,11 @@ fuzz: model chromium  ## 10,000 hostile messages through the REST channel (long)
 
 bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
 	$(BIN)/python -m bench.load
+
+# Suppliers who do not follow the script (bench/conversations/*.yml), played through the REST
+# channel of the real stack; results in docs/quality.md ("Off-script conversations").
+conversations: model ## off-script conversations: how many complete, need an advisor, get stuck
+	$(BIN)/python -m bench.conversations
 
 # Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
 # runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.

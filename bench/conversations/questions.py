@@ -69,25 +69,70 @@ _NAME_HINTS = (
 _WORDING: tuple[tuple[str, str, str], ...] = (
     # kind, French, English
     ("summary", r"recapitulatif", r"\bsummary\b"),
-    ("correction_menu", r"que (souhaitez|voulez)-vous (corriger|modifier)", r"what would you like to (correct|change)"),
-    ("cancel_confirm", r"(arreter|abandonner|annuler) (votre|l') ?inscription ?\?", r"(stop|cancel) (your|the) registration\?"),
+    (
+        "correction_menu",
+        r"que (souhaitez|voulez)-vous (corriger|modifier)",
+        r"what would you like to (correct|change)",
+    ),
+    (
+        "cancel_confirm",
+        r"(arreter|abandonner|annuler) (votre|l') ?inscription ?\?",
+        r"(stop|cancel) (your|the) registration\?",
+    ),
     ("email_suggestion", r"vouliez-vous dire[^?]*@", r"did you mean[^?]*@"),
-    ("email_confirm", r"(est-elle|c'est bien la bonne|est-ce la bonne)[^?]*\?|adresse[^?]*correcte ?\?", r"is (it|this|that)( address)? (correct|right)\?"),
-    ("handoff_contact", r"(joindre|recontacter|vous repondre|vous ecrire|vous contacter)[^?]*\?", r"(reach|contact|get back to|write to) you[^?]*\?"),
-    ("language_offer", r"(continuer|poursuivre|passer|preferez-vous)[^?]*(anglais|francais|english)[^?]*\?", r"(continue|carry on|switch|prefer)[^?]*(english|french|francais)[^?]*\?"),
-    ("advisor_offer", r"(parler|echanger) (a|avec) (un|une) (conseiller|conseillere|personne)[^?]*\?", r"(talk|speak) (to|with) (an advisor|a person|someone|a human)[^?]*\?"),
-    ("start", r"(voulez|souhaitez)-vous (commencer|vous inscrire|creer votre compte)|on commence ?\?|commencons ?\?", r"shall we (start|begin)|would you like to (start|begin|register|create)|ready to start"),
-    ("activation_help", r"que souhaitez-vous faire ?\?|renvoyer l'email", r"what would you like to do\?|resend the email"),
-    ("terms", r"conditions generales", r"terms of use"),
-    ("password", r"mot de passe[^?]*(\?|choisissez)|choisissez un mot de passe", r"(choose|enter|give)[^.?]*password|password[^?]*\?"),
+    (
+        "email_confirm",
+        r"(est-elle|est-ce|c'est bien) (correcte|la bonne( adresse)?) ?\?",
+        r"is (it|this|that)( address)? (correct|right)\?",
+    ),
+    (
+        "handoff_contact",
+        r"(joindre|recontacter|vous repondre|vous ecrire|vous contacter)[^?]*\?",
+        r"(reach|contact|get back to|write to) you[^?]*\?",
+    ),
+    (
+        "language_offer",
+        r"(continuer|poursuivre|passer|preferez-vous)[^?]*(anglais|francais|english)[^?]*\?",
+        r"(continue|carry on|switch|prefer)[^?]*(english|french|francais)[^?]*\?",
+    ),
+    (
+        "advisor_offer",
+        r"(parler|echanger) (a|avec) (un|une) (conseiller|conseillere|personne)[^?]*\?",
+        r"(talk|speak) (to|with) (an advisor|a person|someone|a human)[^?]*\?",
+    ),
+    (
+        "start",
+        r"(voulez|souhaitez)-vous (commencer|vous inscrire|creer votre compte)"
+        r"|on commence ?\?|commencons ?\?",
+        r"shall we (start|begin)|would you like to (start|begin|register|create)|ready to start",
+    ),
+    (
+        "activation_help",
+        r"que souhaitez-vous faire ?\?|renvoyer l'email",
+        r"what would you like to do\?|resend the email",
+    ),
+    ("terms", r"acceptez-vous[^?]*conditions generales", r"accept the[^?]*terms of use"),
+    (
+        "password",
+        r"mot de passe[^?]*(\?|choisissez)|choisissez un mot de passe",
+        r"(choose|enter|give)[^.?]*password|password[^?]*\?",
+    ),
     ("invitation_code", r"code d'invitation ?\?", r"invitation code\?"),
-    ("company_id", r"quel est (le|la|l')[^?]{0,60}(de|d') ?votre (societe|entreprise)", r"what is (your company's|the [^?]{0,40}of your company)"),
+    (
+        "company_id",
+        r"quel est (le|la|l')[^?]{0,60}(de|d') ?votre (societe|entreprise)",
+        r"what is (your company's|the [^?]{0,40}of your company)",
+    ),
     ("country", r"\bpays\b[^?]*\?", r"\bcountry\b[^?]*\?"),
     ("first_name", r"prenom ?\?", r"first name\?"),
     ("last_name", r"nom de famille ?\?|votre nom ?\?", r"(last name|surname|family name)\?"),
     ("phone", r"telephone ?\?", r"(phone|telephone)( number)?\?"),
     ("job_title", r"fonction ?\?", r"job title\?"),
-    ("email", r"adresse (e-?mail|electronique)[^?]*\?|quelle est (la bonne|votre) adresse", r"e-?mail address[^?]*\?"),
+    (
+        "email",
+        r"adresse (e-?mail|electronique)[^?]*\?|quelle est (la bonne|votre) adresse",
+        r"e-?mail address[^?]*\?",
+    ),
 )
 _COMPILED = tuple(
     (kind, re.compile(french), re.compile(english)) for kind, french, english in _WORDING

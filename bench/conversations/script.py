@@ -75,8 +75,11 @@ OUTCOMES_EXPECTED = ("completed", "advisor")
 ON_STUCK = ("restart", "advisor", "leave")
 GOALS = ("account", "activation_email")
 # What a supplier types to start again in a new conversation, by the language they write in.
-RESTART_OPENING = {"fr": "Bonjour, je voudrais créer mon compte", "en": "Hello, I'd like to create my account"}
-# Typed instead of clicking when an answer says {click: ...} and there is no such button.
+RESTART_OPENING = {
+    "fr": "Bonjour, je voudrais créer mon compte",
+    "en": "Hello, I'd like to create my account",
+}
+# What a supplier checks in the summary (the phone may be laid out another way).
 SUMMARY_CHECKED = ("email", "first_name", "last_name", "job_title")
 
 
@@ -142,7 +145,10 @@ def _answer(value: Any, where: str) -> Answer:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and set(value) <= {"click", "type"} and "click" in value:
-        return Click(str(value["click"]), str(value.get("type") or ""))
+        target = value["click"]
+        if isinstance(target, bool):  # YAML reads a bare yes / no as a boolean
+            target = "yes" if target else "no"
+        return Click(str(target), str(value.get("type") or ""))
     raise ScriptError(f"{where}: an answer is a text or {{click: ..., type: ...}}, not {value!r}")
 
 
@@ -260,7 +266,8 @@ def load_conversations(folder: Path = HERE) -> list[Conversation]:
 
 def fill(text: str, facts: dict[str, Any]) -> str:
     """``text`` with the persona's facts in its braces (a missing fact reads as empty)."""
-    return string.Formatter().vformat(text, (), {k: "" if v is None else v for k, v in facts.items()})
+    values = {name: "" if value is None else value for name, value in facts.items()}
+    return string.Formatter().vformat(text, (), values)
 
 
 def folded(text: str) -> str:

@@ -49,7 +49,10 @@ def test_invitations_company_ids_and_addresses_are_each_used_once():
     # Shared values would let one conversation's failures (the invitation limits per code and
     # per company) or account change another's outcome.
     for fact in ("code", "email"):
-        values = [normalise_code(c.facts[fact]) if fact == "code" else c.facts[fact] for c in CONVERSATIONS]
+        values = [
+            normalise_code(c.facts[fact]) if fact == "code" else c.facts[fact]
+            for c in CONVERSATIONS
+        ]
         assert [v for v, n in Counter(values).items() if n > 1] == [], fact
     companies = [
         check_company_id(c.facts["country"], c.facts["company_id"]).company_id
@@ -79,3 +82,16 @@ def test_each_answer_and_deviation_fills_from_the_facts(conversation):
     for deviation in conversation.deviations:
         assert deviation.nth >= 1
         assert isinstance(deviation.say, str | Click)
+
+
+def test_a_bare_yes_or_no_click_means_the_yes_or_no_button():
+    # YAML 1.1 reads `click: yes` as a boolean: the driver must still click "yes".
+    targets = {
+        answer.target
+        for conversation in CONVERSATIONS
+        for answers in conversation.answers.values()
+        for answer in answers
+        if isinstance(answer, Click)
+    }
+    assert {"yes", "no"} <= targets
+    assert not targets & {"True", "False"}
