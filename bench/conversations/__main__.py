@@ -8,12 +8,21 @@ server on loopback and fresh SQLite databases in a temporary folder (as the end-
 do), creates each persona's invitation, plays the conversations ``--concurrency`` at a time,
 prints a table by category and language, and writes every conversation (outcome, turns,
 transcript) as JSON. A measurement, not a gate: the exit status is 0 whatever the outcomes,
-1 when the stack cannot start.
+1 when the stack cannot start. ``--report FILE`` prints the tables of a saved run again.
+
+Columns: conversations completed at the first try, completed after a restart (a new
+conversation, or three answers or more asked again), ended with an advisor, stuck, with an
+account created under another address; then those where the assistant asked again an answer
+already given ("re-asked"), whose account holds a wrong value ("wrong data"), whose last question
+was not in the language the persona writes ("other lang"), that ended as the persona expected,
+and the median number of messages the supplier sent.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import shutil
 import statistics
@@ -43,6 +52,11 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def result_from_dict(data: dict) -> Result:
+    names = {f.name for f in dataclasses.fields(Result)}
+    return Result(**{key: value for key, value in data.items() if key in names})
+
+
 def table(results: list[Result]) -> str:
     """Outcomes by category and language, then by language, then overall (plain text)."""
     groups: dict[tuple[str, str], list[Result]] = defaultdict(list)
@@ -53,7 +67,7 @@ def table(results: list[Result]) -> str:
     header = (
         f"{'category':<20} {'lang':<4} {'n':>3} "
         + " ".join(f"{h:>10}" for h in HEADERS)
-        + f" {'wrong data':>10} {'expected':>8} {'turns':>6}"
+        + f" {'re-asked':>8} {'wrong data':>10} {'other lang':>10} {'expected':>8} {'turns':>6}"
     )
     lines = [header, "-" * len(header)]
     categories = sorted({c for c, _ in groups if c != "all"})
@@ -64,12 +78,14 @@ def table(results: list[Result]) -> str:
                 continue
             counts = [sum(r.outcome == o for r in rows) for o in OUTCOMES]
             wrong = sum(bool(r.wrong_data) for r in rows)
+            lost = sum(bool(r.lost_answers) for r in rows)
+            other = sum(r.final_language not in (None, r.speaks) for r in rows)
             expected = sum(r.as_expected for r in rows)
             turns = statistics.median(r.turns for r in rows)
             lines.append(
                 f"{category:<20} {language:<4} {len(rows):>3} "
                 + " ".join(f"{c:>10}" for c in counts)
-                + f" {wrong:>10} {expected:>8} {turns:>6g}"
+                + f" {lost:>8} {wrong:>10} {other:>10} {expected:>8} {turns:>6g}"
             )
         if category == categories[-1]:
             lines.append("-" * len(header))
@@ -80,7 +96,8 @@ def details(results: list[Result]) -> str:
     """One line per conversation that did not go as expected: what happened."""
     lines = []
     for r in results:
-        if r.as_expected and not r.wrong_data and not r.lost_answers:
+        other_language = r.final_language not in (None, r.speaks)
+        if r.as_expected and not r.wrong_data and not r.lost_answers and not other_language:
             continue
         notes = [f"{r.outcome}", f"{r.turns} turns"]
         if r.stuck_reason:
@@ -91,6 +108,8 @@ def details(results: list[Result]) -> str:
             notes.append(f"wrong in the account: {', '.join(r.wrong_data)}")
         if r.handoffs:
             notes.append(f"tickets: {r.handoffs}")
+        if other_language:
+            notes.append(f"answered in {r.final_language}")
         lines.append(f"  {r.id:<44} " + "; ".join(notes))
     return "\n".join(lines)
 
@@ -109,7 +128,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="recognise questions from the replies' wording alone (checks the driver itself)",
     )
+    parser.add_argument(
+        "--report", type=Path, metavar="JSON", help="print the tables of a saved run, run nothing"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        results = [result_from_dict(r) for r in saved["conversations"]]
+        print(
+            f"{saved['date']}; load average {saved.get('load_average_before')}; "
+            f"model {saved.get('model')}"
+        )
+        print(table(results))
+        print(details(results))
+        return 0
 
     conversations = load_conversations()
     if args.only:
