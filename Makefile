@@ -101,11 +101,13 @@ cross-validate: install  ## NLU quality, reported in docs/quality.md (not a gate
 
 test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
 
-run: model  ## the product on this machine; Ctrl-C stops everything
-	$(BIN)/python -m bot.launcher
+# --stop-with-parent: GNU make ends at once on SIGTERM without passing it on; the launcher
+# then stops everything itself.
+run: model  ## the product on this machine; Ctrl-C or SIGTERM stops everything
+	$(BIN)/python -m bot.launcher --stop-with-parent
 
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
-	$(BIN)/python -m bot.launcher --shell
+	$(BIN)/python -m bot.launcher --shell --stop-with-parent
 
 fuzz: model chromium  ## 10,000 hostile messages through the REST channel (long)
 	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q -s --timeout=14400
