@@ -12,7 +12,9 @@ event (or an event broker publishes it), :func:`redact_events` replaces:
 - every invitation code of the conversation (slots, session metadata, the message that answered
   the code question, replies that repeat it) wherever it appears, and anything shaped like a
   16-symbol code in what the user typed, keeping only the first 4 symbols (a code is a
-  credential until it is used).
+  credential until it is used);
+- the email addresses in the value of every slot in :data:`CONTACT_SLOTS` and in the message
+  typed while one was asked (the handoff's contact address: support has it in the ticket).
 
 Pure functions on the dicts of ``Event.as_dict()``: no Rasa import (the tracker store in
 ``rasa_ext/`` calls them).
@@ -24,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bot.checks.email_addresses import mask_email
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
 
 REDACTED = "[masqué]"
@@ -32,6 +35,10 @@ REDACTED = "[masqué]"
 PASSWORD_SET = "[enregistré]"  # noqa: S105 - a marker, not a password
 SECRET_SLOTS = frozenset({"password"})
 CODE_SLOTS = frozenset({"invitation_code"})
+# Answers kept in full elsewhere for whoever needs them (the handoff's contact address, in the
+# support ticket) and stored here masked: the slot and the message that answered it.
+CONTACT_SLOTS = frozenset({"handoff_contact"})
+_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+")
 
 # The shortest typed password also searched for in the conversation's OTHER messages (and
 # in bot replies): a shorter string would mask ordinary words there ("merci", "oui" typed at the
@@ -141,6 +148,25 @@ def _metadata_code(event: dict) -> str | None:
     return None
 
 
+def mask_addresses(text: str) -> str:
+    """Every email address in ``text`` masked ("jean.dupont@acme.fr" -> "j***t@acme.fr")."""
+    return _ADDRESS.sub(lambda match: mask_email(match.group(0)), text)
+
+
+def _contact_answers(events: list[dict]) -> set[int]:
+    """Indexes of the messages typed while a contact slot was asked."""
+    answers, requested = set(), None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind in _RESETS:
+            requested = None
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "user" and requested in CONTACT_SLOTS:
+            answers.add(index)
+    return answers
+
+
 def _collect(events: list[dict]) -> tuple[list[int], list[str], list[str]]:
     """Indexes of the password answers, the typed passwords, the conversation's codes."""
     answers: list[int] = []
@@ -210,12 +236,17 @@ def redact_events(events: list[dict], start: int = 0) -> list[dict]:
     """
     answers, secrets, codes = _collect(events)
     answers = set(answers)
+    contact_answers = _contact_answers(events)
     replace = _replacer(secrets, codes)
     redacted = []
     for index, original in enumerate(events[start:], start):
         event = _walk(original, replace)  # a copy: the caller's events stay as they are
         if index in answers:
             _redact_answer(event)
+        if index in contact_answers or (
+            event.get("event") == "slot" and event.get("name") in CONTACT_SLOTS
+        ):
+            event = _walk(event, mask_addresses)
         if event.get("event") == "slot":
             name, value = original.get("name"), original.get("value")
             if name in SECRET_SLOTS and value is not None and value != PASSWORD_SET:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot import db
 from bot.models import OutboxMail
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 
 
 def records(output: str) -> dict[str, dict]:
@@ -75,8 +75,7 @@ def test_each_ticket_email_gives_the_command_that_prints_its_transcript(tracker_
             conversation_id="en-used",
             language="en",
             reason=HandoffReason.USER_REQUEST,
-            step="company",
-            summary="Company: SC123456 (GB)",
+            progress=Progress(Step.COMPANY, country="GB", company_id="SC123456"),
         )
     with db.session_scope(database) as session:
         mail = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket")).one()
