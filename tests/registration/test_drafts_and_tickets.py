@@ -1,6 +1,5 @@
-from dataclasses import replace
-
 import json
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
