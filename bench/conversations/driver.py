@@ -484,7 +484,9 @@ class Player:
     def _note_given(self, kind: str | None, text: str, state: _AttemptState) -> None:
         if kind in FIELD_KINDS:
             state.given.add(kind)
-        if kind != "password":  # a password may hold a name: it answers nothing else
+        # A password may hold a name, and the address left for an advisor is not the
+        # registration's answer: those answer their own question only.
+        if kind not in ("password", "handoff_contact"):
             state.given.update(facts_in(text, self.facts))
 
     # -- the outcome --

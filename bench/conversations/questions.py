@@ -54,12 +54,13 @@ RESPONSE_KINDS = {
     "utter_greet": "menu",
 }
 _ASK = re.compile(r"^utter_ask_(?:\w+_form_)?(?P<slot>\w+)$")
-# Names a later version may give its questions: matched loosely.
+# Names a later version may give its questions: matched loosely, but only names that say they
+# ask or offer something (utter_handoff_with_contact tells a ticket's reference, asks nothing).
 _NAME_HINTS = (
-    (re.compile(r"language.*(offer|switch|ask)|(offer|ask|switch).*language"), "language_offer"),
-    (re.compile(r"handoff.*(contact|reach|email)"), "handoff_contact"),
+    (re.compile(r"(ask|offer|propose).*language|language.*(offer|ask)"), "language_offer"),
+    (re.compile(r"ask.*(handoff|contact)"), "handoff_contact"),
     (re.compile(r"(offer|propose).*(advisor|handoff|human)"), "advisor_offer"),
-    (re.compile(r"summary|recap"), "summary"),
+    (re.compile(r"(ask|confirm).*(summary|recap)|^utter_(registration_)?summary"), "summary"),
     (re.compile(r"what_to_correct|correction_menu"), "correction_menu"),
 )
 
@@ -88,7 +89,8 @@ _WORDING: tuple[tuple[str, str, str], ...] = (
     (
         "handoff_contact",
         r"(joindre|recontacter|vous repondre|vous ecrire|vous contacter)[^?]*\?",
-        r"(reach|contact|get back to|write to) you[^?]*\?",
+        r"(reach|contact|get back to|write to|reply to) you[^?]*\?"
+        r"|(advisor|adviser|someone)[^?]*(reply|write|answer)[^?]*\?",
     ),
     (
         "language_offer",

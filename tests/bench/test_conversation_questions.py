@@ -33,7 +33,18 @@ QUESTIONS = {
     "utter_ask_cancel_registration": "cancel_confirm",
     "utter_activation_options": "activation_help",
     "utter_ask_new_email": "email",
+    "utter_ask_handoff_contact": "handoff_contact",
+    "utter_ask_handoff_contact_known": "handoff_contact",
 }
+# Replies that ask nothing: the driver must not answer them as a question.
+STATEMENTS = [
+    "utter_handoff",
+    "utter_handoff_with_contact",
+    "utter_handoff_already",
+    "utter_registration_resumes",
+    "utter_account_created",
+    "utter_invitation_valid",
+]
 PLACEHOLDERS = {
     "id_name": "SIREN",
     "example": "732 829 320",
@@ -45,6 +56,10 @@ PLACEHOLDERS = {
     "last_name": "Dupont",
     "phone": "+33 6 12 34 56 78",
     "job_title": "Gérant",
+    "reference": "T-000001",
+    "support_email": "support@sis-id.com",
+    "customer": "ACME",
+    "mail_from": "noreply@sis-id.com",
 }
 CASES = [
     (name, kind, language)
@@ -68,6 +83,14 @@ def test_each_question_is_read_from_its_wording_alone(name, kind, language):
 def test_each_question_is_read_from_its_response_name(name, kind, language):
     question = recognise([{"text": "…"}], response_names=["utter_ok", name])
     assert (question.kind, question.source) == (kind, "response")
+
+
+@pytest.mark.parametrize("name", [n for n in STATEMENTS if n in RESPONSES])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_reply_that_only_tells_something_is_not_taken_for_a_question(name, language):
+    statement = reply(name, language)
+    assert recognise([statement], response_names=[name]).kind == "unknown"
+    assert wording(statement["text"]) is None
 
 
 def test_the_question_closes_the_reply_an_explanation_before_it_is_not_the_question():
