@@ -27,7 +27,7 @@ export FUZZ_MESSAGES ?= 300
 # endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz
+.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz conversations
 
 help: ## this list: every target and what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' \
@@ -103,17 +103,24 @@ test: lint test-stories pytest  ## every check: lint, test stories, pytest (with
 
 # DEVELOPMENT=true: the demo invitations, the development mailbox (without SMTP_HOST) and a
 # session secret kept in var/session-secret. A production start sets none of it (README).
-run: model  ## the product on this machine; Ctrl-C stops everything
-	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher
+# --stop-with-parent: GNU make ends at once on SIGTERM without passing it on; the launcher
+# then stops everything itself.
+run: model  ## the product on this machine; Ctrl-C or SIGTERM stops everything
+	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher --stop-with-parent
 
 shell: model  ## talk to the assistant in the terminal (starts the action server too)
-	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher --shell
+	DEVELOPMENT=$${DEVELOPMENT:-true} $(BIN)/python -m bot.launcher --shell --stop-with-parent
 
 fuzz: model chromium  ## 10,000 hostile messages through the REST channel (long)
 	FUZZ_MESSAGES=10000 $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q -s --timeout=14400
 
 bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa init` assistant
 	$(BIN)/python -m bench.load
+
+# Suppliers who do not follow the script (bench/conversations/*.yml), played through the REST
+# channel of the real stack; results in docs/quality.md ("Off-script conversations").
+conversations: model ## off-script conversations: how many complete, need an advisor, get stuck
+	$(BIN)/python -m bench.conversations
 
 # Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
 # runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.

@@ -1,32 +1,54 @@
-"""Handing the conversation to a human: a ticket, an email to support, a clear next step."""
+"""Handing the conversation to a human: how to reach the supplier, a ticket, an email to
+support, and the registration going on while the supplier waits.
+
+The flow (data/rules/handoff.yml): a handoff asked during the registration pauses the form
+(``action_pause_registration``); ``handoff_form`` asks for a contact address (optional: the
+supplier may decline, and it is not asked again once known, nor past the conversation's ticket
+limit); ``action_handoff`` opens the ticket; then ``action_resume_registration`` and the form
+ask the pending question again, with every answer kept.
+"""
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
-from bot.checks.email_addresses import mask_email
-from bot.checks.identifiers import CompanyId
-from bot.checks.invitation_codes import mask_code
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.checks.email_addresses import EmailError, check_email
+from bot.checks.identifiers import check_company_id
+from bot.registration import tickets
+from bot.registration.tickets import HandoffReason, Progress, Step
+
+CONTACT = "handoff_contact"
+CONTACT_REFUSALS = "handoff_contact_refusals"
+RESUME = "handoff_resume"
+REASON = "handoff_reason"
+DECLINED = "-"  # the supplier chose not to leave an address (a slot value, not an address)
+# An answer without an address is explained once; the second time, the ticket is opened
+# without one rather than keep the supplier at this question.
+MAX_CONTACT_REFUSALS = 2
 
 
-def step_reached(tracker: Tracker) -> str:
+def step_reached(tracker: Tracker) -> Step:
     """How far the registration went, in the article's steps."""
     slot = tracker.get_slot
     if slot("registered_email"):
-        return "registered"
+        return Step.REGISTERED
     if slot("phone") or slot("first_name"):
-        return "contact_details"
+        return Step.CONTACT_DETAILS
     if slot("email"):
-        return "account_details"
+        return Step.ACCOUNT_DETAILS
     if slot("company_id") or slot("country"):
-        return "company"
-    return "none"
+        return Step.COMPANY
+    return Step.NONE
 
 
 def handoff_reason(tracker: Tracker) -> HandoffReason:
+    if tracker.get_slot(REASON) in HandoffReason._value2member_map_:
+        return HandoffReason(tracker.get_slot(REASON))
     if (tracker.get_slot("invitation_failures") or 0) >= MAX_INVITATION_FAILURES:
         return HandoffReason.INVITATION_LOCKED
     recent = [e.get("name") for e in tracker.events[-12:] if e.get("event") == "action"]
@@ -37,26 +59,119 @@ def handoff_reason(tracker: Tracker) -> HandoffReason:
     return HandoffReason.USER_REQUEST
 
 
-def ticket_summary(tracker: Tracker) -> str:
-    """What support needs to pick up, without secrets: no password, code and email masked."""
+def pending_question(tracker: Tracker, domain: dict) -> str | None:
+    """The registration's next question when a handoff paused it: its first empty slot."""
+    if not tracker.get_slot(RESUME):
+        return None
+    required = domain.get("forms", {}).get("registration_form", {}).get("required_slots", [])
+    return next((name for name in required if tracker.get_slot(name) is None), None)
+
+
+def progress(tracker: Tracker, domain: dict) -> Progress:
+    """What support needs to pick up, without secrets (tickets.Progress masks them)."""
     slot = tracker.get_slot
-    lines = []
+    company = None
     if slot("country") and slot("company_id"):
-        company = CompanyId(slot("country"), slot("company_id")).display()
-        lines.append(f"Company: {company} ({slot('country')})")
-    elif slot("country"):
-        lines.append(f"Country: {slot('country')}")
-    if slot("invitation_code"):
-        lines.append(f"Invitation code: {mask_code(slot('invitation_code'))}")
-    email = slot("registered_email") or slot("email")
-    if email:
-        lines.append(f"Email: {mask_email(email)}")
-    if slot("first_name") or slot("last_name"):
-        lines.append(f"Name: {slot('first_name') or ''} {slot('last_name') or ''}".rstrip())
-    failures = int(slot("invitation_failures") or 0)
-    if failures:
-        lines.append(f"Failed invitation checks: {failures}")
-    return "\n".join(lines) or "No registration details given."
+        company = check_company_id(slot("country"), slot("company_id")).company_id
+    return Progress.masked(
+        step_reached(tracker),
+        pending_question=pending_question(tracker, domain),
+        company=company,
+        country=slot("country"),
+        invitation_code=slot("invitation_code"),
+        email=slot("registered_email") or slot("email"),
+        first_name=slot("first_name"),
+        last_name=slot("last_name"),
+        phone=slot("phone"),
+        job_title=None if slot("job_title") in (None, DECLINED) else slot("job_title"),
+        invitation_failures=int(slot("invitation_failures") or 0),
+    )
+
+
+def _contact_given(value: Any) -> str | None:
+    """The address the supplier gave this turn (the tracker store keeps it masked: a value
+    read back on a later turn is not an address)."""
+    if not isinstance(value, str) or value == DECLINED:
+        return None
+    found = check_email(value)
+    return found.address if found.ok and "*" not in value else None
+
+
+class ActionPauseRegistration(Action):
+    """A handoff asked during the registration: the form waits (every answer is kept) and
+    takes up again after the ticket (action_resume_registration)."""
+
+    def name(self) -> str:
+        return "action_pause_registration"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(RESUME, True)]
+
+
+class ActionResumeRegistration(Action):
+    def name(self) -> str:
+        return "action_resume_registration"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(response="utter_registration_resumes")
+        return [SlotSet(RESUME, False)]
+
+
+class ValidateHandoffForm(FormValidationAction):
+    """The contact address: asked once per conversation, never past its ticket limit."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain
+    ) -> list[str]:
+        with database() as session:
+            if tickets.limit_reached(session, tracker.sender_id):
+                return []
+            if tickets.known_contact(session, tracker.sender_id):
+                return []
+        return domain_slots
+
+    @polite_failure
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        return await super().run(dispatcher, tracker, domain)
+
+    async def validate_handoff_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if value == DECLINED:
+            return {CONTACT: DECLINED}
+        found = check_email(value if isinstance(value, str) else "")
+        if found.ok:
+            return {CONTACT: found.address}
+        refusals = int(tracker.get_slot(CONTACT_REFUSALS) or 0) + 1
+        if refusals >= MAX_CONTACT_REFUSALS:
+            return {CONTACT: DECLINED, CONTACT_REFUSALS: None}
+        if found.error is EmailError.AMBIGUOUS:
+            dispatcher.utter_message(response="utter_email_ambiguous")
+        else:
+            dispatcher.utter_message(response="utter_handoff_contact_invalid")
+        return {CONTACT: None, CONTACT_REFUSALS: float(refusals)}
+
+
+class ActionAskHandoffContact(Action):
+    """The contact question, with the registration's address as a one-click answer when the
+    supplier already gave one. Records why the supplier is handed over, while the reason is
+    still among the latest events."""
+
+    def name(self) -> str:
+        return "action_ask_handoff_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        known = tracker.get_slot("registered_email")
+        if not known and tracker.get_slot("email_confirmed"):
+            known = tracker.get_slot("email")
+        if known and check_email(known).ok:
+            dispatcher.utter_message(response="utter_ask_handoff_contact_known", email=known)
+        else:
+            dispatcher.utter_message(response="utter_ask_handoff_contact")
+        return [SlotSet(REASON, handoff_reason(tracker).value)]
 
 
 class ActionHandoff(Action):
@@ -66,15 +181,24 @@ class ActionHandoff(Action):
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         with database() as session:
-            ticket = open_ticket(
+            contact = _contact_given(tracker.get_slot(CONTACT))
+            if contact is None and tracker.get_slot(CONTACT) != DECLINED:
+                contact = tickets.known_contact(session, tracker.sender_id)
+            ticket = tickets.open_ticket(
                 session,
                 conversation_id=tracker.sender_id,
                 language=language_of(tracker),
                 reason=handoff_reason(tracker),
-                step=step_reached(tracker),
-                summary=ticket_summary(tracker),
+                progress=progress(tracker, domain),
+                contact_email=contact,
             )
+        if not ticket.new:
+            response = "utter_handoff_already"
+        elif ticket.contact_email:
+            response = "utter_handoff_with_contact"
+        else:
+            response = "utter_handoff"
         dispatcher.utter_message(
-            response="utter_handoff", reference=ticket.reference, support_email=ticket.support_email
+            response=response, reference=ticket.reference, support_email=ticket.support_email
         )
-        return []
+        return [SlotSet(CONTACT, None), SlotSet(CONTACT_REFUSALS, None), SlotSet(REASON, None)]

@@ -218,6 +218,11 @@ class Ticket(Base):
     step = Column(String(40), nullable=False)
     summary = Column(Text, nullable=False)
     created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+    # How support can reach the supplier: the address they left, in full (the conversation
+    # logs keep it masked); None when they declined.
+    contact_email = Column(String(320))
+    # What the registration had reached, as JSON fields (bot/registration/tickets.py Progress).
+    details = Column(Text)
 
 
 class InvitationCheckSlot(Base):

@@ -41,6 +41,13 @@ def _env_int(env: dict[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _env_positive_int(env: dict[str, str], name: str, default: int) -> int:
+    value = _env_int(env, name, default)
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value
+
+
 def _env_float(env: dict[str, str], name: str, default: float, unit: str = "seconds") -> float:
     raw = env.get(name)
     if raw is None or not raw.strip():
@@ -116,6 +123,9 @@ class Settings:
     # (bot/registration/limits.py); past it the assistant stops checking and offers a human.
     invitation_check_limit: int = 5
     invitation_check_window_minutes: int = 60
+    # Handoff tickets one conversation may open (bot/registration/tickets.py); past it the
+    # same reference is given again and no mail is sent.
+    handoff_ticket_limit: int = 3
     # "An account already exists for this address" mails sent to one address within an hour,
     # whoever causes them (registration, address correction, resend): beyond, none is sent
     # and the conversation says the same (bot/registration/accounts.py).
@@ -217,6 +227,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         invitation_check_window_minutes=_env_int(env, "INVITATION_CHECK_WINDOW_MINUTES", 60),
         account_exists_mails_per_hour=_env_int(env, "ACCOUNT_EXISTS_MAILS_PER_HOUR", 3),
         draft_retention_hours=_env_float(env, "DRAFT_RETENTION_HOURS", 24.0, unit="hours"),
+        handoff_ticket_limit=_env_positive_int(env, "HANDOFF_TICKET_LIMIT", 3),
         web_port=web_port,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()

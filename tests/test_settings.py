@@ -115,3 +115,14 @@ def test_data_limits_have_safe_defaults_and_can_be_set():
 def test_the_draft_retention_must_be_a_positive_number_of_hours(value):
     with pytest.raises(ValueError, match=r"DRAFT_RETENTION_HOURS must be .* hours"):
         load_settings({"DRAFT_RETENTION_HOURS": value})
+
+
+def test_tickets_per_conversation_are_capped_by_a_setting():
+    assert load_settings({}).handoff_ticket_limit == 3
+    assert load_settings({"HANDOFF_TICKET_LIMIT": "1"}).handoff_ticket_limit == 1
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-1"])
+def test_the_ticket_limit_is_at_least_one(value):
+    with pytest.raises(ValueError, match="HANDOFF_TICKET_LIMIT"):
+        load_settings({"HANDOFF_TICKET_LIMIT": value})

@@ -121,7 +121,10 @@ def erase(
         raise ValueError("give either an email address or a conversation id")
     address = email.strip().lower() if email else None
     if address:
-        ids = sorted(conversations_for_email(tracker_url, address, accounts_url))
+        ids = sorted(
+            conversations_for_email(tracker_url, address, accounts_url)
+            | _ticket_conversations(address, accounts_url)
+        )
     else:
         ids = [conversation_id]
     result = ErasureResult()
@@ -142,7 +145,7 @@ def erase(
             result.tickets += session.execute(
                 update(Ticket)
                 .where(Ticket.conversation_id.in_(chunk), Ticket.summary != ERASED)
-                .values(summary=ERASED)
+                .values(summary=ERASED, contact_email=None, details=None)
             ).rowcount
             result.drafts += session.execute(
                 delete(RegistrationDraft).where(RegistrationDraft.conversation_id.in_(chunk))
@@ -175,6 +178,17 @@ def erase(
         found.add(conversation_id)
     result.conversations = sorted(found)
     return result
+
+
+def _ticket_conversations(address: str, accounts_url: str | None) -> set[str]:
+    """Conversations whose handoff ticket left this contact address (the conversation logs
+    keep it masked: only the ticket can tell)."""
+    with session_scope(accounts_url) as session:
+        return set(
+            session.scalars(
+                select(Ticket.conversation_id).where(func.lower(Ticket.contact_email) == address)
+            )
+        )
 
 
 def parse_age(text: str) -> timedelta:

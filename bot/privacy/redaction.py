@@ -18,7 +18,9 @@ event (or an event broker publishes it), :func:`redact_new_events` replaces:
 - every invitation code of the conversation (slots, session metadata, the message that answered
   the code question, replies that repeat it) wherever it appears, and anything shaped like a
   16-symbol code in what the user typed, keeping only the first 4 symbols (a code is a
-  credential until it is used).
+  credential until it is used);
+- the email addresses in the value of every slot in :data:`CONTACT_SLOTS` and in the message
+  typed while one was asked (the handoff's contact address: support has it in the ticket).
 
 The cost of redacting a turn depends on that turn only: what the redaction of the next events
 needs to know about the earlier ones (the question pending, the conversation's latest secrets
@@ -37,6 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import check_company_id, supported_countries
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
 from bot.checks.passwords import meets_article_rule
@@ -47,6 +50,10 @@ REDACTED = "[masqué]"
 PASSWORD_SET = "[enregistré]"  # noqa: S105 - a marker, not a password
 SECRET_SLOTS = frozenset({"password"})
 CODE_SLOTS = frozenset({"invitation_code"})
+# Answers kept in full elsewhere for whoever needs them (the handoff's contact address, in the
+# support ticket) and stored here masked: the slot and the message that answered it.
+CONTACT_SLOTS = frozenset({"handoff_contact"})
+_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+")
 
 # The shortest typed password also searched for in the conversation's OTHER messages (and
 # in bot replies): a shorter string would mask ordinary words there ("merci", "oui" typed at the
@@ -196,6 +203,11 @@ def _metadata_code(event: dict) -> str | None:
     if isinstance(metadata, dict) and isinstance(metadata.get("invitation_code"), str):
         return normalise_code(metadata["invitation_code"])[:64] or None
     return None
+
+
+def mask_addresses(text: str) -> str:
+    """Every email address in ``text`` masked ("jean.dupont@acme.fr" -> "j***t@acme.fr")."""
+    return _ADDRESS.sub(lambda match: mask_email(match.group(0)), text)
 
 
 def _mask_code_fields(value: Any) -> Any:
@@ -361,6 +373,7 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
     """
     context = context or RedactionContext()
     answers: set[int] = set()
+    contact_answers: set[int] = set()  # messages typed while a contact address was asked
     passwords: list[str] = []  # answers and password slot values: also masked in earlier rows
     words: list[str] = []  # words that may be passwords, typed anywhere
     codes: list[str] = []
@@ -390,6 +403,8 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
                 code = extract_code(text)
                 if code:
                     codes.append(code)
+            elif requested in CONTACT_SLOTS:
+                contact_answers.add(index)
     known_codes = frozenset(c for c in [*context.codes, *codes] if _searchable_code(c))
     for index, event in enumerate(events):
         if index not in answers:
@@ -406,6 +421,8 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
         if index in answers:
             _redact_answer(event)
         kind = original.get("event")
+        if index in contact_answers or (kind == "slot" and original.get("name") in CONTACT_SLOTS):
+            event = _walk(event, mask_addresses)
         if kind == "slot":
             name, value = original.get("name"), original.get("value")
             if name in SECRET_SLOTS and value is not None and value != PASSWORD_SET:

@@ -207,13 +207,27 @@ def test_every_action_intent_that_can_be_suggested_has_a_label():
 # --- not_intent --------------------------------------------------------------------------------
 
 
+# The handoff's contact question takes any answer (actions/handoff.py explains one without an
+# address, then opens the ticket without it): only a refusal is not an answer there.
+ANY_ANSWER_SLOTS = {"handoff_contact": {"deny", "skip", "cancel"}}
+
+
 def not_intent_lists() -> list[tuple[str, list[str]]]:
     return [
         (slot, mapping["not_intent"])
         for slot, spec in DOMAIN["slots"].items()
         for mapping in spec.get("mappings", [])
-        if "not_intent" in mapping
+        if "not_intent" in mapping and slot not in ANY_ANSWER_SLOTS
     ]
+
+
+@pytest.mark.parametrize(("slot", "refusals"), ANY_ANSWER_SLOTS.items())
+def test_a_refusal_at_the_contact_question_is_never_taken_for_an_address(slot, refusals):
+    mappings = DOMAIN["slots"][slot]["mappings"]
+    declined = [m for m in mappings if m["type"] == "from_intent"]
+    assert [(set(m["intent"]), m["value"]) for m in declined] == [(refusals, "-")]
+    [text] = [m for m in mappings if m["type"] == "from_text"]
+    assert set(text["not_intent"]) == refusals
 
 
 def test_not_intent_lists_exist():

@@ -1,12 +1,22 @@
-"""Handing over to a human: a ticket without secrets, a mail to support, a reference."""
+"""Handing over to a human: how to reach the supplier, a ticket without secrets, a mail to
+support, a reference, a limit per conversation, and the registration going on meanwhile."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
 from sqlalchemy import select
 
 from actions.common import PASSWORD_SET
-from actions.handoff import ActionHandoff
+from actions.handoff import (
+    ActionAskHandoffContact,
+    ActionHandoff,
+    ActionPauseRegistration,
+    ActionResumeRegistration,
+    ValidateHandoffForm,
+)
 from actions.registration import ActionCancelRegistration, ActionStartRegistration
 from actions.registration_form import ValidateRegistrationForm
 from bot import db
@@ -28,8 +38,11 @@ from tests.actions.helpers import (
     tickets,
 )
 
+CONTACT = "jean.dupont@gmail.com"
+
 
 async def handoff(domain, *, slots=None, events_before=None, sender_id="conv-1"):
+    """action_handoff as Rasa runs it once handoff_form is done."""
     tracker = make_tracker(
         domain,
         slots=slots,
@@ -41,6 +54,54 @@ async def handoff(domain, *, slots=None, events_before=None, sender_id="conv-1")
     )
     dispatcher, events = await run(ActionHandoff(), tracker, domain)
     return dispatcher, events, tracker
+
+
+def details(ticket) -> dict:
+    return {k: v for k, v in json.loads(ticket.details).items() if v is not None}
+
+
+# --- the ticket and what the supplier reads ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "J'ai transmis votre demande à un conseiller (référence **T-000001**). Il vous "
+            "répondra par email à l'adresse indiquée.",
+        ),
+        (
+            "en",
+            "I have passed your request to an advisor (reference **T-000001**). They will reply "
+            "by email to the address you gave.",
+        ),
+    ],
+)
+async def test_a_ticket_keeps_the_contact_address_for_support_and_tells_the_reference(
+    domain, database, language, text
+):
+    slots = {"language": language, "handoff_contact": CONTACT, "handoff_reason": "user_request"}
+    dispatcher, events, tracker = await handoff(domain, slots=slots)
+
+    assert said(dispatcher)[0]["response"] == "utter_handoff_with_contact"
+    assert rendered(domain, dispatcher, tracker) == [text]
+    [ticket] = tickets()
+    assert (ticket.conversation_id, ticket.language, ticket.reason, ticket.step) == (
+        "conv-1",
+        language,
+        "user_request",
+        "none",
+    )
+    assert ticket.contact_email == CONTACT
+    assert outbox() == [("support_ticket", "support@sis-id.com")]
+    assert any(f"Contact : {CONTACT}" in body for body in outbox_bodies())
+    # The slots of this handoff are emptied: the next one starts afresh.
+    assert events == [
+        SlotSet("handoff_contact", None),
+        SlotSet("handoff_contact_refusals", None),
+        SlotSet("handoff_reason", None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -60,27 +121,34 @@ async def handoff(domain, *, slots=None, events_before=None, sender_id="conv-1")
         ),
     ],
 )
-async def test_handoff_opens_a_ticket_and_tells_its_reference(domain, database, language, text):
-    dispatcher, events, tracker = await handoff(domain, slots={"language": language})
-
-    assert said(dispatcher) == [
-        {
-            "response": "utter_handoff",
-            "reference": "T-000001",
-            "support_email": "support@sis-id.com",
-        }
-    ]
-    assert rendered(domain, dispatcher, tracker) == [text]
-    assert events == []
-    [ticket] = tickets()
-    assert (ticket.conversation_id, ticket.language, ticket.reason, ticket.step) == (
-        "conv-1",
-        language,
-        "user_request",
-        "none",
+async def test_a_supplier_who_leaves_no_address_is_told_how_to_write_to_support(
+    domain, database, language, text
+):
+    dispatcher, _, tracker = await handoff(
+        domain, slots={"language": language, "handoff_contact": "-"}
     )
-    assert ticket.summary == "No registration details given."
-    assert outbox() == [("support_ticket", "support@sis-id.com")]
+
+    assert rendered(domain, dispatcher, tracker) == [text]
+    [ticket] = tickets()
+    assert ticket.contact_email is None
+    assert any("Contact : aucune adresse laissée" in body for body in outbox_bodies())
+
+
+async def test_a_masked_contact_read_back_from_the_store_is_not_taken_for_an_address(
+    domain, database
+):
+    await handoff(domain, slots={"handoff_contact": "j***s@gmail.com"})
+    assert tickets()[0].contact_email is None
+
+
+async def test_a_later_handoff_in_the_conversation_keeps_the_contact_already_given(
+    domain, database
+):
+    await handoff(domain, slots={"handoff_contact": CONTACT})
+    dispatcher, _, _ = await handoff(domain)  # handoff_form did not ask again
+
+    assert said(dispatcher)[0]["response"] == "utter_handoff_with_contact"
+    assert [t.contact_email for t in tickets()] == [CONTACT, CONTACT]
 
 
 async def test_second_ticket_gets_the_next_reference(domain, database):
@@ -88,6 +156,39 @@ async def test_second_ticket_gets_the_next_reference(domain, database):
     dispatcher, _, _ = await handoff(domain, sender_id="conv-2")
 
     assert said(dispatcher)[0]["reference"] == "T-000002"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Votre demande est déjà transmise à un conseiller (référence **T-000002**) : il "
+            "reviendra vers vous. Vous pouvez aussi écrire à support@sis-id.com en rappelant "
+            "cette référence.",
+        ),
+        (
+            "en",
+            "Your request has already been passed to an advisor (reference **T-000002**): they "
+            "will get back to you. You can also write to support@sis-id.com quoting this "
+            "reference.",
+        ),
+    ],
+)
+async def test_past_the_ticket_limit_the_same_reference_is_given_and_no_mail_is_sent(
+    domain, database, monkeypatch, language, text
+):
+    monkeypatch.setenv("HANDOFF_TICKET_LIMIT", "2")
+    reset_settings()
+    slots = {"language": language}
+    for _ in range(2):
+        await handoff(domain, slots=slots)
+    mails = outbox()
+    for _ in range(3):
+        dispatcher, _, tracker = await handoff(domain, slots=slots)
+        assert said(dispatcher)[0]["response"] == "utter_handoff_already"
+        assert rendered(domain, dispatcher, tracker) == [text]
+    assert len(tickets()) == 2 and outbox() == mails
 
 
 async def test_support_address_comes_from_the_settings(domain, database, monkeypatch):
@@ -99,23 +200,43 @@ async def test_support_address_comes_from_the_settings(domain, database, monkeyp
     assert outbox() == [("support_ticket", "help@example.test")]
 
 
-async def test_summary_of_a_registration_in_progress_has_no_secret(domain, database):
+async def test_the_ticket_carries_the_step_and_the_pending_question_without_a_secret(
+    domain, database
+):
     slots = completed_registration(
-        language="en", job_title="-", confirmed=None, password=PASSWORD_SET
+        language="en",
+        job_title=None,
+        confirmed=None,
+        password=PASSWORD_SET,
+        handoff_resume=True,
+        handoff_contact=CONTACT,
     )
     await handoff(domain, slots=slots)
 
     [ticket] = tickets()
     assert ticket.step == "contact_details"
-    assert ticket.summary == (
-        "Company: 732 829 320 (FR)\nInvitation code: ACME…\nEmail: j***t@acme.fr\nName: Jean Dupont"
-    )
-    for secret in (ACME_CODE, "ACME-FR00-0000-0001", PASSWORD_SET, STRONG_PASSWORD, "jean.dupont@"):
-        assert secret not in ticket.summary
+    assert details(ticket) == {
+        "pending_question": "job_title",
+        "country": "FR",
+        "company_id": "732 829 320",
+        "invitation_code": "ACME…",
+        "email": "j***t@acme.fr",
+        "first_name": "Jean",
+        "last_name": "Dupont",
+        "phone": "+33…78",
+    }
+    for secret in (
+        ACME_CODE,
+        "ACME-FR00-0000-0001",
+        PASSWORD_SET,
+        STRONG_PASSWORD,
+        "jean.dupont@a",
+    ):
+        assert secret not in ticket.details and secret not in ticket.summary
         assert all(secret not in body for body in outbox_bodies())
 
 
-async def test_support_mail_carries_the_ticket(domain, database):
+async def test_support_mail_carries_the_ticket_in_french(domain, database):
     await handoff(domain, slots={"language": "en", "country": "FR", "email": "jean@acme.fr"})
 
     with db.session_scope() as session:
@@ -125,10 +246,10 @@ async def test_support_mail_carries_the_ticket(domain, database):
     assert "conv-1" not in mail.text_body and "conv-1" not in mail.html_body
     for line in (
         "/console/tickets/T-000001",
-        "user_request",
-        "account_details",
-        "Email: j***n@acme.fr",
-        "Country: FR",
+        "Raison : demande du fournisseur",
+        "Étape atteinte : 2. création du compte",
+        "- Email d'inscription (masqué) : j***n@acme.fr",
+        "- Pays : FR",
     ):
         assert line in mail.text_body
 
@@ -145,9 +266,12 @@ async def test_handoff_after_the_invitation_lock(domain, database):
     [ticket] = tickets()
     assert ticket.reason == "invitation_locked"
     assert ticket.step == "company"
-    assert ticket.summary == (
-        "Company: 732 829 320 (FR)\nInvitation code: ZZZZ…\nFailed invitation checks: 5"
-    )
+    assert details(ticket) == {
+        "country": "FR",
+        "company_id": "732 829 320",
+        "invitation_code": "ZZZZ…",
+        "invitation_failures": 5,
+    }
 
 
 async def test_ticket_after_a_lock_reached_from_the_company_id(domain, invite):
@@ -172,9 +296,8 @@ async def test_ticket_after_a_lock_reached_from_the_company_id(domain, invite):
 
     [ticket] = tickets()
     assert ticket.reason == "invitation_locked"
-    assert ticket.summary == (
-        "Company: 732 829 320 (FR)\nInvitation code: BETA…\nFailed invitation checks: 5"
-    )
+    assert details(ticket)["company_id"] == "732 829 320"
+    assert details(ticket)["invitation_code"] == "BETA…"
 
 
 @pytest.mark.parametrize("action", [ActionStartRegistration(), ActionCancelRegistration()])
@@ -190,7 +313,7 @@ async def test_the_lock_is_still_reported_after_a_restart(domain, database, acti
 
     [ticket] = tickets()
     assert (ticket.reason, ticket.step) == ("invitation_locked", "none")
-    assert ticket.summary == "Failed invitation checks: 5"
+    assert details(ticket) == {"invitation_failures": 5}
 
 
 async def test_handoff_after_the_fallback(domain, database):
@@ -200,13 +323,19 @@ async def test_handoff_after_the_fallback(domain, database):
     assert tickets()[0].reason == "not_understood"
 
 
+async def test_the_reason_recorded_when_the_contact_was_asked_is_the_one_kept(domain, database):
+    # The contact question pushed the fallback out of the latest events: the slot remembers.
+    await handoff(domain, slots={"handoff_reason": "not_understood"})
+    assert tickets()[0].reason == "not_understood"
+
+
 async def test_handoff_after_the_activation_help(domain, database):
     help_given = [{"event": "action", "name": "action_activation_help"}]
     await handoff(domain, slots={"registered_email": "jean@acme.fr"}, events_before=help_given)
 
     [ticket] = tickets()
     assert (ticket.reason, ticket.step) == ("activation_email", "registered")
-    assert ticket.summary == "Email: j***n@acme.fr"
+    assert details(ticket) == {"email": "j***n@acme.fr"}
 
 
 async def test_handoff_when_the_database_is_down(domain, database_down):
@@ -214,3 +343,147 @@ async def test_handoff_when_the_database_is_down(domain, database_down):
 
     assert said(dispatcher) == [{"response": "utter_try_again_later"}]
     assert events == []
+
+
+# --- the contact question ---------------------------------------------------------------------
+
+
+def contact_answer(domain, value, *, refusals=None, language="fr"):
+    return make_tracker(
+        domain,
+        slots={
+            "language": language,
+            "requested_slot": "handoff_contact",
+            "handoff_contact_refusals": refusals,
+        },
+        extracted={"handoff_contact": value},
+        text=str(value),
+        active_loop="handoff_form",
+    )
+
+
+async def validate_contact(domain, value, **kwargs):
+    tracker = contact_answer(domain, value, **kwargs)
+    dispatcher, events = await run(ValidateHandoffForm(), tracker, domain)
+    return dispatcher, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Jean.Dupont@Gmail.com", "c'est jean.dupont@gmail.com merci", "<jean.dupont@gmail.com>"],
+)
+async def test_an_address_in_any_wording_is_the_contact(domain, database, answer):
+    dispatcher, slots = await validate_contact(domain, answer)
+    assert slots["handoff_contact"] == CONTACT
+    assert dispatcher.messages == []
+
+
+async def test_declining_leaves_no_address(domain, database):
+    _, slots = await validate_contact(domain, "-")  # "non merci", the button: deny / skip
+    assert slots["handoff_contact"] == "-"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Je n'ai pas trouvé d'adresse email valide dans votre message. Exemple : "
+            "prenom.nom@societe.fr",
+        ),
+        (
+            "en",
+            "I could not find a valid email address in your message. Example: "
+            "firstname.lastname@company.com",
+        ),
+    ],
+)
+async def test_an_answer_without_an_address_is_explained_once_then_the_ticket_goes_without(
+    domain, database, language, text
+):
+    tracker = contact_answer(domain, "appelez-moi plutôt", language=language)
+    dispatcher, events = await run(ValidateHandoffForm(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["handoff_contact"] is None and slots["handoff_contact_refusals"] == 1.0
+    assert rendered(domain, dispatcher, tracker) == [text]
+
+    dispatcher, slots = await validate_contact(domain, "je ne sais pas", refusals=1.0)
+    assert slots["handoff_contact"] == "-"  # never kept at this question
+    assert dispatcher.messages == []
+
+
+async def test_two_addresses_in_one_answer_are_asked_again(domain, database):
+    dispatcher, slots = await validate_contact(domain, "a@acme.fr ou b@acme.fr")
+    assert slots["handoff_contact"] is None
+    assert said(dispatcher) == [{"response": "utter_email_ambiguous"}]
+
+
+async def required(domain, sender_id="conv-1"):
+    tracker = make_tracker(domain, active_loop="handoff_form", sender_id=sender_id)
+    return await ValidateHandoffForm().required_slots(["handoff_contact"], None, tracker, domain)
+
+
+async def test_the_contact_is_asked_once_per_conversation(domain, database):
+    assert await required(domain) == ["handoff_contact"]
+    await handoff(domain, slots={"handoff_contact": CONTACT})
+    assert await required(domain) == []
+    assert await required(domain, sender_id="conv-2") == ["handoff_contact"]
+
+
+async def test_the_contact_is_not_asked_past_the_ticket_limit(domain, database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_TICKET_LIMIT", "1")
+    reset_settings()
+    await handoff(domain, slots={"handoff_contact": "-"})
+    assert await required(domain) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_question_offers_the_registration_address_once_confirmed(
+    domain, database, language
+):
+    slots = {"language": language, "email": "jean@acme.fr", "email_confirmed": True}
+    tracker = make_tracker(domain, slots=slots, active_loop="handoff_form")
+    dispatcher, events = await run(ActionAskHandoffContact(), tracker, domain)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_handoff_contact_known"
+    assert message["email"] == "jean@acme.fr"
+    assert events == [SlotSet("handoff_reason", "user_request")]
+
+
+async def test_an_unconfirmed_address_is_not_offered(domain, database):
+    slots = {"email": "jean@acme.con", "email_confirmed": None}
+    tracker = make_tracker(domain, slots=slots, active_loop="handoff_form")
+    dispatcher, _ = await run(ActionAskHandoffContact(), tracker, domain)
+    assert said(dispatcher) == [{"response": "utter_ask_handoff_contact"}]
+
+
+# --- the registration waits and goes on -------------------------------------------------------
+
+
+async def test_a_handoff_pauses_the_registration_and_keeps_every_answer(domain, database):
+    slots = completed_registration(phone=None, job_title=None, confirmed=None)
+    tracker = make_tracker(domain, slots={**slots, "requested_slot": "phone"})
+    dispatcher, events = await run(ActionPauseRegistration(), tracker, domain)
+
+    assert dispatcher.messages == []
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("handoff_resume", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "En attendant, poursuivons votre inscription : vos réponses sont conservées."),
+        ("en", "Meanwhile, let's go on with your registration: your answers are kept."),
+    ],
+)
+async def test_after_the_ticket_the_registration_resumes(domain, database, language, text):
+    tracker = make_tracker(domain, slots={"language": language, "handoff_resume": True})
+    dispatcher, events = await run(ActionResumeRegistration(), tracker, domain)
+
+    assert rendered(domain, dispatcher, tracker) == [text]
+    assert events == [SlotSet("handoff_resume", False)]

@@ -19,7 +19,7 @@ from bot import db
 from bot.analytics.retention import ERASED, erase, purge
 from bot.mail.outbox import queue_mail
 from bot.models import OutboxMail, RegistrationDraft, Ticket
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 
 
 def stored(url: str) -> Counter:
@@ -90,8 +90,8 @@ def _tickets_and_mail(database):
                 conversation_id=conversation,
                 language="fr",
                 reason=HandoffReason.USER_REQUEST,
-                step="company",
-                summary=f"Name: Jean Dupont ({conversation})",
+                progress=Progress(Step.COMPANY, first_name="Jean", last_name=conversation),
+                contact_email=f"{conversation}@contact.example",
             )
         queue_mail(
             session,
@@ -162,6 +162,23 @@ def test_erase_one_conversation(tracker_url, database):
     assert drafts_after == drafts
 
 
+def test_erase_removes_the_contact_address_and_details_of_the_tickets(tracker_url, database):
+    _tickets_and_mail(database)
+    erase(tracker_url, conversation_id="en-used", accounts_url=database)
+    with db.session_scope(database) as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.conversation_id == "en-used")).one()
+        assert (ticket.summary, ticket.contact_email, ticket.details) == (ERASED, None, None)
+
+
+def test_erase_by_a_contact_address_finds_the_conversation_of_its_ticket(tracker_url, database):
+    # The conversation logs keep the contact address masked: the ticket is where it is found.
+    _tickets_and_mail(database)
+    result = erase(tracker_url, email="fr-mismatch@contact.example", accounts_url=database)
+    assert "fr-mismatch" in result.conversations and result.tickets == 1
+    tickets, _, _ = snapshot(database)
+    assert tickets["fr-mismatch"] == ERASED
+
+
 def test_erase_of_an_unknown_address_removes_nothing(tracker_url, database):
     before = stored(tracker_url)
     result = erase(tracker_url, email="nobody@example.org", accounts_url=database)
@@ -214,8 +231,7 @@ def test_erasing_one_conversation_removes_its_support_mail_and_no_other(tracker_
                 conversation_id=conversation,
                 language="fr",
                 reason=HandoffReason.USER_REQUEST,
-                step="company",
-                summary=f"about {conversation}",
+                progress=Progress(Step.COMPANY, last_name=conversation),
             )
 
     def support_mails() -> set[str]:

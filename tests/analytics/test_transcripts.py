@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot import db
 from bot.models import OutboxMail
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 
 
 def records(output: str) -> dict[str, dict]:
@@ -76,8 +76,7 @@ def test_each_ticket_email_links_to_the_ticket_page_of_the_console(tracker_url, 
             conversation_id="en-used",
             language="en",
             reason=HandoffReason.USER_REQUEST,
-            step="company",
-            summary="Company: SC123456 (GB)",
+            progress=Progress(Step.COMPANY, country="GB", company_id="SC123456"),
         )
     with db.session_scope(database) as session:
         mail = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket")).one()
@@ -95,8 +94,7 @@ def test_the_transcripts_command_prints_one_conversation_as_markdown(tracker_url
             conversation_id="en-used",
             language="en",
             reason=HandoffReason.USER_REQUEST,
-            step="company",
-            summary="Company: SC123456 (GB)",
+            progress=Progress(Step.COMPANY, country="GB", company_id="SC123456"),
         )
     # On the server, by the ticket's reference (the conversation id is not handed out).
     result = run_cli("transcripts", "--ticket", ticket.reference, "--format", "md")

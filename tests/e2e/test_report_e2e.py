@@ -64,7 +64,8 @@ def test_report_and_transcripts_of_real_conversations(servers):
         english,
         [
             ("what are the password rules?", "8 characters"),
-            ("I want to talk to a human", "T-"),
+            ("I want to talk to a human", "Which email address can an advisor reply to?"),
+            ("/deny", "T-"),
         ],
         metadata={"language": "en"},
     )

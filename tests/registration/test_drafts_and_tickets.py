@@ -1,10 +1,13 @@
+import json
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.checks.identifiers import CompanyId
 from bot.models import OutboxMail, RegistrationDraft, Ticket
 from bot.registration import drafts
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.registration.tickets import HandoffReason, Progress, Step, known_contact, open_ticket
+from bot.settings import reset_settings
 
 
 def test_a_draft_keeps_the_hash_until_the_account_exists(session):
@@ -21,39 +24,98 @@ def test_forgetting_a_draft_without_account_removes_it(session):
     drafts.forget_password(session, "never-seen")  # no error
 
 
-def test_ticket_is_recorded_and_support_is_told(session):
-    info = open_ticket(
-        session,
-        conversation_id="conv-9",
+def locked(conversation_id="conv-9", contact_email=None):
+    return dict(
+        conversation_id=conversation_id,
         language="en",
         reason=HandoffReason.INVITATION_LOCKED,
-        step="company",
-        summary="Company: 732 829 320 (FR)\nInvitation code: ACME…",
+        progress=Progress.masked(
+            Step.COMPANY,
+            company=CompanyId("FR", "732829320"),
+            invitation_code="ACME-FR00-0000-0001",
+            email="jean.dupont@acme.fr",
+            phone="+33612345678",
+            invitation_failures=5,
+        ),
+        contact_email=contact_email,
     )
+
+
+def test_ticket_is_recorded_and_support_is_told(session):
+    info = open_ticket(session, **locked(contact_email="jean.dupont@gmail.com"))
     ticket = session.scalar(select(Ticket))
     assert info.reference == f"T-{ticket.id:06d}" and info.support_email == "support@sis-id.com"
+    assert info.new and info.contact_email == "jean.dupont@gmail.com"
     assert (ticket.conversation_id, ticket.language, ticket.reason, ticket.step) == (
         "conv-9",
         "en",
         "invitation_locked",
         "company",
     )
+    assert ticket.contact_email == "jean.dupont@gmail.com"  # in full, for support
+    assert json.loads(ticket.details) == {
+        "pending_question": None,
+        "country": "FR",
+        "company_id": "732 829 320",
+        "invitation_code": "ACME…",
+        "email": "j***t@acme.fr",
+        "phone": "+33…78",
+        "invitation_failures": 5,
+    }
     [mail] = session.scalars(select(OutboxMail)).all()
     assert mail.to_address == "support@sis-id.com" and info.reference in mail.subject
     assert "ACME…" in mail.text_body
-    # Support gets the ticket's reference, not the conversation id (a handle on the chat).
-    assert f"/console/tickets/{info.reference}" in mail.text_body and "conv-9" not in mail.text_body
-    assert "conv-9" not in mail.html_body
+    # Support gets the ticket's page, not the conversation id (a handle on the chat).
+    assert f"/console/tickets/{info.reference}" in mail.text_body
+    assert "conv-9" not in mail.text_body and "conv-9" not in mail.html_body
+    assert "Contact : jean.dupont@gmail.com" in mail.text_body
+    for secret in ("ACME-FR00-0000-0001", "ACMEFR0000000001", "jean.dupont@acme", "612345678"):
+        assert secret not in mail.text_body and secret not in mail.html_body
+
+
+def test_the_support_mail_names_every_field_in_its_own_language(session):
+    # The support team reads French: no English label in the French mail.
+    open_ticket(session, **locked())
+    [mail] = session.scalars(select(OutboxMail)).all()
+    text = mail.text_body
+    assert "Raison : vérification de l'invitation bloquée" in text
+    assert "Étape atteinte : 1. identification de la société" in text
+    assert "- Identifiant de la société : 732 829 320" in text
+    assert "- Vérifications d'invitation échouées : 5" in text
+    assert "Contact : aucune adresse laissée" in text
+    for english in ("Company", "Email:", "Invitation code", "Failed", "Step reached"):
+        assert english not in text and english not in mail.html_body
+
+
+def test_past_the_limit_a_conversation_gets_its_last_reference_again_and_no_mail(
+    session, monkeypatch
+):
+    monkeypatch.setenv("HANDOFF_TICKET_LIMIT", "2")
+    reset_settings()
+    first = open_ticket(session, **locked())
+    second = open_ticket(session, **locked())
+    third = open_ticket(session, **locked())
+    other = open_ticket(session, **locked(conversation_id="conv-10"))
+    assert (first.new, second.new, third.new, other.new) == (True, True, False, True)
+    assert third.reference == second.reference != first.reference
+    assert session.scalar(select(func.count(Ticket.id))) == 3
+    assert session.scalar(select(func.count(OutboxMail.id))) == 3
+
+
+def test_a_contact_left_with_a_ticket_is_known_for_the_rest_of_the_conversation(session):
+    assert known_contact(session, "conv-9") is None
+    open_ticket(session, **locked(contact_email="jean@gmail.com"))
+    open_ticket(session, **locked())
+    assert known_contact(session, "conv-9") == "jean@gmail.com"
+    assert known_contact(session, "conv-10") is None
 
 
 def test_a_crafted_conversation_id_adds_no_line_to_the_support_mail(session):
     open_ticket(
         session,
-        conversation_id="abc\nReason: urgent, call +33 6 00 00 00 00\r\nBcc: x@evil.example",
-        language="fr",
-        reason=HandoffReason.USER_REQUEST,
-        step="none",
-        summary="No registration details given.",
+        **locked(
+            conversation_id="abc\nReason: urgent, call +33 6 00 00 00 00\r\nBcc: x@evil.example"
+        ),
     )
     [mail] = session.scalars(select(OutboxMail)).all()
     for body in (mail.text_body, mail.html_body, mail.subject):

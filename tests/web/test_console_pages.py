@@ -19,6 +19,7 @@ from bot import db
 from bot.analytics.conversation_index import reference_of
 from bot.analytics.conversations import iter_summaries
 from bot.analytics.report import build_report, render_csv
+from bot.checks.identifiers import CompanyId
 from bot.checks.invitation_codes import format_code
 from bot.models import (
     Account,
@@ -28,7 +29,7 @@ from bot.models import (
     StaffAccess,
     StaffAccount,
 )
-from bot.registration.tickets import HandoffReason, open_ticket
+from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 from bot.staff.nlu_inbox import export_yaml
 from tests.analytics.analytics_data import (  # noqa: F401 - fixtures
     store_file_fixture,
@@ -54,8 +55,9 @@ def handoff(database, conversation_id="en-used", language="en") -> str:
             conversation_id=conversation_id,
             language=language,
             reason=HandoffReason.INVITATION_LOCKED,
-            step="company",
-            summary="Company: SC123456 (GB)\nInvitation code: NWTD…",
+            progress=Progress.masked(
+                Step.COMPANY, company=CompanyId("GB", "SC123456"), invitation_code="NWTD"
+            ),
         ).reference
 
 

@@ -1,6 +1,7 @@
-"""`make run` (python -m bot.launcher) as a user runs it: everything comes up, the page and
-/healthz answer, Ctrl-C stops every process and frees every port, and a second run works
-without duplicating the demo data."""
+"""`make run` (python -m bot.launcher) as a user and a service manager run it: everything comes
+up, the page and /healthz answer, Ctrl-C (SIGINT) and SIGTERM sent to `make run` both stop
+every process and free every port, also when the signal comes during the start-up, and a
+second run works without duplicating the demo data."""
 
 from __future__ import annotations
 
@@ -67,10 +68,15 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+LAUNCHER = [sys.executable, "-m", "bot.launcher"]
+# `make run` itself, without re-checking the model (the tests use the one in models/).
+MAKE_RUN = ["make", "--no-print-directory", "-o", "model", "run"]
+
+
 class Launcher:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], command: list[str] = LAUNCHER) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.launcher"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -80,7 +86,9 @@ class Launcher:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        reader = threading.Thread(target=self._read, daemon=True)
+        self.reader_name = reader.name
+        reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -104,14 +112,29 @@ class Launcher:
         )
         pytest.fail(f"no {prefix!r} line:\n{''.join(self.output)}\n{logs}")
 
-    def stop(self) -> int:
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        """Send ``signum`` (SIGINT: what Ctrl-C sends) to the process started; its exit code."""
         if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGINT)  # what Ctrl-C sends
+            os.kill(self.process.pid, signum)
         try:
             return self.process.wait(timeout=90)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             raise
+
+    def rest_of_output(self, timeout: float = 90) -> str:
+        """What is printed until the output closes (every process writing to it has ended)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.output.append(self.lines.get(timeout=0.5))
+            except queue.Empty:
+                if self.process.stdout.closed or not self._reader_alive():
+                    break
+        return "".join(self.output)
+
+    def _reader_alive(self) -> bool:
+        return any(t.name == self.reader_name and t.is_alive() for t in threading.enumerate())
 
 
 def get(url: str, data: bytes | None = None) -> tuple[int, str]:
@@ -123,11 +146,10 @@ def get(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-@pytest.mark.timeout(2 * START_TIMEOUT + 300)
-def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
+def launcher_env(tmp_path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """The environment of `make run` on free ports with its own databases; the ports."""
     ports = {name: free_port() for name in ("WEB_PORT", "RASA_PORT", "ACTION_PORT", "SMTP_PORT")}
     base = f"http://127.0.0.1:{ports['WEB_PORT']}"
-    database_url = f"sqlite:///{tmp_path / 'onboarding.db'}"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -135,14 +157,44 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
     }
     env.update({name: str(port) for name, port in ports.items()})
     env.update(
-        DATABASE_URL=database_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'onboarding.db'}",
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'conversations.db'}",
         PUBLIC_BASE_URL=base,
         DEVELOPMENT="true",  # what `make run` sets
     )
+    return env, ports
 
-    for run in (1, 2):
-        launcher = Launcher(env)
+
+def rasa_in(processes: set[int]) -> bool:
+    """The Rasa server (`rasa run --model ...`) is among ``processes``."""
+    for pid in processes:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"run" in command and b"--model" in command:
+            return True
+    return False
+
+
+def assert_all_gone(processes: set[int], ports: dict[str, int], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in processes) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not [pid for pid in processes if alive(pid)]
+    assert not [name for name, port in ports.items() if listening(port)]
+
+
+# Each run loads the Rasa model (about 80 s): the first run is stopped as Ctrl-C does, the
+# second, `make run` itself, as a service manager does (SIGTERM to make's process).
+@pytest.mark.timeout(2 * START_TIMEOUT + 300)
+def test_make_run_serves_the_product_and_ctrl_c_or_sigterm_stops_everything(tmp_path):
+    env, ports = launcher_env(tmp_path)
+    base = env["PUBLIC_BASE_URL"]
+    database_url = env["DATABASE_URL"]
+
+    for run, command, signum in ((1, LAUNCHER, signal.SIGINT), (2, MAKE_RUN, signal.SIGTERM)):
+        launcher = Launcher(env, command)
         try:
             ready = launcher.wait_for("Ready: open ")
             assert ready.strip() == f"Ready: open {base}/ (English: {base}/en/)"
@@ -177,13 +229,15 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(tmp_path):
             children = descendants(launcher.process.pid)
             assert len(children) >= 4  # outbox, actions, rasa, web
         finally:
-            code = launcher.stop()
-        assert code == 0, "".join(launcher.output)
-        deadline = time.monotonic() + 20
-        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not [pid for pid in children if alive(pid)]
-        assert not [name for name, port in ports.items() if listening(port)]
+            code = launcher.stop(signum)
+        output = launcher.rest_of_output()
+        if command is LAUNCHER:
+            assert code == 0, output
+        else:
+            # make ends at once on SIGTERM; the launcher then stops everything by itself
+            assert code == -signal.SIGTERM, output
+        assert f"Stopping ({signal.Signals(signum).name})" in output
+        assert_all_gone(children, ports)
         web_log = (ROOT / "var" / "log" / "web.log").read_text()
         assert "GET /activate 404" in web_log and secret not in web_log  # no token in logs
 
@@ -222,3 +276,27 @@ def test_without_development_the_launcher_needs_a_session_secret(tmp_path):
     assert result.returncode == 2
     assert "SESSION_SECRET is required" in result.stderr
     assert not (tmp_path / "onboarding.db").exists()  # nothing was prepared or started
+
+
+@pytest.mark.timeout(START_TIMEOUT + 120)
+def test_sigterm_during_the_start_up_stops_what_was_started_and_a_second_one_hurries(tmp_path):
+    env, ports = launcher_env(tmp_path)
+    launcher = Launcher(env)
+    try:
+        launcher.wait_for("Development mailbox: ")
+        deadline = time.monotonic() + START_TIMEOUT
+        # The action server answers, the Rasa server and the web app are starting: the Rasa
+        # server is loading its model, the slow part of the start-up.
+        while not rasa_in(descendants(launcher.process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        children = descendants(launcher.process.pid)
+        assert rasa_in(children) and len(children) >= 4, launcher.output
+    finally:
+        os.kill(launcher.process.pid, signal.SIGTERM)
+        time.sleep(0.2)
+        started = time.monotonic()
+        code = launcher.stop(signal.SIGTERM)  # a second SIGTERM: kill without waiting
+    assert code == 0, launcher.rest_of_output()
+    assert time.monotonic() - started < 15
+    assert "Stopping (SIGTERM)" in launcher.rest_of_output()
+    assert_all_gone(children, ports)

@@ -1,0 +1,186 @@
+"""Handoff through the REST channel, as the widget sends it: the assistant asks how to reach
+the supplier (optional), opens a ticket that support receives with that address in full and
+the registration's progress in French, keeps the address masked in the conversation logs, lets
+the registration go on at its pending question, and caps the tickets of one conversation."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+
+import pytest
+
+from bot import db
+from bot.checks.identifiers import CompanyId
+from bot.registration.accounts import find_account
+from tests.e2e.conftest import converse, texts
+from tests.factories import PASSWORD, SmtpServer, invite
+
+SUPPORT = "support@sis-id.com"
+REFERENCE = re.compile(r"T-\d{6}")
+
+TURNS = {
+    "fr": {
+        "start": ("Bonjour, je voudrais créer mon compte fournisseur", "dans quel pays"),
+        "country": ("France", "SIREN"),
+        "code_question": "code d'invitation",
+        "email_question": "adresse email",
+        "email_confirm": ("oui", "mot de passe"),
+        "human": ("je voudrais parler à un conseiller", "À quelle adresse email un conseiller"),
+        "contact": "Il vous répondra par email",
+        "resumes": "poursuivons votre inscription",
+        "password_again": "Choisissez un mot de passe",
+        "rest": [
+            (PASSWORD, "Conditions Générales"),
+            ("j'accepte", "prénom"),
+            ("Paul", "nom de famille"),
+            ("Martin", "téléphone"),
+            ("06 12 34 56 78", "fonction"),
+            ("Gérant", "récapitulatif"),
+            ("oui", "noreply@sis-id.com"),
+        ],
+        "leave_none": "Vous pouvez aussi écrire à support@sis-id.com",
+        "already": "Votre demande est déjà transmise",
+    },
+    "en": {
+        "start": ("Hello, I'd like to create my supplier account", "which country"),
+        "country": ("France", "SIREN"),
+        "code_question": "invitation code",
+        "email_question": "email address",
+        "email_confirm": ("yes", "password"),
+        "human": ("I'd like to talk to an advisor", "Which email address can an advisor reply"),
+        "contact": "They will reply by email",
+        "resumes": "let's go on with your registration",
+        "password_again": "Choose a password",
+        "rest": [
+            (PASSWORD, "Terms of Use"),
+            ("I accept", "first name"),
+            ("Paul", "last name"),
+            ("Martin", "phone number"),
+            ("06 12 34 56 78", "job title"),
+            ("Manager", "summary"),
+            ("yes", "noreply@sis-id.com"),
+        ],
+        "leave_none": "You can also write to support@sis-id.com",
+        "already": "Your request has already been passed",
+    },
+}
+CASES = {
+    "fr": ("443382833", "E2EH-F000-0000-0001", "paul.martin@menuiserie.fr"),
+    "en": ("631430881", "E2EH-E000-0000-0001", "paul.martin@joinery.co.uk"),
+}
+
+
+def support_mail(smtp: SmtpServer, reference: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in smtp.inbox.to(SUPPORT):
+            if reference in message["Subject"]:
+                return message
+        time.sleep(0.3)
+    pytest.fail(f"no support mail for {reference}")
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def stored_events(servers, conversation_id: str) -> str:
+    with sqlite3.connect(servers.log_dir / "conversations.db") as connection:
+        rows = connection.execute(
+            "select data from events where sender_id = ?", (conversation_id,)
+        ).fetchall()
+    return "\n".join(row[0] for row in rows)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_handoff_mid_registration_asks_a_contact_and_the_registration_goes_on(
+    servers, conversation_id, language
+):
+    turns = TURNS[language]
+    siren, code, email = CASES[language]
+    contact = f"paul.{language}.perso@gmail.com"
+    invite(servers.database_url, CompanyId("FR", siren), code=code)
+    metadata = {"language": language}
+    converse(
+        servers,
+        conversation_id,
+        [
+            turns["start"],
+            turns["country"],
+            (siren, turns["code_question"]),
+            (code, turns["email_question"]),
+            (email, email),
+            turns["email_confirm"],
+        ],
+        metadata,
+    )
+    # At the password question, an advisor: the contact question offers the registration
+    # address as a button, and the supplier types another one.
+    replies = servers.say(conversation_id, turns["human"][0], metadata)
+    assert turns["human"][1] in texts(replies)
+    assert {"title": email, "payload": email} in replies[-1]["buttons"]
+    replies = servers.say(conversation_id, f"plutôt {contact}", metadata)
+    said = texts(replies)
+    reference = REFERENCE.search(said).group(0)
+    assert turns["contact"] in said and turns["resumes"] in said
+    assert turns["password_again"] in said  # the pending question, nothing else asked again
+    assert contact not in said
+    converse(servers, conversation_id, turns["rest"], metadata)
+
+    with db.session_scope(servers.database_url) as session:
+        account = find_account(session, email)
+        assert account is not None and account.contact.first_name == "Paul"
+    ticket = body(support_mail(servers.smtp, reference))
+    assert f"Contact : {contact}" in ticket  # in full, for support; labels in French
+    assert "Étape atteinte : 2. création du compte" in ticket
+    assert "Question en attente : le mot de passe" in ticket
+    assert "- Identifiant de la société : " in ticket and "Email:" not in ticket
+    assert email not in ticket and code not in ticket and PASSWORD not in ticket
+    logs = stored_events(servers, conversation_id)
+    assert contact not in logs and f"{contact[0]}***" in logs  # masked in the tracker store
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_supplier_may_leave_no_address_and_is_told_how_to_write(
+    servers, conversation_id, language
+):
+    turns = TURNS[language]
+    metadata = {"language": language}
+    replies = servers.say(conversation_id, turns["human"][0], metadata)
+    assert turns["human"][1] in texts(replies)
+    assert replies[-1]["buttons"] == [
+        {
+            "title": "Ne pas laisser d'adresse" if language == "fr" else "Leave no address",
+            "payload": "/deny",
+        }
+    ]
+    said = texts(servers.say(conversation_id, "/deny", metadata))
+    reference = REFERENCE.search(said).group(0)
+    assert turns["leave_none"] in said
+    assert "aucune adresse laissée" in body(support_mail(servers.smtp, reference))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_one_conversation_opens_three_tickets_at_most_then_gets_the_same_reference(
+    servers, conversation_id, language
+):
+    turns = TURNS[language]
+    metadata = {"language": language}
+    servers.say(conversation_id, turns["human"][0], metadata)
+    references = [
+        REFERENCE.search(texts(servers.say(conversation_id, "x@example.org", metadata))).group(0)
+    ]
+    for _ in range(4):
+        # the address is known: no question, a ticket straight away (or the same reference)
+        said = texts(servers.say(conversation_id, turns["human"][0], metadata))
+        assert turns["human"][1] not in said
+        references.append(REFERENCE.search(said).group(0))
+    assert len(set(references)) == 3 and references[3] == references[4] == references[2]
+    assert turns["already"] in said
+    time.sleep(2)  # the outbox sender delivers every 0.5 s: nothing more is coming
+    mails = [
+        m for m in servers.smtp.inbox.to(SUPPORT) if any(r in m["Subject"] for r in references)
+    ]
+    assert len(mails) == 3
