@@ -103,8 +103,9 @@ DEPENDENT_SLOTS = {
     "phone": ("phone_suggestion",),
 }
 # Questions from the NLU that the rules answer, the form then asking its question again: never
-# an answer. "correct_field" is not one of them: the form reads corrections itself.
-FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field"}
+# an answer. "correct_field" is not one of them: the form reads corrections itself; nor is
+# "password_given", the widget's marker that extract_password reads.
+FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # What is said, question by question, for "why?", "I don't know" and "I'd rather not" (the job
 # title is optional: "I don't know" skips it).
 _WHY, _DONT_KNOW, _RATHER_NOT = Stance.WHY, Stance.DONT_KNOW, Stance.RATHER_NOT

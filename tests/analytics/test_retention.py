@@ -237,7 +237,7 @@ def test_erasing_one_conversation_removes_its_support_mail_and_no_other(tracker_
     def support_mails() -> set[str]:
         with db.session_scope(database) as session:
             rows = session.scalars(select(OutboxMail).where(OutboxMail.kind == "support_ticket"))
-            return {m.text_body.split("about ")[1].strip() for m in rows}
+            return {m.text_body.split("- Nom : ")[1].split()[0] for m in rows}
 
     for gone in ("conv_1", "conv%", "conv-1"):
         result = erase(tracker_url, conversation_id=gone, accounts_url=database)

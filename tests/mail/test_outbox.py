@@ -144,12 +144,13 @@ def test_the_layouts_button_and_title_are_escaped_too():
         "support_ticket",
         "fr",
         reference="<b>T-1</b>",
-        conversation_id="c",
-        transcript_command="x",
+        ticket_url="https://help.example.test/console/tickets/T-1",
         conversation_language="fr",
         reason="r",
         step="s",
-        summary="y",
+        pending_question=None,
+        contact_email=None,
+        fields={},
     ).html
     assert "<title>&lt;b&gt;T-1&lt;/b&gt;</title>" in ticket
 
