@@ -38,6 +38,8 @@ NOT_AN_ANSWER = {
     "goodbye",
     "out_of_scope",
     "start_registration",
+    "answer_helpful",
+    "answer_not_helpful",
 }
 
 MAX_INVITATION_FAILURES = 5

@@ -65,6 +65,9 @@ class Settings:
     public_base_url: str
     support_email: str
     terms_url: str
+    # The My Sis ID platform where an existing account logs in (the help article's header
+    # links to it); the assistant points to it and never logs in for anyone.
+    platform_url: str = "https://my.sis-id.com"
     invitation_validity_months: int = 3
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
@@ -123,6 +126,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         support_email=env.get("SUPPORT_EMAIL", "").strip() or "support@sis-id.com",
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
+        platform_url=env.get("PLATFORM_URL", "").strip().rstrip("/") or "https://my.sis-id.com",
         dev_mailbox=smtp_host is None,
         tracker_store_url=env.get("TRACKER_STORE_URL", "").strip()
         or f"sqlite:///{VAR_DIR / 'conversations.db'}",
