@@ -173,27 +173,30 @@ GROUP BY topic;
 -- resolution rate = AVG(resolved), confirmed resolution rate = AVG(confirmed).
 CREATE VIEW onboarding_resolution AS
 SELECT
-    answered.conversation_id,
-    CASE WHEN EXISTS (SELECT 1 FROM onboarding_answers f
-                      WHERE f.conversation_id = answered.conversation_id
-                        AND f.record = 'answer_feedback' AND f.detail = 'no')
-              OR EXISTS (SELECT 1 FROM events h
-                         WHERE h.sender_id = answered.conversation_id AND h.type_name = 'action'
-                           AND h.action_name = 'action_handoff' AND h.id > answered.first_answer_id)
-         THEN 0 ELSE 1 END AS resolved,
-    CASE WHEN EXISTS (SELECT 1 FROM onboarding_answers f
-                      WHERE f.conversation_id = answered.conversation_id
-                        AND f.record = 'answer_feedback' AND f.detail = 'no')
-              OR EXISTS (SELECT 1 FROM events h
-                         WHERE h.sender_id = answered.conversation_id AND h.type_name = 'action'
-                           AND h.action_name = 'action_handoff' AND h.id > answered.first_answer_id)
-              OR NOT EXISTS (SELECT 1 FROM onboarding_answers f
-                             WHERE f.conversation_id = answered.conversation_id
-                               AND f.record = 'answer_feedback' AND f.detail = 'yes')
-         THEN 0 ELSE 1 END AS confirmed
+    conversation_id,
+    resolved,
+    CASE WHEN resolved = 1 AND said_yes > 0 THEN 1 ELSE 0 END AS confirmed
 FROM (
-    SELECT conversation_id, MIN(id) AS first_answer_id
-    FROM onboarding_answers
-    WHERE record = 'answered_topic'
-    GROUP BY conversation_id
-) answered;
+    SELECT
+        answered.conversation_id,
+        answered.said_yes,
+        CASE WHEN answered.said_no = 0
+                  AND NOT EXISTS (SELECT 1 FROM events h
+                                  WHERE h.sender_id = answered.conversation_id
+                                    AND h.type_name = 'action'
+                                    AND h.action_name = 'action_handoff'
+                                    AND h.id > answered.first_answer_id)
+             THEN 1 ELSE 0 END AS resolved
+    FROM (
+        SELECT
+            conversation_id,
+            MIN(CASE WHEN record = 'answered_topic' THEN id END) AS first_answer_id,
+            SUM(CASE WHEN record = 'answer_feedback' AND detail = 'no' THEN 1 ELSE 0 END)
+                AS said_no,
+            SUM(CASE WHEN record = 'answer_feedback' AND detail = 'yes' THEN 1 ELSE 0 END)
+                AS said_yes
+        FROM onboarding_answers
+        GROUP BY conversation_id
+    ) answered
+    WHERE answered.first_answer_id IS NOT NULL
+) per_conversation;
