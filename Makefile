@@ -15,7 +15,8 @@ find_python = for p in python3.10 "$$(pyenv root 2>/dev/null)/versions/$$(cat .p
 
 RASA_DATA := domain.yml config.yml $(shell find data -name '*.yml' 2>/dev/null)
 # The pipeline's own components (config.yml names them) are part of the model too.
-RASA_COMPONENTS := rasa_ext/intent_classifier.py rasa_ext/sentence_encoder.py
+RASA_COMPONENTS := rasa_ext/intent_classifier.py rasa_ext/sentence_encoder.py \
+  rasa_ext/answer_fallback.py bot/understanding.py
 MODEL := models/onboarding.tar.gz
 export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005
@@ -27,7 +28,7 @@ export FUZZ_MESSAGES ?= 300
 # endpoints.yml reads it (Rasa refuses an unset variable); the default of bot/settings.py.
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/conversations.db
 
-.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz conversations
+.PHONY: help install lock lint chromium redis postgres pytest validate model test-stories cross-validate test run shell clean bench scale-test fuzz thresholds heldout conversations
 
 help: ## this list: every target and what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' \
@@ -98,6 +99,18 @@ cross-validate: install  ## NLU quality, reported in docs/quality.md (not a gate
 	$(BIN)/python -m rasa_ext.cross_validate --nlu data --config config.yml --folds 3 \
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
+
+# The "not sure" thresholds of config.yml: the same cross-validation as cross-validate (same
+# folds, same figures), which also keeps every test message's full NLU reading, then the
+# confident wrong answers and the right answers lost for each threshold (docs/quality.md).
+thresholds: install  ## cross-validation, then the "not sure" thresholds it suggests (long)
+	$(BIN)/python -m bench.thresholds collect --nlu data --config config.yml --folds 3 \
+	  --out var/results/cross-validation
+	$(BIN)/python -m bench.thresholds tune var/results/cross-validation/readings.jsonl
+	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
+
+heldout: model  ## right / confident wrong / "not sure" on questions never trained on
+	$(BIN)/python -m bench.heldout --model $(MODEL)
 
 test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
 

@@ -40,6 +40,8 @@ NOT_AN_ANSWER = {
     "start_registration",
     "password_given",
     "already_registered",
+    "answer_helpful",
+    "answer_not_helpful",
 }
 
 MAX_INVITATION_FAILURES = 5

@@ -1,17 +1,33 @@
-"""First stage of the two-stage fallback: "did you mean ...?" with readable choices."""
+""" "Not sure": when the NLU is unsure (intent ``nlu_fallback``), the closest topics as buttons.
+
+First stage of Rasa's two-stage fallback (``action_default_ask_affirmation``): instead of
+guessing, the assistant says it is not sure and offers the two or three topics the NLU found
+closest, the advisor, and "something else" (which asks to rephrase). A topic button sends its
+intent with the topic as an entity (``/faq{"topic": "faq/countries"}``), so that the answer
+does not depend on classifying the label's text again.
+
+When the NLU is "sure" is decided by the pipeline's last component
+(``rasa_ext.answer_fallback.AnswerFallbackClassifier``, thresholds in config.yml).
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language_of, response_text
+from bot.understanding import FALLBACK_INTENT, ranked_topics
 
-RETRIEVAL_INTENTS = ("faq", "chitchat")
-# Intents that make no sense as a suggestion ("did you mean: yes?").
-# password_given is the widget's payload once the web app holds the password's hash.
+HANDOFF_INTENT = "human_handoff"
+# The entity a topic button carries (domain.yml); actions/answers.py reads it.
+TOPIC_ENTITY = "topic"
+# Intents that make no sense as a suggestion ("did you mean: yes?"); out_of_scope is the
+# "something else" choice itself.
 NOT_SUGGESTED = {
-    "nlu_fallback",
+    FALLBACK_INTENT,
     "affirm",
     "deny",
     "inform",
@@ -19,28 +35,49 @@ NOT_SUGGESTED = {
     "greet",
     "goodbye",
     "password_given",
+    "out_of_scope",
+    "answer_helpful",
+    "answer_not_helpful",
 }
-MAX_SUGGESTIONS = 2
+MAX_SUGGESTIONS = 3
+# A topic this much less likely than the closest one is not worth a button.
+MIN_SHARE_OF_BEST = 0.05
 
 
-def _candidate_keys(tracker: Tracker) -> list[str]:
-    """The most likely intents, with retrieval intents resolved to their sub-intent."""
-    message = tracker.latest_message
-    keys = []
-    for ranked in message.get("intent_ranking") or []:
-        name = ranked.get("name")
-        if name in NOT_SUGGESTED:
+def offered_topics(
+    parse_data: dict,
+    has_label: Callable[[str], bool] | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[str]:
+    """The topics the "not sure" reply offers: the closest ones that have a readable label."""
+    offered: list[str] = []
+    best = None
+    for key, score in ranked_topics(parse_data):
+        if key in NOT_SUGGESTED or key == HANDOFF_INTENT:  # the advisor has its own button
             continue
-        if name in RETRIEVAL_INTENTS:
-            selectors = message.get("response_selector") or {}
-            # one selector for all retrieval intents reports under "default"
-            selected = selectors.get(name) or selectors.get("default") or {}
-            name = (selected.get("response") or {}).get("intent_response_key")
-            if not name:
-                continue
-        if name not in keys:  # faq and chitchat may resolve to the same selected answer
-            keys.append(name)
-    return keys
+        if has_label is not None and not has_label(key):
+            continue
+        best = score if best is None else best
+        if score < best * MIN_SHARE_OF_BEST:
+            break
+        offered.append(key)
+        if len(offered) == limit:
+            break
+    return offered
+
+
+def label_name(key: str) -> str:
+    """``faq/countries`` -> ``utter_label_faq_countries``; ``resend_activation`` ->
+    ``utter_label_resend_activation``."""
+    return "utter_label_" + key.replace("/", "_")
+
+
+def topic_payload(key: str) -> str:
+    """What a topic button sends: an intent, with the answer's key for a retrieval intent."""
+    if "/" in key:
+        intent = key.split("/", 1)[0]
+        return "/" + intent + json.dumps({TOPIC_ENTITY: key}, separators=(",", ":"))
+    return "/" + key
 
 
 class ActionDefaultAskAffirmation(Action):
@@ -49,21 +86,20 @@ class ActionDefaultAskAffirmation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         language = language_of(tracker)
-        buttons = []
-        for key in _candidate_keys(tracker):
-            label = response_text(domain, "utter_label_" + key.replace("/", "_"), language)
-            if not label:
-                continue
-            # A question is re-sent as text (the response selector picks the answer); an
-            # action intent is sent directly.
-            payload = label if "/" in key else f"/{key}"
-            buttons.append({"title": label, "payload": payload})
-            if len(buttons) == MAX_SUGGESTIONS:
-                break
-        buttons.append(
-            {"title": response_text(domain, "utter_something_else", language), "payload": "/deny"}
-        )
-        dispatcher.utter_message(
-            text=response_text(domain, "utter_ask_affirmation_intro", language), buttons=buttons
-        )
+
+        def label(key: str) -> str:
+            return response_text(domain, label_name(key), language)
+
+        topics = offered_topics(tracker.latest_message, has_label=lambda key: bool(label(key)))
+        buttons = [{"title": label(key), "payload": topic_payload(key)} for key in topics]
+        buttons += [
+            {"title": label(HANDOFF_INTENT), "payload": "/" + HANDOFF_INTENT},
+            # Rasa's two-stage fallback reads out_of_scope as "none of these": it asks to rephrase.
+            {
+                "title": response_text(domain, "utter_something_else", language),
+                "payload": "/out_of_scope",
+            },
+        ]
+        intro = "utter_not_sure_topics" if topics else "utter_not_sure"
+        dispatcher.utter_message(text=response_text(domain, intro, language), buttons=buttons)
         return []

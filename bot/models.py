@@ -313,7 +313,7 @@ class ConversationSummary(Base):
     user_messages = Column(Integer, nullable=False)
     fallbacks = Column(Integer, nullable=False)
     handoffs = Column(Integer, nullable=False)
-    feedback = Column(String(10))  # helpful | not_helpful | mixed, when the supplier said
+    feedback = Column(String(16))  # helpful | not_helpful | mixed, when the supplier said
     email = Column(String(320))  # the supplier's address, as the conversation gave it
     event_count = Column(Integer, nullable=False)
     details = Column(Text, nullable=False)

@@ -111,6 +111,9 @@ class Settings:
     public_base_url: str
     support_email: str
     terms_url: str
+    # The My Sis ID platform where an existing account logs in (the help article's header
+    # links to it); the assistant points to it and never logs in for anyone.
+    platform_url: str = "https://my.sis-id.com"
     invitation_validity_months: int = 3
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
@@ -220,6 +223,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         # Fails closed: a production web app without SMTP_HOST shows no mailbox.
         dev_mailbox=development and smtp_host is None,
         mailbox_dir=Path(mailbox_dir) if mailbox_dir else default_mailbox_dir(database_url),
+        platform_url=env.get("PLATFORM_URL", "").strip().rstrip("/") or "https://my.sis-id.com",
         tracker_store_url=env.get("TRACKER_STORE_URL", "").strip()
         or f"sqlite:///{VAR_DIR / 'conversations.db'}",
         retention_days=_env_int(env, "RETENTION_DAYS", 90),

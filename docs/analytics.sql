@@ -17,6 +17,9 @@
 -- the assistant's wording. The figures match `python -m bot report` for every step but
 -- "account activated", which lives in the accounts database (accounts.activated_at).
 
+DROP VIEW IF EXISTS onboarding_resolution;
+DROP VIEW IF EXISTS onboarding_topic_helpfulness;
+DROP VIEW IF EXISTS onboarding_answers;
 DROP VIEW IF EXISTS onboarding_funnel;
 DROP VIEW IF EXISTS onboarding_conversations;
 DROP VIEW IF EXISTS onboarding_messages;
@@ -135,3 +138,65 @@ SELECT
     SUM(CASE WHEN account_created = 0 AND handoffs > 0 THEN 1 ELSE 0 END) AS escalated
 FROM onboarding_conversations
 GROUP BY COALESCE(language, 'unknown');
+
+-- One row per answer given (answered_topic) and per "did this answer help?" answered
+-- (answer_feedback), from the slots actions/answers.py records: topic, then 'feedback_asked'
+-- (the question followed the answer), 'yes' or 'no'.
+CREATE VIEW onboarding_answers AS
+SELECT
+    e.id,
+    e.sender_id AS conversation_id,
+    e.timestamp AS recorded_at,
+    CAST(e.data AS json) ->> 'name' AS record,            -- 'answered_topic' or 'answer_feedback'
+    CAST(e.data AS json) -> 'value' ->> 0 AS topic,         -- e.g. faq/password_rules
+    CAST(e.data AS json) -> 'value' ->> 1 AS detail         -- 'feedback_asked', 'yes', 'no', NULL
+FROM events e
+WHERE e.type_name = 'slot'
+  AND CAST(e.data AS json) ->> 'name' IN ('answered_topic', 'answer_feedback')
+  AND CAST(e.data AS json) -> 'value' ->> 0 IS NOT NULL;
+
+-- Helpfulness per topic: answers, "did this answer help?" asked, yes, no.
+-- helpfulness = helpful / (helpful + not_helpful) (docs/analytics.md).
+CREATE VIEW onboarding_topic_helpfulness AS
+SELECT
+    topic,
+    SUM(CASE WHEN record = 'answered_topic' THEN 1 ELSE 0 END) AS answers,
+    SUM(CASE WHEN record = 'answered_topic' AND detail = 'feedback_asked' THEN 1 ELSE 0 END)
+        AS feedback_asked,
+    SUM(CASE WHEN record = 'answer_feedback' AND detail = 'yes' THEN 1 ELSE 0 END) AS helpful,
+    SUM(CASE WHEN record = 'answer_feedback' AND detail = 'no' THEN 1 ELSE 0 END) AS not_helpful
+FROM onboarding_answers
+GROUP BY topic;
+
+-- One row per conversation with at least one answer: resolved when, after its first answer,
+-- no "no" and no handoff; confirmed when resolved with at least one "yes".
+-- resolution rate = AVG(resolved), confirmed resolution rate = AVG(confirmed).
+CREATE VIEW onboarding_resolution AS
+SELECT
+    conversation_id,
+    resolved,
+    CASE WHEN resolved = 1 AND said_yes > 0 THEN 1 ELSE 0 END AS confirmed
+FROM (
+    SELECT
+        answered.conversation_id,
+        answered.said_yes,
+        CASE WHEN answered.said_no = 0
+                  AND NOT EXISTS (SELECT 1 FROM events h
+                                  WHERE h.sender_id = answered.conversation_id
+                                    AND h.type_name = 'action'
+                                    AND h.action_name = 'action_handoff'
+                                    AND h.id > answered.first_answer_id)
+             THEN 1 ELSE 0 END AS resolved
+    FROM (
+        SELECT
+            conversation_id,
+            MIN(CASE WHEN record = 'answered_topic' THEN id END) AS first_answer_id,
+            SUM(CASE WHEN record = 'answer_feedback' AND detail = 'no' THEN 1 ELSE 0 END)
+                AS said_no,
+            SUM(CASE WHEN record = 'answer_feedback' AND detail = 'yes' THEN 1 ELSE 0 END)
+                AS said_yes
+        FROM onboarding_answers
+        GROUP BY conversation_id
+    ) answered
+    WHERE answered.first_answer_id IS NOT NULL
+) per_conversation;

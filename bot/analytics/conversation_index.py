@@ -93,8 +93,13 @@ def _insert(session: Session):
     return {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
 
 
-def _feedback(values: list[str]) -> str | None:
-    said = set(values) & {HELPFUL, NOT_HELPFUL}
+def _feedback(feedback: Counter) -> str | None:
+    """The console's filter value: "helpful", "not_helpful", "mixed" or None (never asked)."""
+    said = {
+        {HELPFUL: "helpful", NOT_HELPFUL: "not_helpful"}[value]
+        for _topic, value in feedback
+        if value in (HELPFUL, NOT_HELPFUL)
+    }
     if not said:
         return None
     return said.pop() if len(said) == 1 else "mixed"
@@ -113,6 +118,10 @@ def _details(summary: ConversationSummary) -> str:
             "faq_topics": summary.faq_topics,
             "response_times": [round(t, 3) for t in summary.response_times],
             "bot_messages": summary.bot_messages,
+            "answers": dict(summary.answers),
+            "feedback_asked": dict(summary.feedback_asked),
+            "feedback": [[topic, said, n] for (topic, said), n in summary.feedback.items()],
+            "unresolved": summary.unresolved,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -138,6 +147,10 @@ def summary_from_row(row: SummaryRow) -> ConversationSummary:
         not_understood=list(details["not_understood"]),
         faq_topics=list(details["faq_topics"]),
         response_times=list(details["response_times"]),
+        answers=Counter(details.get("answers", {})),
+        feedback_asked=Counter(details.get("feedback_asked", {})),
+        feedback=Counter({(topic, said): n for topic, said, n in details.get("feedback", [])}),
+        unresolved=details.get("unresolved", False),
     )
 
 

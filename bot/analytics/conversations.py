@@ -17,7 +17,11 @@ assistant's wording (:mod:`bot.analytics.recorded` names the slots the actions s
 - account activated: the accounts database says the conversation's account is active
   (linked by the registration draft's ``account_pk``, else by ``registered_email``);
 - invitation checks: each outcome in an ``invitation_check`` slot event;
-- password rules not met: each rule in a ``password_rules_unmet`` slot event.
+- password rules not met: each rule in a ``password_rules_unmet`` slot event;
+- answers and their feedback: each ``answered_topic`` event (a topic answered, and whether
+  "did this answer help?" followed) and each ``answer_feedback`` event (the topic, yes or no);
+  a conversation with an answer is resolved when, after its first answer, the supplier neither
+  said the answer did not help nor was handed to a human.
 """
 
 from __future__ import annotations
@@ -34,8 +38,12 @@ from sqlalchemy.sql import column, table
 
 from bot.analytics.recorded import (
     ANSWER_FEEDBACK,
+    ANSWERED_TOPIC,
+    FEEDBACK_ASKED,
+    HELPFUL,
     INVITATION_CHECK,
     INVITATION_OUTCOMES,
+    NOT_HELPFUL,
     PASSWORD_RULES_UNMET,
     RECORDED_STEPS,
     REGISTRATION_STEPS,
@@ -114,10 +122,16 @@ class ConversationSummary:
     # The same messages with what the NLU read (for the analysts' training-data inbox).
     not_understood_messages: list[Message] = field(default_factory=list)
     faq_topics: list[str] = field(default_factory=list)
+    # Recorded answers (bot/analytics/recorded.py): per topic, answers given, "did this answer
+    # help?" asked, and its answers (topic, "yes" | "no").
+    answers: Counter = field(default_factory=Counter)
+    feedback_asked: Counter = field(default_factory=Counter)
+    feedback: Counter = field(default_factory=Counter)
+    # After the first answer: a "no", or a handoff (the answer did not settle it).
+    unresolved: bool = False
     response_times: list[float] = field(default_factory=list)
     emails: set[str] = field(default_factory=set)
     registered_email: str | None = None
-    feedback: list[str] = field(default_factory=list)  # the supplier's say on answers
     messages: list[Message] = field(default_factory=list)
 
     @property
@@ -134,6 +148,21 @@ class ConversationSummary:
         """Whether the conversation went at least as far as ``step`` (steps are ordered)."""
         current = self.step
         return current != "none" and STEPS.index(current) >= STEPS.index(step)
+
+    @property
+    def answered(self) -> bool:
+        """The assistant answered at least one question (a recorded answer)."""
+        return bool(self.answers)
+
+    @property
+    def resolved(self) -> bool:
+        """Answered, and after the first answer no "it did not help" and no handoff."""
+        return self.answered and not self.unresolved
+
+    @property
+    def confirmed_resolved(self) -> bool:
+        """Resolved, and the supplier said at least once that an answer helped."""
+        return self.resolved and any(verdict == HELPFUL for _, verdict in self.feedback)
 
     @property
     def outcome(self) -> str:
@@ -217,6 +246,8 @@ def summarise(
                 summary.steps.add("started")
             if action in HANDOFF_ACTIONS:
                 summary.handoffs += 1
+                if summary.answered:
+                    summary.unresolved = True
                 if not session_handoff:
                     session_handoff = True
                     summary.sessions_with_handoff += 1
@@ -283,8 +314,18 @@ def _read_slot(summary: ConversationSummary, name: str, value: object) -> None:
         summary.invitation_checks.update(o for o in _names(value) if o in INVITATION_OUTCOMES)
     elif name == PASSWORD_RULES_UNMET:
         summary.password_failures.update(_names(value))
+    elif name == ANSWERED_TOPIC:
+        names = _names(value)
+        if names:
+            summary.answers[names[0]] += 1
+            if FEEDBACK_ASKED in names[1:]:
+                summary.feedback_asked[names[0]] += 1
     elif name == ANSWER_FEEDBACK:
-        summary.feedback.extend(_names(value) if isinstance(value, list) else _names([value]))
+        names = _names(value)
+        if len(names) == 2 and names[1] in (HELPFUL, NOT_HELPFUL):
+            summary.feedback[(names[0], names[1])] += 1
+            if names[1] == NOT_HELPFUL and summary.answered:
+                summary.unresolved = True
 
 
 # --- Reading the store ----------------------------------------------------------------------

@@ -11,7 +11,10 @@ names and step names only, never a password, a hash or an invitation code.
   :class:`~bot.registration.invitations.InvitationStatus` value), followed by ``locked`` when
   that check locked the checks, or ``locked`` alone when the checks were already locked;
 - ``password_rules_unmet``: for each refused password, the
-  :class:`~bot.checks.passwords.PasswordRule` values it did not meet.
+  :class:`~bot.checks.passwords.PasswordRule` values it did not meet;
+- ``answered_topic``: each question the assistant answered: ``[topic]`` (``faq/<key>``), or
+  ``[topic, "feedback_asked"]`` when "did this answer help?" followed the answer;
+- ``answer_feedback``: each "did this answer help?" answered: ``[topic, "yes"|"no"]``.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ from bot.registration.invitations import InvitationStatus
 REGISTRATION_STEPS = "registration_steps"
 INVITATION_CHECK = "invitation_check"
 PASSWORD_RULES_UNMET = "password_rules_unmet"  # noqa: S105 - a slot name
-# The supplier's answer to "did this answer help?" (the coverage package's feedback buttons):
-# "helpful" or "not_helpful" per answer. The console's review list filters on it.
+ANSWERED_TOPIC = "answered_topic"
 ANSWER_FEEDBACK = "answer_feedback"
-HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
-RECORDED_SLOTS = (REGISTRATION_STEPS, INVITATION_CHECK, PASSWORD_RULES_UNMET)
+RECORDED_SLOTS = (
+    REGISTRATION_STEPS,
+    INVITATION_CHECK,
+    PASSWORD_RULES_UNMET,
+    ANSWERED_TOPIC,
+    ANSWER_FEEDBACK,
+)
 
 # The steps an action records ("started" is the form's own activation event).
 COMPANY_IDENTIFIED = "company_identified"
@@ -45,6 +52,11 @@ RECORDED_STEPS = (
 
 LOCKED = "locked"  # the invitation check outcome when checks are locked for this conversation
 INVITATION_OUTCOMES = (*(status.value for status in InvitationStatus), LOCKED)
+
+FEEDBACK_ASKED = "feedback_asked"  # the second name of an answered_topic record, if asked
+# What a supplier said to "did this answer help?" (the second name of an answer_feedback record).
+HELPFUL = "yes"
+NOT_HELPFUL = "no"
 
 
 def steps_with(recorded: Iterable[str] | None, *steps: str) -> list[str] | None:

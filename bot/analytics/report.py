@@ -17,7 +17,12 @@ Definitions (the same in docs/analytics.md and docs/analytics.sql):
   nobody was handed to a human / conversations where the registration started;
 - fallback rate: user messages answered by the two-stage fallback / user messages;
 - response time: from each user message to the next bot message, p50 and p95 by the
-  nearest-rank method (an observed value, never an interpolation).
+  nearest-rank method (an observed value, never an interpolation);
+- helpfulness of a topic: "yes" / ("yes" + "no") answers to "did this answer help?" after its
+  answers; feedback rate: those answers / the times the question was asked;
+- resolution rate: conversations with at least one answer where, after the first answer, the
+  supplier neither said an answer did not help nor was handed to a human / conversations with
+  at least one answer; confirmed resolution: the same, with at least one "yes".
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.analytics.conversations import OUTCOMES, STEP_LABELS, STEPS, ConversationSummary
+from bot.analytics.recorded import HELPFUL, NOT_HELPFUL
 from bot.privacy.redaction import redact_text
 
 ALL = "all"
@@ -85,6 +91,12 @@ class Figures:
     password_failures: Counter = field(default_factory=Counter)
     not_understood: Counter = field(default_factory=Counter)
     faq_topics: Counter = field(default_factory=Counter)
+    answers: Counter = field(default_factory=Counter)
+    feedback_asked: Counter = field(default_factory=Counter)
+    feedback: Counter = field(default_factory=Counter)  # (topic, "yes" | "no")
+    answered: int = 0  # conversations with at least one answer
+    resolved: int = 0
+    confirmed_resolved: int = 0
     response_times: list[float] = field(default_factory=list)
 
     _COUNTERS = (
@@ -94,8 +106,18 @@ class Figures:
         "password_failures",
         "not_understood",
         "faq_topics",
+        "answers",
+        "feedback_asked",
     )
-    _TALLIES = ("conversations", "sessions", "sessions_with_handoff", "user_messages")
+    _TALLIES = (
+        "conversations",
+        "sessions",
+        "sessions_with_handoff",
+        "user_messages",
+        "answered",
+        "resolved",
+        "confirmed_resolved",
+    )
 
     def merge(self, other: Figures) -> None:
         """Add another group's figures (e.g. one day's) to these."""
@@ -103,6 +125,7 @@ class Figures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in self._COUNTERS:
             getattr(self, name).update(getattr(other, name))
+        self.feedback.update(other.feedback)
         self.durations.extend(other.durations)
         self.response_times.extend(other.response_times)
 
@@ -110,6 +133,7 @@ class Figures:
         """The figures as JSON (the console keeps one day's this way); times to the ms."""
         data: dict = {name: getattr(self, name) for name in self._TALLIES}
         data.update({name: dict(getattr(self, name)) for name in self._COUNTERS})
+        data["feedback"] = [[topic, said, n] for (topic, said), n in self.feedback.items()]
         data["durations"] = [round(v, 3) for v in self.durations]
         data["response_times"] = [round(v, 3) for v in self.response_times]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -120,6 +144,7 @@ class Figures:
         figures = cls(**{name: data.get(name, 0) for name in cls._TALLIES})
         for name in cls._COUNTERS:
             getattr(figures, name).update(data.get(name) or {})
+        figures.feedback.update({(t, said): n for t, said, n in data.get("feedback") or []})
         figures.durations = list(data.get("durations") or [])
         figures.response_times = list(data.get("response_times") or [])
         return figures
@@ -138,6 +163,12 @@ class Figures:
         self.password_failures.update(summary.password_failures)
         self.not_understood.update(_normalise_message(t) for t in summary.not_understood)
         self.faq_topics.update(summary.faq_topics)
+        self.answers.update(summary.answers)
+        self.feedback_asked.update(summary.feedback_asked)
+        self.feedback.update(summary.feedback)
+        self.answered += summary.answered
+        self.resolved += summary.resolved
+        self.confirmed_resolved += summary.confirmed_resolved
         self.response_times.extend(summary.response_times)
 
     @property
@@ -172,6 +203,33 @@ class Figures:
         return _rate(sum(self.not_understood.values()), self.user_messages)
 
     @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.resolved, self.answered)
+
+    @property
+    def confirmed_resolution_rate(self) -> float | None:
+        return _rate(self.confirmed_resolved, self.answered)
+
+    def helpfulness(self, topic: str) -> float | None:
+        """ "Yes" / ("yes" + "no") for the answers of ``topic``."""
+        yes, no = self.feedback[(topic, HELPFUL)], self.feedback[(topic, NOT_HELPFUL)]
+        return _rate(yes, yes + no)
+
+    def answer_rows(self) -> list[tuple[str, int, int, int, int, float | None]]:
+        """Per topic answered, most answered first: answers, asked, yes, no, helpfulness."""
+        return [
+            (
+                topic,
+                count,
+                self.feedback_asked[topic],
+                self.feedback[(topic, HELPFUL)],
+                self.feedback[(topic, NOT_HELPFUL)],
+                self.helpfulness(topic),
+            )
+            for topic, count in _ranked(self.answers)
+        ]
+
+    @property
     def response_p50(self) -> float | None:
         return percentile(self.response_times, 50)
 
@@ -198,11 +256,23 @@ class Figures:
             ("rate", "escalation", self.escalation_rate),
             ("rate", "abandonment", self.abandonment_rate),
             ("rate", "fallback", self.fallback_rate),
+            ("rate", "resolution", self.resolution_rate),
+            ("rate", "confirmed_resolution", self.confirmed_resolution_rate),
+            ("resolution", "conversations_answered", self.answered),
+            ("resolution", "conversations_resolved", self.resolved),
         ]
         for name in ("mismatch", "expired", "used", "locked"):
             rows.append(("invitation_check", name, self.invitation_checks[name]))
         rows += [("password_rule_failure", k, n) for k, n in _ranked(self.password_failures)]
         rows += [("faq_topic", k, n) for k, n in _ranked(self.faq_topics)[:TOP]]
+        for topic, answers, asked, yes, no, helpfulness in self.answer_rows():
+            rows += [
+                ("answers", topic, answers),
+                ("feedback_asked", topic, asked),
+                ("helpful", topic, yes),
+                ("not_helpful", topic, no),
+                ("helpfulness", topic, helpfulness),
+            ]
         rows += [("not_understood", k, n) for k, n in _ranked(self.not_understood)[:TOP]]
         rows += [
             ("response_time", "p50_seconds", self.response_p50),
@@ -290,7 +360,7 @@ def build_report_from_days(
 def _fmt(section: str, value: float | int | None) -> str:
     if value is None:
         return "-"
-    if section == "rate":
+    if section in ("rate", "helpfulness"):
         return f"{value * 100:.1f} %"
     if isinstance(value, float):
         return f"{value:.1f}"
@@ -351,6 +421,17 @@ def render_text(report: Report) -> str:
     out.write("\nTop questions (FAQ topics)\n")
     for key, count in _ranked(total.faq_topics)[:TOP] or [("none", 0)]:
         out.write(f"  {count:>5}  {key}\n")
+    out.write(
+        f"\nAnswers: resolution {_fmt('rate', total.resolution_rate)} "
+        f"({total.resolved} of {total.answered} conversations with an answer), "
+        f"confirmed {_fmt('rate', total.confirmed_resolution_rate)}\n"
+    )
+    out.write(f"  {'topic':<40}{'answers':>8}{'asked':>7}{'yes':>5}{'no':>5}{'helpful':>9}\n")
+    for topic, answers, asked, yes, no, helpfulness in total.answer_rows()[:TOP] or []:
+        out.write(
+            f"  {topic:<40}{answers:>8}{asked:>7}{yes:>5}{no:>5}"
+            f"{_fmt('helpfulness', helpfulness):>9}\n"
+        )
     out.write("\nMost frequent messages not understood\n")
     for text, count in _ranked(total.not_understood)[:TOP] or [("none", 0)]:
         out.write(f"  {count:>5}  {text}\n")
@@ -513,6 +594,21 @@ def render_html(report: Report) -> str:
     if "topics" in charts:
         parts.append(f'<div class="chart" id="chart-topics">{charts["topics"]}</div>')
     parts.append(_table(["FAQ topic", "times"], [list(r) for r in _ranked(total.faq_topics)[:TOP]]))
+    parts.append("<h2>Answers and feedback</h2>")
+    parts.append(
+        f"<p>Resolution {_fmt('rate', total.resolution_rate)} ({total.resolved} of "
+        f"{total.answered} conversations with an answer), confirmed "
+        f"{_fmt('rate', total.confirmed_resolution_rate)}. Definitions: docs/analytics.md.</p>"
+    )
+    parts.append(
+        _table(
+            ["topic", "answers", "feedback asked", "yes", "no", "helpful"],
+            [
+                [topic, answers, asked, yes, no, _fmt("helpfulness", helpfulness)]
+                for topic, answers, asked, yes, no, helpfulness in total.answer_rows()
+            ],
+        )
+    )
     parts.append("<h2>Messages not understood</h2>")
     parts.append(
         _table(

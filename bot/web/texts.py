@@ -115,7 +115,6 @@ TEXTS: dict[str, dict[str, str]] = {
 WIDGET_TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Assistant My Sis ID",
-        "open": "Discuter avec l'assistant",
         "launcher": "Besoin d'aide ?",
         "close": "Fermer la discussion",
         "log": "Conversation avec l'assistant",
@@ -139,7 +138,6 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "My Sis ID assistant",
-        "open": "Chat with the assistant",
         "launcher": "Need help?",
         "close": "Close the chat",
         "log": "Conversation with the assistant",

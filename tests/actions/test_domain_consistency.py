@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Action
 
 import actions.activation
+import actions.answers
 import actions.fallback
 import actions.handoff
 import actions.registration
@@ -35,8 +36,10 @@ ENGLISH = [{"type": "slot", "name": "language", "value": "en"}]
 PLACEHOLDER = re.compile(r"{(\w+)}")
 
 # Response families the actions name by prefix (f"utter_password_rule_{rule.value}",
-# "utter_label_" + intent): their members are checked against what fills the prefix.
-DYNAMIC_PREFIXES = ("utter_password_rule_", "utter_label_")
+# "utter_label_" + intent, "utter_" + the answer's key for utter_faq/* and utter_chitchat/*):
+# their members are checked against what fills the prefix.
+DYNAMIC_PREFIXES = ("utter_password_rule_", "utter_label_", "utter_faq", "utter_chitchat")
+RETRIEVAL_INTENTS = {"faq", "chitchat"}
 # Responses Rasa's own default actions utter (two-stage fallback).
 RASA_DEFAULT_RESPONSES = {"utter_ask_rephrase", "utter_default"}
 
@@ -109,6 +112,7 @@ def test_the_check_sees_the_responses_of_the_actions():
 def implemented_actions() -> dict[str, type]:
     modules = [
         actions.activation,
+        actions.answers,
         actions.fallback,
         actions.handoff,
         actions.registration,
@@ -198,7 +202,7 @@ def test_every_label_names_something_the_user_can_ask():
 
 def test_every_action_intent_that_can_be_suggested_has_a_label():
     suggestible = set(DOMAIN["intents"]) - actions.fallback.NOT_SUGGESTED
-    suggestible -= set(actions.fallback.RETRIEVAL_INTENTS)
+    suggestible -= RETRIEVAL_INTENTS
     labels = {n.removeprefix("utter_label_") for n in RESPONSES if n.startswith("utter_label_")}
 
     assert suggestible - labels == set()

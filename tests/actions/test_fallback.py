@@ -1,44 +1,38 @@
-"""action_default_ask_affirmation: "did you mean ...?" with readable choices."""
+"""action_default_ask_affirmation: "not sure", the closest topics as buttons, the advisor."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-import yaml
 
-from actions.fallback import ActionDefaultAskAffirmation
-from tests.actions.helpers import ROOT, make_tracker, run
+from actions.fallback import ActionDefaultAskAffirmation, offered_topics
+from tests.actions.helpers import make_tracker, run
 
 
-def selector(key: str, *others: str) -> dict:
-    """The response selector's output, as Rasa 3.6 writes it: ``key`` won, ``others`` follow."""
+def selector(*ranked: tuple[str, float]) -> dict:
+    """A response selector's output (one selector for faq and chitchat): ``ranked`` answers,
+    the first one chosen."""
+    key, confidence = ranked[0]
     return {
-        "response": {
-            "responses": [{"text": "..."}],
-            "confidence": 0.9,
-            "intent_response_key": key,
-            "utter_action": "utter_" + key,
+        "all_retrieval_intents": ["faq", "chitchat"],
+        "default": {
+            "response": {"intent_response_key": key, "confidence": confidence},
+            "ranking": [{"intent_response_key": k, "confidence": c} for k, c in ranked],
         },
-        "ranking": [
-            {"confidence": 0.9, "intent_response_key": key},
-            *({"confidence": 0.05, "intent_response_key": other} for other in others),
-        ],
     }
 
 
-async def ask_affirmation(domain, ranking, response_selector=None, language="fr"):
-    ranked = [{"name": name, "confidence": conf} for name, conf in ranking]
+async def not_sure(domain, ranking, response_selector=None, language="fr"):
     tracker = make_tracker(
         domain,
         slots={"language": language},
         text="euh le truc",
         intent="nlu_fallback",
-        confidence=0.5,
+        confidence=0.7,
         active_loop=None,
-        intent_ranking=ranked,
-        response_selector={
-            "all_retrieval_intents": ["faq", "chitchat"],
-            **(response_selector or {}),
-        },
+        intent_ranking=[{"name": name, "confidence": conf} for name, conf in ranking],
+        response_selector=response_selector or {"all_retrieval_intents": ["faq", "chitchat"]},
     )
     dispatcher, events = await run(ActionDefaultAskAffirmation(), tracker, domain)
     assert events == []
@@ -46,190 +40,119 @@ async def ask_affirmation(domain, ranking, response_selector=None, language="fr"
     return message
 
 
-RANKING = [
-    ("nlu_fallback", 0.5),
-    ("faq", 0.42),
-    ("affirm", 0.2),
-    ("human_handoff", 0.18),
-    ("start_registration", 0.1),
-]
+def faq_button(title: str, key: str) -> dict:
+    return {"title": title, "payload": "/faq" + json.dumps({"topic": key}, separators=(",", ":"))}
+
+
+QUESTION_RANKING = [("nlu_fallback", 0.7), ("faq", 0.62), ("start_registration", 0.15)]
+SELECTOR = selector(("faq/countries", 0.5), ("faq/where_company_id", 0.3), ("faq/free", 0.15))
 
 
 @pytest.mark.parametrize(
-    ("language", "intro", "buttons"),
+    ("language", "intro", "titles"),
     [
         (
             "fr",
-            "Vouliez-vous dire :",
+            "Je ne suis pas sûr de bien comprendre. Votre question porte-t-elle sur l'un de ces "
+            "sujets ?",
             [
-                {"title": "Qu'est-ce qu'un SIREN ?", "payload": "Qu'est-ce qu'un SIREN ?"},
-                {"title": "Parler à un conseiller", "payload": "/human_handoff"},
-                {"title": "Autre chose", "payload": "/deny"},
+                "Quels pays sont acceptés ?",
+                "Où trouver l'identifiant de ma société ?",
+                "Créer mon compte",
+                "Parler à un conseiller",
+                "Autre chose",
             ],
         ),
         (
             "en",
-            "Did you mean:",
+            "I am not sure I understand. Is your question about one of these topics?",
             [
-                {"title": "What is a SIREN?", "payload": "What is a SIREN?"},
-                {"title": "Talk to an advisor", "payload": "/human_handoff"},
-                {"title": "Something else", "payload": "/deny"},
+                "Which countries are accepted?",
+                "Where do I find my company identifier?",
+                "Create my account",
+                "Talk to an advisor",
+                "Something else",
             ],
         ),
     ],
 )
-async def test_two_readable_suggestions_and_something_else(domain, language, intro, buttons):
-    message = await ask_affirmation(
-        domain, RANKING, {"faq": selector("faq/what_siren")}, language=language
-    )
+async def test_three_closest_topics_then_the_advisor_and_something_else(
+    domain, language, intro, titles
+):
+    message = await not_sure(domain, QUESTION_RANKING, SELECTOR, language=language)
 
     assert message["text"] == intro
-    assert message["buttons"] == buttons
-
-
-async def test_action_intents_are_sent_as_intents(domain):
-    message = await ask_affirmation(
-        domain,
-        [
-            ("nlu_fallback", 0.5),
-            ("resend_activation", 0.3),
-            ("correct_field", 0.2),
-            ("cancel", 0.1),
-        ],
-    )
-
-    assert message["buttons"] == [
-        {"title": "Renvoyer l'email d'activation", "payload": "/resend_activation"},
-        {"title": "Corriger une information", "payload": "/correct_field"},
-        {"title": "Autre chose", "payload": "/deny"},
+    assert [b["title"] for b in message["buttons"]] == titles
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads == [
+        '/faq{"topic":"faq/countries"}',
+        '/faq{"topic":"faq/where_company_id"}',
+        "/start_registration",
+        "/human_handoff",
+        "/out_of_scope",  # Rasa's two-stage fallback reads it as "none of these": rephrase
     ]
 
 
-async def test_chitchat_suggestion_uses_its_sub_intent(domain):
-    message = await ask_affirmation(
+def test_topics_are_ranked_by_intent_times_answer_confidence():
+    reading = {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.7},
+            {"name": "faq", "confidence": 0.5},
+            {"name": "resend_activation", "confidence": 0.3},
+            {"name": "chitchat", "confidence": 0.2},
+        ],
+        "response_selector": selector(
+            ("faq/activation_link_expired", 0.5),  # 0.25
+            ("chitchat/complaint", 0.9),  # 0.18 (chitchat 0.2 x 0.9)
+            ("faq/sender_address", 0.1),  # 0.05
+        ),
+    }
+
+    assert offered_topics(reading) == [
+        "resend_activation",
+        "faq/activation_link_expired",
+        "chitchat/complaint",
+    ]
+
+
+async def test_a_topic_without_a_label_and_the_advisor_are_not_repeated(domain):
+    message = await not_sure(
         domain,
-        [("chitchat", 0.4), ("faq", 0.3)],
-        {
-            "chitchat": selector("chitchat/what_can_you_do"),
-            "faq": selector("faq/password_rules"),
-        },
+        [("nlu_fallback", 0.7), ("human_handoff", 0.4), ("chitchat", 0.3), ("faq", 0.2)],
+        selector(("chitchat/thanks", 0.9), ("faq/free", 0.05)),  # thanks has no label
         language="en",
     )
 
     assert message["buttons"] == [
-        {"title": "What can you do?", "payload": "What can you do?"},
-        {"title": "What are the password rules?", "payload": "What are the password rules?"},
-        {"title": "Something else", "payload": "/deny"},
+        faq_button("Is registration free?", "faq/free"),
+        {"title": "Talk to an advisor", "payload": "/human_handoff"},
+        {"title": "Something else", "payload": "/out_of_scope"},
     ]
 
 
-async def test_candidates_without_a_label_are_skipped(domain):
-    message = await ask_affirmation(
+async def test_far_less_likely_topics_are_not_offered(domain):
+    message = await not_sure(
         domain,
-        [("faq", 0.4), ("chitchat", 0.3), ("greet", 0.2), ("inform", 0.1)],
-        {"chitchat": selector("chitchat/thanks")},  # no faq answer selected, no label for thanks
+        [("nlu_fallback", 0.7), ("faq", 0.9), ("cancel", 0.01)],
+        selector(("faq/countries", 0.6)),
     )
 
-    assert message["buttons"] == [{"title": "Autre chose", "payload": "/deny"}]
-
-
-async def test_without_ranking_only_something_else_is_offered(domain):
-    message = await ask_affirmation(domain, [], language="en")
-
-    assert message["text"] == "Did you mean:"
-    assert message["buttons"] == [{"title": "Something else", "payload": "/deny"}]
-
-
-# --- one ResponseSelector for every retrieval intent (config.yml) -----------------------------
-# Without `retrieval_intent`, Rasa 3.6 reports the selector's output under the key "default".
-
-
-def test_config_has_one_selector_for_all_retrieval_intents():
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    selectors = [c for c in config["pipeline"] if c["name"] == "ResponseSelector"]
-
-    assert len(selectors) == 1
-    assert "retrieval_intent" not in selectors[0]
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/faq{"topic":"faq/countries"}',
+        "/human_handoff",
+        "/out_of_scope",
+    ]
 
 
 @pytest.mark.parametrize(
-    ("language", "buttons"),
+    ("language", "text"),
     [
-        (
-            "fr",
-            [
-                {"title": "Qu'est-ce qu'un SIREN ?", "payload": "Qu'est-ce qu'un SIREN ?"},
-                {"title": "Parler à un conseiller", "payload": "/human_handoff"},
-                {"title": "Autre chose", "payload": "/deny"},
-            ],
-        ),
-        (
-            "en",
-            [
-                {"title": "What is a SIREN?", "payload": "What is a SIREN?"},
-                {"title": "Talk to an advisor", "payload": "/human_handoff"},
-                {"title": "Something else", "payload": "/deny"},
-            ],
-        ),
+        ("fr", "Je ne suis pas sûr de bien comprendre. Pouvez-vous reformuler"),
+        ("en", "I am not sure I understand. Could you rephrase"),
     ],
 )
-async def test_the_default_selector_resolves_a_retrieval_intent(domain, language, buttons):
-    message = await ask_affirmation(
-        domain,
-        RANKING,
-        {"default": selector("faq/what_siren", "chitchat/thanks")},
-        language=language,
-    )
+async def test_without_any_topic_it_asks_to_rephrase_and_offers_the_advisor(domain, language, text):
+    message = await not_sure(domain, [("nlu_fallback", 0.7), ("affirm", 0.2)], language=language)
 
-    assert message["buttons"] == buttons
-
-
-async def test_the_default_selector_resolves_chitchat_too(domain):
-    message = await ask_affirmation(
-        domain,
-        [("nlu_fallback", 0.5), ("chitchat", 0.4), ("affirm", 0.1)],
-        {"default": selector("chitchat/what_can_you_do")},
-        language="en",
-    )
-
-    assert message["buttons"] == [
-        {"title": "What can you do?", "payload": "What can you do?"},
-        {"title": "Something else", "payload": "/deny"},
-    ]
-
-
-async def test_a_selector_named_after_the_intent_comes_before_default(domain):
-    message = await ask_affirmation(
-        domain,
-        [("faq", 0.4)],
-        {"faq": selector("faq/what_siren"), "default": selector("faq/password_rules")},
-        language="en",
-    )
-
-    assert message["buttons"] == [
-        {"title": "What is a SIREN?", "payload": "What is a SIREN?"},
-        {"title": "Something else", "payload": "/deny"},
-    ]
-
-
-async def test_default_selector_without_a_response_suggests_nothing_for_the_intent(domain):
-    message = await ask_affirmation(
-        domain, [("faq", 0.4), ("human_handoff", 0.3)], {"default": {"ranking": []}}
-    )
-
-    assert message["buttons"] == [
-        {"title": "Parler à un conseiller", "payload": "/human_handoff"},
-        {"title": "Autre chose", "payload": "/deny"},
-    ]
-
-
-async def test_two_retrieval_intents_with_one_selector_give_distinct_suggestions(domain):
-    message = await ask_affirmation(
-        domain,
-        [("nlu_fallback", 0.5), ("chitchat", 0.4), ("faq", 0.3)],
-        {"default": selector("chitchat/what_can_you_do", "faq/password_rules")},
-        language="en",
-    )
-
-    titles = [b["title"] for b in message["buttons"]]
-    assert len(titles) == len(set(titles)), titles
+    assert message["text"].startswith(text)
+    assert [b["payload"] for b in message["buttons"]] == ["/human_handoff", "/out_of_scope"]

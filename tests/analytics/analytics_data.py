@@ -33,8 +33,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.analytics.recorded import (
     ACCOUNT_CREATED,
     ACCOUNT_DETAILS,
+    ANSWER_FEEDBACK,
+    ANSWERED_TOPIC,
     COMPANY_IDENTIFIED,
     CONTACT_DETAILS,
+    FEEDBACK_ASKED,
+    HELPFUL,
     INVITATION_CHECK,
     INVITATION_VALID,
     PASSWORD_RULES_UNMET,
@@ -341,11 +345,34 @@ class Script:
         self.bot("utter_handoff", "Ticket T-000001.")
         self.listen()
 
-    def faq(self, key: str, text: str) -> None:
+    def faq(self, key: str, text: str, asked: bool = True, feedback: str | None = None) -> None:
+        """A question answered (actions/answers.py); "did this answer help?" when ``asked``
+        (not when the previous one is still pending), then the supplier's ``feedback`` if any.
+        """
         self.user(text, "faq", faq=key)
-        self.action("utter_faq")
+        self.action(
+            "action_answer_question",
+            (ANSWERED_TOPIC, [key, FEEDBACK_ASKED] if asked else [key]),
+            ("feedback_topic", key if asked else None),
+        )
         self.bot(f"utter_{key}", "Réponse.")
+        if asked:
+            self.bot("utter_ask_answer_feedback", "Cette réponse vous a-t-elle aidé ?")
         self.listen()
+        if feedback is not None:
+            intent = "answer_helpful" if feedback == HELPFUL else "answer_not_helpful"
+            self.user("/" + intent, intent)
+            self.action(
+                "action_record_feedback",
+                (ANSWER_FEEDBACK, [key, feedback]),
+                ("feedback_topic", None),
+            )
+            thanks = feedback == HELPFUL
+            self.bot(
+                "utter_feedback_thanks" if thanks else "utter_feedback_sorry",
+                "Merci pour votre retour !" if thanks else "Désolé.",
+            )
+            self.listen()
 
     def not_understood(self, text: str) -> None:
         self.user(text, "nlu_fallback")
@@ -444,17 +471,20 @@ def scenarios(wording=rule_text) -> list[Script]:
     s.handoff()
     out.append(s)
 
-    # 7. FR, week 46: questions only, one not understood.
+    # 7. FR, week 46: questions only, one not understood. "Did this answer help?" is asked
+    # after the first answer, left unanswered, so not asked after the second: resolved, not
+    # confirmed.
     s = script("fr-questions", WEEK_2 + timedelta(hours=1), "fr")
     s.faq("faq/password_rules", "quelles sont les règles du mot de passe ?")
-    s.faq("faq/free", "c'est gratuit ?")
+    s.faq("faq/free", "c'est gratuit ?", asked=False)
     s.not_understood("blabla truc")
     s.give_up()
     out.append(s)
 
-    # 8. EN, week 46: a question and two messages not understood (one said twice).
+    # 8. EN, week 46: a question that helped ("yes": resolved, confirmed) and two messages not
+    # understood (one said twice).
     s = script("en-questions", WEEK_2 + timedelta(hours=2), "en", reply_delay=4.0)
-    s.faq("faq/password_rules", "what are the password rules?")
+    s.faq("faq/password_rules", "what are the password rules?", feedback="yes")
     s.not_understood("Blabla  truc")
     s.give_up()
     s.not_understood("my code ACME-FR00-0000-0001 is weird")
@@ -472,9 +502,10 @@ def scenarios(wording=rule_text) -> list[Script]:
     s.contact()
     out.append(s)
 
-    # 10. FR, week 46: two sessions; a question, then (2 h later) a registration and a human.
+    # 10. FR, week 46: two sessions; a question whose answer did not help ("no"), then (2 h
+    # later) a registration and a human: not resolved.
     s = script("fr-two-sessions", WEEK_2 + timedelta(hours=4), "fr", reply_delay=2.0)
-    s.faq("faq/free", "est-ce payant ?")
+    s.faq("faq/free", "est-ce payant ?", feedback="no")
     s.session(after=7200)
     s.start()
     s.country()
@@ -545,22 +576,27 @@ def _activate(session, email: str) -> None:
     assert activate(session, mail.secret).status.value == "activated"
 
 
+# The invitation codes behind the accounts (stored only as hashes; a page must show neither).
+ACCOUNT_CODES = (
+    "ACME-FR00-0000-0011",
+    "NWTD-GB00-0000-0012",
+    "ACME-FR00-0000-0013",
+    "BXFD-BE00-0000-0014",
+)
+
+
 def write_accounts(session) -> None:
     """The accounts behind the scenarios: 1 active, 2 and 10 pending, 11 hit an active one."""
     fr, gb = CompanyId("FR", "732829320"), CompanyId("GB", "SC123456")
-    pk = _register(session, fr, "ACME-FR00-0000-0011", "marie@example.fr", "fr")
+    pk = _register(session, fr, ACCOUNT_CODES[0], "marie@example.fr", "fr")
     drafts.mark_submitted(session, "fr-activated", "marie@example.fr", pk)
     _activate(session, "marie@example.fr")
-    pk = _register(session, gb, "NWTD-GB00-0000-0012", "john@example.co.uk", "en")
+    pk = _register(session, gb, ACCOUNT_CODES[1], "john@example.co.uk", "en")
     drafts.mark_submitted(session, "en-pending", "john@example.co.uk", pk)
-    pk = _register(
-        session, CompanyId("FR", "552100554"), "ACME-FR00-0000-0013", "anne@example.fr", "fr"
-    )
+    pk = _register(session, CompanyId("FR", "552100554"), ACCOUNT_CODES[2], "anne@example.fr", "fr")
     drafts.mark_submitted(session, "fr-two-sessions", "anne@example.fr", pk)
     # An account opened long ago by someone else, active: conversation 11 hit its address.
-    _register(
-        session, CompanyId("BE", "0403170701"), "BXFD-BE00-0000-0014", "old@example.com", "en"
-    )
+    _register(session, CompanyId("BE", "0403170701"), ACCOUNT_CODES[3], "old@example.com", "en")
     _activate(session, "old@example.com")
     drafts.mark_submitted(session, "en-taken", "old@example.com", None)
     session.flush()

@@ -32,8 +32,8 @@ def test_funnel_outcomes_and_rates_match_the_known_conversations(tracker_url, da
     total = report_of(tracker_url, database).total
     assert total.conversations == 12
     assert total.sessions == 13
-    assert total.user_messages == 102
-    assert total.messages_per_conversation == 8.5
+    assert total.user_messages == 104
+    assert total.messages_per_conversation == 104 / 12
     assert [total.funnel[s] for s in STEPS] == [10, 9, 6, 5, 5, 4, 1]
     assert [total.drop_off(s) for s in STEPS[1:]] == [1, 3, 1, 0, 1, 3]
     assert dict(total.outcomes) == {
@@ -45,7 +45,7 @@ def test_funnel_outcomes_and_rates_match_the_known_conversations(tracker_url, da
     assert total.containment_rate == 10 / 13
     assert total.escalation_rate == 3 / 13
     assert total.abandonment_rate == 4 / 10
-    assert total.fallback_rate == 3 / 102
+    assert total.fallback_rate == 3 / 104
     assert {k: total.invitation_checks[k] for k in ("mismatch", "expired", "used", "locked")} == {
         "mismatch": 2,
         "expired": 1,
@@ -59,9 +59,34 @@ def test_funnel_outcomes_and_rates_match_the_known_conversations(tracker_url, da
         "min_length": 1,
     }
     assert dict(total.faq_topics) == {"faq/password_rules": 2, "faq/free": 2}
-    # 83 replies after 0.5 s, 15 after 2 s, 4 after 4 s: ranks 51 and 97 of 102.
+    # 83 replies after 0.5 s, 16 after 2 s, 5 after 4 s: ranks 52 and 99 of 104.
     assert total.response_p50 == pytest.approx(0.5, abs=1e-3)
     assert total.response_p95 == pytest.approx(2.0, abs=1e-3)
+
+
+def test_helpfulness_per_topic_and_resolution_match_the_known_conversations(tracker_url, database):
+    report = report_of(tracker_url, database)
+    total = report.total
+    # topic, answers, "did this answer help?" asked, yes, no, helpfulness
+    assert total.answer_rows() == [
+        ("faq/free", 2, 1, 0, 1, 0.0),  # fr-questions (not asked: one pending), fr-two-sessions
+        ("faq/password_rules", 2, 2, 1, 0, 1.0),  # fr-questions (ignored), en-questions
+    ]
+    # Answered: fr-questions (resolved), en-questions (resolved, "yes"), fr-two-sessions ("no",
+    # then a human).
+    assert (total.answered, total.resolved, total.confirmed_resolved) == (3, 2, 1)
+    assert total.resolution_rate == 2 / 3
+    assert total.confirmed_resolution_rate == 1 / 3
+    assert report.groups[("all", "fr")].resolution_rate == 1 / 2
+    assert report.groups[("all", "en")].resolution_rate == 1.0
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    figure = {(r["period"], r["language"], r["section"], r["name"]): r["value"] for r in rows}
+    assert figure[("all", "all", "helpfulness", "faq/password_rules")] == "1.0"
+    assert figure[("all", "all", "not_helpful", "faq/free")] == "1"
+    assert figure[("all", "all", "rate", "resolution")] == str(round(2 / 3, 4))
+    text = render_text(report)
+    assert "resolution 66.7 % (2 of 3 conversations with an answer), confirmed 33.3 %" in text
+    assert "Answers and feedback" in render_html(report)
 
 
 def test_messages_not_understood_are_grouped_and_show_no_invitation_code(tracker_url, database):
@@ -207,6 +232,13 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
         "SELECT faq_topic, COUNT(*) FROM onboarding_messages WHERE faq_topic IS NOT NULL"
         " GROUP BY faq_topic ORDER BY faq_topic"
     ).fetchall()
+    helpfulness = connection.execute(
+        "SELECT topic, answers, feedback_asked, helpful, not_helpful"
+        " FROM onboarding_topic_helpfulness ORDER BY answers DESC, topic"
+    ).fetchall()
+    resolution = connection.execute(
+        "SELECT COUNT(*), SUM(resolved), SUM(confirmed) FROM onboarding_resolution"
+    ).fetchone()
     recorded = connection.execute(
         "SELECT SUM(invitation_mismatches), SUM(invitation_expired), SUM(invitation_used),"
         " SUM(invitation_locked), SUM(passwords_refused), SUM(password_rule_min_length),"
@@ -228,6 +260,11 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
     assert sum(row[2] for row in rows) == 10  # started, as written by hand above
     assert faq == [("faq/free", 2), ("faq/password_rules", 2)]
     total = report.total
+    assert helpfulness == [
+        (topic, answers, asked, yes, no)
+        for topic, answers, asked, yes, no, _ in total.answer_rows()
+    ]
+    assert resolution == (total.answered, total.resolved, total.confirmed_resolved)
     assert recorded == (
         *(total.invitation_checks[k] for k in ("mismatch", "expired", "used", "locked")),
         4,  # refusals in the scenarios: fr-activated 1, fr-password 2, fr-contact 1

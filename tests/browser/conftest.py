@@ -99,11 +99,19 @@ class WebApp:
 
 
 class Stack:
-    def __init__(self, web_app: WebApp, database_url: str, mailbox_dir: Path, work: Path):
+    def __init__(
+        self,
+        web_app: WebApp,
+        database_url: str,
+        mailbox_dir: Path,
+        work: Path,
+        tracker_store_url: str = "",
+    ):
         self.web = web_app
         self.database_url = database_url
         self.mailbox_dir = mailbox_dir
         self.work = work  # the run's folder: databases and every log of the processes
+        self.tracker_store_url = tracker_store_url  # what the analysts' report reads
 
     @property
     def url(self) -> str:
@@ -144,7 +152,9 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         # Generous: loading the model takes minutes when the machine's cores are busy.
         processes.wait_for_stack(environment, timeout=STARTUP_TIMEOUT)
         web_app.start()
-        yield Stack(web_app, environment.database_url, mailbox_dir, work)
+        yield Stack(
+            web_app, environment.database_url, mailbox_dir, work, environment.tracker_store_url
+        )
     finally:
         web_app.stop()
         processes.stop()

@@ -109,7 +109,7 @@
   launcher.type = "button";
   launcher.setAttribute("aria-controls", uid + "-panel");
   launcher.setAttribute("aria-expanded", "false");
-  launcher.setAttribute("aria-label", T.open);
+  // Its name is its visible text ("Besoin d'aide ?"): what a voice-control user says to click it.
   launcher.appendChild(el("span", "aw-launcher__icon", "\uD83D\uDCAC")).setAttribute("aria-hidden", "true");
   launcher.appendChild(el("span", "aw-launcher__text", T.launcher));
 
@@ -121,7 +121,8 @@
   panel.setAttribute("aria-labelledby", uid + "-title");
   panel.setAttribute("lang", LANGUAGE);
 
-  var header = el("header", "aw-header");
+  // A div, not <header>: the page has its own banner, and a dialog's title bar is not one.
+  var header = el("div", "aw-header");
   var title = el("h2", "aw-title", T.title);
   title.id = uid + "-title";
   var closeButton = el("button", "aw-close");
@@ -285,15 +286,22 @@
       return;
     }
     item.appendChild(speaker(T.bot));
+    var body = null;
     if (entry.text) {
-      var body = el("div", "aw-text");
+      body = el("div", "aw-text");
+      body.id = uid + "-text-" + index;
       renderBotText(body, entry.text);
       item.appendChild(body);
     }
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", "aw-buttons");
       group.setAttribute("role", "group");
-      group.setAttribute("aria-label", T.choices);
+      // The choices are named by the question they answer ("Cette réponse vous a-t-elle aidé ?").
+      if (body) {
+        group.setAttribute("aria-labelledby", body.id);
+      } else {
+        group.setAttribute("aria-label", T.choices);
+      }
       entry.buttons.forEach(function (button) {
         var choice = el("button", "aw-choice", String(button.title || ""));
         choice.type = "button";

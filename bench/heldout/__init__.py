@@ -1,0 +1,144 @@
+"""Held-out questions: how often the assistant answers right, wrong, or says it is not sure.
+
+`python -m bench.heldout` (`make heldout`) loads a trained model in this process, reads every
+question of ``bench/heldout/questions.yml`` (never trained on) through the NLU as a message
+sent outside the registration, and scores what the supplier would get:
+
+- **right**: the topic the question is about (or, for a question the assistant cannot answer,
+  an honest "I cannot help with that" / an advisor);
+- **confident wrong**: any other answer given as sure (another topic, small talk, the
+  out-of-scope reply to a question it could answer, ...);
+- **not sure**: the "I am not sure" offer (intent ``nlu_fallback``); ``offered`` counts those
+  whose buttons include a right topic.
+
+Figures by kind (answerable, adjacent, unanswerable) and language; the goal of issue 15 is at
+most 2 % confident wrong answers over all questions. The scoring below has no Rasa import.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.understanding import FALLBACK_INTENT, intent_of, retrieval_intents, selected_answer
+
+QUESTIONS = Path(__file__).with_name("questions.yml")
+NOT_SURE = "not_sure"
+ADVISOR = "advisor"
+# What an honest reply to a question the assistant cannot answer may also be.
+_HONEST = {
+    NOT_SURE: {"out_of_scope"},
+    ADVISOR: {"out_of_scope", "human_handoff", "faq/contact_human"},
+}
+KINDS = ("answerable", "adjacent", "unanswerable")
+OUTCOMES = ("right", "confident_wrong", "not_sure")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    lang: str
+    kind: str
+    expect: tuple[str, ...]
+
+    def accepts(self, answer: str) -> bool:
+        accepted = set(self.expect)
+        for label in self.expect:
+            accepted |= _HONEST.get(label, set())
+        return answer in accepted
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    questions = [
+        Question(q["text"], q["lang"], q["kind"], tuple(q["expect"])) for q in data["questions"]
+    ]
+    unknown = {q.kind for q in questions} - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds in {path}: {sorted(unknown)}")
+    return questions
+
+
+def answer_of(parse_data: dict) -> str:
+    """What the supplier gets for this NLU reading, outside a form: ``not_sure``, a retrieval
+    answer (``faq/<key>``, ``chitchat/<key>``) or the intent the dialogue answers."""
+    intent = intent_of(parse_data)[0] or ""
+    if intent == FALLBACK_INTENT:
+        return NOT_SURE
+    if intent in retrieval_intents(parse_data):
+        answer = selected_answer(parse_data, intent)
+        return answer.key if answer else intent
+    return intent
+
+
+@dataclass
+class Scored:
+    question: Question
+    answer: str
+    outcome: str
+    confidence: float
+    offered: tuple[str, ...] = ()
+
+    @property
+    def right_offered(self) -> bool:
+        return any(self.question.accepts(topic) for topic in self.offered)
+
+
+def score(
+    question: Question, parse_data: dict, offered: Callable[[dict], list[str]] | None = None
+) -> Scored:
+    answer = answer_of(parse_data)
+    confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
+    if answer == NOT_SURE:
+        topics = tuple(offered(parse_data)) if offered else ()
+        return Scored(question, answer, "not_sure", confidence, topics)
+    outcome = "right" if question.accepts(answer) else "confident_wrong"
+    return Scored(question, answer, outcome, confidence)
+
+
+@dataclass
+class Table:
+    """Counts of outcomes per (kind, language), with totals."""
+
+    counts: dict[tuple[str, str], Counter] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, results: Iterable[Scored]) -> Table:
+        table = cls()
+        for result in results:
+            q = result.question
+            for key in ((q.kind, q.lang), (q.kind, "all"), ("all", q.lang), ("all", "all")):
+                counter = table.counts.setdefault(key, Counter())
+                counter["questions"] += 1
+                counter[result.outcome] += 1
+                if result.outcome == "not_sure" and result.right_offered:
+                    counter["offered"] += 1
+        return table
+
+    def rows(self) -> list[tuple[str, str, Counter]]:
+        order = [*KINDS, "all"]
+        return sorted(
+            ((kind, lang, c) for (kind, lang), c in self.counts.items()),
+            key=lambda row: (order.index(row[0]), row[1] == "all", row[1]),
+        )
+
+    def render(self) -> str:
+        lines = [
+            f"{'kind':<13}{'lang':<5}{'questions':>10}{'right':>13}{'confident wrong':>19}"
+            f"{'not sure':>13}{'(right offered)':>17}"
+        ]
+        for kind, lang, c in self.rows():
+            n = c["questions"]
+
+            def cell(name: str, c=c, n=n) -> str:
+                return f"{c[name]} ({100 * c[name] / n:.1f} %)" if n else "-"
+
+            lines.append(
+                f"{kind:<13}{lang:<5}{n:>10}{cell('right'):>13}{cell('confident_wrong'):>19}"
+                f"{cell('not_sure'):>13}{c['offered']:>17}"
+            )
+        return "\n".join(lines)

@@ -1,0 +1,64 @@
+"""Rasa's FallbackClassifier, also unsure when the answer to a question is uncertain.
+
+Rasa's `FallbackClassifier` predicts `nlu_fallback` when the intent's confidence is low or the
+top two intents are close. For a retrieval intent (`faq`, `chitchat`) that is half the
+question: the intent can be sure ("it is a question") while the answer is not ("about the
+countries or about the identifiers?"), and Rasa then answers with the response selector's
+first choice, however unsure. This component adds the answer's own confidence, read from the
+`response_selector` output that any response selector fills (Rasa's `ResponseSelector` or a
+replacement with the same output): the message falls back when
+
+- the intent's confidence is under `threshold`, or the top two intents are closer than
+  `ambiguity_threshold` (Rasa's behaviour, unchanged);
+- or its intent is a retrieval intent and the chosen answer's confidence is under
+  `answer_threshold`, or the top two answers of that intent are closer than
+  `answer_ambiguity_threshold`, or the chosen answer belongs to another retrieval intent.
+
+Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
+the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
+it, and `rasa test nlu` undoes the fallback as it does Rasa's. The thresholds are config.yml
+settings, tuned on the training data's cross-validation (`python -m bench.thresholds`, see
+docs/quality.md), never on the held-out questions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.understanding import intent_of, retrieval_intents, selected_answer
+
+ANSWER_THRESHOLD_KEY = "answer_threshold"
+ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class AnswerFallbackClassifier(FallbackClassifier):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **FallbackClassifier.get_default_config(),
+            ANSWER_THRESHOLD_KEY: 0.0,
+            ANSWER_AMBIGUITY_THRESHOLD_KEY: 0.0,
+        }
+
+    def _should_fallback(self, message: Message) -> bool:
+        if super()._should_fallback(message):
+            return True
+        return self._answer_unsure(message.data)
+
+    def _answer_unsure(self, message_data: dict) -> bool:
+        intent, _ = intent_of(message_data)
+        if intent not in retrieval_intents(message_data):
+            return False
+        answer = selected_answer(message_data, intent)
+        if answer is None:  # no answer, or one of another retrieval intent
+            return True
+        return (
+            answer.confidence < self.component_config[ANSWER_THRESHOLD_KEY]
+            or answer.confidence - answer.runner_up
+            < self.component_config[ANSWER_AMBIGUITY_THRESHOLD_KEY]
+        )

@@ -1,0 +1,56 @@
+"""The held-out benchmark's scoring (bench/heldout) and its question file."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bench.heldout import ADVISOR, KINDS, NOT_SURE, Question, Table, load_questions, score
+from bot.responses import load_domain
+
+
+def reading(intent: str, key: str | None = None) -> dict:
+    data = {"intent": {"name": intent, "confidence": 0.9}}
+    if key:
+        data["response_selector"] = {
+            "all_retrieval_intents": ["faq", "chitchat"],
+            "default": {"response": {"intent_response_key": key, "confidence": 0.8}},
+        }
+    return data
+
+
+def test_the_question_file_has_enough_questions_of_each_kind_and_real_expectations():
+    questions = load_questions()
+    domain = load_domain()
+    topics = {name.removeprefix("utter_") for name in domain["responses"] if "/" in name}
+    known = topics | set(domain["intents"]) | {NOT_SURE, ADVISOR}
+
+    assert len(questions) >= 150
+    assert set(Counter(q.kind for q in questions)) == set(KINDS)
+    assert set(Counter(q.lang for q in questions)) == {"fr", "en"}
+    assert len({q.text for q in questions}) == len(questions)
+    assert {label for q in questions for label in q.expect} <= known
+
+
+def test_right_confident_wrong_and_not_sure():
+    countries = Question("quels pays ?", "fr", "answerable", ("faq/countries",))
+    weather = Question("météo ?", "fr", "unanswerable", (NOT_SURE,))
+    locked = Question("compte bloqué", "fr", "adjacent", (ADVISOR,))
+
+    assert score(countries, reading("faq", "faq/countries")).outcome == "right"
+    assert score(countries, reading("faq", "faq/free")).outcome == "confident_wrong"
+    assert score(countries, reading("out_of_scope")).outcome == "confident_wrong"
+    offered = score(countries, reading("nlu_fallback"), lambda _: ["faq/countries"])
+    assert (offered.outcome, offered.right_offered) == ("not_sure", True)
+    assert score(weather, reading("out_of_scope")).outcome == "right"  # an honest "cannot help"
+    assert score(weather, reading("inform")).outcome == "confident_wrong"
+    assert score(locked, reading("human_handoff")).outcome == "right"
+
+
+def test_the_table_counts_per_kind_and_language_with_totals():
+    q = Question("quels pays ?", "fr", "answerable", ("faq/countries",))
+    results = [score(q, reading("faq", "faq/countries")), score(q, reading("faq", "faq/free"))]
+    table = Table.of(results)
+
+    assert table.counts[("answerable", "fr")]["right"] == 1
+    assert table.counts[("all", "all")]["confident_wrong"] == 1
+    assert "answerable   fr" in table.render()

@@ -1,0 +1,324 @@
+"""Questions support gets every day, "not sure" and "did this answer help?", through the REST
+channel against the real servers, in French and English.
+
+Each case of issue 15 gets the right answer, with the product's own figures, or an honest "not
+sure" whose buttons offer the right topic: never a confident wrong answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.analytics.conversations import iter_summaries
+from bot.checks.identifiers import supported_countries
+from bot.settings import load_settings
+from tests.e2e.conftest import converse, texts
+
+SETTINGS = load_settings({})  # the servers run with the default figures
+NOT_SURE = {"fr": "Je ne suis pas sûr", "en": "I am not sure"}
+FEEDBACK = {"fr": "Cette réponse vous a-t-elle aidé ?", "en": "Did this answer help?"}
+
+
+def payloads(replies: list[dict]) -> list[str]:
+    return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+def topic_button(topic: str) -> str:
+    intent = topic.split("/")[0]
+    return "/" + intent + json.dumps({"topic": topic}, separators=(",", ":"))
+
+
+def assert_answered_or_offered(replies, language, topic, words, buttons=()):
+    """The answer (its words, its buttons), or "not sure" with the topic among the buttons."""
+    text = texts(replies)
+    if NOT_SURE[language] in text:
+        assert topic_button(topic) in payloads(replies), replies
+        return
+    for word in words:
+        assert word in text, (word, replies)
+    assert set(buttons) <= set(payloads(replies)), replies
+
+
+def countries(language: str) -> list[str]:
+    return [scheme.country_name(language) for scheme in supported_countries()]
+
+
+CASES = {
+    "fr": [
+        ("quels pays peuvent s'inscrire ?", "faq/countries", countries("fr"), ()),
+        (
+            "j'ai déjà un compte, comment je me connecte ?",
+            "faq/login",
+            [SETTINGS.platform_url, "ne peux pas me connecter à votre place"],
+            (),
+        ),
+        (
+            "l'identifiant de société du mail d'invitation est celui d'une autre société",
+            "faq/wrong_company",
+            ["ne vous inscrivez pas avec ce code", "votre client"],
+            (),
+        ),
+        (
+            "j'ai oublié le mot de passe de mon compte",
+            "faq/forgot_password",
+            ["ne peux pas réinitialiser", SETTINGS.platform_url],
+            (),
+        ),
+        (
+            "mon lien d'activation a expiré",
+            "faq/activation_link_expired",
+            [f"{SETTINGS.activation_token_hours} heures", f"{SETTINGS.resend_limit_per_hour} fois"],
+            ("/resend_activation", "/human_handoff"),
+        ),
+        (
+            "quelles données personnelles gardez-vous et combien de temps ?",
+            "faq/personal_data",
+            [f"{SETTINGS.retention_days} jours", "conseiller"],
+            (),
+        ),
+        (
+            "pourquoi vous avez besoin de mon numéro de téléphone ?",
+            "faq/why_phone",
+            ["étape 3"],
+            (),
+        ),
+        ("c'est nul ce bot", "chitchat/complaint", ["désolé"], ("/human_handoff",)),
+        ("ok, et maintenant ?", "faq/next_step", ["5 étapes"], ()),
+        (
+            "l'invitation a été envoyée à un collègue qui a quitté la société",
+            "faq/invitation_to_former_colleague",
+            ["pas à une personne", f"{SETTINGS.invitation_validity_months} mois"],
+            (),
+        ),
+        (
+            "comment savoir si ce mail d'invitation est authentique ?",
+            "faq/genuine_invitation",
+            [SETTINGS.mail_from, "coordonnées bancaires"],
+            (),
+        ),
+        (
+            "comment ajouter un deuxième utilisateur à notre compte ?",
+            "faq/second_user",
+            ["conseiller"],
+            (),
+        ),
+        (
+            "comment changer l'adresse email de mon compte déjà activé ?",
+            "faq/change_email_after_activation",
+            ["Une fois le compte activé"],
+            (),
+        ),
+    ],
+    "en": [
+        ("which countries can register?", "faq/countries", countries("en"), ()),
+        (
+            "I already have an account, how do I get in?",
+            "faq/login",
+            [SETTINGS.platform_url, "cannot log in for you"],
+            (),
+        ),
+        (
+            "the company identifier in the invitation email belongs to another company",
+            "faq/wrong_company",
+            ["do not register with this code", "your customer"],
+            (),
+        ),
+        (
+            "I forgot the password of my account",
+            "faq/forgot_password",
+            ["cannot reset your password", SETTINGS.platform_url],
+            (),
+        ),
+        (
+            "my activation link has expired",
+            "faq/activation_link_expired",
+            [f"{SETTINGS.activation_token_hours} hours", f"{SETTINGS.resend_limit_per_hour} times"],
+            ("/resend_activation", "/human_handoff"),
+        ),
+        (
+            "what personal data do you keep and for how long?",
+            "faq/personal_data",
+            [f"{SETTINGS.retention_days} days", "advisor"],
+            (),
+        ),
+        ("why do you need my phone number?", "faq/why_phone", ["step 3"], ()),
+        ("this bot is useless", "chitchat/complaint", ["sorry"], ("/human_handoff",)),
+        ("ok, what now?", "faq/next_step", ["5 steps"], ()),
+        (
+            "the invitation was sent to a colleague who has left the company",
+            "faq/invitation_to_former_colleague",
+            ["not to a person", f"{SETTINGS.invitation_validity_months} months"],
+            (),
+        ),
+        (
+            "how can I tell whether this invitation email is genuine?",
+            "faq/genuine_invitation",
+            [SETTINGS.mail_from, "bank details"],
+            (),
+        ),
+        (
+            "how do I add a second user to our account?",
+            "faq/second_user",
+            ["advisor"],
+            (),
+        ),
+        (
+            "how do I change the email address of my activated account?",
+            "faq/change_email_after_activation",
+            ["Once the account is activated"],
+            (),
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "topic", "words", "buttons"),
+    [(language, *case) for language, cases in CASES.items() for case in cases],
+    ids=[f"{language}-{case[1]}" for language, cases in CASES.items() for case in cases],
+)
+def test_a_question_support_gets_is_answered_or_honestly_not_sure(
+    servers, conversation_id, language, message, topic, words, buttons
+):
+    replies = servers.say(conversation_id, message, {"language": language})
+
+    assert_answered_or_offered(replies, language, topic, words, buttons)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_not_sure_button_gets_the_answer_it_names(servers, conversation_id, language):
+    # What a topic button of the "not sure" reply sends: the answer it names, no guessing.
+    replies = servers.say(conversation_id, topic_button("faq/countries"), {"language": language})
+
+    assert all(country in texts(replies) for country in countries(language))
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "hours"),
+    [("fr", "le lien", "heures"), ("en", "link", "hours")],
+)
+def test_an_unsure_message_offers_the_closest_topics_and_a_click_answers(
+    servers, conversation_id, language, message, hours
+):
+    metadata = {"language": language}
+    replies = servers.say(conversation_id, message, metadata)
+
+    assert NOT_SURE[language] in texts(replies)
+    offered = payloads(replies)
+    assert topic_button("faq/activation_link_expired") in offered
+    assert offered[-2:] == ["/human_handoff", "/out_of_scope"]
+    # The click ends Rasa's two-stage fallback: the answer it names, its figures filled in.
+    replies = servers.say(conversation_id, topic_button("faq/activation_link_expired"), metadata)
+    assert f"{SETTINGS.activation_token_hours} {hours}" in texts(replies)
+
+
+@pytest.mark.parametrize(
+    ("language", "rephrase"),
+    [("fr", "Pouvez-vous reformuler"), ("en", "Could you rephrase")],
+)
+def test_not_sure_offers_the_advisor_and_something_else_asks_to_rephrase(
+    servers, conversation_id, language, rephrase
+):
+    metadata = {"language": language}
+    replies = servers.say(conversation_id, "/nlu_fallback", metadata)
+
+    assert NOT_SURE[language] in texts(replies)
+    assert payloads(replies)[-2:] == ["/human_handoff", "/out_of_scope"]
+    assert rephrase in texts(servers.say(conversation_id, "/out_of_scope", metadata))
+
+
+def recorded_feedback(servers, conversation_id: str):
+    tracker_url = f"sqlite:///{servers.log_dir / 'conversations.db'}"
+    [summary] = [
+        s
+        for s in iter_summaries(tracker_url, accounts_url=servers.database_url)
+        if s.conversation_id == conversation_id
+    ]
+    return summary
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "sorry"),
+    [
+        ("fr", "quelles sont les règles du mot de passe ?", "reformuler votre question"),
+        ("en", "what are the password rules?", "rephrase your question"),
+    ],
+)
+def test_a_no_to_did_this_answer_help_offers_rephrasing_or_an_advisor_and_is_recorded(
+    servers, conversation_id, language, question, sorry
+):
+    metadata = {"language": language}
+    replies = servers.say(conversation_id, question, metadata)
+    assert FEEDBACK[language] in texts(replies)
+    assert payloads(replies)[-2:] == ["/answer_helpful", "/answer_not_helpful"]
+
+    replies = servers.say(conversation_id, "/answer_not_helpful", metadata)
+
+    assert sorry in texts(replies)
+    assert payloads(replies) == ["/human_handoff"]
+    summary = recorded_feedback(servers, conversation_id)
+    assert summary.feedback == {("faq/password_rules", "no"): 1}
+    assert not summary.resolved
+
+
+@pytest.mark.parametrize(
+    ("language", "questions"),
+    [
+        ("fr", ["c'est gratuit ?", "c'est quoi un SIREN ?", "c'est quoi le CRN ?"]),
+        ("en", ["is it free?", "what is a SIREN?", "what is a CRN?"]),
+    ],
+)
+def test_did_this_answer_help_is_never_asked_twice_in_a_row(
+    servers, conversation_id, language, questions
+):
+    asked = [
+        FEEDBACK[language] in texts(servers.say(conversation_id, q, {"language": language}))
+        for q in questions
+    ]
+
+    # Asked, left unanswered (the supplier asked something else), so not asked; then again.
+    assert asked == [True, False, True]
+    summary = recorded_feedback(servers, conversation_id)
+    assert sum(summary.answers.values()) == 3
+    assert sum(summary.feedback_asked.values()) == 2
+    assert summary.resolved and not summary.confirmed_resolved
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je voudrais créer mon compte", "Dans quel pays"),
+                ("France", "SIREN"),
+                ("c'est quoi un SIREN ?", "9 chiffres"),
+                ("/answer_helpful", "Merci pour votre retour"),
+                ("732 829 320", "code d'invitation"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I'd like to create my account", "which country"),
+                ("France", "SIREN"),
+                ("what is a SIREN?", "9-digit"),
+                ("/answer_helpful", "Thank you for your feedback"),
+                ("732 829 320", "invitation code"),
+            ],
+        ),
+    ],
+)
+def test_feedback_during_the_registration_lets_the_form_go_on(
+    servers, conversation_id, language, turns
+):
+    replies = converse(servers, conversation_id, turns[:3], {"language": language})
+    # The answer, "did this answer help?", then the form's pending question again.
+    assert FEEDBACK[language] in texts(replies[-3:])
+    assert "SIREN" in replies[-1]["text"]
+    replies = converse(servers, conversation_id, turns[3:4], {"language": language})
+    assert "SIREN" in replies[-1]["text"]  # the form asks its question again
+    converse(servers, conversation_id, turns[4:], {"language": language})
+    assert recorded_feedback(servers, conversation_id).feedback == {("faq/what_siren", "yes"): 1}

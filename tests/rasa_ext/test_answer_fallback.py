@@ -1,0 +1,88 @@
+"""AnswerFallbackClassifier: "not sure" when the intent is unsure (as Rasa's FallbackClassifier)
+or when the answer chosen for a question is, and config.yml uses it as the last component."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from rasa.nlu.classifiers.fallback_classifier import undo_fallback_prediction
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_ext.answer_fallback import AnswerFallbackClassifier
+from tests.factories import ROOT
+
+CONFIG = {
+    "threshold": 0.7,
+    "ambiguity_threshold": 0.1,
+    "answer_threshold": 0.6,
+    "answer_ambiguity_threshold": 0.2,
+}
+
+
+def reading(intent: str, confidence: float, answers: list[tuple[str, float]] | None = None):
+    ranking = [
+        {"name": intent, "confidence": confidence},
+        {"name": "greet", "confidence": round(1 - confidence, 3)},
+    ]
+    data = {"text": "…", "intent": dict(ranking[0]), "intent_ranking": ranking}
+    if answers is not None:
+        chosen = (
+            {"intent_response_key": answers[0][0], "confidence": answers[0][1]} if answers else {}
+        )
+        data["response_selector"] = {
+            "all_retrieval_intents": ["faq", "chitchat"],
+            "default": {
+                "response": chosen,
+                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in answers],
+            },
+        }
+    return data
+
+
+def decide(data: dict) -> dict:
+    [message] = AnswerFallbackClassifier(
+        {**AnswerFallbackClassifier.get_default_config(), **CONFIG}
+    ).process([Message(data=data)])
+    return message.data
+
+
+@pytest.mark.parametrize(
+    ("data", "unsure"),
+    [
+        (reading("inform", 0.95), False),
+        (reading("inform", 0.6), True),  # Rasa's threshold, unchanged
+        (reading("faq", 0.95, [("faq/countries", 0.9), ("faq/free", 0.05)]), False),
+        (reading("faq", 0.95, [("faq/countries", 0.5), ("faq/free", 0.1)]), True),  # answer unsure
+        (reading("faq", 0.95, [("faq/countries", 0.65), ("faq/free", 0.5)]), True),  # too close
+        # The runner-up of another retrieval intent does not make a faq answer ambiguous.
+        (reading("faq", 0.95, [("faq/countries", 0.65), ("chitchat/thanks", 0.5)]), False),
+        # The selector chose an answer of another retrieval intent: "faq" has no answer.
+        (reading("faq", 0.95, [("chitchat/thanks", 0.9)]), True),
+        (reading("faq", 0.95, []), True),
+    ],
+)
+def test_a_question_is_answered_only_when_intent_and_answer_are_sure(data, unsure):
+    decided = decide(data)
+
+    assert (decided["intent"]["name"] == "nlu_fallback") is unsure
+
+
+def test_the_reading_stays_underneath_for_the_closest_topics_and_rasa_test():
+    data = reading("faq", 0.95, [("faq/countries", 0.5), ("faq/free", 0.1)])
+    decided = decide(copy.deepcopy(data))
+
+    assert decided["intent_ranking"][0]["name"] == "nlu_fallback"
+    assert decided["intent_ranking"][1:] == data["intent_ranking"]
+    assert decided["response_selector"] == data["response_selector"]
+    assert undo_fallback_prediction(decided)["intent"]["name"] == "faq"
+
+
+def test_config_yml_ends_with_it_and_sets_every_threshold():
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    last = pipeline[-1]
+
+    assert last["name"] == "rasa_ext.answer_fallback.AnswerFallbackClassifier"
+    assert set(CONFIG) <= set(last)
+    assert "FallbackClassifier" not in [c["name"] for c in pipeline]
