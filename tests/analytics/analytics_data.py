@@ -545,22 +545,27 @@ def _activate(session, email: str) -> None:
     assert activate(session, mail.secret).status.value == "activated"
 
 
+# The invitation codes behind the accounts (stored only as hashes; a page must show neither).
+ACCOUNT_CODES = (
+    "ACME-FR00-0000-0011",
+    "NWTD-GB00-0000-0012",
+    "ACME-FR00-0000-0013",
+    "BXFD-BE00-0000-0014",
+)
+
+
 def write_accounts(session) -> None:
     """The accounts behind the scenarios: 1 active, 2 and 10 pending, 11 hit an active one."""
     fr, gb = CompanyId("FR", "732829320"), CompanyId("GB", "SC123456")
-    pk = _register(session, fr, "ACME-FR00-0000-0011", "marie@example.fr", "fr")
+    pk = _register(session, fr, ACCOUNT_CODES[0], "marie@example.fr", "fr")
     drafts.mark_submitted(session, "fr-activated", "marie@example.fr", pk)
     _activate(session, "marie@example.fr")
-    pk = _register(session, gb, "NWTD-GB00-0000-0012", "john@example.co.uk", "en")
+    pk = _register(session, gb, ACCOUNT_CODES[1], "john@example.co.uk", "en")
     drafts.mark_submitted(session, "en-pending", "john@example.co.uk", pk)
-    pk = _register(
-        session, CompanyId("FR", "552100554"), "ACME-FR00-0000-0013", "anne@example.fr", "fr"
-    )
+    pk = _register(session, CompanyId("FR", "552100554"), ACCOUNT_CODES[2], "anne@example.fr", "fr")
     drafts.mark_submitted(session, "fr-two-sessions", "anne@example.fr", pk)
     # An account opened long ago by someone else, active: conversation 11 hit its address.
-    _register(
-        session, CompanyId("BE", "0403170701"), "BXFD-BE00-0000-0014", "old@example.com", "en"
-    )
+    _register(session, CompanyId("BE", "0403170701"), ACCOUNT_CODES[3], "old@example.com", "en")
     _activate(session, "old@example.com")
     drafts.mark_submitted(session, "en-taken", "old@example.com", None)
     session.flush()

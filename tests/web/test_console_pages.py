@@ -20,7 +20,7 @@ from bot.analytics.conversation_index import reference_of
 from bot.analytics.conversations import iter_summaries
 from bot.analytics.report import build_report, render_csv
 from bot.checks.identifiers import CompanyId
-from bot.checks.invitation_codes import format_code
+from bot.checks.invitation_codes import normalise_code
 from bot.models import (
     Account,
     ActivationToken,
@@ -32,6 +32,7 @@ from bot.models import (
 from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 from bot.staff.nlu_inbox import export_yaml
 from tests.analytics.analytics_data import (  # noqa: F401 - fixtures
+    ACCOUNT_CODES,
     store_file_fixture,
     tracker_url_fixture,
 )
@@ -265,8 +266,9 @@ def secrets_in_databases(database: str) -> list[str]:
         found += list(session.scalars(select(StaffAccount.password_hash)))
         found += list(session.scalars(select(ActivationToken.token_hash)))
         found += [s for s in session.scalars(select(OutboxMail.secret)) if s]
-        for code in session.scalars(select(Invitation.code)):
-            found += [code, format_code(code)]
+        found += list(session.scalars(select(Invitation.code_hash)))
+    for code in ACCOUNT_CODES:
+        found += [code, normalise_code(code)]
     return found
 
 
