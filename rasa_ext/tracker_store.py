@@ -11,6 +11,9 @@ to the ``events`` table (Rasa's schema, unchanged: the analysts' report reads it
 published to an event broker, whichever broker endpoints.yml configures (file, SQL, pika,
 kafka): they all receive what ``stream_events`` publishes.
 
+Reading is Rasa's, from memory when the database holds nothing newer than the tracker this
+process last read (``retrieve``, rasa_ext/tracker_cache.py).
+
 Rasa falls back to its in-memory store, with only a warning, when this class cannot be loaded
 (e.g. the project root is not on PYTHONPATH): tests/rasa_ext/ and the end-to-end tests check
 that this class is the one in use and that events reach the configured database.
@@ -32,6 +35,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
 from bot.privacy.redaction import redact_events
+from bot.settings import get_settings
+from rasa_ext.tracker_cache import TrackerCache
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +84,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         logger.info("Conversation events stored redacted in %r", self.engine.url)
+        self.cache = TrackerCache(get_settings().tracker_cache_size)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker, from memory when the database holds nothing newer
+        (rasa_ext/tracker_cache.py); exactly what SQLTrackerStore.retrieve would build."""
+        if self.cache.size <= 0:
+            return await super().retrieve(sender_id)
+        return self.cache.retrieve(self, sender_id)
 
     @staticmethod
     def redacted_events(tracker: DialogueStateTracker, start: int = 0) -> list[dict]:
