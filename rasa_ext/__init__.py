@@ -1,5 +1,6 @@
 """Extensions loaded by the Rasa server itself (they import Rasa; bot/ must not)."""
 
-from rasa_ext import speedups
+from rasa_ext import action_call, speedups
 
 speedups.install()
+action_call.install()
