@@ -7,6 +7,9 @@ Each action now runs in a worker thread, on that thread's own event loop; the se
 reads requests and writes answers. SQLite, PostgreSQL's driver and Argon2 release the GIL
 while they work, so the threads overlap where it matters.
 
+A form's validation action also asks the form's next question when an action asks it, in the
+same call (actions/form_questions.py; Rasa then does not call the ask action: rasa_ext/forms.py).
+
 Rasa sends the domain without its responses (rasa_ext/action_call.py: they were most of every
 call's payload); the few actions that assemble a phrase read them from the same files, loaded
 once here (bot.responses.load_domain).
@@ -24,8 +27,10 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from rasa_sdk import FormValidationAction
 from rasa_sdk.executor import ActionExecutor
 
+from actions.form_questions import asks_its_questions
 from bot.responses import load_domain
 
 # Enough to overlap database waits and hashes on a small machine; more only queue for the CPU.
@@ -72,6 +77,9 @@ _RASA_REGISTER = ActionExecutor.register_function
 
 
 def _register_function(self: ActionExecutor, name: str, f: Callable) -> None:
+    action = getattr(f, "__self__", None)
+    if isinstance(action, FormValidationAction):
+        f = asks_its_questions(action)  # the form's next question in the same call
     _RASA_REGISTER(self, name, off_the_loop(f))
 
 
