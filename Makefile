@@ -99,7 +99,7 @@ cross-validate: install  ## NLU quality, reported in docs/quality.md (not a gate
 	  --out var/results/cross-validation
 	$(BIN)/python -m bot.analytics.quality var/results/cross-validation
 
-test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
+test: lint test-stories pytest scale-test  ## every check: lint, test stories, pytest (with `rasa data validate`), scale test
 
 run: model  ## the product on this machine; Ctrl-C stops everything
 	$(BIN)/python -m bot.launcher
@@ -114,7 +114,9 @@ bench: model  ## latency, throughput and memory under load, ours vs a bare `rasa
 	$(BIN)/python -m bench.load
 
 # Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
-# runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.
+# runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost. Part of
+# `make test`: the tracker kept in memory by each replica (rasa_ext/tracker_cache.py) and the
+# Redis lock store are only correct together if this passes.
 scale-test: model ## 2 Rasa replicas and 2 action servers behind nginx: nothing lost
 	$(BIN)/python -m bench.scale_test
 

@@ -17,77 +17,21 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from bench.load import (
     OUR_MODEL,
     Conversation,
     our_conversations,
 )
-from tests.factories import Processes, SmtpServer, StackEnvironment, free_port
+from tests.factories import ActionCallCounter, Processes, SmtpServer, StackEnvironment
 
 
-@dataclass
-class CountingProxy:
-    """Forwards POST /webhook to the action server and notes each call's action and sender."""
-
-    target: str
-    port: int = field(default_factory=free_port)
-    calls: list[tuple[str, str]] = field(default_factory=list)  # (sender, action), in order
-
-    def start(self) -> None:
-        ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-
-        async def forward(request: web.Request) -> web.Response:
-            body = await request.read()
-            call = json.loads(body)
-            self.calls.append((call.get("sender_id", ""), call.get("next_action", "")))
-            async with self._http.post(
-                self.target, data=body, headers={"Content-Type": "application/json"}
-            ) as answer:
-                return web.Response(
-                    body=await answer.read(),
-                    status=answer.status,
-                    content_type="application/json",
-                )
-
-        async def serve() -> None:
-            self._http = aiohttp.ClientSession()
-            app = web.Application(client_max_size=64 * 1024 * 1024)
-            app.router.add_post("/webhook", forward)
-            runner = web.AppRunner(app)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", self.port).start()
-            ready.set()
-
-        def run() -> None:
-            self._loop.run_until_complete(serve())
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
-
-    def stop(self) -> None:
-        async def close() -> None:
-            await self._http.close()
-
-        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-
-    def taken(self, sender: str, since: int) -> list[str]:
-        return [action for who, action in self.calls[since:] if who == sender]
-
-
-def audit(base_url: str, proxy: CountingProxy, conversations: list[Conversation]) -> list[dict]:
+def audit(base_url: str, proxy: ActionCallCounter, conversations: list[Conversation]) -> list[dict]:
     """For each message: the conversation, the message, the actions called for it."""
     from bench.load import _reply_text
 
@@ -110,7 +54,7 @@ def audit(base_url: str, proxy: CountingProxy, conversations: list[Conversation]
                             "conversation": conversation.kind,
                             "message": index,
                             "text": "[secret]" if turn.secret else turn.text,
-                            "calls": proxy.taken(conversation.sender, before),
+                            "calls": proxy.of(conversation.sender, before),
                             "answered_as_expected": ok,
                         }
                     )
@@ -134,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     smtp.start()
     environment = StackEnvironment(work, smtp_port=smtp.port)
     db.upgrade(environment.database_url)
-    proxy = CountingProxy(environment.action_endpoint_url)
+    proxy = ActionCallCounter(environment.action_endpoint_url)
     proxy.start()
-    env = {**environment.env(), "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}/webhook"}
+    env = {**environment.env(), "ACTION_ENDPOINT_URL": proxy.url}
     commands = server_commands(
         environment.action_port, environment.rasa_port, args.model, outbox_interval=2
     )
