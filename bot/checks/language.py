@@ -45,13 +45,33 @@ _WORD = re.compile(r"[^\W\d_]+")
 _NOT_PROSE = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*")
 
 
-@lru_cache(maxsize=2)
-def _identifier(languages: tuple[str, ...]):
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+@lru_cache(maxsize=1)
+def _identifier():
+    """py3langid's model cut down to our seven languages.
 
-    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(languages))
-    return identifier
+    Its ``set_languages`` keeps the whole 97-language model beside the restricted one (about
+    30 MB in the Rasa server); the columns of the seven are all it needs.
+    """
+    import lzma
+    import pickle
+    from pathlib import Path
+
+    import numpy as np
+    from py3langid import langid
+
+    with lzma.open(Path(langid.__file__).parent / langid.MODEL_FILE) as model:
+        nb_ptc, nb_pc, nb_classes, tk_nextmove, tk_output = pickle.load(model)  # noqa: S301
+    kept = np.array([c in ALL_LANGUAGES for c in nb_classes])
+    features = len(nb_ptc) // len(nb_pc)
+    nb_ptc = np.array(nb_ptc).reshape(features, len(nb_pc))[:, kept].copy()
+    classes = [c for c in nb_classes if c in ALL_LANGUAGES]
+    return langid.LanguageIdentifier(
+        nb_ptc, np.array(nb_pc)[kept], features, classes, tk_nextmove, tk_output, norm_probs=True
+    )
+
+
+def _probabilities(prose: str) -> dict[str, float]:
+    return dict(_identifier().rank(prose))
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +99,10 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
     words = words_of(text)
     if len(words) < min_words:
         return None
-    prose = " ".join(words)
+    probabilities = _probabilities(" ".join(words))
     function_words = _function_words()
-    language, probability = _identifier(ALL_LANGUAGES).classify(prose)
+    language = max(probabilities, key=probabilities.get)
+    probability = probabilities[language]
     if language in OTHER_LANGUAGES:
         french_or_english = _french_or_english_only()
         own = function_words[language] - function_words["fr"] - function_words["en"]
@@ -92,8 +113,9 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
         ):
             return language
     # French or English: the two-way choice, confirmed by more function words of that one.
-    language, probability = _identifier(LANGUAGES).classify(prose)
+    language = max(LANGUAGES, key=probabilities.get)
     other = "en" if language == "fr" else "fr"
+    probability = probabilities[language] / (probabilities[language] + probabilities[other])
     own = function_words[language] - function_words[other]
     theirs = function_words[other] - function_words[language]
     if probability >= MIN_PROBABILITY and sum(w in own for w in words) > sum(
