@@ -159,7 +159,7 @@ def test_a_message_in_another_language_gets_an_answer_in_that_language(
                 ("France", "SIREN"),
                 ("542 107 651", "code d'invitation"),
             ],
-            "Hello World this is my Secret 2024!",
+            "The Old Lighthouse Keeper Sleeps 9!",
             "Conditions Générales",
         ),
         (
@@ -169,7 +169,7 @@ def test_a_message_in_another_language_gets_an_answer_in_that_language(
                 ("France", "SIREN"),
                 ("542 107 651", "invitation code"),
             ],
-            "Le Grand Soleil Brille Sur La Mer 7!",
+            "Mon Vieux Vélo Rouge Roule Vite 9!",
             "Terms of Use",
         ),
     ],

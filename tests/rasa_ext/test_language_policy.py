@@ -256,7 +256,7 @@ def test_a_name_that_looks_foreign_is_an_answer(trained, name):
 @pytest.mark.parametrize(
     "password",
     [
-        "Hello my friend this is my secret 2024!",
+        "The Old Lighthouse Keeper Sleeps 9!",
         "Ich bin ein Berliner und das ist geheim 7!",
         "je ne parle pas anglais 42!",
     ],
