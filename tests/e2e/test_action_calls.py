@@ -56,7 +56,7 @@ REGISTRATIONS = {
         ("I accept", "first name"),
         ("John", "last name"),
         ("Smith", "phone number"),
-        ("020 7946 0958", "job title"),
+        ("06 12 34 56 78", "job title"),
         ("skip", "summary"),
         ("yes", "noreply@sis-id.com"),
     ],
