@@ -115,7 +115,10 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
     # French or English: the two-way choice, confirmed by more function words of that one.
     language = max(LANGUAGES, key=probabilities.get)
     other = "en" if language == "fr" else "fr"
-    probability = probabilities[language] / (probabilities[language] + probabilities[other])
+    both = probabilities[language] + probabilities[other]
+    if not both:
+        return None  # another language by far, without its own function words
+    probability = probabilities[language] / both
     own = function_words[language] - function_words[other]
     theirs = function_words[other] - function_words[language]
     if probability >= MIN_PROBABILITY and sum(w in own for w in words) > sum(

@@ -69,6 +69,12 @@ def test_short_or_neutral_messages_say_nothing(text):
     assert written_in(text) is None
 
 
+def test_a_long_message_far_from_french_and_english_says_nothing_when_unsure():
+    # Portuguese by far for the statistics, but with an English word: neither is certain.
+    text = "the " + "O meu código de convite não funciona e não sei o que fazer com ele. " * 6
+    assert written_in(text) is None
+
+
 def test_no_french_or_english_training_example_reads_as_another_language():
     # Answers to a form's free-text question (inform: names, job titles) are read with one word
     # more, as the language policy reads them; requests to change the language are written in

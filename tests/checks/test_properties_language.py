@@ -46,3 +46,17 @@ def test_noise_around_a_clear_sentence_does_not_change_its_language(noise):
 )
 def test_normalise_language_accepts_any_metadata_value(value):
     assert normalise_language(value) in (None, *LANGUAGES)
+
+
+# Words of the seven languages, in any mix and number: long messages far from French and
+# English, with a stray English word, once divided by zero.
+WORDS = (
+    "the you my and le la je vous est ich nicht und das ik niet een het non il che sono el "
+    "los que mi não o meu um código convite Einladung uitnodiging invito invitación"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=120))
+def test_any_mix_of_words_is_read_as_one_of_the_languages_or_none(words):
+    assert written_in(" ".join(words)) in (None, *ALL_LANGUAGES)
