@@ -131,7 +131,7 @@ def test_during_the_form_the_question_is_asked_again_in_the_new_language(trained
     for event in first.events:
         tracker.update(event)
     tracker.update(ActionExecutionRejected(FORM))
-    action, events = predict(trained, tracker)
+    action, _ = predict(trained, tracker)
     assert (action, tracker.get_slot("language")) == ("utter_language_switched", wanted)
     assert predict(trained, tracker)[0] == FORM
 
@@ -250,7 +250,7 @@ def test_a_name_that_looks_foreign_is_an_answer(trained, name):
     assert predict(trained, tracker) == (FORM, [])
 
 
-# --- the password ----------------------------------------------------------------------------------
+# --- the password ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

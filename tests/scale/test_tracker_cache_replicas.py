@@ -38,7 +38,7 @@ async def test_each_replica_answers_from_what_the_other_wrote(replicas):
 
 
 async def test_a_conversation_erased_under_one_replica_is_gone_for_the_other(replicas):
-    first, second, domain = replicas
+    first, second, _ = replicas
     for events in TURNS[:3]:
         await take_turn(first, events)
     assert await second.retrieve(SENDER) is not None
