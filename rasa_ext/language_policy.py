@@ -28,6 +28,7 @@ The policy's slot changes are events of its predictions (Rasa applies them befor
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.core.policies.policy import PolicyPrediction
@@ -47,6 +48,8 @@ from bot.checks.language import (
     normalise_language,
     written_in,
 )
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"
 OFFERED = "language_offered"
@@ -120,7 +123,11 @@ class LanguageRulePolicy(RulePolicy):
             return self._with(prediction, tracker, LANGUAGE, wanted)
         if answers_password or message.text.startswith(INTENT_MESSAGE_PREFIX):
             return prediction
-        written = written_in(message.text, self._min_words(tracker, domain))
+        try:
+            written = written_in(message.text, self._min_words(tracker, domain))
+        except Exception:  # a detection bug must not cost the supplier their answer
+            logger.exception("language of a message of %s not read", tracker.sender_id)
+            written = None
         if written in OTHER_LANGUAGES:
             forget = [SlotSet(e.key, None) for e in self._form_answers(tracker, domain)]
             return self._say(OTHER_LANGUAGE, domain, [SlotSet(MESSAGE_LANGUAGE, written), *forget])

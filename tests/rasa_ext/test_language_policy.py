@@ -267,3 +267,12 @@ def test_the_password_is_never_read_for_its_language(trained, password, monkeypa
     tracker = conversation(trained[1], said(password, "inform", 0.4), form_asks="password")
     assert predict(trained, tracker) == (FORM, [])
     assert read == []
+
+
+def test_a_failing_detection_costs_no_answer(trained, monkeypatch):
+    def broken(*_):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(language_policy, "written_in", broken)
+    tracker = conversation(trained[1], said("where is my invitation code?", "faq", 0.97))
+    assert predict(trained, tracker) == ("utter_faq", [])
