@@ -112,7 +112,7 @@ thresholds: install  ## cross-validation, then the "not sure" thresholds it sugg
 heldout: model  ## right / confident wrong / "not sure" on questions never trained on
 	$(BIN)/python -m bench.heldout --model $(MODEL)
 
-test: lint test-stories pytest  ## every check: lint, test stories, pytest (with `rasa data validate`)
+test: lint test-stories pytest scale-test  ## every check: lint, test stories, pytest (with `rasa data validate`), scale test
 
 # DEVELOPMENT=true: the demo invitations, the development mailbox (without SMTP_HOST) and a
 # session secret kept in var/session-secret. A production start sets none of it (README).
@@ -136,7 +136,9 @@ conversations: model ## off-script conversations: how many complete, need an adv
 	$(BIN)/python -m bench.conversations
 
 # Installs PostgreSQL, Redis and nginx from Debian when missing (root), starts them on loopback,
-# runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost.
+# runs 2 Rasa replicas and 2 action servers behind nginx and checks nothing is lost. Part of
+# `make test`: the tracker kept in memory by each replica (rasa_ext/tracker_cache.py) and the
+# Redis lock store are only correct together if this passes.
 scale-test: model ## 2 Rasa replicas and 2 action servers behind nginx: nothing lost
 	$(BIN)/python -m bench.scale_test
 

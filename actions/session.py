@@ -1,4 +1,7 @@
-"""Session start (metadata from the widget) and the conversation's language."""
+"""Session start (metadata from the widget: the page's language, an invitation code) and restart.
+
+The conversation's language after that is kept by the Rasa server (rasa_ext/language_policy.py).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,9 @@ from rasa_sdk.events import ActionExecuted, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import CONFIDENT, database, latest_intent, log, remember_invitation_code
+from actions.common import database, log, remember_invitation_code
 from bot.checks.invitation_codes import extract_code
-from bot.checks.language import (
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    detect_language,
-    normalise_language,
-)
+from bot.checks.language import normalise_language
 from bot.registration import drafts
 
 
@@ -33,7 +31,7 @@ class ActionSessionStart(Action):
             metadata = {}
         language = normalise_language(metadata.get("language"))
         if language:
-            events += [SlotSet("language", language), SlotSet("language_locked", True)]
+            events.append(SlotSet("language", language))
         code = metadata.get("invitation_code")
         code = extract_code(code) if isinstance(code, str) and len(code) <= 64 else None
         if code:
@@ -72,7 +70,7 @@ class ActionRestart(Action):
 
 # What the page said (language, invitation link) and the lock on invitation checks: starting
 # the conversation again must neither lose the first nor lift the second.
-_KEPT_SLOTS = ("language", "language_locked", "invitation_failures", "invitation_locked_until")
+_KEPT_SLOTS = ("language", "invitation_failures", "invitation_locked_until")
 
 
 def _kept_when_starting_again(tracker: Tracker) -> list:
@@ -97,40 +95,3 @@ def _typed_by_the_user(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") != "action_extract_slots":
             return False
     return False
-
-
-class ActionSetLanguage(Action):
-    """Custom slot mapping run on every user message: explicit switch, else detection.
-
-    The page language (session metadata) or an explicit request wins; otherwise the first
-    message that clearly is French or English decides, and later messages ("OK", a name) do
-    not flip it.
-    """
-
-    def name(self) -> str:
-        return "action_set_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        intent, confidence = latest_intent(tracker)
-        answering_password = tracker.get_slot("requested_slot") == "password"
-        if answering_password and confidence < CONFIDENT:
-            return []  # the same threshold extract_password uses: this is a password
-        if intent == "change_language":
-            wanted = next(
-                (
-                    normalise_language(e.get("value"))
-                    for e in tracker.latest_message.get("entities", [])
-                    if e.get("entity") == "language"
-                ),
-                None,
-            )
-            if wanted is None:  # "another language please": the other one
-                current = tracker.get_slot("language") or DEFAULT_LANGUAGE
-                wanted = next(lang for lang in LANGUAGES if lang != current)
-            return [SlotSet("language", wanted), SlotSet("language_locked", True)]
-        if tracker.get_slot("language_locked") or answering_password:
-            return []
-        detected = detect_language(tracker.latest_message.get("text") or "")
-        if detected:
-            return [SlotSet("language", detected), SlotSet("language_locked", True)]
-        return []

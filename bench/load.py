@@ -3,8 +3,11 @@
 Runs N concurrent scripted conversations (registrations with a fresh invitation each, and
 help-centre questions, in French and English) against our assistant, and the same client
 against a bare Rasa 3.6 assistant (`rasa init --no-prompt`, moodbot) as a reference. Prints
-per-message latency p50/p95/p99, throughput, errors and the server processes' peak RSS, then
-the ratio ours / bare for p50 and p95.
+per-message latency p50/p95/p99, throughput, errors and the server processes' peak RSS, then,
+for each concurrency level, the ratios ours / bare of p50, p95, throughput, the Rasa server's peak
+RSS and the cold start (launch to the first answer, each server started alone), and the
+per-message cost (latency and the servers' CPU time) at message 5 and at message 50 of one
+conversation. The figures go to var/bench/last-run.json (or --json).
 
 A message is an error when the HTTP call fails or times out, or when the reply lacks the words
 the script expects (a wrong answer under load is a failure, not a fast reply).
@@ -226,6 +229,44 @@ def moodbot_conversations(count: int) -> list[Conversation]:
     ]
 
 
+# The per-message cost at message 5 and at message 50 of one conversation: the same kind of
+# message at both places (a help-centre question asked during the registration, which the form
+# then asks again: NLU, rules, one action call, the tracker store), so that any difference is the
+# conversation's length. 5 questions cycle: messages 5 and 50 are the same question.
+GROWTH_MESSAGES = (5, 50)
+_QUESTIONS_FR = [
+    Turn("où trouver le code d'invitation ?", "email d'invitation"),
+    Turn("c'est quoi un SIREN", "9 chiffres"),
+    Turn("je n'ai pas reçu d'invitation", "invitation de votre client"),
+    Turn("où trouver le code d'invitation ?", "email d'invitation"),
+    Turn("c'est quoi un SIREN", "9 chiffres"),
+]
+
+
+def long_registration_fr(length: int = 52) -> Conversation:
+    """A registration that stops at the SIREN question while the supplier asks questions."""
+    turns = [
+        Turn("Bonjour, je voudrais créer mon compte fournisseur", "dans quel pays"),
+        Turn("c'est en France", "SIREN"),
+    ]
+    while len(turns) < length:
+        turns.append(_QUESTIONS_FR[(len(turns) - 2) % len(_QUESTIONS_FR)])
+    return Conversation(uuid.uuid4().hex, "long-fr", turns, {"language": "fr"})
+
+
+def long_moodbot(length: int = 52) -> Conversation:
+    """The bare assistant's paths over and over; messages 5 and 50 are the same message."""
+    cycle = [
+        Turn("hello", "how are you"),
+        Turn("I am great", "carry on"),
+        Turn("hi", "how are you"),
+        Turn("I am very sad", "did that help you"),
+        Turn("yes", "carry on"),
+    ]
+    turns = [cycle[i % len(cycle)] for i in range(length)]
+    return Conversation(uuid.uuid4().hex, "long-moodbot", turns)
+
+
 # --- the client --------------------------------------------------------------------------------
 
 
@@ -242,6 +283,9 @@ class RunResult:
     sent: dict[str, list[str]] = field(default_factory=dict)  # sender -> texts sent, in order
     wall_seconds: float = 0.0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    # per conversation, the latency (s) and the servers' CPU time (s) of each message, in order
+    # (filled when run_conversations is given the servers' pids; meaningful at concurrency 1)
+    per_turn: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float:
         """Latency at quantile ``q`` (0-100) in milliseconds; nearest-rank on sorted data."""
@@ -284,15 +328,36 @@ def _reply_text(replies: list[dict]) -> str:
     return "\n".join(str(r.get("text", "")) for r in replies)
 
 
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU time of these processes and their descendants, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0, list(pids), set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+        todo += _children(current)
+    return total / tick
+
+
 async def _converse(
     http: aiohttp.ClientSession,
     url: str,
     conversation: Conversation,
     result: RunResult,
     timeout: float,
+    pids: Sequence[int] = (),
 ) -> None:
     sent = result.sent.setdefault(conversation.sender, [])
+    per_turn = result.per_turn.setdefault(conversation.sender, []) if pids else None
     for index, turn in enumerate(conversation.turns):
+        cpu_before = cpu_seconds(pids) if pids else 0.0
         body: dict = {"sender": conversation.sender, "message": turn.text}
         if conversation.metadata is not None:
             body["metadata"] = conversation.metadata
@@ -313,6 +378,8 @@ async def _converse(
             result.errors.append(f"{where}: {type(error).__name__}: {error}")
             return
         result.latencies.append(elapsed)
+        if per_turn is not None:
+            per_turn.append((elapsed, cpu_seconds(pids) - cpu_before))
         result.by_step.setdefault(f"{conversation.kind} turn {index + 1}", []).append(elapsed)
         if turn.expect.lower() not in _reply_text(replies).lower():
             shown = "[secret]" if turn.secret else repr(turn.text)
@@ -330,8 +397,12 @@ async def run_conversations(
     *,
     label: str = "",
     timeout: float = 120.0,
+    pids: Sequence[int] = (),
 ) -> RunResult:
-    """Run the conversations, at most ``concurrency`` at once; each waits for every reply."""
+    """Run the conversations, at most ``concurrency`` at once; each waits for every reply.
+
+    With ``pids`` (the servers' processes), each message's CPU time is recorded too.
+    """
     result = RunResult(label, concurrency, len(conversations))
     url = base_url.rstrip("/") + "/webhooks/rest/webhook"
     gate = asyncio.Semaphore(concurrency)
@@ -339,7 +410,7 @@ async def run_conversations(
 
     async def one(conversation: Conversation) -> None:
         async with gate:
-            await _converse(http, url, conversation, result, timeout)
+            await _converse(http, url, conversation, result, timeout, pids)
 
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.perf_counter()
@@ -493,6 +564,48 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def growth(results: Sequence[RunResult]) -> dict:
+    """Latency and servers' CPU at messages 5 and 50 (GROWTH_MESSAGES), median over the
+    conversations, from run_conversations(..., pids=...) at concurrency 1."""
+    figures: dict = {}
+    turns = [t for r in results for t in r.per_turn.values()]
+    for message in GROWTH_MESSAGES:
+        at = [t[message - 1] for t in turns if len(t) >= message]
+        if at:
+            figures[message] = {
+                "latency_ms": round(statistics.median(a for a, _ in at) * 1000, 1),
+                "cpu_ms": round(statistics.median(c for _, c in at) * 1000, 1),
+                "conversations": len(at),
+            }
+    first, last = GROWTH_MESSAGES
+    if first in figures and last in figures:
+        for key in ("latency_ms", "cpu_ms"):
+            base = figures[first][key]
+            figures[f"{key}_ratio_{last}_{first}"] = (
+                round(figures[last][key] / base, 2) if base else None
+            )
+    return figures
+
+
+def _ratio(mine: float, ref: float) -> float | None:
+    return round(mine / ref, 2) if ref and not math.isnan(ref) and not math.isnan(mine) else None
+
+
+def cold_start(
+    processes: Processes, names_and_urls: Sequence[tuple[str, str]], base_url: str, first: Turn
+) -> float:
+    """Seconds from now (the processes were just launched) until every server answers and the
+    assistant replied to a first message: what a user waits for after a (re)start."""
+    started = time.perf_counter()
+    for name, url in names_and_urls:
+        processes.wait(name, url, 900)
+    conversation = Conversation(uuid.uuid4().hex, "cold", [first])
+    result = asyncio.run(run_conversations(base_url, [conversation], 1, label="cold"))
+    if result.errors:
+        raise RuntimeError(f"first message after start failed: {result.errors}")
+    return time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument(
@@ -503,6 +616,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=12,
         help="conversations per level at least (default 12; a level runs max(this, concurrency))",
+    )
+    parser.add_argument(
+        "--long-conversations",
+        type=int,
+        default=5,
+        help="conversations of 52 messages, one at a time, for the cost at message 5 and 50 "
+        "(default 5; 0 skips)",
     )
     parser.add_argument("--no-reference", action="store_true", help="skip the bare assistant")
     parser.add_argument("--model", type=Path, default=OUR_MODEL)
@@ -536,24 +656,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     processes = Processes(work)
     results: list[RunResult] = []
+    long_runs: dict[str, RunResult] = {}
+    cold: dict[str, float] = {}
+    our_url = environment.rasa_url
+    bare_url = f"http://127.0.0.1:{bare_port}"
     try:
         bare = None if args.no_reference else bare_model()
-        started = time.perf_counter()
+        # One server starts at a time: each cold start has the machine to itself.
         processes.start_all(commands, env)
+        cold["ours"] = cold_start(
+            processes,
+            [("actions", environment.action_health_url), ("rasa", our_url + "/")],
+            our_url,
+            Turn("Bonjour", "assistant My Sis ID"),
+        )
+        print(f"Cold start, ours: {cold['ours']:.1f} s", flush=True)
         if bare is not None:
             bare_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
             processes.start(
                 "bare", rasa_command(bare, bare_port, credentials, None), bare_env, BARE_DIR
             )
-        processes.wait_for_stack(environment, timeout=900)
-        if bare is not None:
-            processes.wait("bare", f"http://127.0.0.1:{bare_port}/", 900)
-        print(f"Servers up in {time.perf_counter() - started:.0f} s", flush=True)
+            cold["bare"] = cold_start(
+                processes, [("bare", bare_url + "/")], bare_url, Turn("hello", "how are you")
+            )
+            print(f"Cold start, bare: {cold['bare']:.1f} s", flush=True)
 
         ours = {"rasa": processes.pid("rasa"), "actions": processes.pid("actions")}
-        our_url = environment.rasa_url
-        bare_url = f"http://127.0.0.1:{bare_port}"
-        # Warm-up: the first message through each model builds its TensorFlow graphs.
+        # Warm-up: the first messages through each model build its TensorFlow graphs.
         warm = asyncio.run(
             run_conversations(our_url, our_conversations(database_url, 4), 1, label="warm")
         )
@@ -561,6 +690,28 @@ def main(argv: list[str] | None = None) -> int:
             print("Warm-up errors (our assistant):", *warm.errors[:5], sep="\n  ")
         if bare is not None:
             asyncio.run(run_conversations(bare_url, moodbot_conversations(2), 1, label="warm"))
+        if args.long_conversations:
+            long_runs["ours"] = asyncio.run(
+                run_conversations(
+                    our_url,
+                    [long_registration_fr() for _ in range(args.long_conversations)],
+                    1,
+                    label="ours",
+                    pids=list(ours.values()),
+                )
+            )
+            print(f"Per-message cost, ours: {growth([long_runs['ours']])}", flush=True)
+            if bare is not None:
+                long_runs["bare"] = asyncio.run(
+                    run_conversations(
+                        bare_url,
+                        [long_moodbot() for _ in range(args.long_conversations)],
+                        1,
+                        label="bare",
+                        pids=[processes.pid("bare")],
+                    )
+                )
+                print(f"Per-message cost, bare: {growth([long_runs['bare']])}", flush=True)
         for level in levels:
             count = max(level, args.min_conversations)
             conversations = our_conversations(database_url, count)
@@ -596,26 +747,70 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cores": os.cpu_count(),
         "load_average_after": _load(),
+        "cold_start_s": {k: round(v, 1) for k, v in cold.items()},
+        "per_message_cost": {label: growth([run]) for label, run in long_runs.items()},
         "runs": [r.as_dict() for r in results],
         "ratios": {},
     }
-    ok = True
+    ok = not any(run.errors for run in long_runs.values())
+    for label, run in long_runs.items():
+        if run.errors:
+            print(f"\nErrors in the long conversations ({label}):", *run.errors[:5], sep="\n  ")
+    print()
+    targets = {"p95": 1.3, "messages_per_s": 1.0, "peak_rss_rasa": 1.2, "cold_start": 1.2}
+    header = f"{'conc':>4}  {'p50':>5} {'p95':>5} {'msg/s':>6} {'RSS':>5} {'cold':>5}"
+    print("Ratios ours/bare (targets: p95 <= 1.3, msg/s >= 1.0, RSS <= 1.2, cold start <= 1.2)")
+    print(header)
+    cold_ratio = _ratio(cold.get("ours", math.nan), cold.get("bare", math.nan))
     for level in levels:
         mine = next((r for r in results if r.label == "ours" and r.concurrency == level), None)
         ref = next((r for r in results if r.label == "bare" and r.concurrency == level), None)
         if mine and mine.errors:
             ok = False
             print(f"\nErrors at concurrency {level}:", *mine.errors[:10], sep="\n  ")
-        if mine and ref and ref.latencies and mine.latencies:
-            p50 = mine.percentile(50) / ref.percentile(50)
-            p95 = mine.percentile(95) / ref.percentile(95)
-            summary["ratios"][level] = {"p50": round(p50, 2), "p95": round(p95, 2)}
-            verdict = "met" if p95 <= 1.3 else "MISSED"
-            if mine.errors:  # timed-out answers are not latencies to compare
-                verdict = f"not comparable: {len(mine.errors)} errors"
+        if not (mine and ref and ref.latencies and mine.latencies):
+            continue
+        ratios = {
+            "p50": _ratio(mine.percentile(50), ref.percentile(50)),
+            "p95": _ratio(mine.percentile(95), ref.percentile(95)),
+            "messages_per_s": _ratio(mine.throughput, ref.throughput),
+            "peak_rss_rasa": _ratio(
+                mine.peak_rss_mb.get("rasa", math.nan), ref.peak_rss_mb.get("rasa", math.nan)
+            ),
+            "cold_start": cold_ratio,
+        }
+        missed = [
+            name
+            for name, target in targets.items()
+            if ratios[name] is not None
+            and (ratios[name] < target if name == "messages_per_s" else ratios[name] > target)
+        ]
+        if mine.errors:  # timed-out answers are not latencies to compare
+            verdict = f"not comparable: {len(mine.errors)} errors"
+        else:
+            verdict = "targets met" if not missed else "MISSED: " + ", ".join(missed)
+        ratios["verdict"] = verdict
+        summary["ratios"][level] = ratios
+        shown = " ".join(
+            f"{ratios[k]:>{w}.2f}" if ratios[k] is not None else f"{'-':>{w}}"
+            for k, w in (
+                ("p50", 5),
+                ("p95", 5),
+                ("messages_per_s", 6),
+                ("peak_rss_rasa", 5),
+                ("cold_start", 5),
+            )
+        )
+        print(f"{level:>4}  {shown}  {verdict}")
+    for label, figures in summary["per_message_cost"].items():
+        first, last = GROWTH_MESSAGES
+        if first in figures and last in figures:
             print(
-                f"Ratio ours/bare at concurrency {level}: p50 {p50:.2f}, p95 {p95:.2f} "
-                f"(target p95 <= 1.3: {verdict})"
+                f"Per-message cost, {label}: message {first} {figures[first]['latency_ms']:.0f} ms"
+                f" ({figures[first]['cpu_ms']:.0f} ms CPU), message {last} "
+                f"{figures[last]['latency_ms']:.0f} ms ({figures[last]['cpu_ms']:.0f} ms CPU): "
+                f"x{figures[f'latency_ms_ratio_{last}_{first}']} latency, "
+                f"x{figures[f'cpu_ms_ratio_{last}_{first}']} CPU"
             )
     for result in results:
         if result.label == "ours":

@@ -147,6 +147,10 @@ class Settings:
     tracker_store_url: str = f"sqlite:///{VAR_DIR / 'conversations.db'}"
     # Days conversation events are kept before `python -m bot purge` deletes them.
     retention_days: int = 90
+    # Conversations whose tracker each Rasa process keeps in memory between messages
+    # (rasa_ext/tracker_cache.py): checked against the database on every message, so only a
+    # memory bound; 0 rebuilds every tracker from the database, as Rasa does.
+    tracker_cache_size: int = 500
     # The web app (help-centre page, activation page, proxy to Rasa's REST channel).
     web_port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
@@ -227,6 +231,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         tracker_store_url=env.get("TRACKER_STORE_URL", "").strip()
         or f"sqlite:///{VAR_DIR / 'conversations.db'}",
         retention_days=_env_int(env, "RETENTION_DAYS", 90),
+        tracker_cache_size=max(0, _env_int(env, "TRACKER_CACHE_SIZE", 500)),
         invitation_check_limit=_env_int(env, "INVITATION_CHECK_LIMIT", 5),
         invitation_check_window_minutes=_env_int(env, "INVITATION_CHECK_WINDOW_MINUTES", 60),
         account_exists_mails_per_hour=_env_int(env, "ACCOUNT_EXISTS_MAILS_PER_HOUR", 3),

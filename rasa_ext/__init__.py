@@ -1,5 +1,7 @@
 """Extensions loaded by the Rasa server itself (they import Rasa; bot/ must not)."""
 
-from rasa_ext import speedups
+from rasa_ext import action_call, forms, speedups
 
 speedups.install()
+action_call.install()
+forms.install()

@@ -19,6 +19,9 @@ Redaction and the database write run in a worker thread, so that neither a long 
 locked database holds up Rasa's event loop. When a password becomes known (the answer to the
 password question), the conversation's earlier rows that contain it are masked too.
 
+Reading is Rasa's, from memory when the database holds nothing newer than the tracker this
+process last read (``retrieve``, rasa_ext/tracker_cache.py).
+
 Rasa falls back to its in-memory store, with only a warning, when this class cannot be loaded
 (e.g. the project root is not on PYTHONPATH): tests/rasa_ext/ and the end-to-end tests check
 that this class is the one in use. When a save raises, Rasa's ``FailSafeTrackerStore`` saves
@@ -46,9 +49,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.privacy import logs
 from bot.privacy.redaction import RedactionContext, mask_secret, redact_new_events
+from bot.settings import get_settings
+from rasa_ext.tracker_cache import TrackerCache
 
 logger = logging.getLogger(__name__)
 
@@ -182,15 +189,35 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.event_broker = _RedactedEventsOnly(event_broker) if event_broker else None
         self._contexts = _Contexts()
         if self.engine.dialect.name == "sqlite":
+            self._keep_a_connection_open()
             # A password masked in rows written earlier is overwritten on disk, not left in
             # the page's free space.
             sqlalchemy.event.listen(self.engine, "connect", _overwrite_deleted_content)
-        if self.engine.dialect.name == "sqlite":
             with self.engine.begin() as connection:
                 # Readers (the analysts' report) then never block the server's writes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         self._add_index()
         logger.info("Conversation events stored redacted in %r", self.engine.url)
+        self.cache = TrackerCache(get_settings().tracker_cache_size)
+
+    def _keep_a_connection_open(self) -> None:
+        """On SQLite, SQLAlchemy 1.4 opens and closes a connection for every read and every
+        write (NullPool), and closing the last connection of a WAL database checkpoints it:
+        a few percent of the Rasa server's CPU under load. A pooled connection (SQLAlchemy
+        2.0's default for SQLite files) stays open; the server uses it from its event loop."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sqlalchemy.create_engine(
+            url, poolclass=QueuePool, connect_args={"check_same_thread": False}
+        )
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker, from memory when the database holds nothing newer
+        (rasa_ext/tracker_cache.py); exactly what SQLTrackerStore.retrieve would build."""
+        if self.cache.size <= 0:
+            return await super().retrieve(sender_id)
+        return self.cache.retrieve(self, sender_id)
 
     def _add_index(self) -> None:
         """ "Any row of this conversation after the last one I wrote?" in one index lookup
@@ -326,3 +353,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def earlier_rows_masked(self, sender_id: str) -> None:
         """Called after rows the conversation wrote earlier were rewritten (a password was
         masked in them): a cache of trackers would drop this conversation's here."""
+        # The kept tracker was read before the rows were rewritten: it still holds the
+        # password as typed. The next message rebuilds it from the masked rows.
+        self.cache.forget(sender_id)

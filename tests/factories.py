@@ -5,7 +5,9 @@
   ``register_supplier`` (an invitation plus the pending account the conversation creates).
 - Servers: ``free_port``, ``StackEnvironment`` (the ports and environment variables of a
   Rasa + action server + outbox sender stack), ``Processes`` (starts such processes with a log
-  each, waits until they answer, stops them) and ``SmtpServer`` (aiosmtpd on loopback).
+  each, waits until they answer, stops them), ``SmtpServer`` (aiosmtpd on loopback) and
+  ``ActionCallCounter`` (a proxy before the action server that notes which actions each
+  conversation called).
 
 No pytest import: bench/ uses this module outside pytest.
 """
@@ -342,3 +344,78 @@ class SmtpServer:
         if self._controller:
             self._controller.stop()
             self._controller = None
+
+
+class ActionCallCounter:
+    """A proxy on loopback in front of the action server: Rasa calls it instead, it forwards
+    every request and notes, for each conversation, the actions called, in order."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target.rstrip("/").removesuffix("/webhook")
+        self.port = free_port()
+        self.calls: list[tuple[str, str]] = []  # (conversation id, action), in order
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhook"
+
+    def of(self, sender: str, since: int = 0) -> list[str]:
+        """The actions called for conversation ``sender``, from call number ``since`` on."""
+        return [action for who, action in self.calls[since:] if who == sender]
+
+    def start(self) -> None:
+        import asyncio
+        import json
+        import threading
+
+        import aiohttp
+        from aiohttp import web
+
+        ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+
+        async def forward(request: web.Request) -> web.Response:
+            body = await request.read()
+            if request.path == "/webhook":
+                call = json.loads(body)
+                self.calls.append((call.get("sender_id", ""), call.get("next_action", "")))
+            async with self._http.request(
+                request.method,
+                self.target + request.path_qs,
+                data=body or None,
+                headers={"Content-Type": request.content_type},
+            ) as answer:
+                return web.Response(
+                    body=await answer.read(),
+                    status=answer.status,
+                    content_type=answer.content_type,
+                )
+
+        async def serve() -> None:
+            self._http = aiohttp.ClientSession()
+            app = web.Application(client_max_size=64 * 1024 * 1024)
+            app.router.add_route("*", "/{path:.*}", forward)
+            self._runner = web.AppRunner(app)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+            ready.set()
+
+        def run() -> None:
+            self._loop.run_until_complete(serve())
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, daemon=True, name="action-call-counter")
+        self._thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("the action call counter did not start")
+
+    def stop(self) -> None:
+        import asyncio
+
+        async def close() -> None:
+            await self._http.close()
+            await self._runner.cleanup()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)

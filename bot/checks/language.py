@@ -1,8 +1,26 @@
-"""Which of our two languages, French or English, a message is written in.
+"""Which language a message is written in, and which language a supplier asks for.
 
-py3langid ships its model inside the package (no download); restricting it to fr/en turns it
-into a two-way choice, which is what the assistant needs. Short or language-neutral messages
-("OK", an email address, a SIREN) say nothing about the language: they return None.
+The assistant speaks French and English. Suppliers of the platform also write in the languages
+of its other countries (the identifier registry's: German, Dutch, Italian, Spanish, Portuguese):
+those messages get a short answer in their language, not a guess at their meaning.
+
+:func:`written_in` says which of these seven languages a message is plainly written in, or None.
+On a few words statistical identification alone guesses wildly ("ça marche" scores as
+Portuguese, "order a pizza" as Italian), so two sources must agree:
+
+- py3langid (its model ships inside the package, nothing is downloaded), restricted to the
+  seven languages, for the most likely one;
+- the function words of each language (stopwordsiso's lists): a message in German has German
+  words that are not French or English ones ("ich", "nicht"), and a French or English message
+  has words that no other of the seven languages uses ("ça", "the").
+
+Short messages ("ok", a name, an email address, a SIREN) say nothing: None. Tuned on the 2,900
+French and English training examples, none of which reads as another language
+(tests/checks/test_language.py).
+
+:func:`requested_language` reads an explicit request ("English please", "je ne parle pas
+anglais", "Sorry, I don't speak French. Can we continue in English?"): the language named
+without a negation wins, else the other one of the language refused.
 """
 
 from __future__ import annotations
@@ -14,29 +32,193 @@ from functools import lru_cache
 # every other module (channel, mail, web pages, command line) imports them.
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
-MIN_LETTERS = 8  # below this, "ok", "Dupont", "oui" are guesses, not evidence
+# The languages of the platform's other countries (bot/checks/identifiers.py): answered with a
+# short message in that language, offering French or English.
+OTHER_LANGUAGES = ("de", "nl", "it", "es", "pt")
+ALL_LANGUAGES = (*LANGUAGES, *OTHER_LANGUAGES)
+
+# Fewer words say nothing: "ok", "Jean Dupont", "United Kingdom".
+MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
 
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]+")
 _NOT_PROSE = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*")
 
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model cut down to our seven languages.
 
-    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+    Its ``set_languages`` keeps the whole 97-language model beside the restricted one (about
+    30 MB in the Rasa server); the columns of the seven are all it needs.
+    """
+    import lzma
+    import pickle
+    from pathlib import Path
+
+    import numpy as np
+    from py3langid import langid
+
+    with lzma.open(Path(langid.__file__).parent / langid.MODEL_FILE) as model:
+        nb_ptc, nb_pc, nb_classes, tk_nextmove, tk_output = pickle.load(model)  # noqa: S301
+    kept = np.array([c in ALL_LANGUAGES for c in nb_classes])
+    features = len(nb_ptc) // len(nb_pc)
+    nb_ptc = np.array(nb_ptc).reshape(features, len(nb_pc))[:, kept].copy()
+    classes = [c for c in nb_classes if c in ALL_LANGUAGES]
+    return langid.LanguageIdentifier(
+        nb_ptc, np.array(nb_pc)[kept], features, classes, tk_nextmove, tk_output, norm_probs=True
+    )
 
 
-def detect_language(text: str) -> str | None:
-    """``"fr"`` or ``"en"`` when the text says so clearly enough, else None."""
-    prose = _NOT_PROSE.sub(" ", text or "")
-    if sum(len(w) for w in _WORDS.findall(prose)) < MIN_LETTERS:
+def _probabilities(prose: str) -> dict[str, float]:
+    return dict(_identifier().rank(prose))
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    from stopwordsiso import stopwords
+
+    return {language: frozenset(stopwords(language)) for language in ALL_LANGUAGES}
+
+
+@lru_cache(maxsize=1)
+def _french_or_english_only() -> frozenset[str]:
+    """Function words of French or English that none of the other five languages uses."""
+    words = _function_words()
+    others = frozenset().union(*(words[language] for language in OTHER_LANGUAGES))
+    return (words["fr"] | words["en"]) - others
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text``, lowercased, without addresses, links and anything with a digit."""
+    return [w.lower() for w in _WORD.findall(_NOT_PROSE.sub(" ", text or ""))]
+
+
+def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
+    """The language (one of :data:`ALL_LANGUAGES`) ``text`` is plainly written in, else None."""
+    words = words_of(text)
+    if len(words) < min_words:
         return None
-    language, probability = _identifier().classify(prose.lower())
-    return language if probability >= MIN_PROBABILITY else None
+    probabilities = _probabilities(" ".join(words))
+    function_words = _function_words()
+    language = max(probabilities, key=probabilities.get)
+    probability = probabilities[language]
+    if language in OTHER_LANGUAGES:
+        french_or_english = _french_or_english_only()
+        own = function_words[language] - function_words["fr"] - function_words["en"]
+        if (
+            probability >= MIN_PROBABILITY
+            and any(w in own for w in words)
+            and not any(w in french_or_english for w in words)
+        ):
+            return language
+    # French or English: the two-way choice, confirmed by more function words of that one.
+    language = max(LANGUAGES, key=probabilities.get)
+    other = "en" if language == "fr" else "fr"
+    both = probabilities[language] + probabilities[other]
+    if not both:
+        return None  # another language by far, without its own function words
+    probability = probabilities[language] / both
+    own = function_words[language] - function_words[other]
+    theirs = function_words[other] - function_words[language]
+    if probability >= MIN_PROBABILITY and sum(w in own for w in words) > sum(
+        w in theirs for w in words
+    ):
+        return language
+    return None
+
+
+# --- explicit requests --------------------------------------------------------------------------
+
+# How French and English are named in the seven languages (typed without accents too).
+_NAMES = {
+    "fr": (
+        "français francais french francés frances francese französisch franzosisch frans francês"
+    ),
+    "en": "anglais english inglés ingles inglese englisch engels inglês",
+}
+_NAMED = {word: language for language, words in _NAMES.items() for word in words.split()}
+
+
+def named_at(text: str, language: str) -> tuple[int, int] | None:
+    """Where ``text`` names ``language`` last (start, end), if it does."""
+    spans = [
+        m.span()
+        for m in re.finditer(r"[^\W\d_]+", text or "")
+        if _NAMED.get(m.group().lower()) == language
+    ]
+    return spans[-1] if spans else None
+
+
+# Words that refuse what follows them in the same clause: "I don't speak", "pas en", "kein".
+_REFUSING = set(
+    "not no never without ne pas jamais sans plutôt nicht kein keine niet geen non não nao "
+    "than instead lieu".split()
+)
+_REFUSAL_REACH = 4  # words between the refusal and the language it refuses
+# Words about the conversation's language: with a language named, the message is a request.
+_ABOUT_SPEAKING = re.compile(
+    r"^(speak|talk|write$|repl|respon|answer|continu|carry|switch|chang|chat|understand|"
+    r"language|use|prefer|easier|parl|écri|ecri|répon|repon|pass|repass|bascul|compren|"
+    r"langue|discut|utilis|préf|pref|"
+    r"sprech|sprich|versteh|sprache|spreek|sprek|begrijp|taal|capisc|lingua|habl|entiend|"
+    r"idioma|fal|entend|percebo|língua)"
+)
+# Short, polite or bare requests: "English please", "en français svp", "anglais ?".
+_POLITE = set("please pls plz svp stp merci bitte alstublieft favor favore".split())
+_MAX_REQUEST_WORDS = 15  # a longer message only mentions a language in passing
+
+
+_CLAUSE_ENDS = frozenset(".!?;,:")
+_POLITE_PHRASES = re.compile(r"s'il (vous|te) pla[iî]t|por favor|per favore|thank you")
+
+
+def _tokens(text: str) -> list[str]:
+    text = (text or "").lower().replace("n't", " not").replace("’", "'")
+    text = _POLITE_PHRASES.sub(" please ", re.sub(r"\bn'", "ne ", text))
+    return re.findall(r"[^\W\d_]+|[.!?;,:]", text)
+
+
+def _mentions(text: str) -> list[tuple[str, bool]]:
+    """The languages named in ``text``, in order, each with whether it is refused."""
+    found: list[tuple[str, bool]] = []
+    last_refusal = None
+    for index, word in enumerate(_tokens(text)):
+        if word in _CLAUSE_ENDS:
+            last_refusal = None
+        elif word in _REFUSING:
+            last_refusal = index
+        elif word in _NAMED:
+            refused = last_refusal is not None and index - last_refusal <= _REFUSAL_REACH
+            found.append((_NAMED[word], refused))
+    return found
+
+
+def requested_language(text: str) -> str | None:
+    """The language (fr or en) a request asks for: the last one named without a refusal,
+    else the other one of the language refused; None when the request names none."""
+    mentions = _mentions(text)
+    wanted = [language for language, refused in mentions if not refused]
+    if wanted:
+        return wanted[-1]
+    refused = {language for language, _ in mentions}
+    if len(refused) == 1:
+        return next(language for language in LANGUAGES if language not in refused)
+    return None
+
+
+def asks_for_language(text: str) -> bool:
+    """Whether ``text`` is plainly a request about the conversation's language: it names French
+    or English and talks about speaking, or is a short polite or bare request."""
+    if not _mentions(text):
+        return False
+    words = [word for word in _tokens(text) if word not in _CLAUSE_ENDS]
+    if len(words) > _MAX_REQUEST_WORDS:
+        return False
+    if any(_ABOUT_SPEAKING.match(word) for word in words):
+        return True
+    rest = [w for w in words if w not in _NAMED and w not in _POLITE]
+    return len(rest) <= 2 and len(words) <= 4  # "in English please", "en anglais svp"
 
 
 def normalise_language(value: object) -> str | None:

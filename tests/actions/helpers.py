@@ -19,12 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions.common import PASSWORD_SET
+from actions.server import off_the_loop
 from bot import db
 from bot.analytics.recorded import RECORDED_SLOTS
 from bot.checks.identifiers import CompanyId
 from bot.checks.passwords import hash_password
 from bot.models import Account, OutboxMail, RegistrationDraft, Ticket
 from bot.registration import drafts
+from bot.responses import load_domain
+from rasa_ext.action_call import trim_state
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = "conv-1"
@@ -121,9 +124,47 @@ def make_tracker(
     )
 
 
+# Thirty earlier turns of a long conversation, as Rasa stores them: every user message with
+# its whole NLU output (rankings included), the bot's answer, the form's slot events.
+_RANKING = [{"name": f"faq/question_{i}", "confidence": 0.01} for i in range(30)]
+EARLIER_TURNS = [
+    event
+    for turn in range(30)
+    for event in (
+        {"event": "action", "name": "action_listen"},
+        {
+            "event": "user",
+            "text": f"question {turn}",
+            "parse_data": {
+                "text": f"question {turn}",
+                "intent": {"name": "faq", "confidence": 0.97},
+                "entities": [],
+                "intent_ranking": _RANKING,
+                "response_selector": {"default": {"ranking": _RANKING}},
+            },
+        },
+        {"event": "action", "name": "utter_faq"},
+        {"event": "bot", "text": f"réponse {turn}"},
+        {"event": "action", "name": "registration_form"},
+        {"event": "slot", "name": "requested_slot", "value": "company_id"},
+    )
+]
+
+
 async def run(action: Action, tracker: Tracker, domain: dict) -> tuple[CollectingDispatcher, list]:
+    """Run ``action`` as the action server runs it on what Rasa sends it: after thirty earlier
+    turns, trimmed to the current turn by rasa_ext/action_call.py, the domain without its
+    responses, in a worker thread (actions/server.py). Every action test thereby checks that
+    the actions behave the same on the trimmed call."""
+    state = tracker.current_state()
+    state["events"] = [*EARLIER_TURNS, *state["events"]]
+    sent = Tracker.from_dict(trim_state(state))
+    if domain.get("responses") is load_domain()["responses"]:
+        # The responses of the project's files: the action server has them (a test that
+        # rewords a response passes them along, as Rasa did before it trimmed the call).
+        domain = {k: v for k, v in domain.items() if k != "responses"}
     dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker, domain)
+    events = await off_the_loop(action.run)(dispatcher, sent, domain)
     return dispatcher, events
 
 

@@ -27,6 +27,7 @@ import actions.session
 from actions.common import NOT_AN_ANSWER, REGISTRATION_SLOTS
 from bot.checks.passwords import PasswordRule
 from bot.responses import load_domain
+from rasa_ext.language_policy import UTTERED
 from tests.actions.helpers import ROOT
 from tests.conftest import rasa_domain
 
@@ -42,6 +43,9 @@ DYNAMIC_PREFIXES = ("utter_password_rule_", "utter_label_", "utter_faq", "utter_
 RETRIEVAL_INTENTS = {"faq", "chitchat"}
 # Responses Rasa's own default actions utter (two-stage fallback).
 RASA_DEFAULT_RESPONSES = {"utter_ask_rephrase", "utter_default"}
+# Responses the language policy utters (rasa_ext/language_policy.py), written in the language of
+# the supplier's message (slot message_language), not in the conversation's.
+MESSAGE_LANGUAGE_RESPONSES = set(UTTERED)
 
 
 def action_sources() -> dict[Path, ast.Module]:
@@ -134,7 +138,7 @@ def test_every_custom_action_is_declared_in_the_domain_and_the_other_way_round()
 # --- languages ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(RESPONSES))
+@pytest.mark.parametrize("name", sorted(set(RESPONSES) - MESSAGE_LANGUAGE_RESPONSES))
 def test_response_has_one_french_and_one_english_variation(name):
     french, english = variations(name)
 
@@ -155,7 +159,12 @@ def test_response_has_one_french_and_one_english_variation(name):
     assert french_custom == english_custom
 
 
-@pytest.mark.parametrize("name", sorted(n for n in RESPONSES if "buttons" in RESPONSES[n][0]))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n for n in RESPONSES if "buttons" in RESPONSES[n][0] and n not in MESSAGE_LANGUAGE_RESPONSES
+    ),
+)
 def test_intent_buttons_do_the_same_in_both_languages(name):
     french, english = variations(name)
     intents = [b["payload"] for b in french[0]["buttons"] if b["payload"].startswith("/")]
@@ -172,9 +181,28 @@ def test_response_unused_in_stories_is_used_elsewhere(name):
     named = responses_named_in_actions()
     dynamic = any(name.startswith(prefix) for prefix in DYNAMIC_PREFIXES)
 
-    assert name in named or dynamic or name in form_questions() or name in RASA_DEFAULT_RESPONSES, (
+    used = name in named or dynamic or name in form_questions()
+    assert used or name in RASA_DEFAULT_RESPONSES | MESSAGE_LANGUAGE_RESPONSES, (
         f"{name} is used by nothing: dead response"
     )
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGE_LANGUAGE_RESPONSES))
+def test_language_policy_responses_have_a_variation_per_message_language(name):
+    languages = {
+        condition["value"]
+        for variation in RESPONSES[name]
+        for condition in variation.get("condition") or []
+        if condition["name"] == "message_language"
+    }
+    unconditioned = [v for v in RESPONSES[name] if not v.get("condition")]
+    expected = {"en"} if name == "utter_offer_language" else {"de", "nl", "it", "es", "pt"}
+    assert languages == expected and len(unconditioned) == 1
+    # The same two buttons in every wording: continue in French, continue in English.
+    payloads = {tuple(sorted(b["payload"] for b in v["buttons"])) for v in RESPONSES[name]}
+    assert payloads == {
+        ('/change_language{"language": "en"}', '/change_language{"language": "fr"}')
+    }
 
 
 @pytest.mark.parametrize("name", ["utter_already_registered", "utter_password_accepted"])

@@ -1,4 +1,6 @@
-"""Session start (the widget's metadata) and the conversation's language."""
+"""Session start (the widget's metadata: the page's language, an invitation code) and restart.
+
+The conversation's language after that: tests/rasa_ext/test_language_policy.py."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import pytest
 
 from actions.common import CONFIDENT, PASSWORD_SET
 from actions.registration_form import ValidateRegistrationForm
-from actions.session import ActionRestart, ActionSessionStart, ActionSetLanguage
+from actions.session import ActionRestart, ActionSessionStart
 from bot.checks.language import LANGUAGES
 from tests.actions.helpers import (
     completed_registration,
@@ -47,7 +49,6 @@ async def test_session_metadata_sets_language_and_invitation_code(domain):
     assert events == [
         SESSION_STARTED,
         slot("language", "en"),
-        slot("language_locked", True),
         slot("invitation_code", "ACMEFR0000000001"),
         slot("code_from_link", True),
         LISTEN,
@@ -83,13 +84,11 @@ async def test_a_new_session_of_the_same_conversation_keeps_language_link_code_a
     assert events == [
         SESSION_STARTED,
         slot("language", "en"),
-        slot("language_locked", True),
         slot("invitation_failures", 3.0),
         slot("invitation_code", "ACMEFR0000000001"),
         slot("code_from_link", True),
         # then the metadata of the page, read again
         slot("language", "en"),
-        slot("language_locked", True),
         slot("invitation_code", "ACMEFR0000000001"),
         slot("code_from_link", True),
         LISTEN,
@@ -99,7 +98,6 @@ async def test_a_new_session_of_the_same_conversation_keeps_language_link_code_a
 RESTART_SLOTS = {
     **completed_registration(confirmed=None),
     "language": "en",
-    "language_locked": True,
     "session_started_metadata": {"language": "en", "invitation_code": "ACME-FR00-0000-0001"},
     "invitation_code": "ACMEFR0000000001",
     "code_from_link": True,
@@ -122,7 +120,6 @@ async def test_restart_typed_in_the_chat_says_so_and_forgets_the_registration(
     # Only what the page said and the lock on invitation checks survive; the answers do not.
     assert {e["name"]: e["value"] for e in events[1:]} == {
         "language": language,
-        "language_locked": True,
         "invitation_failures": 3.0,
         "invitation_code": "ACMEFR0000000001",
         "code_from_link": True,
@@ -145,7 +142,6 @@ async def test_page_language_is_normalised(domain, page_language, language):
     assert events == [
         SESSION_STARTED,
         slot("language", language),
-        slot("language_locked", True),
         LISTEN,
     ]
 
@@ -182,102 +178,23 @@ async def test_metadata_that_is_not_an_object_is_ignored(domain, metadata):
     assert await start_session(domain, metadata) == [SESSION_STARTED, LISTEN]
 
 
-# --- language ----------------------------------------------------------------------------------
-
-
-async def set_language(domain, text, *, intent="inform", confidence=0.95, entities=None, **slots):
-    tracker = make_tracker(
-        domain,
-        slots=slots,
-        text=text,
-        intent=intent,
-        confidence=confidence,
-        entities=entities,
-        active_loop=None,
-    )
-    dispatcher, events = await run(ActionSetLanguage(), tracker, domain)
-    assert dispatcher.messages == []
-    return events
+# --- the password question --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("value", "language"), [("en", "en"), ("english", "en"), ("français", "fr")]
-)
-async def test_explicit_switch(domain, value, language):
-    events = await set_language(
-        domain,
-        "in English please",
-        intent="change_language",
-        entities=[{"entity": "language", "value": value}],
-        language="fr" if language == "en" else "en",
-        language_locked=True,
-    )
-
-    assert events == [slot("language", language), slot("language_locked", True)]
-
-
-@pytest.mark.parametrize(("current", "other"), [("fr", "en"), ("en", "fr"), (None, "en")])
-async def test_switch_without_a_language_toggles(domain, current, other):
-    events = await set_language(
-        domain, "une autre langue", intent="change_language", language=current
-    )
-
-    assert events == [slot("language", other), slot("language_locked", True)]
-
-
-async def test_locked_language_is_not_changed_by_detection(domain):
-    events = await set_language(
-        domain,
-        "Hello, I would like to create my supplier account please",
-        language="fr",
-        language_locked=True,
-    )
-
-    assert events == []
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
+    ("confidence", "form_events"),
     [
-        ("Hello, I would like to create my supplier account please", "en"),
-        ("Bonjour, je voudrais créer mon compte fournisseur s'il vous plaît", "fr"),
-    ],
-)
-async def test_first_clear_sentence_decides(domain, text, language):
-    assert await set_language(domain, text) == [
-        slot("language", language),
-        slot("language_locked", True),
-    ]
-
-
-@pytest.mark.parametrize("text", ["OK", "732 829 320", "jean.dupont@acme.fr", "Dupont"])
-async def test_neutral_messages_decide_nothing(domain, text):
-    assert await set_language(domain, text) == []
-
-
-async def test_a_password_is_never_analysed(domain):
-    events = await set_language(
-        domain,
-        "Hello my friend, this is my secret password",
-        requested_slot="password",
-    )
-
-    assert events == []
-
-
-@pytest.mark.parametrize(
-    ("confidence", "form_events", "language_events"),
-    [
-        # Not confident: the message is the password, the language stays.
-        (0.6, [slot("password", PASSWORD_SET)], []),
-        (CONFIDENT - 0.01, [slot("password", PASSWORD_SET)], []),
+        # Not confident: the message is the password (the language policy keeps the language,
+        # tests/rasa_ext/test_language_policy.py, at the same threshold).
+        (0.6, [slot("password", PASSWORD_SET)]),
+        (CONFIDENT - 0.01, [slot("password", PASSWORD_SET)]),
         # Confident: a language change, not a password.
-        (CONFIDENT, [], [slot("language", "en"), slot("language_locked", True)]),
-        (0.95, [], [slot("language", "en"), slot("language_locked", True)]),
+        (CONFIDENT, []),
+        (0.95, []),
     ],
 )
 async def test_a_message_is_either_the_password_or_a_language_change(
-    domain, database, confidence, form_events, language_events
+    domain, database, confidence, form_events
 ):
     turn = dict(
         slots={"requested_slot": "password", "language": "fr", "email": "jean@acme.fr"},
@@ -286,27 +203,7 @@ async def test_a_message_is_either_the_password_or_a_language_change(
         confidence=confidence,
         entities=[{"entity": "language", "value": "en"}],
     )
-    form_dispatcher, form = await run(
-        ValidateRegistrationForm(), make_tracker(domain, **turn), domain
-    )
-    language_dispatcher, language = await run(
-        ActionSetLanguage(), make_tracker(domain, **turn), domain
-    )
+    dispatcher, events = await run(ValidateRegistrationForm(), make_tracker(domain, **turn), domain)
 
-    assert form == form_events
-    assert language == language_events
-    assert form_dispatcher.messages == language_dispatcher.messages == []
-
-
-async def test_an_unsure_language_change_outside_the_password_is_honoured(domain):
-    events = await set_language(
-        domain,
-        "en anglais",
-        intent="change_language",
-        confidence=0.6,
-        requested_slot="first_name",
-        language="fr",
-        language_locked=True,
-    )
-
-    assert events == [slot("language", "en"), slot("language_locked", True)]
+    assert events == form_events
+    assert dispatcher.messages == []

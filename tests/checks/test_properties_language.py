@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.checks.language import LANGUAGES, detect_language, normalise_language
+from bot.checks.language import (
+    ALL_LANGUAGES,
+    LANGUAGES,
+    asks_for_language,
+    normalise_language,
+    requested_language,
+    written_in,
+)
 
 FRENCH = "Bonjour, je voudrais créer le compte de notre société sur la plateforme"
 ENGLISH = "Hello, I would like to create an account for our company on the platform"
@@ -13,16 +20,18 @@ ENGLISH = "Hello, I would like to create an account for our company on the platf
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=500))
-def test_detect_language_answers_fr_en_or_none_for_any_text(text):
-    assert detect_language(text) in (None, *LANGUAGES)
+def test_any_text_is_read_as_one_of_the_languages_or_none(text):
+    assert written_in(text) in (None, *ALL_LANGUAGES)
+    assert requested_language(text) in (None, *LANGUAGES)
+    assert asks_for_language(text) in (True, False)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=["L"]), max_size=60))
 def test_noise_around_a_clear_sentence_does_not_change_its_language(noise):
     # Digits, punctuation, emoji: no letters, so no evidence for either language.
-    assert detect_language(f"{noise} {FRENCH} {noise}") == "fr"
-    assert detect_language(f"{noise} {ENGLISH} {noise}") == "en"
+    assert written_in(f"{noise} {FRENCH} {noise}") == "fr"
+    assert written_in(f"{noise} {ENGLISH} {noise}") == "en"
 
 
 @given(
@@ -37,3 +46,17 @@ def test_noise_around_a_clear_sentence_does_not_change_its_language(noise):
 )
 def test_normalise_language_accepts_any_metadata_value(value):
     assert normalise_language(value) in (None, *LANGUAGES)
+
+
+# Words of the seven languages, in any mix and number: long messages far from French and
+# English, with a stray English word, once divided by zero.
+WORDS = (
+    "the you my and le la je vous est ich nicht und das ik niet een het non il che sono el "
+    "los que mi não o meu um código convite Einladung uitnodiging invito invitación"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=120))
+def test_any_mix_of_words_is_read_as_one_of_the_languages_or_none(words):
+    assert written_in(" ".join(words)) in (None, *ALL_LANGUAGES)

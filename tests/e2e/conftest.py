@@ -20,6 +20,7 @@ from bot import db
 from bot.launcher import server_commands
 from tests.factories import (
     ROOT,
+    ActionCallCounter,
     Processes,
     SmtpServer,
     StackEnvironment,
@@ -94,12 +95,15 @@ class Servers:
         database_url: str,
         log_dir: Path,
         action_endpoint_url: str = "",
+        action_calls: ActionCallCounter | None = None,
     ):
         self.rasa_url = rasa_url
         self.action_endpoint_url = action_endpoint_url  # the web app's /healthz checks it
         self.smtp = smtp
         self.database_url = database_url
         self.log_dir = log_dir
+        # What Rasa called on the action server, per conversation (tests/e2e/test_action_calls.py)
+        self.action_calls = action_calls
 
     def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         return say_rest(self.rasa_url, sender, text, metadata)
@@ -128,8 +132,13 @@ def start_servers(tmp_path_factory) -> Iterator[Servers]:
         endpoints=endpoints,
     )
     processes = Processes(work)
+    # Rasa calls the action server through a counter, which notes each call (tests/factories.py).
+    action_calls = ActionCallCounter(environment.action_endpoint_url)
+    action_calls.start()
     try:
-        processes.start_all(commands, environment.env())
+        processes.start_all(
+            commands, {**environment.env(), "ACTION_ENDPOINT_URL": action_calls.url}
+        )
         processes.wait_for_stack(environment)
         yield Servers(
             environment.rasa_url,
@@ -137,9 +146,11 @@ def start_servers(tmp_path_factory) -> Iterator[Servers]:
             environment.database_url,
             work,
             action_endpoint_url=environment.action_endpoint_url,
+            action_calls=action_calls,
         )
     finally:
         processes.stop()
+        action_calls.stop()
         smtp.stop()
 
 

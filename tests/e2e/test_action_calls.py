@@ -1,0 +1,130 @@
+"""How many times each message calls the action server (issue 17): once at most, none where Rasa
+alone can answer. The stack's action calls go through tests/factories.ActionCallCounter.
+
+Two messages of a registration call twice, by design of other parts: its start (the start
+action, then the form's first validation) and its confirmation (the last validation, then the
+account's creation). The first message of a session also starts the session
+(``action_session_start``: the page's language and invitation link, once per session).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.checks.identifiers import CompanyId
+from tests.e2e.conftest import texts
+from tests.factories import PASSWORD, invite
+
+VALIDATE = "validate_registration_form"
+
+
+def calls_per_message(servers, sender: str, turns, metadata: dict) -> list[list[str]]:
+    """Send each message; the actions Rasa called for each one."""
+    calls = []
+    for text, expected in turns:
+        before = len(servers.action_calls.calls)
+        replies = servers.say(sender, text, metadata)
+        assert expected.lower() in texts(replies).lower(), (text, replies)
+        calls.append(servers.action_calls.of(sender, before))
+    return calls
+
+
+REGISTRATIONS = {
+    "fr": [
+        ("je veux créer mon compte", "dans quel pays"),
+        ("France", "SIREN"),
+        ("732 829 320", "code d'invitation"),
+        ("{code}", "adresse email"),
+        ("{email}", "{email}"),
+        ("oui", "mot de passe"),
+        (PASSWORD, "Conditions Générales"),
+        ("J'accepte", "prénom"),
+        ("Jean", "nom de famille"),
+        ("Dupont", "téléphone"),
+        ("06 12 34 56 78", "fonction"),
+        ("Comptable", "récapitulatif"),
+        ("oui", "noreply@sis-id.com"),
+    ],
+    "en": [
+        ("I want to create my account", "which country"),
+        ("France", "SIREN"),
+        ("732 829 320", "invitation code"),
+        ("{code}", "email address"),
+        ("{email}", "{email}"),
+        ("yes", "password"),
+        (PASSWORD, "Terms of Use"),
+        ("I accept", "first name"),
+        ("John", "last name"),
+        ("Smith", "phone number"),
+        ("06 12 34 56 78", "job title"),
+        ("skip", "summary"),
+        ("yes", "noreply@sis-id.com"),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_message_of_a_registration_calls_the_action_server_once(
+    servers, conversation_id, language
+):
+    code = invite(servers.database_url, CompanyId("FR", "732829320"))
+    email = f"calls.{conversation_id[:10]}@acme-industrie.fr"
+    turns = [
+        (text.format(code=code, email=email), expected.format(email=email))
+        for text, expected in REGISTRATIONS[language]
+    ]
+    calls = calls_per_message(servers, conversation_id, turns, {"language": language})
+    assert calls[0] == ["action_session_start", "action_start_registration", VALIDATE]
+    # The questions asked by actions (the identifier's name, the address read back, the terms,
+    # the summary) come in the same call as the validation of the answer before them.
+    assert calls[1:-1] == [[VALIDATE]] * (len(turns) - 2)
+    assert calls[-1] == [VALIDATE, "action_create_account"]
+
+
+@pytest.mark.parametrize(
+    ("language", "questions"),
+    [
+        ("fr", [("Bonjour", "assistant"), ("c'est quoi un SIREN", "9 chiffres")]),
+        ("en", [("Hello", "assistant"), ("what is a SIREN?", "9-digit")]),
+    ],
+)
+def test_questions_and_language_requests_call_no_action(
+    servers, conversation_id, language, questions
+):
+    switch = ("English please", "continue in English")
+    calls = calls_per_message(
+        servers, conversation_id, [*questions, switch], {"language": language}
+    )
+    assert calls == [["action_session_start"], [], []]
+
+
+@pytest.mark.parametrize(
+    ("language", "to_company_id", "question", "answer"),
+    [
+        (
+            "fr",
+            [("je veux créer mon compte", "pays"), ("France", "SIREN")],
+            "c'est quoi un SIREN",
+            "9 chiffres",
+        ),
+        (
+            "en",
+            [("I want to create my account", "country"), ("France", "SIREN")],
+            "what is a SIREN?",
+            "9-digit",
+        ),
+    ],
+)
+def test_a_question_during_the_registration_calls_only_to_ask_again_what_an_action_asks(
+    servers, conversation_id, language, to_company_id, question, answer
+):
+    metadata = {"language": language}
+    calls_per_message(servers, conversation_id, to_company_id, metadata)
+    # The identifier question is an action's: the form comes back with one call.
+    assert calls_per_message(servers, conversation_id, [(question, answer)], metadata) == [
+        [VALIDATE]
+    ]
+    next_question = "code d'invitation" if language == "fr" else "invitation code"
+    calls_per_message(servers, conversation_id, [("732 829 320", next_question)], metadata)
+    # The invitation code question is a response: Rasa answers and asks again by itself.
+    assert calls_per_message(servers, conversation_id, [(question, answer)], metadata) == [[]]
