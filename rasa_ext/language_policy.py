@@ -62,6 +62,8 @@ OTHER_LANGUAGE = "utter_other_language"
 UTTERED = (OFFER, OTHER_LANGUAGE)  # the responses only this policy predicts
 # The slot whose answer is never read for its language.
 PASSWORD_SLOT = "password"  # noqa: S105 - a slot name
+# Questions whose answer is any text, read by the form's own extraction (custom mappings).
+FREE_TEXT_SLOTS = frozenset({"first_name", "last_name", "job_title"})
 # At the password question a message is a command only above this NLU confidence; below, the
 # form takes it as the password. The same threshold as actions/common.CONFIDENT (a test checks).
 COMMAND_CONFIDENCE = 0.8
@@ -149,7 +151,9 @@ class LanguageRulePolicy(RulePolicy):
         """One word more at a form's free-text question: names are short and look foreign."""
         requested = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
         slot = next((s for s in domain.slots if s.name == requested), None)
-        free_text = slot is not None and any(m.get("type") == "from_text" for m in slot.mappings)
+        free_text = requested in FREE_TEXT_SLOTS or (
+            slot is not None and any(m.get("type") == "from_text" for m in slot.mappings)
+        )
         return MIN_WORDS + 1 if free_text else MIN_WORDS
 
     @staticmethod

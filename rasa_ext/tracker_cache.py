@@ -34,7 +34,12 @@ import sqlalchemy as sa
 from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.privacy.redaction import REDACTED
+
 logger = logging.getLogger(__name__)
+
+# The mask as the rows hold it (json.dumps escapes the "é").
+_MASKED = json.dumps(REDACTED)[1:-1]
 
 
 @dataclass
@@ -144,6 +149,11 @@ class TrackerCache:
             return None  # rows were deleted too
         if any(type_name == SessionStarted.type_name for type_name, *_ in rows):
             return None  # the store gives the new session only: rebuilt as Rasa does
+        if any(_MASKED in data for _, data, *_ in rows):
+            # A secret became known in these rows: the replica that wrote them may have
+            # masked it in earlier rows too (rasa_ext/tracker_store.py), which the kept
+            # tracker holds as first written. Rare (a password's turn): rebuilt.
+            return None
         tracker = kept.tracker
         try:
             for event in deserialise_events([json.loads(data) for _, data, *_ in rows]):

@@ -317,16 +317,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _unchanged_since(self, session: Any, sender_id: str, known: _Known) -> bool:
         """Whether the count kept after the last save still holds: no row was written for
-        the conversation since (by another replica). One index lookup, not a count."""
+        the conversation since (by another replica) and its rows were not erased. One index
+        lookup, not a count."""
         if known.stored is None:
             return False
-        later = (
+        # The last row written is still there (not erased since) and nothing came after it.
+        ids = (
             session.query(self.SQLEvent.id)
-            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > known.last_id)
-            .limit(1)
-            .first()
+            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= known.last_id)
+            .order_by(self.SQLEvent.id)
+            .limit(2)
+            .all()
         )
-        return later is None
+        return [row.id for row in ids] == [known.last_id]
 
     def _mask_earlier_rows(self, session: Any, sender_id: str, password: str) -> int:
         """Mask ``password`` in the rows this conversation wrote before it was known to be one

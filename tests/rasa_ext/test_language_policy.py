@@ -171,14 +171,17 @@ def test_a_message_in_the_other_language_is_answered_then_offered_once(
 ):
     tracker = conversation(trained[1], said(text, "faq", 0.97), language=page)
     action, events = predict(trained, tracker)
-    assert (action, slot_events(events)) == ("utter_faq", {"message_language": written})
+    assert (action, slot_events(events)) == (
+        "action_answer_question",
+        {"message_language": written},
+    )
     assert tracker.get_slot("language") == page  # never a silent switch
     action, events = predict(trained, tracker)
     assert (action, slot_events(events)) == ("utter_offer_language", {"language_offered": True})
     assert predict(trained, tracker)[0] == "action_listen"
     # A second message in that language: answered, not offered again.
     tracker.update(said(text, "faq", 0.97))
-    assert predict(trained, tracker) == ("utter_faq", [])
+    assert predict(trained, tracker) == ("action_answer_question", [])
     assert predict(trained, tracker) == ("action_listen", [])
 
 
@@ -275,4 +278,4 @@ def test_a_failing_detection_costs_no_answer(trained, monkeypatch):
 
     monkeypatch.setattr(language_policy, "written_in", broken)
     tracker = conversation(trained[1], said("where is my invitation code?", "faq", 0.97))
-    assert predict(trained, tracker) == ("utter_faq", [])
+    assert predict(trained, tracker) == ("action_answer_question", [])

@@ -84,9 +84,11 @@ async def test_after_the_first_message_only_the_new_events_are_read(url, domain)
     for events in TURNS:
         await take_turn(store, events)
     # The first message found nothing; the second rebuilt the tracker; each later one applied
-    # only the rows written since.
-    assert store.cache.outcomes["rebuilt"] == 1
-    assert store.cache.outcomes["newer"] == len(TURNS) - 2
+    # only the rows written since, but after the turn that masked a password (earlier rows
+    # may have been masked too): rebuilt.
+    masking = 1  # TURNS[3], the answer to the password question
+    assert store.cache.outcomes["rebuilt"] == 1 + masking
+    assert store.cache.outcomes["newer"] == len(TURNS) - 2 - masking
     await store.retrieve(SENDER)
     await store.retrieve(SENDER)
     assert store.cache.outcomes["hit"] == 1  # nothing new since: the kept tracker as it is
