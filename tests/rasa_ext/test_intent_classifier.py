@@ -7,18 +7,13 @@ the sentence encoder is in the pipeline."""
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-    CountVectorsFeaturizer,
-)
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_ext.intent_classifier import TfidfLogisticRegressionClassifier
-from rasa_ext.sentence_encoder import UniversalSentenceEncoderFeaturizer
+from rasa_ext.intent_classifier import RESPONSE_KEY_PROBABILITIES, TfidfLogisticRegressionClassifier
+from tests.rasa_ext.pipeline import Featurizers, context, trained
 
 EXAMPLES = {
     "greet": ["bonjour", "hello", "salut", "good morning", "bonsoir", "hi there"],
@@ -39,51 +34,10 @@ def storage(tmp_path):
     return LocalModelStorage(tmp_path)
 
 
-def context() -> ExecutionContext:
-    return ExecutionContext(GraphSchema({}), "test")
-
-
-class Featurizers:
-    """Tokens, character n-gram counts and, optionally, the sentence encoder's embedding: what
-    the pipeline gives the classifier."""
-
-    def __init__(self, storage, examples: list[Message], *, encoder: bool) -> None:
-        self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-        self.tokenizer.process(examples)
-        self.vectors = CountVectorsFeaturizer.create(
-            {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
-            storage,
-            Resource("vectors"),
-            context(),
-        )
-        self.vectors.train(TrainingData(examples))
-        self.encoder = (
-            UniversalSentenceEncoderFeaturizer.create(
-                UniversalSentenceEncoderFeaturizer.get_default_config(),
-                storage,
-                Resource("encoder"),
-                context(),
-            )
-            if encoder
-            else None
-        )
-        self.process(examples)
-
-    def process(self, messages: list[Message]) -> None:
-        self.tokenizer.process(messages)
-        self.vectors.process(messages)
-        if self.encoder:
-            self.encoder.process(messages)
-
-
 def train(storage, examples, *, encoder: bool = False, **config):
-    featurizers = Featurizers(storage, examples, encoder=encoder)
-    config = {**TfidfLogisticRegressionClassifier.get_default_config(), **config}
-    resource = Resource("intent_classifier")
-    trained = TfidfLogisticRegressionClassifier.create(config, storage, resource, context())
-    trained.train(TrainingData(examples))
-    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context())
-    return loaded, featurizers
+    data = TrainingData(examples)
+    featurizers = Featurizers(storage, data, encoder=encoder)
+    return trained(TfidfLogisticRegressionClassifier, config, storage, data, "intent"), featurizers
 
 
 def parse(classifier, featurizers, text: str) -> Message:
@@ -143,6 +97,26 @@ def test_a_retrieval_intent_is_learnt_by_topic_and_answered_as_one_intent(storag
     ranking = message.get("intent_ranking")
     assert [r["name"] for r in ranking] == ["faq", "out_of_scope"]
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+    # each topic's own probability is left for the response selector
+    by_key = message.get(RESPONSE_KEY_PROBABILITIES)
+    assert max(by_key, key=by_key.get) == "faq/password_rules"
+    assert by_key["faq/free"] + by_key["faq/password_rules"] == pytest.approx(
+        ranking[0]["confidence"]
+    )
+    assert RESPONSE_KEY_PROBABILITIES not in message.as_dict(only_output_properties=True)
+
+
+def test_a_temperature_below_one_makes_the_classifier_surer_without_changing_its_choice(storage):
+    examples = [Message.build(t, label) for label, texts in FAQ.items() for t in texts]
+    plain, featurizers = train(storage, examples, C=10)
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "temperature": 0.5}
+    sharper = TfidfLogisticRegressionClassifier.load(config, storage, Resource("intent"), context())
+
+    for text in ["le mot de passe est-il refusé ?", "is it free?", "tell me a story"]:
+        before = parse(plain, featurizers, text).get("intent")
+        after = parse(sharper, featurizers, text).get("intent")
+        assert after["name"] == before["name"], text
+        assert after["confidence"] > before["confidence"], text
 
 
 # Examples in French only; the questions below are English and share no word with them.
