@@ -33,6 +33,7 @@ retrieval examples only scored 0.960 in a replica, within the noise, for a secon
 
 from __future__ import annotations
 
+import logging
 import zlib
 from typing import Any
 
@@ -57,11 +58,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 
-from rasa_ext.intent_classifier import (
-    RESPONSE_KEY_PROBABILITIES,
-    TfidfLogisticRegressionClassifier,
-)
+from rasa_ext.intent_classifier import RESPONSE_KEY_PROBABILITIES
 
+logger = logging.getLogger(__name__)
 UTTER_PREFIX = "utter_"
 FILE = "response_selector.json"
 
@@ -73,9 +72,9 @@ def _label_id(key: str) -> int:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class IntentResponseSelector(GraphComponent):
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [TfidfLogisticRegressionClassifier]
+    """Place it after `TfidfLogisticRegressionClassifier` in config.yml. (Not declared with
+    `required_components`: Rasa checks those in the training graph too, where the classifier
+    feeds nothing to this component.)"""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -137,6 +136,11 @@ class IntentResponseSelector(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             probabilities = message.get(RESPONSE_KEY_PROBABILITIES) or {}
+            if not probabilities and self.retrieval_intents:
+                logger.warning(
+                    "No topic probabilities on the message: is the intent classifier "
+                    "TfidfLogisticRegressionClassifier, before this component in config.yml?"
+                )
             selectors: dict[str, Any] = {
                 RESPONSE_SELECTOR_RETRIEVAL_INTENTS: list(self.retrieval_intents)
             }
