@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -51,6 +52,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 
 FILE = "vocabulary.json"
+# Rasa's check of the configuration knows its own trainable extractors only, and would tell a
+# maintainer to add DIET, which this component replaces.
+warnings.filterwarnings(
+    "ignore", "You have defined training data consisting of entity examples, but your NLU"
+)
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 

@@ -2,8 +2,8 @@
 
 Rasa 3.6's `LogisticRegressionClassifier` fits scikit-learn's LogisticRegression on the raw
 features of the pipeline, with the default regularisation (C = 1) and no way to change it. This
-component keeps Rasa's training matrix, ranking and storage (skops) and changes three things,
-each measured on the cross-validation folds of `make cross-validate` (README, Quality):
+component keeps Rasa's training matrix, ranking and storage (skops) and changes four things,
+each measured on the cross-validation folds of `make cross-validate` (docs/quality.md):
 
 - the sparse counts (word and character n-grams) are weighted by tf-idf (sublinear term
   frequency, so a repeated n-gram does not dominate; rare n-grams weigh more), the dense
@@ -17,10 +17,12 @@ each measured on the cross-validation folds of `make cross-validate` (README, Qu
   (`RESPONSE_KEY_PROBABILITIES`, not in the output) for the response selector
   (rasa_ext/response_selector.py), which picks the answer from it;
 - the probabilities are calibrated by a temperature (`temperature`, Guo et al. 2017, "On
-  Calibration of Modern Neural Networks"): softmax(decision / T) instead of softmax(decision).
-  It changes how sure the classifier says it is, not which class it prefers. The value in
-  config.yml is the one that minimises the log-loss of the cross-validation's predictions
-  (docs/quality.md): with it, of the answers given with confidence 0.9, about 90 % are right.
+  Calibration of Modern Neural Networks"), where the decision is made: each intent's probability
+  (the sum of its topics') becomes softmax(log p / T) over the intents, and the topics of a
+  retrieval intent share it as softmax(log p / T) among themselves. The intent and the topic
+  chosen are those of the untempered model; how sure the classifier says it is changes. The
+  value in config.yml minimises the log-loss of the cross-validation's predictions
+  (docs/quality.md): of the answers given with a confidence of about 0.9, about 90 % are right.
 """
 
 from __future__ import annotations
@@ -121,11 +123,24 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         return super().train(training_data)
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
-        """One row of class probabilities per message, calibrated by the temperature: the log
-        probabilities are the decision scores up to a constant, so this is
-        softmax(decision / T)."""
-        log_probabilities = self.clf.predict_log_proba(self._create_X(messages))
-        return softmax(log_probabilities / float(self.config["temperature"]), axis=1)
+        """One row of class probabilities per message, calibrated by the temperature at the
+        level of the intents, then of the topics within each intent."""
+        probabilities = self.clf.predict_proba(self._create_X(messages))
+        temperature = float(self.config["temperature"])
+        if temperature == 1.0:
+            return probabilities
+        intent_of = np.array([_intent(str(label)) for label in self.clf.classes_])
+        intents = sorted(set(intent_of))
+        with np.errstate(divide="ignore"):  # log(0) is -inf, which softmax turns back into 0
+            log_p = np.log(probabilities)
+            by_intent = np.column_stack([probabilities[:, intent_of == i].sum(1) for i in intents])
+            tempered = softmax(np.log(by_intent) / temperature, axis=1)
+        calibrated = np.empty_like(probabilities)
+        for column, intent in enumerate(intents):
+            topics = intent_of == intent
+            within = softmax(log_p[:, topics] / temperature, axis=1)
+            calibrated[:, topics] = within * tempered[:, [column]]
+        return calibrated
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not messages:

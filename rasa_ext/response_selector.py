@@ -34,6 +34,7 @@ retrieval examples only scored 0.960 in a replica, within the noise, for a secon
 from __future__ import annotations
 
 import logging
+import warnings
 import zlib
 from typing import Any
 
@@ -62,6 +63,11 @@ from rasa_ext.intent_classifier import RESPONSE_KEY_PROBABILITIES
 
 logger = logging.getLogger(__name__)
 UTTER_PREFIX = "utter_"
+# Rasa's check of the configuration knows its own selector only, and would tell a maintainer to
+# add the ResponseSelector this component replaces.
+warnings.filterwarnings(
+    "ignore", "You have defined training data with examples for training a response selector"
+)
 FILE = "response_selector.json"
 
 

@@ -6,6 +6,7 @@ the sentence encoder is in the pipeline."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -113,10 +114,39 @@ def test_a_temperature_below_one_makes_the_classifier_surer_without_changing_its
     sharper = TfidfLogisticRegressionClassifier.load(config, storage, Resource("intent"), context())
 
     for text in ["le mot de passe est-il refusé ?", "is it free?", "tell me a story"]:
-        before = parse(plain, featurizers, text).get("intent")
-        after = parse(sharper, featurizers, text).get("intent")
-        assert after["name"] == before["name"], text
-        assert after["confidence"] > before["confidence"], text
+        before, after = parse(plain, featurizers, text), parse(sharper, featurizers, text)
+        assert after.get("intent")["name"] == before.get("intent")["name"], text
+        assert after.get("intent")["confidence"] > before.get("intent")["confidence"], text
+        topics_before = before.get(RESPONSE_KEY_PROBABILITIES)
+        topics_after = after.get(RESPONSE_KEY_PROBABILITIES)
+        assert max(topics_after, key=topics_after.get) == max(topics_before, key=topics_before.get)
+        assert sum(topics_after.values()) == pytest.approx(1.0)
+
+
+class FixedProbabilities:
+    """A fitted classifier's answer, fixed: three FAQ topics at 0.2 each, greet at 0.4."""
+
+    classes_ = np.array(["faq/a", "faq/b", "faq/c", "greet"])
+
+    def predict_proba(self, X):
+        return np.array([[0.2, 0.2, 0.2, 0.4]])
+
+
+def test_the_temperature_never_changes_the_intent_even_when_its_probability_is_spread(storage):
+    # Tempered topic by topic, 0.2^2 three times (0.12) would lose to 0.4^2 (0.16): the intent
+    # is tempered as a whole, so the FAQ that the untempered classifier chose stays chosen.
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "temperature": 0.5}
+    classifier = TfidfLogisticRegressionClassifier(config, "intent", storage, Resource("intent"))
+    classifier.clf = FixedProbabilities()
+    classifier._create_X = lambda messages: None
+    message = Message.build("c'est pour une question")
+
+    classifier.process([message])
+
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent")["confidence"] == pytest.approx(0.36 / (0.36 + 0.16))
+    topics = message.get(RESPONSE_KEY_PROBABILITIES)
+    assert topics["faq/a"] == pytest.approx(message.get("intent")["confidence"] / 3)
 
 
 # Examples in French only; the questions below are English and share no word with them.
