@@ -95,8 +95,11 @@ def _intent(predicted: dict[str, Any]) -> tuple[str | None, float]:
 
 
 def _selected(predicted: dict[str, Any], intent: str | None) -> dict[str, Any] | None:
-    """The answer `utter_<intent>` would utter, as Rasa's retrieval action picks it."""
+    """The answer `utter_<intent>` would utter, as Rasa's retrieval action picks it; None for
+    an intent that is not a retrieval intent."""
     selectors = predicted.get("response_selector") or {}
+    if intent not in selectors.get("all_retrieval_intents", ()):
+        return None
     selector = selectors.get(intent) or selectors.get("default")
     return (selector or {}).get("response") or None
 

@@ -13,12 +13,22 @@ from sklearn.metrics import f1_score
 from bot.analytics.quality import calibration_error, entity_values, macro_f1, summarise
 
 
-def record(text, intent, key=None, entities=(), *, ranking, selector=None, predicted_entities=()):
+def record(
+    text,
+    intent,
+    key=None,
+    entities=(),
+    *,
+    ranking,
+    selector=None,
+    selector_key="faq",
+    predicted_entities=(),
+):
     """One line of predictions.json, as rasa_ext/cross_validate.py writes it."""
     selectors = {"all_retrieval_intents": ["faq"]}
     if selector:
         best = max(selector, key=selector.get)
-        selectors["faq"] = {
+        selectors[selector_key] = {
             "response": {"intent_response_key": best, "confidence": selector[best]},
             "ranking": [{"intent_response_key": k, "confidence": c} for k, c in selector.items()],
         }
@@ -51,8 +61,15 @@ RECORDS = [
         ranking=[("faq", 0.6), ("greet", 0.4)],
         selector={"faq/free": 0.35, "faq/password_rules": 0.25},
     ),
-    # under the FallbackClassifier's threshold: judged on the classifier's own intent
-    record("bonjour", "greet", ranking=[("nlu_fallback", 0.8), ("greet", 0.7)]),
+    # under the FallbackClassifier's threshold: judged on the classifier's own intent, which is
+    # no retrieval intent (whatever a single "default" selector chose)
+    record(
+        "bonjour",
+        "greet",
+        ranking=[("nlu_fallback", 0.8), ("greet", 0.7)],
+        selector={"faq/free": 0.1},
+        selector_key="default",
+    ),
     # a field named with the wrong value, and one found where there is none
     record(
         "le mail est faux",
