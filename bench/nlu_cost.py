@@ -23,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -82,10 +83,12 @@ def model_load(model: Path) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def serve(model: Path) -> dict:
+def serve(model: Path, empty: Path) -> dict:
+    """The model alone: no tracker store, action server or channel of this project's files."""
     port = free_port()
     command = [str(BIN / "rasa"), "run", "--enable-api", "--model", str(model)]
     command += ["--port", str(port), "--interface", "127.0.0.1"]
+    command += ["--endpoints", str(empty), "--credentials", str(empty)]
     started = time.perf_counter()
     server = subprocess.Popen(  # noqa: S603
         command,
@@ -135,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'p95 ms':>7} {'RSS MB':>7}  TensorFlow"
     )
     print(header)
+    empty = Path(tempfile.mkdtemp()) / "empty.yml"
+    empty.write_text("{}\n")
     for model in models:
         loaded = model_load(model)
-        served = serve(model)
+        served = serve(model, empty)
         tensorflow = "imported" if loaded["tensorflow_imported"] else "not imported"
         tensorflow += f", {loaded['keras_layers']} Keras layers loaded"
         print(
