@@ -32,10 +32,8 @@ import warnings
 from collections import Counter, defaultdict
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -49,9 +47,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 
-FILE = "vocabulary.json"
+from rasa_ext.stored_component import JsonStoredComponent
+
 # Rasa's check of the configuration knows its own trainable extractors only, and would tell a
 # maintainer to add DIET, which this component replaces.
 warnings.filterwarnings(
@@ -88,7 +86,7 @@ def _pattern(phrases: dict[str, str]) -> re.Pattern:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
+class VocabularyEntityExtractor(JsonStoredComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
@@ -98,33 +96,13 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
             "only_in_annotated_intents": True,
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        phrases: dict[str, dict[str, str]] | None = None,
-        intents: dict[str, list[str]] | None = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+    def restore(self, stored: dict[str, Any]) -> None:
         # entity -> folded phrase -> value; entity -> intents annotated with it
-        self.phrases = phrases or {}
-        self.intents = intents or {}
+        self.phrases: dict[str, dict[str, str]] = stored.get("phrases", {})
+        self.intents: dict[str, list[str]] = stored.get("intents", {})
         self._patterns = {
             entity: _pattern(by_phrase) for entity, by_phrase in self.phrases.items() if by_phrase
         }
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> VocabularyEntityExtractor:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         synonyms = {k.lower(): v for k, v in training_data.entity_synonyms.items()}
@@ -162,31 +140,12 @@ class VocabularyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if value in values[name]:
                     counts[name][_fold(synonym)][value] += 1
 
-        self.phrases = {
+        phrases = {
             name: {phrase: c.most_common(1)[0][0] for phrase, c in by_phrase.items() if phrase}
             for name, by_phrase in counts.items()
         }
-        self.intents = {name: sorted(found) for name, found in intents.items()}
-        with self._model_storage.write_to(self._resource) as directory:
-            dump_obj_as_json_to_file(
-                directory / FILE, {"phrases": self.phrases, "intents": self.intents}
-            )
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> VocabularyEntityExtractor:
-        # No try/except: a model without its vocabulary is broken and must say so at start-up,
-        # not run as an extractor that never finds anything.
-        with model_storage.read_from(resource) as directory:
-            stored = read_json_file(directory / FILE)
-        return cls(config, model_storage, resource, stored["phrases"], stored["intents"])
+        intents_of = {name: sorted(found) for name, found in intents.items()}
+        return self.store({"phrases": phrases, "intents": intents_of})
 
     def _wanted_here(self, message: Message, entity: str) -> bool:
         if not self.config["only_in_annotated_intents"]:

@@ -39,10 +39,8 @@ import warnings
 import zlib
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -58,9 +56,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 
 from rasa_ext.intent_classifier import RESPONSE_KEY_PROBABILITIES
+from rasa_ext.stored_component import JsonStoredComponent
 
 logger = logging.getLogger(__name__)
 UTTER_PREFIX = "utter_"
@@ -69,7 +67,6 @@ UTTER_PREFIX = "utter_"
 warnings.filterwarnings(
     "ignore", "You have defined training data with examples for training a response selector"
 )
-FILE = "response_selector.json"
 
 
 def _label_id(key: str) -> int:
@@ -78,7 +75,7 @@ def _label_id(key: str) -> int:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class IntentResponseSelector(GraphComponent):
+class IntentResponseSelector(JsonStoredComponent):
     """Place it after `TfidfLogisticRegressionClassifier` in config.yml. (Not declared with
     `required_components`: Rasa checks those in the training graph too, where the classifier
     feeds nothing to this component.)"""
@@ -88,56 +85,17 @@ class IntentResponseSelector(GraphComponent):
         # Rasa's ResponseSelector ranks 10 answers.
         return {"ranking_length": 10}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        retrieval_intents: list[str] | None = None,
-        responses: dict[str, list[dict[str, Any]]] | None = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.retrieval_intents = retrieval_intents or []
+    def restore(self, stored: dict[str, Any]) -> None:
+        self.retrieval_intents: list[str] = stored.get("retrieval_intents", [])
         # "utter_faq/free" -> its response variations, as Rasa's selector outputs them.
-        self.responses = responses or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentResponseSelector:
-        return cls(config, model_storage, resource)
+        self.responses: dict[str, list[dict[str, Any]]] = stored.get("responses", {})
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.retrieval_intents = sorted(training_data.retrieval_intents)
-        self.responses = dict(training_data.responses)
-        with self._model_storage.write_to(self._resource) as directory:
-            dump_obj_as_json_to_file(
-                directory / FILE,
-                {"retrieval_intents": self.retrieval_intents, "responses": self.responses},
-            )
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> IntentResponseSelector:
-        # No try/except: a model without this file is broken, and must not start as a
-        # selector that silently never answers.
-        with model_storage.read_from(resource) as directory:
-            stored = read_json_file(directory / FILE)
-        return cls(
-            config, model_storage, resource, stored["retrieval_intents"], stored["responses"]
+        return self.store(
+            {
+                "retrieval_intents": sorted(training_data.retrieval_intents),
+                "responses": dict(training_data.responses),
+            }
         )
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -9,13 +9,12 @@ import time
 
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.entities_parser import parse_training_example
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.entity_extractor import VocabularyEntityExtractor
-from tests.rasa_ext.pipeline import context, trained
+from tests.rasa_ext.pipeline import trained
 
 EXAMPLES = {
     "correct_field": [
@@ -186,13 +185,3 @@ def test_a_very_long_message_is_searched_quickly(extractor):
 
     assert entities == [("field", "email", "courriel")]
     assert time.perf_counter() - started < 1
-
-
-def test_a_stored_model_without_its_vocabulary_refuses_to_load(tmp_path):
-    storage = LocalModelStorage(tmp_path)
-    resource = Resource("entities")
-    with storage.write_to(resource):
-        pass
-
-    with pytest.raises(FileNotFoundError):
-        VocabularyEntityExtractor.load({}, storage, resource, context())

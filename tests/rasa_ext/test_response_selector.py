@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 from rasa.core.actions.action import ActionRetrieveResponse
 from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_ext.response_selector import IntentResponseSelector
-from tests.rasa_ext.pipeline import NluPipeline, context
+from tests.rasa_ext.pipeline import NluPipeline
 
 EXAMPLES = {
     "faq/free": [
@@ -129,14 +127,3 @@ def test_empty_odd_and_very_long_messages_still_get_a_selection(pipeline, text):
     selectors = pipeline.parse(text).get("response_selector")
 
     assert selectors["faq"]["response"]["intent_response_key"] in {"faq/free", "faq/password_rules"}
-
-
-def test_a_stored_model_without_the_selectors_file_refuses_to_load(tmp_path):
-    # Not a selector that silently never answers (Rasa would start with it).
-    storage = LocalModelStorage(tmp_path)
-    resource = Resource("response_selector")
-    with storage.write_to(resource):
-        pass
-
-    with pytest.raises(FileNotFoundError):
-        IntentResponseSelector.load({}, storage, resource, context())
