@@ -50,6 +50,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
+from rasa_ext.stored_component import code_fingerprint
+
 # What skops must trust beyond its defaults to load this classifier; anything else in the file
 # is refused (Rasa would then start with an untrained classifier, which the test catches).
 TRUSTED = [
@@ -72,6 +74,10 @@ def _intent(label: str) -> str:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return code_fingerprint(cls)
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {

@@ -6,6 +6,8 @@ document in `train` (`self.store(...)`) and sets itself up from it in `restore`.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from typing import Any, TypeVar
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -17,7 +19,25 @@ FILE = "trained.json"
 Component = TypeVar("Component", bound="JsonStoredComponent")
 
 
+def code_fingerprint(component_class: type) -> str:
+    """A digest of the source of this project's modules that define `component_class` and its
+    bases. Rasa reuses a trained component from its cache (.rasa/cache) when the data and the
+    config are unchanged, whatever its code: given as `fingerprint_addon`, this makes a change to
+    the code retrain the component (a stale stored format once failed to load)."""
+    digest = hashlib.sha256()
+    for source in sorted(
+        {inspect.getfile(c) for c in component_class.__mro__ if c.__module__.startswith("rasa_ext")}
+    ):
+        with open(source, "rb") as file:
+            digest.update(file.read())
+    return digest.hexdigest()
+
+
 class JsonStoredComponent(GraphComponent):
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return code_fingerprint(cls)
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {}
