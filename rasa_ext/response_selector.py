@@ -11,7 +11,7 @@ actions/fallback.py read it unchanged:
     "response_selector": {
       "all_retrieval_intents": ["chitchat", "faq"],
       "faq": {
-        "response": {"responses": [...], "confidence": 0.93, "intent_response_key": "faq/free",
+        "response": {"responses": [], "confidence": 0.93, "intent_response_key": "faq/free",
                      "utter_action": "utter_faq/free"},
         "ranking": [{"id": ..., "confidence": 0.93, "intent_response_key": "faq/free"}, ...]
       },
@@ -20,7 +20,9 @@ actions/fallback.py read it unchanged:
 
 A selector per retrieval intent (Rasa's `retrieval_intent` option), not one `default` selector
 over every key: `utter_faq` then always utters an FAQ answer, and Rasa records the full
-retrieval intent (`faq/free`) on the user's turn.
+retrieval intent (`faq/free`) on the user's turn. `responses` is left empty: Rasa's retrieval
+action utters `utter_action` from the domain and nothing reads those texts, which would add
+about 1 KB to every user message stored in the tracker store and sent to the action server.
 
 The confidences are the classifier's calibrated probabilities that this answer is the right
 one, P(faq/free | message), not renormalised within the selector: a selector's confidences add
@@ -87,16 +89,9 @@ class IntentResponseSelector(JsonStoredComponent):
 
     def restore(self, stored: dict[str, Any]) -> None:
         self.retrieval_intents: list[str] = stored.get("retrieval_intents", [])
-        # "utter_faq/free" -> its response variations, as Rasa's selector outputs them.
-        self.responses: dict[str, list[dict[str, Any]]] = stored.get("responses", {})
 
     def train(self, training_data: TrainingData) -> Resource:
-        return self.store(
-            {
-                "retrieval_intents": sorted(training_data.retrieval_intents),
-                "responses": dict(training_data.responses),
-            }
-        )
+        return self.store({"retrieval_intents": sorted(training_data.retrieval_intents)})
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -128,7 +123,7 @@ class IntentResponseSelector(JsonStoredComponent):
             ranked = ranked[: self.config["ranking_length"]]
         return {
             RESPONSE_SELECTOR_PREDICTION_KEY: {
-                RESPONSE_SELECTOR_RESPONSES_KEY: self.responses.get(utter_action, []),
+                RESPONSE_SELECTOR_RESPONSES_KEY: [],
                 PREDICTED_CONFIDENCE_KEY: confidence,
                 INTENT_RESPONSE_KEY: key,
                 RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
