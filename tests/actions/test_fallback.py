@@ -140,16 +140,18 @@ async def test_without_ranking_only_something_else_is_offered(domain):
     assert message["buttons"] == [{"title": "Something else", "payload": "/deny"}]
 
 
-# --- one ResponseSelector for every retrieval intent (config.yml) -----------------------------
-# Without `retrieval_intent`, Rasa 3.6 reports the selector's output under the key "default".
+# --- the response selector of config.yml ------------------------------------------------------
+# rasa_ext/response_selector.py reports each retrieval intent's answer under the intent's name
+# (the tests above); Rasa's own ResponseSelector without `retrieval_intent` reports under
+# "default" (the tests below), which the action still reads.
 
 
-def test_config_has_one_selector_for_all_retrieval_intents():
+def test_config_selects_the_answer_under_each_retrieval_intents_name():
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    selectors = [c for c in config["pipeline"] if c["name"] == "ResponseSelector"]
+    names = [c["name"] for c in config["pipeline"]]
 
-    assert len(selectors) == 1
-    assert "retrieval_intent" not in selectors[0]
+    assert names.count("rasa_ext.response_selector.IntentResponseSelector") == 1
+    assert "ResponseSelector" not in names
 
 
 @pytest.mark.parametrize(
