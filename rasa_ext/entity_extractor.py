@@ -55,6 +55,10 @@ from rasa_ext.stored_component import JsonStoredComponent
 warnings.filterwarnings(
     "ignore", "You have defined training data consisting of entity examples, but your NLU"
 )
+# Nor that the synonyms need Rasa's EntitySynonymMapper: this component resolves them itself.
+warnings.filterwarnings(
+    "ignore", "You have defined synonyms in your training data, but your NLU configuration"
+)
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 
