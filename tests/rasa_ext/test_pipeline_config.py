@@ -1,8 +1,9 @@
 """config.yml's NLU pipeline, trained by Rasa itself (its training graph, its model archive,
 `Agent.load`) on a small data set: it trains without TensorFlow components, and the loaded
 model answers a retrieval intent in Rasa's response selector shape and finds the entities, in
-French and English. The components' own tests use them directly; this one catches what only
-Rasa's graph does (its validation of the pipeline, its packaging of each component's files)."""
+French and English, and a request to change the language carries the language wanted only.
+The components' own tests use them directly; this one catches what only Rasa's graph does (its
+validation of the pipeline, its packaging of each component's files, their order)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,24 @@ def test_the_trained_model_finds_the_entities_the_actions_read(agent, text, enti
     entities = parse(agent, text)["entities"]
 
     assert [(e["entity"], e["value"]) for e in entities] == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        ("I don't speak French, English please", "en"),
+        ("Sorry, I don't speak French. Can we continue in English?", "en"),
+        ("je ne parle pas anglais, en français svp", "fr"),
+        ("je ne parle pas anglais", "fr"),
+    ],
+)
+def test_a_language_request_carries_only_the_language_wanted(agent, text, wanted):
+    # The entity extractor finds every language named; the language request, last in the
+    # pipeline, keeps the one wanted (the language policy switches to the first it gets).
+    parsed = parse(agent, text)
+
+    assert parsed["intent"]["name"] == "change_language"
+    assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [("language", wanted)]
 
 
 @pytest.mark.parametrize("text", ["", "\udfff", "x" * 10_000])
