@@ -10,8 +10,8 @@ vocabulary inside its wheel and runs it with numpy alone: nothing is downloaded 
 About 6 ms a message on one core.
 
 This component adds one sentence-level vector (512 dimensions, unit length) to each message's
-text; the intent classifier reads it with the n-gram counts (DIET and the response selector do
-not: their `featurizers` option in config.yml).
+text; the intent classifier reads it with the n-gram counts, and the answer to an FAQ comes from
+that classifier's probabilities (rasa_ext/response_selector.py).
 Written here because Rasa 3.6 has no dense featurizer for a model that is not spaCy, MITIE or
 Hugging Face (which would download).
 """

@@ -178,7 +178,8 @@ class ConversationSummary:
 
 def _faq_key(parse_data: dict) -> str | None:
     selectors = parse_data.get("response_selector") or {}
-    # One ResponseSelector for every retrieval intent reports under "default".
+    # A selector per retrieval intent (config.yml) reports under its name; Rasa's single
+    # ResponseSelector for every retrieval intent, under "default".
     selected = selectors.get(FAQ_INTENT) or selectors.get("default") or {}
     key = (selected.get("response") or {}).get("intent_response_key")
     return key if isinstance(key, str) and key.startswith(FAQ_INTENT + "/") else None

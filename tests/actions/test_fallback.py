@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from actions.fallback import ActionDefaultAskAffirmation, offered_topics
-from tests.actions.helpers import make_tracker, run
+from tests.actions.helpers import ROOT, make_tracker, run
 
 
 def selector(*ranked: tuple[str, float]) -> dict:
@@ -142,6 +143,19 @@ async def test_far_less_likely_topics_are_not_offered(domain):
         "/human_handoff",
         "/out_of_scope",
     ]
+
+
+# --- the response selector of config.yml ------------------------------------------------------
+# rasa_ext/response_selector.py reports each retrieval intent's answer under the intent's name,
+# as the tests above write it (bot/understanding.py still reads Rasa's "default" selector).
+
+
+def test_config_selects_the_answer_under_each_retrieval_intents_name():
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+
+    assert names.count("rasa_ext.response_selector.IntentResponseSelector") == 1
+    assert "ResponseSelector" not in names
 
 
 @pytest.mark.parametrize(

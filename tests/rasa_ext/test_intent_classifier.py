@@ -6,19 +6,15 @@ the sentence encoder is in the pipeline."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-    CountVectorsFeaturizer,
-)
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_ext.intent_classifier import TfidfLogisticRegressionClassifier
-from rasa_ext.sentence_encoder import UniversalSentenceEncoderFeaturizer
+from rasa_ext.intent_classifier import RESPONSE_KEY_PROBABILITIES, TfidfLogisticRegressionClassifier
+from tests.rasa_ext.pipeline import Featurizers, context, trained
 
 EXAMPLES = {
     "greet": ["bonjour", "hello", "salut", "good morning", "bonsoir", "hi there"],
@@ -39,51 +35,10 @@ def storage(tmp_path):
     return LocalModelStorage(tmp_path)
 
 
-def context() -> ExecutionContext:
-    return ExecutionContext(GraphSchema({}), "test")
-
-
-class Featurizers:
-    """Tokens, character n-gram counts and, optionally, the sentence encoder's embedding: what
-    the pipeline gives the classifier."""
-
-    def __init__(self, storage, examples: list[Message], *, encoder: bool) -> None:
-        self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-        self.tokenizer.process(examples)
-        self.vectors = CountVectorsFeaturizer.create(
-            {**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb"},
-            storage,
-            Resource("vectors"),
-            context(),
-        )
-        self.vectors.train(TrainingData(examples))
-        self.encoder = (
-            UniversalSentenceEncoderFeaturizer.create(
-                UniversalSentenceEncoderFeaturizer.get_default_config(),
-                storage,
-                Resource("encoder"),
-                context(),
-            )
-            if encoder
-            else None
-        )
-        self.process(examples)
-
-    def process(self, messages: list[Message]) -> None:
-        self.tokenizer.process(messages)
-        self.vectors.process(messages)
-        if self.encoder:
-            self.encoder.process(messages)
-
-
 def train(storage, examples, *, encoder: bool = False, **config):
-    featurizers = Featurizers(storage, examples, encoder=encoder)
-    config = {**TfidfLogisticRegressionClassifier.get_default_config(), **config}
-    resource = Resource("intent_classifier")
-    trained = TfidfLogisticRegressionClassifier.create(config, storage, resource, context())
-    trained.train(TrainingData(examples))
-    loaded = TfidfLogisticRegressionClassifier.load(config, storage, resource, context())
-    return loaded, featurizers
+    data = TrainingData(examples)
+    featurizers = Featurizers(storage, data, encoder=encoder)
+    return trained(TfidfLogisticRegressionClassifier, config, storage, data, "intent"), featurizers
 
 
 def parse(classifier, featurizers, text: str) -> Message:
@@ -143,6 +98,55 @@ def test_a_retrieval_intent_is_learnt_by_topic_and_answered_as_one_intent(storag
     ranking = message.get("intent_ranking")
     assert [r["name"] for r in ranking] == ["faq", "out_of_scope"]
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+    # each topic's own probability is left for the response selector
+    by_key = message.get(RESPONSE_KEY_PROBABILITIES)
+    assert max(by_key, key=by_key.get) == "faq/password_rules"
+    assert by_key["faq/free"] + by_key["faq/password_rules"] == pytest.approx(
+        ranking[0]["confidence"]
+    )
+    assert RESPONSE_KEY_PROBABILITIES not in message.as_dict(only_output_properties=True)
+
+
+def test_a_temperature_below_one_makes_the_classifier_surer_without_changing_its_choice(storage):
+    examples = [Message.build(t, label) for label, texts in FAQ.items() for t in texts]
+    plain, featurizers = train(storage, examples, C=10)
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "temperature": 0.5}
+    sharper = TfidfLogisticRegressionClassifier.load(config, storage, Resource("intent"), context())
+
+    for text in ["le mot de passe est-il refusé ?", "is it free?", "tell me a story"]:
+        before, after = parse(plain, featurizers, text), parse(sharper, featurizers, text)
+        assert after.get("intent")["name"] == before.get("intent")["name"], text
+        assert after.get("intent")["confidence"] > before.get("intent")["confidence"], text
+        topics_before = before.get(RESPONSE_KEY_PROBABILITIES)
+        topics_after = after.get(RESPONSE_KEY_PROBABILITIES)
+        assert max(topics_after, key=topics_after.get) == max(topics_before, key=topics_before.get)
+        assert sum(topics_after.values()) == pytest.approx(1.0)
+
+
+class FixedProbabilities:
+    """A fitted classifier's answer, fixed: three FAQ topics at 0.2 each, greet at 0.4."""
+
+    classes_ = np.array(["faq/a", "faq/b", "faq/c", "greet"])
+
+    def predict_proba(self, X):
+        return np.array([[0.2, 0.2, 0.2, 0.4]])
+
+
+def test_the_temperature_never_changes_the_intent_even_when_its_probability_is_spread(storage):
+    # Tempered topic by topic, 0.2^2 three times (0.12) would lose to 0.4^2 (0.16): the intent
+    # is tempered as a whole, so the FAQ that the untempered classifier chose stays chosen.
+    config = {**TfidfLogisticRegressionClassifier.get_default_config(), "temperature": 0.5}
+    classifier = TfidfLogisticRegressionClassifier(config, "intent", storage, Resource("intent"))
+    classifier.clf = FixedProbabilities()
+    classifier._create_X = lambda messages: None
+    message = Message.build("c'est pour une question")
+
+    classifier.process([message])
+
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent")["confidence"] == pytest.approx(0.36 / (0.36 + 0.16))
+    topics = message.get(RESPONSE_KEY_PROBABILITIES)
+    assert topics["faq/a"] == pytest.approx(message.get("intent")["confidence"] / 3)
 
 
 # Examples in French only; the questions below are English and share no word with them.
