@@ -122,7 +122,8 @@ def test_rasa_refuses_a_conversation_id_outside_the_strict_format(attack_stack, 
 async def test_the_support_mail_names_the_ticket_not_the_conversation(attack_stack, language, ask):
     before = attack_stack.senders()
     async with Client(attack_stack, language) as client:
-        reply = await client.say(ask)
+        await client.say(ask)  # the assistant asks how an advisor can reach the supplier
+        reply = await client.say({"fr": "non merci", "en": "no thanks"}[language])
     [conversation_id] = attack_stack.senders() - before
     [reference] = re.findall(r"T-\d{6}", reply.texts)
     smtp = attack_stack.servers.smtp
