@@ -211,6 +211,22 @@ def country_names(language: str) -> str:
     return ", ".join(s.country_name(language) for s in supported_countries())
 
 
+# The actions after which this turn's message is still the form's to read: the form's own, and
+# the start of the registration (a first message that carries answers).
+_READ_AFTER = {None, "action_listen", "registration_form", "action_start_registration"}
+
+
+def _answered_elsewhere(tracker: Tracker) -> bool:
+    """Whether another action took this turn's message before the form (the current turn's
+    events only, which the action call always carries)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in _READ_AFTER:
+            return True
+    return False
+
+
 def _answers(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in TEXT_FIELDS}
 
@@ -231,6 +247,11 @@ class ValidateRegistrationForm(FormValidationAction):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if _answered_elsewhere(tracker):
+            # The form comes back after another action took this turn's message (a ticket's
+            # contact address, a question answered): nothing in it is an answer to the form,
+            # which only asks its pending question.
+            return await self._extract_validation_events(dispatcher, tracker, domain)
         asked = tracker.get_slot("requested_slot")
         intent, confidence = latest_intent(tracker)
         checked = {slot: tracker.get_slot(slot) for slot in ("company_id", "invitation_code")}
@@ -252,6 +273,13 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_answer_yes_or_no")
             refusals = self._count_refusal(asked, tracker, dispatcher)
             events += [SlotSet(asked, None), *(SlotSet(k, v) for k, v in refusals.items())]
+        elif (
+            asked and not _filled(events) and (helped or _changes_the_question(intent, dispatcher))
+        ):
+            # Help given ("c'est quoi un caractère spécial ?") or the question being asked
+            # corrected ("je veux modifier mon mot de passe"): the question again. Without a
+            # slot event Rasa rejects the form, and a rule or the fallback answers instead.
+            events.append(SlotSet(asked, None))
         self._acknowledge(dispatcher, turn, events)
         return events
 
@@ -937,14 +965,23 @@ def _dependents(field: str, tracker: Tracker) -> list:
     return [SlotSet(name, None) for name in DEPENDENT_SLOTS.get(field, ())]
 
 
+def _filled(events: list) -> bool:
+    """Whether the validation set an answer (not only the question or the report's records)."""
+    return any(
+        e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
+        for e in events
+    )
+
+
+def _changes_the_question(intent: str | None, dispatcher: CollectingDispatcher) -> bool:
+    return intent == "correct_field" and not dispatcher.messages
+
+
 def _unanswered(events: list, asked: str, intent: str | None) -> bool:
     """No answer to the yes/no question, nor anything else read from the message."""
     if intent in (*YES_OR_NO, *FOR_THE_RULES):
         return False
-    return not any(
-        e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
-        for e in events
-    )
+    return not _filled(events)
 
 
 class ActionAskCompanyId(Action):

@@ -280,3 +280,47 @@ async def test_a_greeting_or_a_new_request_mid_form_without_answers_is_left_to_t
     dispatcher, events, _ = await validate(domain, "country", {}, text="bonjour", intent=intent)
 
     assert (dispatcher.messages, events) == ([], [])
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("before", ["action_resume_registration", "action_answer_question"])
+async def test_a_message_another_action_took_is_not_read_when_the_form_comes_back(
+    domain, language, before
+):
+    """After a handoff's contact address ("plutôt paul@gmail.com") or a question answered, the
+    form asks its pending question again: nothing in that message is an answer to it."""
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "requested_slot": "password", "email": "jean@acme.fr"},
+        text="plutôt paul.perso@gmail.com" if language == "fr" else "rather paul.perso@gmail.com",
+        intent="inform",
+    )
+    tracker.events.append({"event": "action", "name": before})
+    dispatcher, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    after = slots_after(tracker, events)
+    assert after["email"] == "jean@acme.fr"
+    assert after["password"] is None
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "je veux modifier mon mot de passe"), ("en", "I want to change the password")],
+)
+async def test_changing_the_answer_being_asked_asks_it_again(domain, language, text):
+    """Without an answer the form would be rejected and the fallback offer an advisor."""
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "requested_slot": "password", "email": "jean@acme.fr"},
+        text=text,
+        intent="correct_field",
+        confidence=0.99,
+        entities=[{"entity": "field", "value": "password"}],
+    )
+    _, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    assert {"event": "slot", "name": "password", "value": None} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    assert slots_after(tracker, events)["requested_slot"] == "password"

@@ -88,7 +88,8 @@ async def test_after_the_delay_the_slowed_conversation_is_served_again(attack_st
         wait = max(int(r.headers["Retry-After"]) for r in replies if r.status == 429)
         await asyncio.sleep(wait)
         again = await client.say("hello", patient=False)
-    assert again.status == 200 and "My Sis ID" in again.texts
+    # Served again: what it says depends on how the assistant read the flood's messages.
+    assert again.status == 200 and again.texts.strip()
 
 
 async def test_a_flood_of_password_checks_is_stopped_before_argon2(attack_stack):
