@@ -37,9 +37,9 @@ from bot.understanding import (
 # message is taken as the answer anyway.
 NOT_QUESTIONS = {"inform", "affirm", "deny", "skip", "greet", "goodbye"}
 GRID = {
-    "threshold": (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
+    "threshold": (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99),
     "ambiguity_threshold": (0.1, 0.2, 0.3, 0.5),
-    "answer_threshold": (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9),
+    "answer_threshold": (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97),
     "answer_ambiguity_threshold": (0.0, 0.1, 0.2, 0.3, 0.5),
 }
 TARGETS = (0.005, 0.01, 0.02, 0.03)
