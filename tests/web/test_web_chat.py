@@ -295,14 +295,14 @@ async def check(client: TestClient, password: str, language: str = "fr", **extra
             "fr",
             "Ce mot de passe ne convient pas :\n- il doit comporter au moins 8 caractères\n"
             "- il manque une majuscule\n- il manque un chiffre\n"
-            "- il manque un caractère spécial (le point « . » ne compte pas)\n"
+            "- il manque un caractère spécial (hors point final « . »)\n"
             "Choisissez-en un autre, s'il vous plaît.",
         ),
         (
             "en",
             "This password cannot be used:\n- it must be at least 8 characters long\n"
             "- it needs an uppercase letter\n- it needs a digit\n"
-            '- it needs a special character (the period "." does not count)\n'
+            '- it needs a special character (other than a final full stop ".")\n'
             "Please choose another one.",
         ),
     ],
@@ -348,7 +348,7 @@ async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa,
         drafts.save_email(session, conversation_id, "jean.dupont@acme.fr")
     body = await (await check(client, "Jean.Dupont!2024x")).json()
     assert body["accepted"] is False and "not_email" in body["rules"]
-    assert "il ne doit pas reprendre votre adresse email" in body["message"]
+    assert "ni une partie de votre adresse email" in body["message"]
     with db.session_scope(database) as session:
         assert drafts.password_hash_for(session, conversation_id) is None
 
