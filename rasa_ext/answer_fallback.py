@@ -29,8 +29,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.checks.answers import read_message
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
+# The intents a message that carries registration answers may have: "Hi, UK company, CRN
+# 09446231, code ..." starts the registration with them, however sure the classifier is of the
+# intent (it mixes a greeting and answers); a question that names an identifier stays a question.
+DATA_INTENTS = frozenset({"inform", "start_registration"})
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
 
@@ -46,6 +51,8 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
+        if _registration_data(message.data):
+            return False
         if super()._should_fallback(message):
             return True
         return self._answer_unsure(message.data)
@@ -62,3 +69,12 @@ class AnswerFallbackClassifier(FallbackClassifier):
             or answer.confidence - answer.runner_up
             < self.component_config[ANSWER_AMBIGUITY_THRESHOLD_KEY]
         )
+
+
+def _registration_data(message_data: dict) -> bool:
+    """The top intent may carry answers and the text holds a country, an identifier, a code or
+    an address (bot/checks/answers.py, as the registration's start reads it)."""
+    intent, _ = intent_of(message_data)
+    if intent not in DATA_INTENTS:
+        return False
+    return bool(read_message(message_data.get("text") or "", None, {}).values)

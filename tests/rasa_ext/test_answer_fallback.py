@@ -92,3 +92,22 @@ def test_config_yml_runs_it_after_every_classifier_and_sets_every_threshold():
 
     assert set(CONFIG) <= set(last)
     assert "FallbackClassifier" not in [c["name"] for c in pipeline]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "unsure"),
+    [
+        ("Hi, UK company, CRN 09446231, invitation code 3YMS-S22S-JKYH-13VJ", "inform", False),
+        (
+            "Bonjour, France, siren 732 829 320, code ACME-FR00-0000-0001",
+            "start_registration",
+            False,
+        ),
+        ("bonjour je sais pas trop", "greet", True),  # no answer in it: not sure, as before
+        ("c'est quoi le SIREN 732 829 320 ?", "faq", True),  # a question stays a question
+    ],
+)
+def test_a_message_that_carries_registration_answers_is_never_not_sure(text, intent, unsure):
+    data = reading(intent, 0.55)
+    data["text"] = text
+    assert (decide(data)["intent"]["name"] == "nlu_fallback") is unsure
