@@ -393,11 +393,18 @@ class ValidateRegistrationForm(FormValidationAction):
         tracker.add_slots(events)
 
     def _acknowledge(self, dispatcher, turn: _Turn, events: list) -> None:
-        """ "C'est corrigé." once a corrected value passed its check (an address is read back)."""
+        """ "C'est corrigé." once a corrected value passed its check (an address is read back);
+        a full name typed at the first name question is said back as it was split."""
+        final = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        if turn.asked == "first_name" and {"first_name", "last_name"} <= set(turn.reading.values):
+            first, last = final.get("first_name"), final.get("last_name")
+            if first and last:
+                dispatcher.utter_message(
+                    response="utter_full_name_read", first_name=first, last_name=last
+                )
         field = turn.reading.corrected
         if not field or field not in turn.reading.values or field in ("email", "company_id"):
             return
-        final = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         if final.get(field) is not None:
             dispatcher.utter_message(response="utter_corrected")
 

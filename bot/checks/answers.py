@@ -609,9 +609,29 @@ def read_message(
     if asked in ("first_name", "last_name", "job_title") and text.rstrip().endswith("?"):
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
+    if asked == "first_name" and "last_name" not in known:
+        both = full_name(values.get("first_name", ""))
+        if both is not None:  # "Julien Bonnet" at the first name question
+            values["first_name"], values["last_name"] = both
     if not values and correcting:
         return Reading(which=True)
     return Reading(values=values, inferred_country=inferred, recognised=found.fields)
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Words that start a surname ("de Gaulle", "van Damme"): two such words are not first + last.
+_PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "den", "di", "da", "del"}
+
+
+def full_name(text: str) -> tuple[str, str] | None:
+    """ "Julien Bonnet" -> ("Julien", "Bonnet"): two name-like words, neither a particle.
+    Anything else (one word, three, "de Gaulle", digits) is not read as a full name."""
+    words = text.split()
+    if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    if any(fold(w) in _PARTICLES for w in words):
+        return None
+    return words[0], words[1]
 
 
 def _answer_to(

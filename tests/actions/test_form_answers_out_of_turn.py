@@ -324,3 +324,37 @@ async def test_changing_the_answer_being_asked_asks_it_again(domain, language, t
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
     assert slots_after(tracker, events)["requested_slot"] == "password"
+
+
+@pytest.mark.parametrize(
+    ("language", "said_back"),
+    [("fr", "C'est noté : prénom **Julien**, nom **Bonnet**"), ("en", "first name **Julien**")],
+)
+async def test_a_full_name_at_the_first_name_question_fills_both_and_is_said_back(
+    domain, language, said_back
+):
+    tracker = make_tracker(
+        domain,
+        slots={"language": language, "requested_slot": "first_name", "terms_accepted": True},
+        text="Julien Bonnet",
+        intent="inform",
+    )
+    dispatcher, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    after = slots_after(tracker, events)
+    assert (after["first_name"], after["last_name"]) == ("Julien", "Bonnet")
+    assert said_back in rendered(domain, dispatcher, tracker)[0]
+
+
+async def test_a_single_first_name_is_kept_whole_and_the_last_name_asked(domain):
+    tracker = make_tracker(
+        domain,
+        slots={"language": "fr", "requested_slot": "first_name", "terms_accepted": True},
+        text="Jean-Pierre",
+        intent="inform",
+    )
+    dispatcher, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    after = slots_after(tracker, events)
+    assert (after["first_name"], after["last_name"]) == ("Jean-Pierre", None)
+    assert responses(dispatcher) == []

@@ -11,6 +11,7 @@ from bot.checks.answers import (
     asks_about_special_characters,
     correction_in,
     find_answers,
+    full_name,
     read_message,
     says_already_registered,
     stance_of,
@@ -467,3 +468,30 @@ def test_a_supplier_who_says_they_registered_before(text):
 )
 def test_a_request_to_register_is_not_a_past_registration(text):
     assert not says_already_registered(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Julien Bonnet", ("Julien", "Bonnet")),
+        ("Jean-Pierre Martin", ("Jean-Pierre", "Martin")),
+        ("O'Neil Smith", ("O'Neil", "Smith")),
+        ("Marie", None),
+        ("Jean Pierre Martin", None),  # three words: which is the surname?
+        ("de Gaulle", None),  # a particle starts a surname
+        ("Van Damme", None),
+        ("J0hn Smith", None),
+    ],
+)
+def test_a_full_name_is_two_name_words_without_a_particle(text, expected):
+    assert full_name(text) == expected
+
+
+def test_a_full_name_at_the_first_name_question_gives_both_unless_the_last_name_is_known():
+    assert read_message("Julien Bonnet", "first_name", {}).values == {
+        "first_name": "Julien",
+        "last_name": "Bonnet",
+    }
+    assert read_message("Julien Bonnet", "first_name", {"last_name": "Bonnet"}).values == {
+        "first_name": "Julien Bonnet"
+    }
