@@ -258,7 +258,8 @@ _INTERJECTION = re.compile(
     r"donc|so|alors|vraiment|really|bien)\b\s*"
 )
 _INTRODUCER = re.compile(
-    r"^(?:c'est|c est|ce sera|ce serait|ca sera|est|sera|serait|devrait etre|doit etre|"
+    r"^(?:is spelled|is spelt|is written|spelled|spelt|s'ecrit|s ecrit|s'orthographie|"
+    r"c'est|c est|ce sera|ce serait|ca sera|est|sera|serait|devrait etre|doit etre|"
     r"le bon c'est|la bonne c'est|le bon est|la bonne est|the right one is|the correct one is|"
     r"it'?s|it is|is|was|should be|must be|will be|pour|par|en|to|with|into|=|:|->)"
     r"(?:\s+|$|(?<=[=:>])\s*)"
@@ -398,7 +399,9 @@ def correction_in(
     before, after = folded[:start], folded[end:]
     bare = not after.strip(_EDGES) and bool(_BARE.match(before.strip(_EDGES + " ")))
     value = _value_from(text[end:], after)
-    introduced = bool(re.match(r"^\s*(?:[:=]|c'est\b|est\b|is\b|'s\b|should be\b)", after))
+    introduced = bool(
+        re.match(r"^\s*(?:[:=]|c'est\b|est\b|is\b|'s\b|should be\b|s'ecrit\b|spelled\b)", after)
+    )
     if field == asked:
         if value and (marked or introduced):
             return Correction(field, value)

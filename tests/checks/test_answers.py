@@ -495,3 +495,17 @@ def test_a_full_name_at_the_first_name_question_gives_both_unless_the_last_name_
     assert read_message("Julien Bonnet", "first_name", {"last_name": "Bonnet"}).values == {
         "first_name": "Julien Bonnet"
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait, my first name is spelled Jon, not John",
+        "mon prénom s'écrit Jon, pas John",
+        "my first name is spelt Jon",
+    ],
+)
+def test_a_name_said_with_its_spelling_gives_the_name_not_the_verb(text):
+    answers = {"first_name": "John", "last_name": "Kerr"}
+    assert correction_in(text, "phone", answers) == Correction("first_name", "Jon")
+    assert read_message(text, "phone", answers).values == {"first_name": "Jon"}
