@@ -51,10 +51,9 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
-        if _registration_data(message.data):
-            return False
         if super()._should_fallback(message):
-            return True
+            # Read for answers only then: not on every message's path.
+            return not _registration_data(message.data)
         return self._answer_unsure(message.data)
 
     def _answer_unsure(self, message_data: dict) -> bool:
