@@ -3,13 +3,16 @@ tests/analytics (real Rasa events through the redacting store, real accounts beh
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -33,8 +36,11 @@ from bot.registration.tickets import HandoffReason, Progress, Step, open_ticket
 from bot.staff.nlu_inbox import export_yaml
 from tests.analytics.analytics_data import (  # noqa: F401 - fixtures
     ACCOUNT_CODES,
+    WEEK_2,
+    Script,
     store_file_fixture,
     tracker_url_fixture,
+    write_tracker_store,
 )
 from tests.factories import PASSWORD, ROOT
 from tests.web.console_helpers import ANALYST_EMAIL, SUPPORT_EMAIL, Console, add_console_staff
@@ -216,6 +222,19 @@ async def test_the_report_page_has_the_figures_of_the_command_line_report(
     assert await response.text() == render_csv(build_report(summaries, period="day", language="fr"))
     rows = list(csv.DictReader(io.StringIO(await response.text())))
     assert {row["language"] for row in rows} == {"all", "fr"}
+
+
+async def test_a_conversation_stored_just_after_a_page_is_on_the_next_page(console, tracker_url):
+    """An analyst who reloads the report right after a conversation sees it counted, however
+    soon after the last page (the index is brought up to date for each page)."""
+    await console.signed_in_as(ANALYST_EMAIL)
+    before = rows_of(await console.get("/console/report"), "funnel")
+    new = Script("fr-just-now", WEEK_2 + timedelta(hours=7), "fr")
+    new.start()
+    path = Path(tracker_url.removeprefix("sqlite:///"))
+    await asyncio.to_thread(write_tracker_store, path, [new])
+    after = rows_of(await console.get("/console/report"), "funnel")
+    assert int(after[0][1]) == int(before[0][1]) + 1
 
 
 async def test_an_inbox_entry_is_accepted_and_exported_as_training_data(console, database):

@@ -44,8 +44,6 @@ T = TypeVar("T")
 
 PER_PAGE = 50
 INDEX_STATE = web.AppKey("console_index_state", dict)
-# The index is brought up to date before a list or the report is shown, at most this often.
-INDEX_FRESH_SECONDS = 1.0
 
 
 class Forbidden(Exception):
@@ -174,12 +172,16 @@ def choice(value: str | None, allowed) -> str | None:
 
 
 async def fresh_index(app: web.Application) -> None:
-    """Bring the conversation index up to date (one run at a time; a failure keeps the
-    index as it was and is logged, the page still shows)."""
+    """Bring the conversation index up to date before a page reads it: the page shows every
+    event stored before it was asked for. Requests that arrive together share runs (one at a
+    time; a request skips its own when a run started after it arrived). A failure keeps the
+    index as it was and is logged, the page still shows."""
+    asked_at = time.monotonic()
     state = app[INDEX_STATE]
     async with state["lock"]:
-        if time.monotonic() - state["at"] < INDEX_FRESH_SECONDS:
+        if state["started"] >= asked_at:
             return
+        started = time.monotonic()
         settings = app[SETTINGS_KEY]
         try:
             await asyncio.to_thread(
@@ -189,12 +191,12 @@ async def fresh_index(app: web.Application) -> None:
             )
         except Exception as error:  # the store may be down: show what the index has
             log.warning("conversation index not updated: %s", error.__class__.__name__)
-        state["at"] = time.monotonic()
+        state["started"] = started
 
 
 async def keep_index_fresh(app: web.Application):
     """Background: the index follows the store even when nobody opens the console."""
-    app[INDEX_STATE] = {"lock": asyncio.Lock(), "at": 0.0}
+    app[INDEX_STATE] = {"lock": asyncio.Lock(), "started": float("-inf")}
 
     async def loop() -> None:
         while True:
