@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language_of, latest_intent
 from actions.fallback import TOPIC_ENTITY
+from actions.form_questions import pending_question
 from bot.analytics.recorded import (
     ANSWER_FEEDBACK,
     ANSWERED_TOPIC,
@@ -74,10 +75,19 @@ def _offers_next_step(responses: dict, response: str) -> bool:
 
 
 class ActionAnswerQuestion(Action):
+    """Says the answer; during a form, then asks the form's pending question when an action
+    asks it (the form coming back does not call the action server for it)."""
+
     def name(self) -> str:
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        events = await self._answer(dispatcher, tracker, domain)
+        return [*events, *await pending_question(dispatcher, tracker, domain)]
+
+    async def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
         responses = domain.get("responses", {})
         pending = tracker.get_slot(FEEDBACK_TOPIC)
         dropped = [SlotSet(FEEDBACK_TOPIC, None)] if pending else []

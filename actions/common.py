@@ -23,31 +23,7 @@ from bot.registration import drafts
 
 log = logging.getLogger(__name__)
 
-# Intents that are never an answer to a form question (the same list as `not_intent` in
-# domain.yml): a question asked mid-form is answered, not stored as a slot value.
-NOT_AN_ANSWER = {
-    "faq",
-    "chitchat",
-    "cancel",
-    "correct_field",
-    "human_handoff",
-    "change_language",
-    "activation_email_missing",
-    "resend_activation",
-    "greet",
-    "goodbye",
-    "out_of_scope",
-    "start_registration",
-    "password_given",
-    "already_registered",
-    "answer_helpful",
-    "answer_not_helpful",
-}
-
 MAX_INVITATION_FAILURES = 5
-# Above this NLU confidence, a message typed where a password is expected is a command or a
-# question ("stop", "what are the rules?"), not a password.
-CONFIDENT = 0.8
 PASSWORD_SET = "[enregistré]"  # noqa: S105 - the password slot's value once the hash is stored server-side
 
 # Every slot of the registration, in the order of the form, with those the validation sets

@@ -8,12 +8,18 @@ validation action with :func:`asks_its_questions`, which finds the slot the form
 (the one the validation set in ``requested_slot``, else the first empty one in the form's order,
 as Rasa does) and runs that slot's ask action in the same call, on the slots as they are after
 the validation, after everything the validation said. The actions themselves are unchanged.
+
+An action that answers a question during a form (actions/answers.py) asks the form's pending
+question the same way (:func:`pending_question`), and the form coming back after it does not
+call again (rasa_ext/forms.py, ``ASK_THE_PENDING_QUESTION``).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,7 +31,11 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 @functools.cache
 def _ask_actions() -> dict[str, Action]:
-    """Every ``action_ask_*`` action of the actions package, by name."""
+    """Every ``action_ask_*`` action of the actions package, by name (its modules imported
+    first, as the action server does: whichever action asks first)."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{__package__}.{module.name}")
     found: dict[str, Action] = {}
     todo = list(Action.__subclasses__())
     while todo:
@@ -50,6 +60,32 @@ def _question(form: str, slot: str | None) -> Action | None:
     return ask.get(f"action_ask_{form}_{slot}") or ask.get(f"action_ask_{slot}")
 
 
+def _first_missing(domain: dict[str, Any], form: str, slots: dict[str, Any]) -> str | None:
+    """The first empty slot in the form's order: the one Rasa asks when it picks."""
+    required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
+    return next((s for s in required if slots.get(s) is None), None)
+
+
+async def pending_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The events of asking again the active form's pending question, when an action asks it.
+
+    For an action after which the form comes back (a question answered during the form):
+    Rasa then asks the pending question itself when it is a response, and calls nobody when
+    it is an action's, provided the pending question is the one Rasa would pick (the same
+    test as rasa_ext/forms.py); otherwise the form's validation call asks it, as before.
+    """
+    form = tracker.active_loop_name
+    slot = tracker.get_slot(REQUESTED_SLOT)
+    if not form or not slot or _first_missing(domain, form, tracker.slots) != slot:
+        return []
+    asking = _question(form, slot)
+    if asking is None:
+        return []
+    return list(await asking.run(dispatcher, tracker, domain) or [])
+
+
 async def next_question(
     validation: FormValidationAction,
     dispatcher: CollectingDispatcher,
@@ -68,8 +104,7 @@ async def next_question(
     if requested and requested[-1] is None:
         return []  # the validation stopped the form
     form = validation.form_name()
-    required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
-    slot = requested[-1] if requested else next((s for s in required if slots.get(s) is None), None)
+    slot = requested[-1] if requested else _first_missing(domain, form, slots)
     asking = _question(form, slot)
     if asking is None:
         return []  # Rasa asks it with its utter_ask_ response, or the form is complete

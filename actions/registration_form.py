@@ -19,9 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    CONFIDENT,
     MAX_INVITATION_FAILURES,
-    NOT_AN_ANSWER,
     PASSWORD_SET,
     database,
     invitation_code,
@@ -42,12 +40,15 @@ from bot.analytics.recorded import (
     RECORDED_SLOTS,
 )
 from bot.checks.answers import (
+    CONFIDENT,
+    FOR_THE_RULES,
+    NOT_AN_ANSWER,
     OPTIONAL,
-    TEXT_FIELDS,
     Reading,
     Stance,
+    for_the_rules,
     holds_a_number,
-    read_message,
+    read_turn,
     stance_of,
 )
 from bot.checks.contacts import (
@@ -102,10 +103,6 @@ DEPENDENT_SLOTS = {
     "email": ("email_suggestion", "email_confirmed", "email_suggestion_declined"),
     "phone": ("phone_suggestion",),
 }
-# Questions from the NLU that the rules answer, the form then asking its question again: never
-# an answer. "correct_field" is not one of them: the form reads corrections itself; nor is
-# "password_given", the widget's marker that extract_password reads.
-FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # What is said, question by question, for "why?", "I don't know" and "I'd rather not" (the job
 # title is optional: "I don't know" skips it).
 _WHY, _DONT_KNOW, _RATHER_NOT = Stance.WHY, Stance.DONT_KNOW, Stance.RATHER_NOT
@@ -175,9 +172,6 @@ _EXPLAIN = {
     "phone": "utter_explain_phone",
     "job_title": "utter_explain_job_title",
 }
-# NLU intents a reading of the message overrides: "pourquoi ?" is a question about the
-# question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
-_OVERRIDABLE = {"faq", "chitchat", "out_of_scope"}
 
 
 @dataclass(frozen=True)
@@ -225,10 +219,6 @@ def _answered_elsewhere(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") not in _READ_AFTER:
             return True
     return False
-
-
-def _answers(tracker: Tracker) -> dict[str, Any]:
-    return {name: tracker.get_slot(name) for name in TEXT_FIELDS}
 
 
 def _minutes_until(moment: float | None) -> int:
@@ -287,35 +277,19 @@ class ValidateRegistrationForm(FormValidationAction):
 
     @staticmethod
     def _read(tracker: Tracker, asked: str | None, intent: str | None) -> Reading:
-        if asked == "phone" and tracker.get_slot("phone_suggestion") and intent in YES_OR_NO:
-            return Reading()  # the answer to "did you mean +33 6 ...?": extract_phone reads it
-        named = next(tracker.get_latest_entity_values("field"), None)
-        reading = read_message(
+        return read_turn(
             tracker.latest_message.get("text") or "",
             asked,
-            _answers(tracker),
-            named_field=named,
+            tracker.slots,
+            named_field=next(tracker.get_latest_entity_values("field"), None),
             intent=intent,
         )
-        pair = {"country", "company_id", "invitation_code"}
-        if asked == MENU and tracker.get_slot("correction_menu") == "invitation":
-            if not pair & {*reading.cleared, *reading.values}:
-                # The identifier and the code do not match: one of them must change first.
-                return Reading(which=True)
-        return reading
 
     @staticmethod
     def _for_the_rules(turn: _Turn) -> bool:
-        """A question or a command that a rule answers (the form asks its question again)."""
-        if turn.asked is None or turn.intent not in FOR_THE_RULES:
-            return False  # activation: the message that started the registration is read
-        if turn.asked == "password" and turn.confidence < CONFIDENT:
-            return False  # most likely the password (extract_password reads it)
-        reading = turn.reading
-        if turn.intent in ("start_registration", "greet") and reading.recognised:
-            return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
-        knows_better = reading.stance or reading.corrected or reading.which
-        return not (turn.intent in _OVERRIDABLE and (knows_better or reading.special_characters))
+        """A question or a command that a rule answers (the form asks its question again).
+        The Rasa server takes the same decision first, without calling (rasa_ext/forms.py)."""
+        return for_the_rules(turn.asked, turn.intent, turn.confidence, lambda: turn.reading)
 
     # --- what the message says instead of an answer -----------------------------------------
 

@@ -18,12 +18,15 @@ Here:
 1. the validation at activation is the only one;
 2. the validation action asks the next question itself when an action asks it
    (actions/form_questions.py), in the same call: Rasa does not call ``action_ask_<slot>``;
-3. a message is rejected without a call when nothing was extracted from it and its intent is one
-   that every free-text question of the form refuses (their mappings' ``not_intent``): it is
-   a question or a command, and the rules answer it. A slot with a custom mapping (the
-   password, read by the validation action) is always asked;
+3. a message the rules answer is rejected without a call. The registration form's validation
+   action reads every message (a question may carry a correction or a "why?"): the Rasa
+   server takes the same decision first, with the same function of bot/ (``for_the_rules`` of
+   bot/checks/answers.py). Another form's message is rejected when nothing was extracted from
+   it and its intent is one that every free-text question of the form refuses (their
+   mappings' ``not_intent``); a slot with a custom mapping is always asked;
 4. coming back to the form calls the validation action only when the pending question is asked
-   by an action.
+   by an action, and not then after the action that answered a question during the form: it
+   asks the pending question itself (actions/form_questions.py, ``pending_question``).
 
 Installed on import of ``rasa_ext`` (as rasa_ext/speedups.py), which the Rasa server always
 loads. tests/e2e/test_action_calls.py counts the calls of whole conversations.
@@ -36,10 +39,18 @@ from typing import Any
 from rasa.core.actions.action import ActionExecutionRejection
 from rasa.core.actions.forms import FormAction
 from rasa.shared.constants import UTTER_PREFIX
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.checks.answers import for_the_rules, read_turn
+
+# Forms whose validation action reads each message with bot/checks/answers.read_turn.
+READ_BY_THE_FORM = frozenset({"registration_form"})
+# Actions that answer a question during a form, then ask the form's pending question when an
+# action asks it (actions/answers.py, actions/form_questions.pending_question).
+ASK_THE_PENDING_QUESTION = frozenset({"action_answer_question"})
 
 _RASA = {name: getattr(FormAction, name) for name in ("do", "validate", "_validate_if_required")}
 _RASA_ASK = FormAction._ask_for_slot
@@ -88,6 +99,25 @@ async def do(
     return await _RASA["do"](self, output_channel, nlg, tracker, domain, events_so_far)
 
 
+def _for_the_rules(tracker: DialogueStateTracker, requested: str | None) -> bool:
+    message = tracker.latest_message
+    if message is None:
+        return False
+    intent = message.intent or {}
+
+    def reading():
+        return read_turn(
+            message.text or "",
+            requested,
+            tracker.current_slot_values(),
+            named_field=next(tracker.get_latest_entity_values("field"), None),
+            intent=intent.get("name"),
+        )
+
+    confidence = float(intent.get("confidence") or 0.0)
+    return for_the_rules(requested, intent.get("name"), confidence, reading)
+
+
 async def validate(
     self: FormAction,
     tracker: DialogueStateTracker,
@@ -97,7 +127,12 @@ async def validate(
 ) -> list[Event]:
     requested = self.get_slot_to_fill(tracker)
     intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-    if (
+    if self.name() in READ_BY_THE_FORM:
+        if _for_the_rules(tracker, requested):
+            raise ActionExecutionRejection(
+                self.name(), f"'{intent}' at {requested} is for the rules to answer"
+            )
+    elif (
         requested
         and not self._get_slot_extractions(tracker, domain)
         and not _is_custom(domain, requested)
@@ -119,10 +154,14 @@ async def _validate_if_required(
     coming_back = tracker.active_loop is not None and not (
         tracker.latest_action_name == ACTION_LISTEN_NAME and not tracker.is_active_loop_interrupted
     )
-    if coming_back and not _asked_by_an_action(
-        self, domain, self._find_next_slot_to_request(tracker, domain)
-    ):
-        return []  # nothing to validate, and Rasa asks the question itself
+    if coming_back:
+        pending = self._find_next_slot_to_request(tracker, domain)
+        if not _asked_by_an_action(self, domain, pending):
+            return []  # nothing to validate, and Rasa asks the question itself
+        if tracker.latest_action_name in ASK_THE_PENDING_QUESTION and pending == tracker.get_slot(
+            REQUESTED_SLOT
+        ):
+            return []  # that action asked it (the same test: actions/form_questions.py)
     return await _RASA["_validate_if_required"](self, tracker, domain, output_channel, nlg)
 
 

@@ -41,6 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.checks.answers import CONFIDENT
 from bot.checks.language import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -71,8 +72,8 @@ PASSWORD_SLOT = "password"  # noqa: S105 - a slot name
 # Questions whose answer is any text, read by the form's own extraction (custom mappings).
 FREE_TEXT_SLOTS = frozenset({"first_name", "last_name", "job_title"})
 # At the password question a message is a command only above this NLU confidence; below, the
-# form takes it as the password. The same threshold as actions/common.CONFIDENT (a test checks).
-COMMAND_CONFIDENCE = 0.8
+# form takes it as the password (the form's threshold).
+COMMAND_CONFIDENCE = CONFIDENT
 
 
 def _other(language: str | None) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -39,7 +39,10 @@ from bot.checks.invitation_codes import code_span, extract_code
 
 __all__ = [
     "COMPANY_STEP",
+    "CONFIDENT",
+    "FOR_THE_RULES",
     "MAX_READ_LENGTH",
+    "NOT_AN_ANSWER",
     "OPTIONAL",
     "TEXT_FIELDS",
     "Correction",
@@ -49,9 +52,11 @@ __all__ = [
     "asks_about_special_characters",
     "correction_in",
     "find_answers",
+    "for_the_rules",
     "has_correction_words",
     "holds_a_number",
     "read_message",
+    "read_turn",
     "says_already_registered",
     "stance_of",
 ]
@@ -784,3 +789,83 @@ def _read_at_the_password(
         if stance is not None:
             return Reading(stance=stance)
     return Reading()
+
+
+# --- A message at a question: an answer, or the rules' to answer ------------------------------
+
+# Intents that are never an answer to a form question (the same list as `not_intent` in
+# domain.yml): a question asked mid-form is answered, not stored as a slot value.
+NOT_AN_ANSWER = frozenset(
+    {
+        "faq",
+        "chitchat",
+        "cancel",
+        "correct_field",
+        "human_handoff",
+        "change_language",
+        "activation_email_missing",
+        "resend_activation",
+        "greet",
+        "goodbye",
+        "out_of_scope",
+        "start_registration",
+        "password_given",
+        "already_registered",
+        "answer_helpful",
+        "answer_not_helpful",
+    }
+)
+# Above this NLU confidence, a message typed where a password is expected is a command or a
+# question ("stop", "what are the rules?"), not a password.
+CONFIDENT = 0.8
+# Questions and commands that the rules answer, the form then asking its question again: never
+# an answer. "correct_field" is not one of them: the form reads corrections itself; nor is
+# "password_given", the widget's marker that the form's password reading takes.
+FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
+# Intents that a reading of the message overrides: "pourquoi ?" is a question about the
+# question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
+_OVERRIDABLE = frozenset({"faq", "chitchat", "out_of_scope"})
+_YES_OR_NO = ("affirm", "deny")
+_COMPANY_PAIR = frozenset({"country", "company_id", "invitation_code"})
+
+
+def read_turn(
+    text: str,
+    asked: str | None,
+    slots: Mapping[str, object],
+    *,
+    named_field: str | None = None,
+    intent: str | None = None,
+) -> Reading:
+    """:func:`read_message` at the registration form's question ``asked``, knowing the form's
+    ``slots``: the answer to "did you mean +33 6 ...?" is the phone check's to read, and in the
+    menu of a mismatched identifier and code, one of them must change first."""
+    if asked == "phone" and slots.get("phone_suggestion") and intent in _YES_OR_NO:
+        return Reading()
+    answers = {name: slots.get(name) for name in TEXT_FIELDS}
+    reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
+    if asked == MENU and slots.get("correction_menu") == "invitation":
+        if not _COMPANY_PAIR & {*reading.cleared, *reading.values}:
+            return Reading(which=True)
+    return reading
+
+
+def for_the_rules(
+    asked: str | None, intent: str | None, confidence: float, reading: Callable[[], Reading]
+) -> bool:
+    """Whether a message at the form's question ``asked`` is a question or a command that a
+    rule answers (the form asks its question again), not something the form reads.
+
+    ``reading`` reads the message (:func:`read_turn`), called only when the intent leaves a
+    doubt. One decision for the Rasa server, which hands such a message to the rules without
+    calling the action server (rasa_ext/forms.py), and for the form's validation action.
+    """
+    if asked is None or intent not in FOR_THE_RULES:
+        return False  # activation: the message that started the registration is read
+    if asked == "password" and confidence < CONFIDENT:
+        return False  # most likely the password (the form reads it)
+    read = reading()
+    if intent in ("start_registration", "greet") and read.recognised:
+        return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
+    knows_better = read.stance or read.corrected or read.which
+    return not (intent in _OVERRIDABLE and (knows_better or read.special_characters))

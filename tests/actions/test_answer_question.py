@@ -17,7 +17,14 @@ from bot.checks.identifiers import supported_countries
 from bot.checks.language import LANGUAGES
 from bot.facts import answer_facts, countries_list
 from bot.settings import get_settings
-from tests.actions.helpers import make_tracker, recorded_events, run, said, slot_events
+from tests.actions.helpers import (
+    completed_registration,
+    make_tracker,
+    recorded_events,
+    run,
+    said,
+    slot_events,
+)
 from tests.conftest import rasa_domain
 
 
@@ -188,6 +195,72 @@ async def test_no_answer_to_say_asks_to_rephrase(domain):
 
     assert [m["response"] for m in said(dispatcher)] == ["utter_ask_rephrase"]
     assert events == []
+
+
+# --- during the registration: the form's question again --------------------------------------
+
+
+def during_registration(
+    domain, key: str, asked: str, language: str = "fr", active_loop="registration_form", **slots
+):
+    before = {"country": "FR", "company_id": None, "invitation_code": None}
+    return make_tracker(
+        domain,
+        slots={"language": language, "requested_slot": asked, **before, **slots},
+        text="...",
+        intent=key.split("/")[0],
+        active_loop=active_loop,
+        response_selector=selector(key),
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_during_the_registration_the_answer_is_followed_by_the_identifiers_question(
+    domain, language
+):
+    # The identifier's question names the SIREN (an action asks it): the answer asks it again,
+    # after the answer and its "did this help?", so that the form need not be called for it.
+    tracker = during_registration(domain, "faq/what_siren", "company_id", language)
+    dispatcher, events = await run(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m["response"] for m in said(dispatcher)] == [
+        "utter_faq/what_siren",
+        "utter_ask_answer_feedback",
+        "utter_ask_company_id",
+    ]
+    assert said(dispatcher)[-1]["id_name"] == "SIREN"
+    assert "requested_slot" not in dict(slot_events(events))
+
+
+async def test_a_question_a_response_asks_is_left_to_rasa(domain):
+    # The invitation code's question is a response: Rasa says it when the form comes back.
+    tracker = during_registration(domain, "faq/free", "invitation_code", company_id="732829320")
+    dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
+
+    assert "utter_ask_invitation_code" not in [m["response"] for m in said(dispatcher)]
+
+
+async def test_a_pending_question_rasa_would_not_pick_is_left_to_the_form(domain):
+    # The summary's correction menu is asked only when needed: the form's validation, called
+    # when the form comes back, knows what to ask; the answer asks nothing.
+    answers = completed_registration(confirmed=None)
+    tracker = during_registration(domain, "faq/free", "field_to_correct", **answers)
+    dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m["response"] for m in said(dispatcher)] == [
+        "utter_faq/free",
+        "utter_ask_answer_feedback",
+    ]
+
+
+async def test_outside_a_form_nothing_is_asked_after_the_answer(domain):
+    tracker = during_registration(domain, "faq/free", "company_id", active_loop=None)
+    dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m["response"] for m in said(dispatcher)] == [
+        "utter_faq/free",
+        "utter_ask_answer_feedback",
+    ]
 
 
 # --- the supplier's feedback -------------------------------------------------------------------

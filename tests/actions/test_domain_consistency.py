@@ -24,7 +24,8 @@ import actions.handoff
 import actions.registration
 import actions.registration_form
 import actions.session
-from actions.common import NOT_AN_ANSWER, REGISTRATION_SLOTS
+from actions.common import REGISTRATION_SLOTS
+from bot.checks.answers import NOT_AN_ANSWER
 from bot.checks.passwords import PasswordRule
 from bot.responses import load_domain
 from rasa_ext.language_policy import UTTERED

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from actions.common import CONFIDENT, PASSWORD_SET
+from actions.common import PASSWORD_SET
 from actions.registration_form import ValidateRegistrationForm
 from actions.session import ActionRestart, ActionSessionStart
+from bot.checks.answers import CONFIDENT
 from bot.checks.language import LANGUAGES
 from tests.actions.helpers import (
     completed_registration,

@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot.checks.answers import (
+    CONFIDENT,
     Correction,
     Reading,
     Stance,
     asks_about_special_characters,
     correction_in,
     find_answers,
+    for_the_rules,
     full_name,
     read_message,
+    read_turn,
     says_already_registered,
     stance_of,
 )
@@ -509,3 +512,62 @@ def test_a_name_said_with_its_spelling_gives_the_name_not_the_verb(text):
     answers = {"first_name": "John", "last_name": "Kerr"}
     assert correction_in(text, "phone", answers) == Correction("first_name", "Jon")
     assert read_message(text, "phone", answers).values == {"first_name": "Jon"}
+
+
+# --- a question for the rules, or something the form reads --------------------------------------
+
+
+def rules_take(text: str, asked: str | None, intent: str, confidence: float = 0.95, **slots):
+    slots = {"country": "FR", **slots}
+    return for_the_rules(
+        asked, intent, confidence, lambda: read_turn(text, asked, slots, intent=intent)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "intent"),
+    [
+        ("c'est quoi un SIREN ?", "company_id", "faq"),
+        ("what is a SIREN?", "company_id", "faq"),
+        ("c'est gratuit ?", "invitation_code", "faq"),
+        ("is it free?", "invitation_code", "faq"),
+        ("je voudrais parler à un conseiller", "email", "human_handoff"),
+        ("I want to talk to a human", "email", "human_handoff"),
+        ("quelles sont les règles ?", "password", "faq"),
+        ("what are the rules?", "password", "faq"),
+    ],
+)
+def test_a_question_or_a_command_at_a_question_is_for_the_rules(text, asked, intent):
+    assert rules_take(text, asked, intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "intent", "confidence"),
+    [
+        # The message that starts the registration is the form's to read.
+        ("je veux créer mon compte", None, "start_registration", 0.95),
+        ("I want to create my account", None, "start_registration", 0.95),
+        # "why?" and "I don't know" are about the question asked, whatever the NLU guessed.
+        ("pourquoi ?", "phone", "faq", 0.95),
+        ("why?", "phone", "faq", 0.95),
+        ("je ne sais pas", "company_id", "chitchat", 0.95),
+        ("I don't know", "company_id", "chitchat", 0.95),
+        # A correction with its value, whatever the NLU guessed.
+        ("oups mauvais numéro de téléphone, c'est le 01 45 67 89 02", "job_title", "faq", 0.95),
+        ("oops wrong phone number, it's 01 45 67 89 02", "job_title", "faq", 0.95),
+        # Answers in a greeting: "bonjour, France, siren 732 829 320".
+        ("bonjour, France, siren 732 829 320", "country", "greet", 0.95),
+        ("hello, France, SIREN 732 829 320", "country", "greet", 0.95),
+        # At the password question, an unsure command is most likely the password.
+        ("Stop!Stop2026", "password", "cancel", CONFIDENT - 0.01),
+    ],
+)
+def test_what_the_form_reads_is_not_for_the_rules(text, asked, intent, confidence):
+    assert not rules_take(text, asked, intent, confidence)
+
+
+def test_an_answer_is_not_read_twice_to_know_it_is_an_answer():
+    def reading():
+        raise AssertionError("read")
+
+    assert not for_the_rules("company_id", "inform", 0.99, reading)

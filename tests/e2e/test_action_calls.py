@@ -1,6 +1,5 @@
 """How many times each message calls the action server (issue 17): once at most, none where Rasa
-alone can answer, but for a question asked during the registration (below). The stack's action
-calls go through tests/factories.ActionCallCounter.
+alone can answer. The stack's action calls go through tests/factories.ActionCallCounter.
 
 Two messages of a registration call twice, by design of other parts: its start (the start
 action, then the form's first validation) and its confirmation (the last validation, then the
@@ -119,21 +118,23 @@ def test_a_question_calls_its_answer_and_a_language_request_no_action(
         ),
     ],
 )
-def test_a_question_during_the_registration_calls_the_form_its_answer_and_the_question_again(
+def test_a_question_during_the_registration_calls_its_answer_only(
     servers, conversation_id, language, to_company_id, question, answer
 ):
-    """Not one call yet (issue 17, docs/performance.md): the form reads every message first
-    (a correction or "why?" is its own), hands a question to the rules, the answer is an
-    action, and a question an action asks needs the form again."""
+    """The Rasa server sees that the message is a question (the form's own reading, in bot/),
+    the answer's action says it and asks the pending question when an action asks it: one
+    call, and the question asked once."""
     metadata = {"language": language}
     calls_per_message(servers, conversation_id, to_company_id, metadata)
-    # The identifier question is an action's: the form comes back with one more call.
-    assert calls_per_message(servers, conversation_id, [(question, answer)], metadata) == [
-        [VALIDATE, ANSWER, VALIDATE]
-    ]
+    # The identifier question is an action's: the answer's call asks it again, once, last.
+    before = len(servers.action_calls.calls)
+    replies = [texts([reply]) for reply in servers.say(conversation_id, question, metadata)]
+    assert servers.action_calls.of(conversation_id, before) == [ANSWER]
+    identifier_question = {"fr": "Quel est le SIREN", "en": "What is your company's SIREN"}
+    assert answer in replies[0]
+    assert replies[-1].startswith(identifier_question[language]), replies
+    assert sum(identifier_question[language] in reply for reply in replies) == 1
     next_question = "code d'invitation" if language == "fr" else "invitation code"
     calls_per_message(servers, conversation_id, [("732 829 320", next_question)], metadata)
     # The invitation code question is a response: Rasa asks again by itself.
-    assert calls_per_message(servers, conversation_id, [(question, answer)], metadata) == [
-        [VALIDATE, ANSWER]
-    ]
+    assert calls_per_message(servers, conversation_id, [(question, answer)], metadata) == [[ANSWER]]

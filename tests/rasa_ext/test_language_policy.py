@@ -23,7 +23,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from actions.common import CONFIDENT
+from bot.checks.answers import CONFIDENT
 from rasa_ext import language_policy
 from rasa_ext.language_policy import LanguageRulePolicy
 
@@ -141,7 +141,6 @@ def test_during_the_form_the_question_is_asked_again_in_the_new_language(trained
 )
 def test_at_the_password_question_an_unsure_request_is_the_password(trained, confidence, switched):
     # The form takes the message as the password below the same confidence (test_session.py).
-    assert language_policy.COMMAND_CONFIDENCE == CONFIDENT
     tracker = conversation(
         trained[1],
         said(
