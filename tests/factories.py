@@ -166,6 +166,20 @@ def activation_token_in(text: str) -> str:
 # --- servers -----------------------------------------------------------------------------------
 
 
+def files_in(directory: Path) -> dict[Path, bytes]:
+    """Every file under ``directory`` and its bytes, those removed while reading left out:
+    SQLite deletes its ``-wal`` and ``-shm`` files when the last connection closes (their
+    content is then in the database file, read too)."""
+    found = {}
+    for path in sorted(directory.rglob("*")):
+        try:
+            if path.is_file():
+                found[path] = path.read_bytes()
+        except FileNotFoundError:
+            continue
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from bot.checks.identifiers import CompanyId
 from tests.browser.chat import Chat
 from tests.browser.conftest import SCREENSHOTS
+from tests.factories import files_in
 
 PASSWORD = "Tr0ub4dor&3-Quai"
 # The first test also waits for the servers: loading the model takes minutes on a busy machine.
@@ -53,9 +54,8 @@ def assert_never_sent_to_the_assistant(posts, stack, *passwords: str) -> None:
     for password in passwords:
         assert not [body for body in chat_bodies if password in body]
         assert [body for body in checked if password in body]
-        for path in stack.work.rglob("*"):
-            if path.is_file():
-                assert password.encode() not in path.read_bytes(), path
+        for path, content in files_in(stack.work).items():
+            assert password.encode() not in content, path
     assert any('"/password_given"' in body for body in chat_bodies)
 
 

@@ -18,14 +18,14 @@ from bot.checks.identifiers import CompanyId
 from bot.checks.passwords import verify_password
 from bot.registration.accounts import find_account
 from tests.e2e.test_no_secret_on_disk import written_forms
-from tests.factories import invite
+from tests.factories import files_in, invite
 from tests.security.conftest import Client
 
 pytestmark = pytest.mark.timeout(1800)
 
 
 def assert_written_nowhere(stack, *secrets: str) -> None:
-    places = {str(p.relative_to(stack.work)): p.read_bytes() for p in stack.work.rglob("*")}
+    places = {str(p.relative_to(stack.work)): data for p, data in files_in(stack.work).items()}
     places.update({f"mail to {m['To']}": m.as_bytes() for m in stack.servers.smtp.inbox.messages})
     assert any(name.startswith("conversations.db") for name in places)
     assert "broker.jsonl" in places and "web.log" in places and "rasa.log" in places
