@@ -41,7 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.checks.answers import CONFIDENT
+from bot.checks.answers import CONFIDENT, FREE_TEXT
 from bot.checks.language import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -69,8 +69,6 @@ OTHER_LANGUAGE = "utter_other_language"
 UTTERED = (OFFER, OTHER_LANGUAGE)  # the responses only this policy predicts
 # The slot whose answer is never read for its language.
 PASSWORD_SLOT = "password"  # noqa: S105 - a slot name
-# Questions whose answer is any text, read by the form's own extraction (custom mappings).
-FREE_TEXT_SLOTS = frozenset({"first_name", "last_name", "job_title"})
 # At the password question a message is a command only above this NLU confidence; below, the
 # form takes it as the password (the form's threshold).
 COMMAND_CONFIDENCE = CONFIDENT
@@ -158,7 +156,7 @@ class LanguageRulePolicy(RulePolicy):
         """One word more at a form's free-text question: names are short and look foreign."""
         requested = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop_name else None
         slot = next((s for s in domain.slots if s.name == requested), None)
-        free_text = requested in FREE_TEXT_SLOTS or (
+        free_text = requested in FREE_TEXT or (
             slot is not None and any(m.get("type") == "from_text" for m in slot.mappings)
         )
         return MIN_WORDS + 1 if free_text else MIN_WORDS

@@ -41,6 +41,7 @@ __all__ = [
     "COMPANY_STEP",
     "CONFIDENT",
     "FOR_THE_RULES",
+    "FREE_TEXT",
     "MAX_READ_LENGTH",
     "NOT_AN_ANSWER",
     "OPTIONAL",
@@ -74,6 +75,8 @@ TEXT_FIELDS = (
     "job_title",
 )
 OPTIONAL = frozenset({"job_title"})
+# Answers that are any text (no check recognises them): a name, a job title.
+FREE_TEXT = frozenset({"first_name", "last_name", "job_title"})
 # Answers are short: a longer message (a pasted document) is not searched for answers.
 MAX_READ_LENGTH = 1000
 # Identify the company: there a country or an identifier typed out of turn is taken.
@@ -614,7 +617,7 @@ def read_message(
     if asked == MENU:
         return Reading(values=evident) if evident else Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
-    if asked in ("first_name", "last_name", "job_title") and text.rstrip().endswith("?"):
+    if asked in FREE_TEXT and text.rstrip().endswith("?"):
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
     if asked == "first_name" and "last_name" not in known:
