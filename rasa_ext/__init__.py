@@ -1,7 +1,8 @@
 """Extensions loaded by the Rasa server itself (they import Rasa; bot/ must not)."""
 
-from rasa_ext import action_call, forms, speedups
+from rasa_ext import action_call, forms, past_states, speedups
 
 speedups.install()
 action_call.install()
 forms.install()
+past_states.install()
