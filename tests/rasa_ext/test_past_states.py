@@ -3,8 +3,6 @@ after message, while the replay of the session continues instead of starting ove
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.shared.core.constants import RULE_ONLY_LOOPS, RULE_ONLY_SLOTS
@@ -12,6 +10,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
     BotUttered,
+    Restarted,
     SlotSet,
     UserUtteranceReverted,
     UserUttered,
@@ -156,7 +155,8 @@ def test_questions_during_a_form_are_replayed_once(domain):
     assert past_states.replayed_events == len(tracker.applied_events())
 
 
-def test_a_reverted_message_and_a_restart_are_replayed_as_rasa_does(domain):
+@pytest.mark.parametrize("options", OPTIONS, ids=["plain", "omit-unset", "rule-only-turns"])
+def test_a_reverted_message_and_a_restart_are_replayed_as_rasa_does(domain, options):
     tracker = DialogueStateTracker("reverted", domain.slots)
     turns = [
         ActionExecuted("action_listen"),
@@ -171,14 +171,14 @@ def test_a_reverted_message_and_a_restart_are_replayed_as_rasa_does(domain):
         UserUttered("c'est gratuit ?", {"name": "faq", "confidence": 1.0}),
         ActionExecuted("action_answer_question"),
         ActionExecuted("action_restart"),
+        Restarted(),
         ActionExecuted("action_listen"),
         UserUttered("hello", {"name": "greet", "confidence": 1.0}),
     ]
-    for event, options in itertools.product(turns, [OPTIONS[0]]):
+    for event in turns:
         tracker.update(event)
-        assert past_states.past_states(tracker, domain, **options) == rasa_states(
-            tracker, domain, **options
-        )
+        expected = rasa_states(tracker, domain, **options)
+        assert past_states.past_states(tracker, domain, **options) == expected
 
 
 def test_training_trackers_are_left_to_rasa(domain):
