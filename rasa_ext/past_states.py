@@ -11,19 +11,21 @@ happy-path turns folded into one), which every policy and the replay read severa
 message, walks every event of the session the same way.
 
 The states before an action depend only on the events before it. This keeps, per conversation,
-the replay where it stopped: the events it has applied (their type and timestamp), the replaying
-tracker, the states so far and the two values Rasa's loop carries from one state to the next.
-A call whose applied events extend those continues the replay with the new events only; any
-other call (a reverted message, a form turn Rasa folds into the previous one, another domain,
-other options) replays everything, as Rasa does, and keeps that instead. The loop below is
+the replay where it stopped: how many applied events it has replayed, the replaying tracker, the
+states so far and the two values Rasa's loop carries from one state to the next. A call whose
+applied events only grew since (below) continues the replay with the new events; any other call
+(a reverted message, a form turn Rasa folds into the previous one, another domain, other
+options) replays everything, as Rasa does, and keeps that instead. The loop below is
 Rasa 3.6's ``states_for_tracker_history``, step for step.
 
 The applied events are kept the same way, per conversation, as positions in the session's events
 (the events themselves are always the tracker's own, as stored: redacted). A tracker whose events
-extend the kept ones (the same first event, the same event at the last kept position) continues
-from there with Rasa's own loop; a form's folded turn, a reverted message or a restart changes
-the kept list other than by adding to it, which the replay of the states sees (``epoch``) and
-then starts over. A new loop name, another session or fewer events: everything again.
+extend the kept ones (the same first event, the same event at the last kept position, every user
+message's text as it was: a password masked in earlier rows since starts everything again)
+continues from there with Rasa's own loop; a form's folded turn, a reverted message or a restart
+changes the kept list other than by adding to it, which the replay of the states sees
+(``epoch``) and then starts over. A new loop name, another session or fewer events: everything
+again.
 
 Callers change the states they get (``_remove_user_text_if_intent``, ``_choose_last_user_input``
 in the featurizer), and Rasa's states share sub-states (a state after a rule's action reuses the
@@ -72,6 +74,9 @@ class _Applied:
     loop_names: frozenset[str]
     positions: list[int]
     epoch: int  # changes whenever ``positions`` changed other than by adding to its end
+    # What each user message said when it was read: the store may mask a password in earlier
+    # rows since (rasa_ext/tracker_store.py), and the states hold the messages' text.
+    texts: list[tuple[int, str | None]] = field(default_factory=list)
 
 
 _applied: OrderedDict[str, _Applied] = OrderedDict()
@@ -203,6 +208,7 @@ def _applied_positions(tracker: DialogueStateTracker) -> _Applied:
         or _signature(events[0]) != kept.first
         or _signature(events[kept.seen - 1]) != kept.last
         or not _loop_names(events[kept.seen :]) <= kept.loop_names
+        or any(events[i].text != text for i, text in kept.texts)
     ):
         # Rasa reads the loop names of the whole session: a new one changes earlier decisions.
         nothing = (type(None), 0.0)
@@ -232,6 +238,8 @@ def _applied_positions(tracker: DialogueStateTracker) -> _Applied:
             changed = True
         else:
             positions.append(i)
+        if isinstance(event, UserUttered):
+            kept.texts.append((i, event.text))
     if events:
         kept.first, kept.last, kept.seen = (
             _signature(events[0]),
