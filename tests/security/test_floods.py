@@ -63,10 +63,14 @@ async def test_a_flood_from_one_conversation_gets_429s_while_another_is_served(
     statuses = [reply.status for reply in replies]
     assert statuses.count(200) <= CONVERSATION_LIMIT  # in any 10 seconds
     assert statuses.count(429) >= 60 - CONVERSATION_LIMIT
-    refused = next(reply for reply in replies if reply.status == 429)
-    assert SLOW_DOWN[language] in refused.body["message"]
-    assert 1 <= int(refused.headers["Retry-After"]) <= 10
-    assert refused.body["retry_after"] == int(refused.headers["Retry-After"])
+    refusals = [reply for reply in replies if reply.status == 429]
+    assert all(SLOW_DOWN[language] in reply.body["message"] for reply in refusals)
+    waits = [int(reply.headers["Retry-After"]) for reply in refusals]
+    assert [reply.body["retry_after"] for reply in refusals] == waits
+    # The conversation's limit (8 in 10 s) asks for a few seconds; the flood also passes its
+    # address's (20 a minute), which asks for up to a minute. The messages reach the web app in
+    # any order, so which refusal says which is not fixed.
+    assert all(1 <= wait <= 60 for wait in waits) and min(waits) <= 10
 
 
 async def test_a_flood_from_one_address_over_many_sessions_gets_429s_while_another_is_served(
