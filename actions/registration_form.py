@@ -42,8 +42,10 @@ from bot.analytics.recorded import (
 from bot.checks.answers import (
     CONFIDENT,
     FOR_THE_RULES,
+    MENU,
     NOT_AN_ANSWER,
     OPTIONAL,
+    YES_OR_NO,
     Reading,
     Stance,
     for_the_rules,
@@ -90,11 +92,8 @@ _COMPANY_ID_ERRORS = {
 }
 _EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
 
-YES_OR_NO = ("affirm", "deny")
 # Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
-# Asked only when needed (required_slots): "which answer is wrong?", "is it France then?".
-MENU = "field_to_correct"
 # What else to forget when an answer is corrected, and the invitation to check again.
 DEPENDENT_SLOTS = {
     "country": ("company_id", "invitation_valid", "country_inferred", "country_confirmed"),

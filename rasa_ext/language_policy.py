@@ -69,9 +69,6 @@ OTHER_LANGUAGE = "utter_other_language"
 UTTERED = (OFFER, OTHER_LANGUAGE)  # the responses only this policy predicts
 # The slot whose answer is never read for its language.
 PASSWORD_SLOT = "password"  # noqa: S105 - a slot name
-# At the password question a message is a command only above this NLU confidence; below, the
-# form takes it as the password (the form's threshold).
-COMMAND_CONFIDENCE = CONFIDENT
 
 
 def _other(language: str | None) -> str:
@@ -123,7 +120,7 @@ class LanguageRulePolicy(RulePolicy):
         current = tracker.get_slot(LANGUAGE)
         answers_password = self._answers_password(tracker)
         if message.intent_name == CHANGE_LANGUAGE and not (
-            answers_password and (message.intent.get("confidence") or 0.0) < COMMAND_CONFIDENCE
+            answers_password and (message.intent.get("confidence") or 0.0) < CONFIDENT
         ):
             values = [normalise_language(v) for v in tracker.get_latest_entity_values(LANGUAGE)]
             wanted = next((v for v in values if v), None) or _other(current)

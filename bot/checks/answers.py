@@ -43,9 +43,11 @@ __all__ = [
     "FOR_THE_RULES",
     "FREE_TEXT",
     "MAX_READ_LENGTH",
+    "MENU",
     "NOT_AN_ANSWER",
     "OPTIONAL",
     "TEXT_FIELDS",
+    "YES_OR_NO",
     "Correction",
     "Found",
     "Reading",
@@ -828,8 +830,8 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
 _OVERRIDABLE = frozenset({"faq", "chitchat", "out_of_scope"})
-_YES_OR_NO = ("affirm", "deny")
-_COMPANY_PAIR = frozenset({"country", "company_id", "invitation_code"})
+# The intents of "yes" and "no" (the answers to the form's yes/no questions).
+YES_OR_NO = ("affirm", "deny")
 
 
 def read_turn(
@@ -843,12 +845,12 @@ def read_turn(
     """:func:`read_message` at the registration form's question ``asked``, knowing the form's
     ``slots``: the answer to "did you mean +33 6 ...?" is the phone check's to read, and in the
     menu of a mismatched identifier and code, one of them must change first."""
-    if asked == "phone" and slots.get("phone_suggestion") and intent in _YES_OR_NO:
+    if asked == "phone" and slots.get("phone_suggestion") and intent in YES_OR_NO:
         return Reading()
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
     if asked == MENU and slots.get("correction_menu") == "invitation":
-        if not _COMPANY_PAIR & {*reading.cleared, *reading.values}:
+        if not COMPANY_STEP & {*reading.cleared, *reading.values}:
             return Reading(which=True)
     return reading
 
