@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.checks.contacts import check_phone
 from bot.checks.email_addresses import check_email
 from bot.checks.fields import FIELD_WORDS, field_mentioned, fold
 from bot.checks.identifiers import (
@@ -626,6 +627,10 @@ def read_message(
         both = full_name(values.get("first_name", ""))
         if both is not None:  # "Julien Bonnet" at the first name question
             values["first_name"], values["last_name"] = both
+    if asked == "phone" and "job_title" not in known and country:
+        both = phone_and_job_title(values.get("phone", ""), str(country))
+        if both is not None:  # "06 45 67 89 01, je suis commercial"
+            values["phone"], values["job_title"] = both
     if not values and correcting:
         return Reading(which=True)
     return Reading(values=values, inferred_country=inferred, recognised=found.fields)
@@ -645,6 +650,41 @@ def full_name(text: str) -> tuple[str, str] | None:
     if any(fold(w) in _PARTICLES for w in words):
         return None
     return words[0], words[1]
+
+
+# "06 45 67 89 01, je suis commercial", "+44 20 7946 0958 - I'm the finance manager": a job
+# title said after the phone number, with the words that introduce one.
+_JOB_TITLE_AFTER_PHONE = re.compile(
+    r"^(?:(?:mon|my|le|the)?\s*(?:num[ée]ro|num|t[ée]l[ée]phone|t[ée]l|phone|number|mobile|portable)"
+    r"[^\d+(]{0,12})?(?P<phone>\+?[\d(][\d\s().-]*\d)\s*[,;/-]?\s*"
+    r"(?:(?:et\s|and\s)?(?:je\s+suis|j'?\s*suis|i'?m|i\s+am|my\s+job\s+title\s+is"
+    r"|my\s+(?:job|role|position)\s+is|ma\s+fonction\s+(?:est|:)?|mon\s+poste\s+(?:est|:)?"
+    r"|fonction\s*:?|poste\s*:?|job\s+title\s*:?|position\s*:?|role\s*:?))\s+"
+    r"(?:(?:le|la|les|un|une|a|an|the)\s+|l')?(?P<title>[^\d]+?)[\s.!]*$",
+    re.IGNORECASE,
+)
+# "je suis joignable le matin", "I'm away until Monday": a state, not a job title.
+_NOT_A_JOB_TITLE = re.compile(
+    r"^(?:joignable|disponible|dispo|absente?|en\s|au\s|à\s|a\s|sur\s|désolée?|desolee?"
+    r"|d'accord|ok|pressée?|available|reachable|away|out|in\s|at\s|on\s|sorry|busy|free)",
+    re.IGNORECASE,
+)
+
+
+def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:
+    """The phone number and the job title of "06 45 67 89 01, je suis commercial", when the
+    part before is a valid number for ``country`` and the part after is introduced as a job
+    title ("je suis", "ma fonction", "I'm the", "job title:"). Anything else: None, and the
+    whole text is read as the phone number, as before."""
+    match = _JOB_TITLE_AFTER_PHONE.match(" ".join(text.split()))
+    if match is None:
+        return None
+    phone, title = match.group("phone").strip(), match.group("title").strip(" .,!;:")
+    if not title or len(title.split()) > 6 or _NOT_A_JOB_TITLE.match(title):
+        return None
+    if not check_phone(phone, country).ok:
+        return None
+    return phone, title
 
 
 def _answer_to(

@@ -346,6 +346,35 @@ async def test_a_full_name_at_the_first_name_question_fills_both_and_is_said_bac
     assert said_back in rendered(domain, dispatcher, tracker)[0]
 
 
+@pytest.mark.parametrize(
+    ("language", "country", "text", "phone", "job_title"),
+    [
+        ("fr", "FR", "06 45 67 89 01, je suis commercial", "+33645678901", "commercial"),
+        ("en", "GB", "020 7946 0958, I'm the finance manager", "+442079460958", "finance manager"),
+    ],
+)
+async def test_a_job_title_given_with_the_phone_fills_both_and_is_not_asked(
+    domain, language, country, text, phone, job_title
+):
+    tracker = make_tracker(
+        domain,
+        slots={
+            "language": language,
+            "country": country,
+            "requested_slot": "phone",
+            "terms_accepted": True,
+            "first_name": "Paul",
+            "last_name": "Martin",
+        },
+        text=text,
+        intent="inform",
+    )
+    _, events = await run(ValidateRegistrationForm(), tracker, domain)
+
+    after = slots_after(tracker, events)
+    assert (after["phone"], after["job_title"]) == (phone, job_title)
+
+
 async def test_a_single_first_name_is_kept_whole_and_the_last_name_asked(domain):
     tracker = make_tracker(
         domain,

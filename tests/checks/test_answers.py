@@ -14,6 +14,7 @@ from bot.checks.answers import (
     find_answers,
     for_the_rules,
     full_name,
+    phone_and_job_title,
     read_message,
     read_turn,
     says_already_registered,
@@ -497,6 +498,39 @@ def test_a_full_name_at_the_first_name_question_gives_both_unless_the_last_name_
     }
     assert read_message("Julien Bonnet", "first_name", {"last_name": "Bonnet"}).values == {
         "first_name": "Julien Bonnet"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("06 45 67 89 01, je suis commercial", "FR", ("06 45 67 89 01", "commercial")),
+        ("06 45 67 89 01 et je suis la comptable", "FR", ("06 45 67 89 01", "comptable")),
+        ("tel : 06 45 67 89 01 ma fonction est gérante", "FR", ("06 45 67 89 01", "gérante")),
+        ("020 7946 0958, I'm the finance manager", "GB", ("020 7946 0958", "finance manager")),
+        ("my number is 020 7946 0958 and I am a director", "GB", ("020 7946 0958", "director")),
+        # a state, not a job title; no job title said; not a valid number
+        ("06 45 67 89 01, je suis joignable le matin", "FR", None),
+        ("06 45 67 89 01, je suis en déplacement", "FR", None),
+        ("020 7946 0958, I'm away until Monday", "GB", None),
+        ("06 45 67 89 01", "FR", None),
+        ("01 23 45 67 89, poste 12", "FR", None),
+        ("12 34, je suis commercial", "FR", None),
+    ],
+)
+def test_a_job_title_said_after_the_phone_number_is_told_apart(text, country, expected):
+    assert phone_and_job_title(text, country) == expected
+
+
+def test_a_job_title_with_the_phone_answers_both_unless_the_job_title_is_known():
+    answers = {"country": "FR", "first_name": "Paul", "last_name": "Martin"}
+    assert read_message("06 45 67 89 01, je suis commercial", "phone", answers).values == {
+        "phone": "06 45 67 89 01",
+        "job_title": "commercial",
+    }
+    known = {**answers, "job_title": "gérant"}
+    assert read_message("06 45 67 89 01, je suis commercial", "phone", known).values == {
+        "phone": "06 45 67 89 01, je suis commercial"
     }
 
 
