@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.heldout import ADVISOR, KINDS, NOT_SURE, Question, Table, load_questions, score
+import pytest
+
+from bench.heldout import (
+    ADVISOR,
+    KINDS,
+    NOT_SURE,
+    QUESTIONS,
+    SECOND_SET,
+    Question,
+    Table,
+    load_questions,
+    score,
+)
 from bot.responses import load_domain
 
 
@@ -18,8 +30,9 @@ def reading(intent: str, key: str | None = None) -> dict:
     return data
 
 
-def test_the_question_file_has_enough_questions_of_each_kind_and_real_expectations():
-    questions = load_questions()
+@pytest.mark.parametrize("path", [QUESTIONS, SECOND_SET], ids=["first", "second"])
+def test_each_question_file_has_enough_questions_of_each_kind_and_real_expectations(path):
+    questions = load_questions(path)
     domain = load_domain()
     topics = {name.removeprefix("utter_") for name in domain["responses"] if "/" in name}
     known = topics | set(domain["intents"]) | {NOT_SURE, ADVISOR}
@@ -28,6 +41,9 @@ def test_the_question_file_has_enough_questions_of_each_kind_and_real_expectatio
     assert set(Counter(q.kind for q in questions)) == set(KINDS)
     assert set(Counter(q.lang for q in questions)) == {"fr", "en"}
     assert len({q.text for q in questions}) == len(questions)
+    assert not {q.text for q in load_questions(QUESTIONS)} & {
+        q.text for q in load_questions(SECOND_SET)
+    }
     assert {label for q in questions for label in q.expect} <= known
 
 
@@ -54,3 +70,16 @@ def test_the_table_counts_per_kind_and_language_with_totals():
     assert table.counts[("answerable", "fr")]["right"] == 1
     assert table.counts[("all", "all")]["confident_wrong"] == 1
     assert "answerable   fr" in table.render()
+
+
+def test_no_held_out_question_is_in_the_training_data():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from tests.factories import ROOT
+
+    trained_on = {
+        e.get("text").casefold() for e in load_data(str(ROOT / "data" / "nlu")).intent_examples
+    }
+    held_out = {q.text.casefold() for path in (QUESTIONS, SECOND_SET) for q in load_questions(path)}
+
+    assert not held_out & trained_on
