@@ -7,8 +7,9 @@ each measured on the cross-validation folds of `make cross-validate` (docs/quali
 
 - the sparse counts (word and character n-grams) are weighted by tf-idf (sublinear term
   frequency, so a repeated n-gram does not dominate; rare n-grams weigh more), the dense
-  sentence embeddings (rasa_ext/sentence_encoder.py) are passed as they are (both blocks then
-  have unit length);
+  sentence embeddings (rasa_ext/sentence_encoder.py) are passed as they are, times
+  `embedding_weight` (both blocks have unit length; a weight above 1 lets what a sentence
+  means count more than the words it shares with an example);
 - less regularisation (`C`);
 - a retrieval intent is learnt per response key: `faq/free` and `faq/password_rules` are two
   classes, not one `faq` class spread over eighteen unrelated topics, and their probabilities are
@@ -84,6 +85,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             **LogisticRegressionClassifier.get_default_config(),
             "C": 1.0,
             "temperature": 1.0,
+            "embedding_weight": 1.0,
         }
 
     def __init__(
@@ -108,7 +110,11 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             ("counts", TfidfTransformer(sublinear_tf=True), slice(0, n_counts)),
             ("embeddings", "passthrough", slice(n_counts, n_columns)),
         ]
-        return ColumnTransformer([b for b in blocks if b[2].stop > b[2].start])
+        weight = float(self.config["embedding_weight"])
+        return ColumnTransformer(
+            [b for b in blocks if b[2].stop > b[2].start],
+            transformer_weights={"embeddings": weight} if weight != 1.0 else None,
+        )
 
     @staticmethod
     def _examples(training_data: TrainingData) -> list[Message]:

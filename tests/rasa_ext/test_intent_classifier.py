@@ -182,3 +182,26 @@ def test_with_the_sentence_encoder_an_english_question_is_understood_from_french
     message = parse(classifier, featurizers, text)
 
     assert message.get("intent")["name"] == intent
+
+
+def test_a_heavier_sentence_embedding_survives_storage_and_makes_meaning_count_more(tmp_path):
+    def examples():  # messages carry their features: each training featurizes its own
+        return [Message.build(t, i) for i, texts in FRENCH_ONLY.items() for t in texts]
+
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "heavier").mkdir()
+    plain = train(LocalModelStorage(tmp_path / "plain"), examples(), encoder=True, C=10)
+    heavier = train(
+        LocalModelStorage(tmp_path / "heavier"),
+        examples(),
+        encoder=True,
+        C=10,
+        embedding_weight=3.0,
+    )
+
+    assert heavier[0].clf.named_steps["weighting"].transformer_weights == {"embeddings": 3.0}
+    # An English question sharing no word with the French examples: only its meaning helps.
+    text = "the activation email never came"
+    before, after = parse(*plain, text), parse(*heavier, text)
+    assert after.get("intent")["name"] == before.get("intent")["name"] == "activation_email_missing"
+    assert after.get("intent")["confidence"] > before.get("intent")["confidence"]
