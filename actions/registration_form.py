@@ -532,6 +532,8 @@ class ValidateRegistrationForm(FormValidationAction):
             return {}
         if "country" in turn.reading.values:
             return {"country_confirmed": False}  # "non, c'est la Belgique"
+        if "country" in turn.reading.recognised and turn.intent != "deny":
+            return {"country_confirmed": True}  # "France", "yes it's in France": the same one
         if turn.intent in YES_OR_NO:
             return {"country_confirmed": turn.intent == "affirm"}
         return {}

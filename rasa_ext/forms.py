@@ -26,7 +26,9 @@ Here:
    mappings' ``not_intent``); a slot with a custom mapping is always asked;
 4. coming back to the form calls the validation action only when the pending question is asked
    by an action, and not then after the action that answered a question during the form: it
-   asks the pending question itself (actions/form_questions.py, ``pending_question``).
+   asks the pending question itself (actions/form_questions.py, ``pending_question``). A
+   pending question that is not the form's next required slot (one the validation action adds:
+   the country to confirm, the correction menu) is always asked by the validation call.
 
 Installed on import of ``rasa_ext`` (as rasa_ext/speedups.py), which the Rasa server always
 loads. tests/e2e/test_action_calls.py counts the calls of whole conversations.
@@ -156,6 +158,11 @@ async def _validate_if_required(
     )
     if coming_back:
         pending = self._find_next_slot_to_request(tracker, domain)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        if requested is not None and requested != pending:
+            # A question the validation action added to the form's own (the country read from
+            # the identifier, to confirm; the correction menu): only its call asks it again.
+            return await _RASA["_validate_if_required"](self, tracker, domain, output_channel, nlg)
         if not _asked_by_an_action(self, domain, pending):
             return []  # nothing to validate, and Rasa asks the question itself
         if tracker.latest_action_name in ASK_THE_PENDING_QUESTION and pending == tracker.get_slot(

@@ -541,3 +541,78 @@ def test_a_french_mobile_for_a_belgian_company_is_proposed_as_french(
 )
 def test_a_country_with_a_typo_and_a_vat_number_are_understood(servers, language, turns):
     converse(servers, sender(), turns, metadata={"language": language})
+
+
+# --- the country read from the identifier, confirmed off the script -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("{siren}", "donc immatriculée en France"),
+                ("France", "code d'invitation"),
+                ("{code}", "adresse email"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("{siren}", "registered in France"),
+                ("it's in France", "invitation code"),
+                ("{code}", "email address"),
+            ],
+        ),
+    ],
+)
+def test_the_country_named_when_asked_to_confirm_it_is_a_yes(servers, language, turns):
+    siren, code = fr_invitation(servers, "HXDE")
+    turns = [(t.format(siren=spaced(siren), code=code), e) for t, e in turns]
+
+    replies = converse(servers, sender(), turns, metadata={"language": language})
+
+    assert "oui » ou par « non" not in texts(replies)
+    assert 'please reply "yes" or "no"' not in texts(replies)
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("{siren}", "donc immatriculée en France"),
+                ("c'est quoi un SIREN ?", "donc immatriculée en France"),
+                ("Bonjour, je voudrais créer mon compte", "donc immatriculée en France"),
+                ("oui", "code d'invitation"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("{siren}", "registered in France"),
+                ("what is a SIREN?", "registered in France"),
+                ("Hello, I'd like to create my account", "registered in France"),
+                ("yes", "invitation code"),
+            ],
+        ),
+    ],
+)
+def test_a_question_while_the_country_is_confirmed_asks_the_confirmation_again(
+    servers, language, turns
+):
+    siren, code = fr_invitation(servers, "HXDF")
+    turns = [(t.format(siren=spaced(siren), code=code), e) for t, e in turns]
+
+    conversation = sender()
+    before = converse(servers, conversation, turns[:-1], metadata={"language": language})
+    # the confirmation was asked again each time, not skipped for the code's question
+    assert "code d'invitation" not in texts(before).lower()
+    assert "invitation code" not in texts(before).lower()
+    converse(servers, conversation, turns[-1:], metadata={"language": language})
