@@ -28,6 +28,7 @@ SLOT_KINDS = {
     "invitation_code": "invitation_code",
     "email": "email",
     "new_email": "email",
+    "country_confirmed": "country_confirm",
     "email_confirmed": "email_confirm",
     "email_suggestion": "email_suggestion",
     "password": "password",
@@ -81,6 +82,11 @@ _WORDING: tuple[tuple[str, str, str], ...] = (
         r"(stop|cancel) (your|the) registration\?",
     ),
     ("email_suggestion", r"vouliez-vous dire[^?]*@", r"did you mean[^?]*@"),
+    (
+        "country_confirm",
+        r"donc immatriculee [^?]*\?",
+        r"so your company is registered [^?]*\?",
+    ),
     (
         "email_confirm",
         r"(est-elle|est-ce|c'est bien) (correcte|la bonne( adresse)?) ?\?",

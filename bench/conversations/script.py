@@ -25,6 +25,7 @@ KINDS = (
     "menu",
     "start",
     "country",
+    "country_confirm",
     "company_id",
     "invitation_code",
     "email",

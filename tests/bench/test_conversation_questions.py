@@ -15,6 +15,7 @@ RESPONSES = load_domain()["responses"]
 # Every question the assistant asks today, by response name, and what the driver must read.
 QUESTIONS = {
     "utter_ask_country": "country",
+    "utter_ask_country_confirmed": "country_confirm",
     "utter_ask_company_id": "company_id",
     "utter_ask_invitation_code": "invitation_code",
     "utter_ask_email": "email",
