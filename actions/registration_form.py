@@ -300,7 +300,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 response="utter_password_special_characters", examples=SPECIAL_CHARACTER_EXAMPLES
             )
             return True
-        if asked == MENU and (reading.which or reading.stance):
+        if asked == MENU and (reading.which or reading.stance or reading.question):
             if tracker.get_slot("correction_menu") == "invitation":
                 utter_about_the_pair(dispatcher, tracker, "utter_help_which_is_wrong")
             else:

@@ -618,7 +618,11 @@ def read_message(
     if stance is not None and not _answers_the_question(asked, found):
         return Reading(values=evident, stance=stance)
     if asked == MENU:
-        return Reading(values=evident) if evident else Reading(which=True)
+        if evident:
+            return Reading(values=evident)
+        if text.rstrip().endswith("?"):
+            return Reading(question=True)  # "c'est quoi un SIREN ?": answered, the menu asked again
+        return Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
     if asked in FREE_TEXT and text.rstrip().endswith("?"):
         values.pop(asked, None)  # a question is never a name or a job title

@@ -6,6 +6,7 @@ import pytest
 
 from bot.checks.answers import (
     CONFIDENT,
+    MENU,
     Correction,
     Reading,
     Stance,
@@ -605,3 +606,17 @@ def test_an_answer_is_not_read_twice_to_know_it_is_an_answer():
         raise AssertionError("read")
 
     assert not for_the_rules("company_id", "inform", 0.99, reading)
+
+
+@pytest.mark.parametrize("text", ["c'est quoi un SIREN ?", "what is a SIREN?"])
+def test_a_question_at_the_correction_menu_is_for_the_rules_and_the_menu_comes_back(text):
+    answers = {"country": "FR", "company_id": "732829320", "email": "jean@acme.fr"}
+    reading = read_turn(text, MENU, answers, intent="faq")
+
+    assert reading.question and not reading.which
+    assert for_the_rules(MENU, "faq", 0.99, lambda: reading)
+
+
+@pytest.mark.parametrize("text", ["je me suis trompé", "something is wrong"])
+def test_a_correction_without_its_field_at_the_menu_asks_which(text):
+    assert read_turn(text, MENU, {"country": "FR"}, intent="correct_field").which

@@ -616,3 +616,34 @@ def test_a_question_while_the_country_is_confirmed_asks_the_confirmation_again(
     assert "code d'invitation" not in texts(before).lower()
     assert "invitation code" not in texts(before).lower()
     converse(servers, conversation, turns[-1:], metadata={"language": language})
+
+
+@pytest.mark.parametrize(
+    ("language", "at_the_menu"),
+    [
+        (
+            "fr",
+            [
+                ("non", "Que souhaitez-vous corriger"),
+                ("c'est quoi un SIREN ?", "Que souhaitez-vous corriger"),
+                ("téléphone", "numéro de téléphone"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("no", "What would you like to correct"),
+                ("what is a SIREN?", "What would you like to correct"),
+                ("phone", "phone number"),
+            ],
+        ),
+    ],
+)
+def test_a_question_at_the_correction_menu_asks_the_menu_again(servers, language, at_the_menu):
+    turns, _, _ = registration_up_to_the_job_title(servers, language)
+    fr = language == "fr"
+    turns.append(("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"))
+
+    replies = converse(servers, sender(), turns + at_the_menu, metadata={"language": language})
+
+    assert "9 chiffres" in texts(replies) or "9-digit" in texts(replies)  # the question answered
