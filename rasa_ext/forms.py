@@ -165,9 +165,7 @@ async def _validate_if_required(
             return await _RASA["_validate_if_required"](self, tracker, domain, output_channel, nlg)
         if not _asked_by_an_action(self, domain, pending):
             return []  # nothing to validate, and Rasa asks the question itself
-        if tracker.latest_action_name in ASK_THE_PENDING_QUESTION and pending == tracker.get_slot(
-            REQUESTED_SLOT
-        ):
+        if tracker.latest_action_name in ASK_THE_PENDING_QUESTION and pending == requested:
             return []  # that action asked it (the same test: actions/form_questions.py)
     return await _RASA["_validate_if_required"](self, tracker, domain, output_channel, nlg)
 
