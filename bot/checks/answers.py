@@ -617,14 +617,15 @@ def read_message(
     stance = _stance(text, asked, intent)
     if stance is not None and not _answers_the_question(asked, found):
         return Reading(values=evident, stance=stance)
+    is_a_question = text.rstrip().endswith("?")
     if asked == MENU:
         if evident:
             return Reading(values=evident)
-        if text.rstrip().endswith("?"):
+        if is_a_question:
             return Reading(question=True)  # "c'est quoi un SIREN ?": answered, the menu asked again
         return Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
-    if asked in FREE_TEXT and text.rstrip().endswith("?"):
+    if asked in FREE_TEXT and is_a_question:
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
     if asked == "first_name" and "last_name" not in known:

@@ -41,6 +41,11 @@ def sender() -> str:
     return uuid.uuid4().hex
 
 
+def filled(turns: list[tuple[str, str]], siren: str, code: str) -> list[tuple[str, str]]:
+    """The turns with the company's SIREN (spaced as typed) and code in place of {siren}, {code}."""
+    return [(text.format(siren=spaced(siren), code=code), expected) for text, expected in turns]
+
+
 def fr_invitation(servers, prefix: str) -> tuple[str, str]:
     """A French company and its invitation code, in the product's database."""
     siren, code = new_siren(), new_code(prefix)
@@ -181,7 +186,7 @@ def test_a_country_and_a_crn_in_one_answer_do_not_ask_the_crn_again(servers, lan
 )
 def test_a_siren_at_the_country_question_means_france(servers, language, turns):
     siren, code = fr_invitation(servers, "HXDC")
-    turns = [(t.format(siren=spaced(siren), code=code), e) for t, e in turns]
+    turns = filled(turns, siren, code)
 
     replies = converse(servers, sender(), turns, metadata={"language": language})
 
@@ -570,8 +575,8 @@ def test_a_country_with_a_typo_and_a_vat_number_are_understood(servers, language
     ],
 )
 def test_the_country_named_when_asked_to_confirm_it_is_a_yes(servers, language, turns):
-    siren, code = fr_invitation(servers, "HXDE")
-    turns = [(t.format(siren=spaced(siren), code=code), e) for t, e in turns]
+    siren, code = fr_invitation(servers, "HXDM")
+    turns = filled(turns, siren, code)
 
     replies = converse(servers, sender(), turns, metadata={"language": language})
 
@@ -607,8 +612,8 @@ def test_the_country_named_when_asked_to_confirm_it_is_a_yes(servers, language, 
 def test_a_question_while_the_country_is_confirmed_asks_the_confirmation_again(
     servers, language, turns
 ):
-    siren, code = fr_invitation(servers, "HXDF")
-    turns = [(t.format(siren=spaced(siren), code=code), e) for t, e in turns]
+    siren, code = fr_invitation(servers, "HXDN")
+    turns = filled(turns, siren, code)
 
     conversation = sender()
     before = converse(servers, conversation, turns[:-1], metadata={"language": language})
