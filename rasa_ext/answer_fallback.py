@@ -14,6 +14,9 @@ replacement with the same output): the message falls back when
   `answer_threshold`, or the top two answers of that intent are closer than
   `answer_ambiguity_threshold`, or the chosen answer belongs to another retrieval intent.
 
+An unsure message that carries the registration's answers is not "not sure": the
+registration starts with them (see `_registration_data`).
+
 Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
 the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
 it, and `rasa test nlu` undoes the fallback as it does Rasa's. The thresholds are config.yml
@@ -27,6 +30,13 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.checks.answers import read_message
@@ -36,6 +46,7 @@ from bot.understanding import intent_of, retrieval_intents, selected_answer
 # 09446231, code ..." starts the registration with them, however sure the classifier is of the
 # intent (it mixes a greeting and answers); a question that names an identifier stays a question.
 DATA_INTENTS = frozenset({"inform", "start_registration"})
+REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
 
@@ -51,10 +62,10 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
-        if super()._should_fallback(message):
+        if super()._should_fallback(message) or self._answer_unsure(message.data):
             # Read for answers only then: not on every message's path.
-            return not _registration_data(message.data)
-        return self._answer_unsure(message.data)
+            return not _registration_data(message)
+        return False
 
     def _answer_unsure(self, message_data: dict) -> bool:
         intent, _ = intent_of(message_data)
@@ -70,10 +81,29 @@ class AnswerFallbackClassifier(FallbackClassifier):
         )
 
 
-def _registration_data(message_data: dict) -> bool:
-    """The top intent may carry answers and the text holds a country, an identifier, a code or
-    an address (bot/checks/answers.py, as the registration's start reads it)."""
-    intent, _ = intent_of(message_data)
-    if intent not in DATA_INTENTS:
+def _registration_data(message: Message) -> bool:
+    """An unsure message that is the registration's answers, and is then read as such:
+
+    - the top intent may carry answers and the text holds a country, an identifier, a code or
+      an address (bot/checks/answers.py, as the registration's start reads it);
+    - or, whatever the intent, the text holds a company identifier and an invitation code: only
+      a supplier registering pastes both ("Bonjour, notre SIREN est ..., le code ..., que
+      dois-je faire ?"). Its intent becomes `inform` (first in the ranking), so the
+      registration starts with them instead of "not sure" losing them.
+    """
+    intent, _ = intent_of(message.data)
+    values = read_message(message.get(TEXT) or "", None, {}).values
+    if intent in DATA_INTENTS:
+        return bool(values)
+    if not REGISTERING_DATA <= values.keys():
         return False
-    return bool(read_message(message_data.get("text") or "", None, {}).values)
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    inform = next((i for i in ranking if i.get(INTENT_NAME_KEY) == "inform"), None)
+    inform = dict(inform or {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.0})
+    message.set(INTENT, inform, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY,
+        [inform, *(i for i in ranking if i.get(INTENT_NAME_KEY) != "inform")],
+        add_to_output=True,
+    )
+    return True

@@ -59,9 +59,11 @@ def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
     if shaped_only:
         candidates = [c for c in candidates if any(char.isdigit() for char in c)]
     if candidates:
-        # Random codes nearly always hold digits and words do not; among equals, people put
-        # the code at the end of their sentence.
-        best = max(enumerate(candidates), key=lambda ic: (sum(c.isdigit() for c in ic[1]), ic[0]))
+        # A code's symbols are all in the alphabet once look-alikes are mapped ("0002 pour" is
+        # not: no U); codes are shown in capitals, so in "HXZZ 0000 0000 0002 from" the
+        # lower-case "from" is a word; random codes nearly always hold digits and words do not;
+        # among equals, people put the code at the end of their sentence.
+        best = max(enumerate(candidates), key=lambda ic: (_looks_like_a_code(ic[1]), ic[0]))
         return normalise_code(best[1])
     if shaped_only:
         return None
@@ -73,6 +75,15 @@ def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
     if len(tokens) == 1 and _CUSTOM_CODE.match(normalise_code(tokens[0])):
         return normalise_code(tokens[0])
     return None
+
+
+def _looks_like_a_code(candidate: str) -> tuple[bool, bool, int]:
+    normalised = normalise_code(candidate)
+    return (
+        all(char in ALPHABET for char in normalised),
+        not any(char.islower() for char in candidate),
+        sum(char.isdigit() for char in candidate),
+    )
 
 
 def code_span(text: str, code: str) -> tuple[int, int] | None:

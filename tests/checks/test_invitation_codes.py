@@ -53,6 +53,19 @@ def test_a_code_is_found_in_a_sentence(text):
     assert extract_code(text) == "K7M4PQ2X9RTB3HWD"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # the word after the code makes a 16-symbol group with as many digits
+        ("j'ai le code HXZZ 0000 0000 0002 pour le siren 732829320", "HXZZ000000000002"),
+        ("I got code HXZZ 0000 0000 0002 from ACME", "HXZZ000000000002"),
+        ("code ABCD EFGH JKMN PQRS", "ABCDEFGHJKMNPQRS"),
+    ],
+)
+def test_the_words_around_a_code_are_not_taken_for_its_symbols(text, code):
+    assert extract_code(text) == code
+
+
 def test_a_customer_chosen_code_is_found_alone():
     assert extract_code("ACME2024") == "ACME2024"
     assert extract_code("je ne sais pas") is None

@@ -93,6 +93,37 @@ def test_a_first_message_with_the_data_starts_the_registration_with_it_kept(
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "asked"),
+    [
+        (
+            "fr",
+            "Bonjour je dois m'inscrire pour ACME, notre SIREN est le {siren} et le code "
+            "d'invitation {code}, je fais comment ?",
+            "immatriculée en France",
+        ),
+        (
+            "en",
+            "Hello, our SIREN is {siren} and the invitation code is {code}, how do I register?",
+            "registered in France",
+        ),
+    ],
+)
+def test_a_question_with_the_identifier_and_the_code_starts_the_registration_with_them(
+    servers, language, question, asked
+):
+    # The NLU is not sure such a message is a question or answers: the answers win, not a
+    # "not sure" that would lose them (they were asked again after "Créer mon compte").
+    siren, code = fr_invitation(servers, "HXDP")
+    message = question.format(siren=spaced(siren), code=code)
+    yes = {"fr": "oui", "en": "yes"}[language]
+    identified = {"fr": "votre société est identifiée", "en": "company is identified"}[language]
+
+    converse(
+        servers, sender(), [(message, asked), (yes, identified)], metadata={"language": language}
+    )
+
+
+@pytest.mark.parametrize(
     ("language", "text", "said"),
     [
         ("fr", "je me suis inscrit la semaine dernière avec compta@acme.fr", "inutile de vous"),

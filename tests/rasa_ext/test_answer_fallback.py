@@ -111,3 +111,38 @@ def test_a_message_that_carries_registration_answers_is_never_not_sure(text, int
     data = reading(intent, 0.55)
     data["text"] = text
     assert (decide(data)["intent"]["name"] == "nlu_fallback") is unsure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, notre SIREN est 732 829 320, code HXZZ 0000 0000 0002, que dois-je faire ?",
+        "Hello, we are a UK company, CRN 09446231, code HXZZ 0000 0000 0002, how do I register?",
+    ],
+)
+def test_an_unsure_question_that_holds_an_identifier_and_a_code_starts_the_registration(text):
+    data = reading("faq", 0.55, [("faq/how_to_register", 0.9)])
+    data["text"] = text
+
+    decided = decide(data)
+
+    # read as the registration's answers (the rules then start it with them), not "not sure"
+    assert decided["intent"]["name"] == "inform"
+    assert [i["name"] for i in decided["intent_ranking"]] == ["inform", "faq", "greet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "read_as"),
+    [
+        # a sure question is answered, whatever it holds
+        ("Le code HXZZ 0000 0000 0002 du SIREN 732 829 320 expire quand ?", 0.97, "faq"),
+        # an identifier without a code (or a code without an identifier) may be a question
+        ("c'est quoi le SIREN 732 829 320, je fais comment ?", 0.55, "nlu_fallback"),
+        ("my code HXZZ 0000 0000 0002 does not work, why?", 0.55, "nlu_fallback"),
+    ],
+)
+def test_a_question_without_both_stays_a_question(text, confidence, read_as):
+    data = reading("faq", confidence, [("faq/code_validity", 0.9)])
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
