@@ -87,6 +87,8 @@ COMPANY_STEP = frozenset({"country", "company_id", "invitation_code"})
 # The question "which answer do you want to correct?".
 MENU = "field_to_correct"
 # Answers that say what they are, wherever they come.
+# The intents of the questions the rules answer (the FAQ and small talk).
+QUESTION_INTENTS = frozenset({"faq", "chitchat"})
 _EVIDENT = ("country", "company_id", "invitation_code", "email")
 
 
@@ -319,7 +321,15 @@ def _value_from(rest: str, folded_rest: str) -> str | None:
         if cut:
             value = value[: cut.start()]
     value = value.strip(_EDGES)
+    if fold(value) in _QUESTION_WORDS:
+        return None  # "et le code d'invitation c'est quoi": a question, not the code "quoi"
     return value or None
+
+
+# What "c'est ..." / "is ..." ends with in a question about a field, never its value.
+_QUESTION_WORDS = frozenset(
+    {"quoi", "lequel", "laquelle", "ou", "combien", "comment", "what", "which", "where", "how"}
+)
 
 
 def _after_lead_ins(folded: str) -> int:
@@ -621,8 +631,9 @@ def read_message(
     if asked == MENU:
         if evident:
             return Reading(values=evident)
-        if is_a_question:
-            return Reading(question=True)  # "c'est quoi un SIREN ?": answered, the menu asked again
+        if is_a_question or intent in QUESTION_INTENTS:
+            # "c'est quoi un SIREN ?", "c'est quoi un SIREN": answered, the menu asked again
+            return Reading(question=True)
         return Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
     if asked in FREE_TEXT and is_a_question:
@@ -874,7 +885,7 @@ CONFIDENT = 0.8
 FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
-_OVERRIDABLE = frozenset({"faq", "chitchat", "out_of_scope"})
+_OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
 # The intents of "yes" and "no" (the answers to the form's yes/no questions).
 YES_OR_NO = ("affirm", "deny")
 

@@ -194,6 +194,9 @@ def test_without_the_field_named_the_replaced_answer_tells_which_it_is(text, cor
         ("first_name", "Sophie"),
         ("job_title", "I'd rather not"),
         ("phone", "06 12 34 56 78"),
+        # a question about a field: "quoi" is not its new value
+        ("email", "et le code d'invitation c'est quoi"),
+        ("phone", "and the invitation code is what"),
     ],
 )
 def test_an_answer_is_no_correction(asked, text):
@@ -608,7 +611,9 @@ def test_an_answer_is_not_read_twice_to_know_it_is_an_answer():
     assert not for_the_rules("company_id", "inform", 0.99, reading)
 
 
-@pytest.mark.parametrize("text", ["c'est quoi un SIREN ?", "what is a SIREN?"])
+@pytest.mark.parametrize(
+    "text", ["c'est quoi un SIREN ?", "what is a SIREN?", "c'est quoi un SIREN", "what is a SIREN"]
+)
 def test_a_question_at_the_correction_menu_is_for_the_rules_and_the_menu_comes_back(text):
     answers = {"country": "FR", "company_id": "732829320", "email": "jean@acme.fr"}
     reading = read_turn(text, MENU, answers, intent="faq")

@@ -662,6 +662,7 @@ def test_a_question_while_the_country_is_confirmed_asks_the_confirmation_again(
             [
                 ("non", "Que souhaitez-vous corriger"),
                 ("c'est quoi un SIREN ?", "Que souhaitez-vous corriger"),
+                ("et le code d'invitation c'est quoi", "Que souhaitez-vous corriger"),
                 ("téléphone", "numéro de téléphone"),
             ],
         ),
@@ -670,6 +671,7 @@ def test_a_question_while_the_country_is_confirmed_asks_the_confirmation_again(
             [
                 ("no", "What would you like to correct"),
                 ("what is a SIREN?", "What would you like to correct"),
+                ("and what is the invitation code", "What would you like to correct"),
                 ("phone", "phone number"),
             ],
         ),
@@ -682,4 +684,6 @@ def test_a_question_at_the_correction_menu_asks_the_menu_again(servers, language
 
     replies = converse(servers, sender(), turns + at_the_menu, metadata={"language": language})
 
-    assert "9 chiffres" in texts(replies) or "9-digit" in texts(replies)  # the question answered
+    said = texts(replies)
+    assert "9 chiffres" in said or "9-digit" in said  # the question answered
+    assert "email d'invitation" in said or "invitation email" in said  # the one without "?"
