@@ -123,8 +123,10 @@ class ActionRecordFeedback(Action):
         topic = tracker.get_slot(FEEDBACK_TOPIC)
         if helpful:
             dispatcher.utter_message(response="utter_feedback_thanks" if topic else "utter_ok")
-        else:
+        elif topic or intent != "deny":
             dispatcher.utter_message(response="utter_feedback_sorry")
+        else:  # "non merci" after small talk ("Avec plaisir !"): no answer to judge
+            dispatcher.utter_message(response="utter_at_your_service")
         if not topic:  # nothing was asked (or it was answered already): nothing to record
             return []
         return [

@@ -53,6 +53,7 @@ RESPONSE_KINDS = {
     "utter_activation_options": "activation_help",
     "utter_ask_new_email": "email",
     "utter_greet": "menu",
+    "utter_how_can_i_help": "menu",
 }
 _ASK = re.compile(r"^utter_ask_(?:\w+_form_)?(?P<slot>\w+)$")
 # Names a later version may give its questions: matched loosely, but only names that say they
@@ -105,8 +106,10 @@ _WORDING: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "advisor_offer",
-        r"(parler|echanger) (a|avec) (un|une) (conseiller|conseillere|personne)[^?]*\?",
-        r"(talk|speak) (to|with) (an advisor|a person|someone|a human)[^?]*\?",
+        r"(parler|echanger) (a|avec) (un|une) (conseiller|conseillere|personne)[^?]*\?"
+        r"|, ou parler a un conseiller\.$",
+        r"(talk|speak) (to|with) (an advisor|a person|someone|a human)[^?]*\?"
+        r"|, or talk to an advisor\.$",
     ),
     (
         "start",

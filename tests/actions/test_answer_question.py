@@ -298,7 +298,11 @@ async def test_feedback_is_recorded_with_the_topic_the_assistant_answered(
 
 @pytest.mark.parametrize(
     ("intent", "reply"),
-    [("answer_helpful", "utter_ok"), ("answer_not_helpful", "utter_feedback_sorry")],
+    [
+        ("answer_helpful", "utter_ok"),
+        ("answer_not_helpful", "utter_feedback_sorry"),
+        ("deny", "utter_at_your_service"),  # "non merci" after "Avec plaisir !"
+    ],
 )
 async def test_feedback_without_a_pending_question_records_nothing(domain, intent, reply):
     # A second click, a replayed payload, or "oui" after an answer that asked nothing.

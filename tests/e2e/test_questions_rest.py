@@ -229,6 +229,65 @@ def test_not_sure_offers_the_advisor_and_something_else_asks_to_rephrase(
     assert rephrase in texts(servers.say(conversation_id, "/out_of_scope", metadata))
 
 
+AT_YOUR_SERVICE = {"fr": "Je reste à votre disposition", "en": "I am here if you have"}
+NOT_UNDERSTOOD = {"fr": "Je ne parviens pas à comprendre", "en": "I cannot understand"}
+
+
+@pytest.mark.parametrize(
+    ("language", "no", "rephrase"),
+    [("fr", "non merci", "Pouvez-vous reformuler"), ("en", "no thanks", "Could you rephrase")],
+)
+def test_no_to_not_sure_means_none_of_these_topics(
+    servers, conversation_id, language, no, rephrase
+):
+    metadata = {"language": language}
+    assert NOT_SURE[language] in texts(servers.say(conversation_id, "/nlu_fallback", metadata))
+
+    first = servers.say(conversation_id, no, metadata)
+    second = servers.say(conversation_id, no, metadata)
+
+    # as the "Autre chose" button: asked to rephrase (it got "I cannot understand your
+    # request"), then, at the second "no", the advisor's offer (not "rephrase" forever)
+    assert rephrase in texts(first)
+    assert NOT_UNDERSTOOD[language] in texts(second)
+    assert "/human_handoff" in payloads(second)
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        ("fr", ["quand est-ce que ma facture sera réglée ?", "non merci", "oui"]),
+        ("en", ["when will my invoice be paid?", "no thanks", "yes"]),
+    ],
+)
+def test_a_yes_or_a_no_that_answers_nothing_gets_a_polite_reply(
+    servers, conversation_id, language, turns
+):
+    metadata = {"language": language}
+    out_of_scope, no, yes = turns
+    servers.say(conversation_id, out_of_scope, metadata)
+
+    after_no = servers.say(conversation_id, no, metadata)
+    after_yes = servers.say(conversation_id, yes, metadata)
+
+    assert AT_YOUR_SERVICE[language] in texts(after_no)
+    # "yes" after anything gets what the assistant can do, the advisor among it
+    assert "/human_handoff" in payloads(after_yes)
+    assert "/start_registration" in payloads(after_yes)
+    assert NOT_UNDERSTOOD[language] not in texts(after_no + after_yes)
+
+
+@pytest.mark.parametrize(("language", "no"), [("fr", "non merci"), ("en", "no thanks")])
+def test_no_thanks_after_small_talk_is_no_feedback(servers, conversation_id, language, no):
+    metadata = {"language": language}
+    servers.say(conversation_id, "merci" if language == "fr" else "thank you", metadata)
+
+    replies = servers.say(conversation_id, no, metadata)
+
+    assert AT_YOUR_SERVICE[language] in texts(replies)
+    assert not recorded_feedback(servers, conversation_id).feedback
+
+
 def recorded_feedback(servers, conversation_id: str):
     tracker_url = f"sqlite:///{servers.log_dir / 'conversations.db'}"
     [summary] = [

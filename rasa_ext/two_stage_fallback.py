@@ -1,0 +1,47 @@
+"""Rasa's two-stage fallback, with a typed "non" read as "none of these".
+
+Rasa's loop (rasa/core/actions/two_stage_fallback.py) takes only `out_of_scope` (the "Autre
+chose" button) for "none of these topics": a typed "non" or "no thanks" ends the loop as if it
+were the clarified message, and the supplier got "I cannot understand your request". Here,
+inside the loop, `deny` counts as `out_of_scope`: the assistant asks to rephrase, then, after a
+second miss, offers the advisor (utter_default), as Rasa does for the button. "Non" twice in a
+row (or the button twice) also ends with the advisor's offer: Rasa asked to rephrase forever.
+Rules cannot say this: Rasa's RulePolicy gives the turn to an active loop that does not reject
+it.
+
+Installed on import of ``rasa_ext`` (as rasa_ext/forms.py), which the Rasa server always loads.
+"""
+
+from __future__ import annotations
+
+from rasa.core.actions import two_stage_fallback
+from rasa.shared.core.constants import USER_INTENT_OUT_OF_SCOPE
+
+NONE_OF_THESE = frozenset({"deny"})
+
+_RASA_LAST = two_stage_fallback._last_intent_name
+_RASA_LAST_N = two_stage_fallback._last_n_intent_names
+_RASA_TWO_FALLBACKS = two_stage_fallback._two_fallbacks_in_a_row
+
+
+def _read(intent: str | None) -> str | None:
+    return USER_INTENT_OUT_OF_SCOPE if intent in NONE_OF_THESE else intent
+
+
+def _last_intent_name(tracker):
+    return _read(_RASA_LAST(tracker))
+
+
+def _last_n_intent_names(tracker, number_of_last_intent_names: int):
+    return [_read(name) for name in _RASA_LAST_N(tracker, number_of_last_intent_names)]
+
+
+def _two_fallbacks_in_a_row(tracker) -> bool:
+    none_twice = [USER_INTENT_OUT_OF_SCOPE] * 2
+    return _RASA_TWO_FALLBACKS(tracker) or _last_n_intent_names(tracker, 2) == none_twice
+
+
+def install() -> None:
+    two_stage_fallback._last_intent_name = _last_intent_name
+    two_stage_fallback._last_n_intent_names = _last_n_intent_names
+    two_stage_fallback._two_fallbacks_in_a_row = _two_fallbacks_in_a_row
