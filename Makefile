@@ -113,6 +113,7 @@ thresholds: install  ## cross-validation, then the "not sure" thresholds it sugg
 heldout: model  ## right / confident wrong / "not sure" on questions never trained on
 	$(BIN)/python -m bench.heldout --model $(MODEL)
 	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/second_set.yml
+	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/third_set.yml
 
 test: lint test-stories pytest scale-test  ## every check: lint, test stories, pytest (with `rasa data validate`), scale test
 
