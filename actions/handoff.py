@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
@@ -95,6 +95,34 @@ def _contact_given(value: Any) -> str | None:
         return None
     found = check_email(value)
     return found.address if found.ok and "*" not in value else None
+
+
+HANDOFF_PAYLOAD = "/human_handoff"
+
+
+def lone_advisor_offer(tracker: Tracker) -> bool:
+    """The assistant's last message offered the advisor and nothing else ("... un conseiller
+    peut vous aider." with its one button): a typed "oui" to it is that button."""
+    for event in reversed(tracker.events):  # this action has said nothing yet
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return [b.get("payload") for b in buttons] == [HANDOFF_PAYLOAD]
+    return False
+
+
+class ActionYesWithoutQuestion(Action):
+    """A "oui" that answers no pending question: the advisor, when the last message offered
+    only the advisor (the lock, "I cannot help with that", "an account already exists");
+    otherwise what the assistant can do, as buttons."""
+
+    def name(self) -> str:
+        return "action_yes_without_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if lone_advisor_offer(tracker):
+            return [FollowupAction("handoff_form")]
+        dispatcher.utter_message(response="utter_how_can_i_help")
+        return []
 
 
 class ActionPauseRegistration(Action):

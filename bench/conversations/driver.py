@@ -375,6 +375,7 @@ class Player:
                 state.pending_fix = deviation.corrects[0]
             if kind in FIELD_KINDS:  # a wrong, missing or mixed answer: asking again is fair
                 state.corrected.add(kind)
+                state.last_deviation = kind
             return deviation.say
         if kind == "summary":
             fix = self._summary_fix(question, state)
@@ -382,6 +383,13 @@ class Player:
                 return fix
         if kind == "correction_menu" and state.pending_fix:
             return Click(state.pending_fix, FIELD_WORDS[self.script.speaks][state.pending_fix])
+        if kind == "which_is_wrong":
+            # "which of the two does not match?": the one the persona got wrong on purpose, else
+            # the code (the identifier is on the company's own papers)
+            wrong = state.last_deviation
+            if wrong not in ("company_id", "invitation_code"):
+                wrong = "invitation_code"
+            return Click(wrong, FIELD_WORDS[self.script.speaks][wrong])
         return self.script.default_answer(kind, nth) or self._fallback_answer(kind)
 
     def _intent(self, kind: str, answer: Answer, state: _AttemptState) -> str | None:
@@ -543,6 +551,7 @@ class _AttemptState:
     given: set = field(default_factory=set)  # fields whose value the persona has typed
     corrected: set = field(default_factory=set)  # fields the persona said were wrong
     pending_fix: str | None = None  # the field the persona is correcting
+    last_deviation: str | None = None  # the last field the persona answered wrongly on purpose
     summary_fixes: Counter = field(default_factory=Counter)
     last_kind: str | None = None
     last_text: str | None = None

@@ -47,6 +47,7 @@ RESPONSE_KINDS = {
     "utter_email_suggestion": "email_suggestion",
     "utter_registration_summary": "summary",
     "utter_ask_what_to_correct": "correction_menu",
+    "utter_ask_which_is_wrong": "which_is_wrong",
     "utter_answer_without_question": "start",
     "utter_default": "advisor_offer",
     "utter_ask_cancel_registration": "cancel_confirm",
@@ -72,6 +73,11 @@ _NAME_HINTS = (
 _WORDING: tuple[tuple[str, str, str], ...] = (
     # kind, French, English
     ("summary", r"recapitulatif", r"\bsummary\b"),
+    (
+        "which_is_wrong",
+        r"lequel des deux ne correspond pas",
+        r"which of the two does not match",
+    ),
     (
         "correction_menu",
         r"que (souhaitez|voulez)-vous (corriger|modifier)",

@@ -39,6 +39,7 @@ KINDS = (
     "job_title",
     "summary",
     "correction_menu",
+    "which_is_wrong",
     "advisor_offer",
     "handoff_contact",
     "language_offer",

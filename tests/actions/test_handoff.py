@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from sqlalchemy import select
 
 from actions.common import PASSWORD_SET
@@ -15,6 +15,7 @@ from actions.handoff import (
     ActionHandoff,
     ActionPauseRegistration,
     ActionResumeRegistration,
+    ActionYesWithoutQuestion,
     ValidateHandoffForm,
 )
 from actions.registration import ActionCancelRegistration, ActionStartRegistration
@@ -487,3 +488,46 @@ async def test_after_the_ticket_the_registration_resumes(domain, database, langu
 
     assert rendered(domain, dispatcher, tracker) == [text]
     assert events == [SlotSet("handoff_resume", False)]
+
+
+def bot_said(text: str, *payloads: str) -> dict:
+    buttons = [{"title": p, "payload": p} for p in payloads]
+    return {"event": "bot", "text": text, "data": {"buttons": buttons}}
+
+
+@pytest.mark.parametrize(("language", "yes"), [("fr", "oui"), ("en", "yes")])
+async def test_a_yes_to_a_message_offering_only_the_advisor_is_the_advisor(domain, language, yes):
+    # the lock, "I cannot help with that", "an account already exists" end with that offer
+    offer = bot_said("… un conseiller peut vous aider.", "/human_handoff")
+    tracker = make_tracker(
+        domain,
+        slots={"language": language},
+        text=yes,
+        intent="affirm",
+        active_loop=None,
+        events_before=[offer],
+    )
+
+    dispatcher, events = await run(ActionYesWithoutQuestion(), tracker, domain)
+
+    assert events == [FollowupAction("handoff_form")]
+    assert said(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        [],  # the conversation's first message
+        [bot_said("D'accord. Je reste à votre disposition.")],
+        [bot_said("Bonjour …", "/start_registration", "/human_handoff")],  # a menu: which one?
+    ],
+)
+async def test_any_other_yes_gets_what_the_assistant_can_do(domain, before):
+    tracker = make_tracker(
+        domain, text="oui", intent="affirm", active_loop=None, events_before=before
+    )
+
+    dispatcher, events = await run(ActionYesWithoutQuestion(), tracker, domain)
+
+    assert events == []
+    assert [m["response"] for m in said(dispatcher)] == ["utter_how_can_i_help"]

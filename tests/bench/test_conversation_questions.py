@@ -29,6 +29,7 @@ QUESTIONS = {
     "utter_ask_job_title": "job_title",
     "utter_registration_summary": "summary",
     "utter_ask_what_to_correct": "correction_menu",
+    "utter_ask_which_is_wrong": "which_is_wrong",
     "utter_answer_without_question": "start",
     "utter_default": "advisor_offer",
     "utter_ask_cancel_registration": "cancel_confirm",

@@ -277,6 +277,25 @@ def test_a_yes_or_a_no_that_answers_nothing_gets_a_polite_reply(
     assert NOT_UNDERSTOOD[language] not in texts(after_no + after_yes)
 
 
+@pytest.mark.parametrize(
+    ("language", "turns", "asked"),
+    [
+        ("fr", ["quand est-ce que ma facture sera réglée ?", "oui"], "conseiller peut-il"),
+        ("en", ["when will my invoice be paid?", "yes"], "can an advisor"),
+    ],
+)
+def test_a_yes_to_i_cannot_help_an_advisor_can_is_the_advisor(
+    servers, conversation_id, language, turns, asked
+):
+    metadata = {"language": language}
+    out_of_scope, yes = turns
+    assert payloads(servers.say(conversation_id, out_of_scope, metadata)) == ["/human_handoff"]
+
+    replies = servers.say(conversation_id, yes, metadata)
+
+    assert asked in texts(replies)  # the handoff's first question: where to reach the supplier
+
+
 @pytest.mark.parametrize(("language", "no"), [("fr", "non merci"), ("en", "no thanks")])
 def test_no_thanks_after_small_talk_is_no_feedback(servers, conversation_id, language, no):
     metadata = {"language": language}
