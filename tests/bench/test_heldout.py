@@ -8,10 +8,9 @@ import pytest
 
 from bench.heldout import (
     ADVISOR,
+    HELD_OUT_SETS,
     KINDS,
     NOT_SURE,
-    QUESTIONS,
-    HELD_OUT_SETS,
     Question,
     Table,
     load_questions,
