@@ -418,6 +418,11 @@ class Player:
         state.unknown_in_a_row += 1
         if state.unknown_in_a_row >= UNKNOWN_LIMIT:
             raise Stuck(f"no question recognised in {UNKNOWN_LIMIT} replies in a row")
+        wanted = GOAL_BUTTONS.get(self.script.goal, ())
+        goal = [b for b in question.buttons if str(b.get("payload")) in wanted]
+        if goal:  # "not sure: is it one of these?" with the persona's own request among them
+            self.sources["buttons"] += 1
+            return str(goal[0]["payload"])
         if any("human_handoff" in str(b.get("payload")) for b in question.buttons):
             # "an advisor can help you" with its button: an offer, even without a question
             offer = Question(
@@ -621,6 +626,10 @@ def _means_no(answer: Answer) -> bool:
     text = answer.fallback if isinstance(answer, Click) else answer
     return folded(text).startswith(("non", "no", "rien", "nothing", "je refuse", "i decline"))
 
+
+# The buttons a persona clicks when an unrecognised reply (the "not sure" topics) offers one
+# that is its own request.
+GOAL_BUTTONS = {"activation_email": ("/resend_activation", "/activation_email_missing")}
 
 # Words a supplier types for a field in the correction menu, and reads on its button.
 FIELD_WORDS = {
