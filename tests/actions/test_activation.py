@@ -124,6 +124,34 @@ async def test_help_without_account_here_goes_on_to_ask_the_address(
     assert slot_events(events) == [("activation_request", True)]
 
 
+@pytest.mark.parametrize(
+    ("action", "intent", "text"),
+    [
+        (
+            ActionActivationHelp,
+            "activation_email_missing",
+            "Je me suis inscrite avec A.Benard@pharmacie-du-marche.fr, l'email n'est jamais arrivé",
+        ),
+        (
+            ActionResendActivation,
+            "resend_activation",
+            "please resend it to a.benard@pharmacie-du-marche.fr",
+        ),
+    ],
+)
+async def test_an_address_given_with_the_request_is_not_asked_again(
+    domain, database, action, intent, text
+):
+    tracker = make_tracker(domain, text=text, intent=intent, active_loop=None)
+    _, events = await run(action(), tracker, domain)
+
+    # activation_request_form starts with its one answer already given
+    assert slot_events(events) == [
+        ("activation_request", True),
+        ("activation_email", "a.benard@pharmacie-du-marche.fr"),
+    ]
+
+
 async def test_help_during_the_registration_lets_the_registration_go_on(domain, database):
     tracker = make_tracker(domain, active_loop="registration_form")
     dispatcher, events = await run(ActionActivationHelp(), tracker, domain)

@@ -277,6 +277,35 @@ def test_a_returning_supplier_reads_the_same_whatever_the_address(servers, langu
     assert servers.smtp.inbox.to(f"nobody.{run.lower()}@acme-industrie.fr") == []
 
 
+@pytest.mark.parametrize(
+    ("language", "request_with_address"),
+    [
+        ("fr", "je me suis inscrite avec {address} mais je n'ai pas reçu l'email d'activation"),
+        ("en", "I registered with {address} but I did not get the activation email"),
+    ],
+)
+def test_an_address_given_with_the_request_is_used_and_reads_the_same_whatever_it_is(
+    servers, language, request_with_address
+):
+    run = uuid.uuid4().hex[:6].upper().replace("0", "A")
+    pending = f"given.{run.lower()}@acme-industrie.fr"
+    with db.session_scope(servers.database_url) as session:
+        add_account(session, pending, company=FRENCH[1], code=f"GIVN{run}FR01")
+    replies = {}
+    for address in (pending, f"nobody.{run.lower()}@acme-industrie.fr"):
+        sender = f"given-{language}-{uuid.uuid4().hex[:8]}"
+        message = request_with_address.format(address=address)
+        said = texts(servers.say(sender, message, {"language": language}))
+        assert PROBE[language]["address asked"] not in said  # not asked again
+        replies[address] = said.replace(address, "<address>")
+    [first, second] = replies.values()
+    assert first == second
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(servers.smtp.inbox.to(pending)) < 2:
+        time.sleep(0.3)
+    assert len(servers.smtp.inbox.to(pending)) == 2
+
+
 # --- nothing can bomb a mailbox -------------------------------------------------------------
 
 
