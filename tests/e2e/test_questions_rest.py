@@ -296,6 +296,38 @@ def test_a_yes_to_i_cannot_help_an_advisor_can_is_the_advisor(
     assert asked in texts(replies)  # the handoff's first question: where to reach the supplier
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "address_asked"),
+    [
+        (
+            "fr",
+            "Je me suis inscrite la semaine dernière avec {address}, l'email d'activation n'est "
+            "jamais arrivé, pouvez-vous le renvoyer ?",
+            "Quelle adresse email avez-vous utilisée",
+        ),
+        (
+            "en",
+            "I signed up last week with {address}, the activation email never arrived, can you "
+            "resend it?",
+            "Which email address did you register with",
+        ),
+    ],
+)
+def test_a_topic_clicked_after_not_sure_keeps_the_address_the_message_gave(
+    servers, conversation_id, language, message, address_asked
+):
+    metadata = {"language": language}
+    address = f"clarified.{conversation_id[:8]}@pharmacie-du-marche.fr"
+    replies = servers.say(conversation_id, message.format(address=address), metadata)
+    assert NOT_SURE[language] in texts(replies)
+    assert "/activation_email_missing" in payloads(replies)
+
+    replies = servers.say(conversation_id, "/activation_email_missing", metadata)
+
+    assert address in texts(replies)  # the request went to the address already given
+    assert address_asked not in texts(replies)
+
+
 @pytest.mark.parametrize(("language", "no"), [("fr", "non merci"), ("en", "no thanks")])
 def test_no_thanks_after_small_talk_is_no_feedback(servers, conversation_id, language, no):
     metadata = {"language": language}

@@ -124,6 +124,33 @@ def test_a_question_with_the_identifier_and_the_code_starts_the_registration_wit
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "not_sure", "asked"),
+    [
+        (
+            "fr",
+            "je dois m'inscrire pour ACME, SIREN {siren}, c'est où ?",
+            "pas sûr",
+            "immatriculée en France",
+        ),
+        (
+            "en",
+            "I have to register ACME, SIREN {siren}, how does it work?",
+            "not sure",
+            "in France",
+        ),
+    ],
+)
+def test_a_click_after_not_sure_keeps_what_the_message_said(
+    servers, language, question, not_sure, asked
+):
+    # Rasa put the click's payload in place of the unsure message: the SIREN was asked again.
+    siren, _ = fr_invitation(servers, "HXDQ")
+    turns = [(question.format(siren=spaced(siren)), not_sure), ("/start_registration", asked)]
+
+    converse(servers, sender(), turns, metadata={"language": language})
+
+
+@pytest.mark.parametrize(
     ("language", "text", "said"),
     [
         ("fr", "je me suis inscrit la semaine dernière avec compta@acme.fr", "inutile de vous"),
