@@ -309,6 +309,9 @@ class ValidateRegistrationForm(FormValidationAction):
         stance = reading.stance or (Stance.WHY if reading.question else None)
         if stance is None or asked is None:
             return False
+        if stance is Stance.WAIT:  # "un instant, je cherche": the question again, unhurried
+            dispatcher.utter_message(response="utter_take_your_time")
+            return True
         typed = tracker.latest_message.get("text") or ""
         if asked in OPTIONAL and stance is not Stance.WHY and stance_of(typed) is None:
             return True  # "passer", "non merci": nothing to say, the next question comes
@@ -492,7 +495,7 @@ class ValidateRegistrationForm(FormValidationAction):
         if slot == turn.asked and (
             reading.stance or reading.question or reading.which or reading.special_characters
         ):
-            if slot in OPTIONAL and reading.stance and reading.stance is not Stance.WHY:
+            if slot in OPTIONAL and reading.stance not in (None, Stance.WHY, Stance.WAIT):
                 return {slot: "-"}  # "je ne sais pas", "passer": no job title
             return {slot: None}  # answered by _help; the question is asked again
         return {}

@@ -98,6 +98,7 @@ class Stance(str, Enum):
     RATHER_NOT = "rather_not"  # "je préfère ne pas le donner", "I'd rather not"
     WHY = "why"  # "pourquoi ?", "why do you need my phone number?", "c'est obligatoire ?"
     DONT_KNOW = "dont_know"  # "je ne sais pas", "where do I find it?", "I don't have it"
+    WAIT = "wait"  # "un instant, je cherche", "hold on", "let me check"
 
 
 def _patterns(*alternatives: str) -> re.Pattern[str]:
@@ -170,6 +171,20 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bi (?:do not|don'?t|dont) (?:have|remember)(?: it| that| this| one)?$",
             r"\bwhere (?:do|can|could|would|should) i (?:find|get|look)\b",
             r"\bwhere is it\b",
+        ),
+    ),
+    (
+        Stance.WAIT,
+        _patterns(
+            r"^(?:attendez|attends|patientez|patience|un (?:instant|moment|petit instant)|"
+            r"une (?:seconde|minute|petite minute)|(?:deux|2) (?:secondes|minutes))\b",
+            r"\bje (?:le |la |les |l')?(?:cherche|regarde|verifie|recupere)"
+            r"(?: (?:dans|sur|avec) .*)?$",
+            r"^je reviens\b",
+            r"^(?:hold on|hang on|wait|one (?:moment|sec|second|minute)|just a (?:sec|second|"
+            r"moment|minute)|give me a (?:sec|second|moment|minute))\b",
+            r"\b(?:i'?m|i am) (?:looking|checking|searching)\b",
+            r"\blet me (?:check|look|find)\b",
         ),
     ),
 )

@@ -142,6 +142,29 @@ async def test_i_dont_know_at_the_optional_job_title_skips_it(domain, language, 
     assert asked_next(tracker, events) == "confirmed"
 
 
+@pytest.mark.parametrize(
+    ("asked", "language", "text", "intent"),
+    [
+        ("invitation_code", "fr", "attendez je cherche", "out_of_scope"),
+        ("invitation_code", "en", "hold on, let me check my emails", "nlu_fallback"),
+        ("first_name", "fr", "un instant", "nlu_fallback"),
+        ("job_title", "en", "one moment", "nlu_fallback"),
+    ],
+)
+async def test_un_instant_is_never_an_answer_and_the_question_waits(
+    domain, asked, language, text, intent
+):
+    """Regression: "un instant" was a first name or a job title, "attendez je cherche" a
+    wrong invitation code."""
+    dispatcher, events, tracker = await validate(
+        domain, asked, {}, slots=before(asked, language=language), text=text, intent=intent
+    )
+
+    assert responses(dispatcher) == ["utter_take_your_time"]
+    assert slots_after(tracker, events)[asked] is None
+    assert asked_next(tracker, events) == asked
+
+
 async def test_why_at_the_job_title_says_it_is_optional_with_a_skip_button(domain):
     dispatcher, events, tracker = await validate(
         domain, "job_title", {}, slots=before("job_title"), text="c'est obligatoire ?"

@@ -68,6 +68,10 @@ NOTHING_YET: dict = {}
         ("why do you need this?", Stance.WHY),
         ("what is it for?", Stance.WHY),
         ("is it mandatory?", Stance.WHY),
+        ("attendez je cherche", Stance.WAIT),
+        ("un instant, je le cherche dans mes mails", Stance.WAIT),
+        ("hold on", Stance.WAIT),
+        ("let me check my emails", Stance.WAIT),
     ],
 )
 def test_what_a_message_says_instead_of_an_answer(text, stance):
@@ -80,6 +84,7 @@ def test_what_a_message_says_instead_of_an_answer(text, stance):
         "Dupont",
         "732 829 320",
         "Comptable",
+        "Je cherche des clients",  # not "je cherche" (I am looking for it)
         "jean@acme.fr",
         "pourquoi mon code ne marche pas ?",  # a question of its own, for the FAQ
         "France",

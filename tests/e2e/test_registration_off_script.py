@@ -151,6 +151,37 @@ def test_a_click_after_not_sure_keeps_what_the_message_said(
 
 
 @pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("France, siren {siren}", "code d'invitation"),
+                ("attendez je cherche", "Prenez votre temps"),
+                ("{code}", "votre société est identifiée"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("France, SIREN {siren}", "invitation code"),
+                ("hold on, let me check my emails", "Take your time"),
+                ("{code}", "company is identified"),
+            ],
+        ),
+    ],
+)
+def test_un_instant_je_cherche_waits_for_the_answer(servers, language, turns):
+    siren, code = fr_invitation(servers, "HXDR")
+    replies = converse(servers, sender(), filled(turns, siren, code), {"language": language})
+
+    assert "pas trouvé de code" not in texts(replies)
+    assert "could not find an invitation code" not in texts(replies)
+
+
+@pytest.mark.parametrize(
     ("language", "text", "said"),
     [
         ("fr", "je me suis inscrit la semaine dernière avec compta@acme.fr", "inutile de vous"),
