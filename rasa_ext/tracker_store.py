@@ -143,9 +143,15 @@ class _RedactedEventsOnly(EventBroker):
         await self.broker.close()
 
 
-def _overwrite_deleted_content(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Every SQLite connection of the store: deleted content overwritten (a masked password
+    leaves no copy in free pages), and the write-ahead log synced at checkpoints rather than at
+    every commit (SQLite's advice for WAL: no corruption possible; a power cut may lose the last
+    turns' log rows, never an account, which bot/db.py keeps in its own database). Measured:
+    p50 at concurrency 1 25-27 -> 24 ms, throughput +5 % (docs/performance.md)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -192,7 +198,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._keep_a_connection_open()
             # A password masked in rows written earlier is overwritten on disk, not left in
             # the page's free space.
-            sqlalchemy.event.listen(self.engine, "connect", _overwrite_deleted_content)
+            sqlalchemy.event.listen(self.engine, "connect", _sqlite_settings)
             with self.engine.begin() as connection:
                 # Readers (the analysts' report) then never block the server's writes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")

@@ -176,6 +176,16 @@ async def test_an_event_broker_receives_each_event_once_and_redacted(tmp_path, d
             assert form not in broker_bytes
 
 
+def test_sqlite_overwrites_deleted_content_and_syncs_the_log_at_checkpoints(tmp_path, domain):
+    store = RedactingSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'conversations.db'}")
+    with store.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA secure_delete").scalar() == 1  # a masked password leaves no copy
+        assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL: no fsync per message
+
+
 def test_the_url_gives_sql_tracker_store_its_arguments():
     assert connection_arguments("postgresql://rasa:p%40ss@db.internal:5433/conv") == {
         "dialect": "postgresql",
