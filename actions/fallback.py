@@ -25,8 +25,10 @@ HANDOFF_INTENT = "human_handoff"
 # The entity a topic button carries (domain.yml); actions/answers.py reads it.
 TOPIC_ENTITY = "topic"
 # Intents that make no sense as a suggestion ("did you mean: yes?"); out_of_scope is the
-# "something else" choice itself.
+# "something else" choice itself; "not sure" comes only outside the registration (during it an
+# unsure message is the form's answer), where "stop the registration" has nothing to stop.
 NOT_SUGGESTED = {
+    "cancel",
     FALLBACK_INTENT,
     "affirm",
     "deny",

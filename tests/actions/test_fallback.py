@@ -131,6 +131,20 @@ async def test_a_topic_without_a_label_and_the_advisor_are_not_repeated(domain):
     ]
 
 
+async def test_stop_the_registration_is_never_offered_there_is_none_to_stop(domain):
+    message = await not_sure(
+        domain,
+        [("nlu_fallback", 0.7), ("cancel", 0.5), ("activation_email_missing", 0.4)],
+        selector(("faq/countries", 0.01)),
+    )
+
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/activation_email_missing",
+        "/human_handoff",
+        "/out_of_scope",
+    ]
+
+
 async def test_far_less_likely_topics_are_not_offered(domain):
     message = await not_sure(
         domain,
