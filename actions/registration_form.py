@@ -269,6 +269,12 @@ class ValidateRegistrationForm(FormValidationAction):
             # corrected ("je veux modifier mon mot de passe"): the question again. Without a
             # slot event Rasa rejects the form, and a rule or the fallback answers instead.
             events.append(SlotSet(asked, None))
+        elif asked and not _filled(events) and turn.reading.recognised:
+            # Another answer already given, typed again or differently (a second address at
+            # the country question): kept as it was, changed only by a correction; said so,
+            # and the question again (it got "je ne parviens pas à comprendre").
+            dispatcher.utter_message(response="utter_answer_already_given")
+            events.append(SlotSet(asked, None))
         self._acknowledge(dispatcher, turn, events)
         return events
 

@@ -47,6 +47,8 @@ __all__ = [
     "MENU",
     "NOT_AN_ANSWER",
     "OPTIONAL",
+    "QUESTION_INTENTS",
+    "QUESTION_WORDS",
     "TEXT_FIELDS",
     "YES_OR_NO",
     "Correction",
@@ -336,15 +338,14 @@ def _value_from(rest: str, folded_rest: str) -> str | None:
         if cut:
             value = value[: cut.start()]
     value = value.strip(_EDGES)
-    if fold(value) in _QUESTION_WORDS:
+    if fold(value) in QUESTION_WORDS:
         return None  # "et le code d'invitation c'est quoi": a question, not the code "quoi"
     return value or None
 
 
-# What "c'est ..." / "is ..." ends with in a question about a field, never its value.
-_QUESTION_WORDS = frozenset(
-    {"quoi", "lequel", "laquelle", "ou", "combien", "comment", "what", "which", "where", "how"}
-)
+# What "c'est ..." / "is ..." ends with in a question about a field, never its value (nor a
+# name: "combien", "comment" could be read as one).
+QUESTION_WORDS = frozenset({"quoi", "lequel", "laquelle", "what", "which"})
 
 
 def _after_lead_ins(folded: str) -> int:

@@ -692,6 +692,34 @@ _COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "US": ("etats unis", "united states", "usa", "us"),
 }  # fmt: skip
 
+# Adjectives name a country only next to a word for the company ("société française", "a
+# British company", "entreprise de droit belge"): alone they may name a language.
+_COUNTRY_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "FR": ("francais", "francaise", "french"),
+    "GB": ("britannique", "anglais", "anglaise", "british", "english", "uk"),
+    "BE": ("belge", "belgian"),
+    "CH": ("suisse", "swiss"),
+    "LU": ("luxembourgeois", "luxembourgeoise", "luxembourgish"),
+    "DE": ("allemand", "allemande", "german"),
+    "NL": ("neerlandais", "neerlandaise", "hollandais", "hollandaise", "dutch"),
+    "ES": ("espagnol", "espagnole", "spanish"),
+    "IT": ("italien", "italienne", "italian"),
+    "PT": ("portugais", "portugaise", "portuguese"),
+    "US": ("americain", "americaine", "american", "us"),
+}  # fmt: skip
+_ADJECTIVE_COUNTRY = {
+    form: code
+    for code, adjectives in _COUNTRY_ADJECTIVES.items()
+    for adjective in adjectives
+    for form in (adjective, adjective + "s")
+}
+_COMPANY_NOUNS = frozenset(
+    "societe societes entreprise entreprises boite structure compagnie filiale sarl sas sa "
+    "eurl sasu company companies firm business limited ltd plc llc inc subsidiary".split()
+)
+# Words between a French company noun and its adjective: "société de droit belge".
+_BETWEEN = frozenset({"de", "droit", "est", "une", "un"})
+
 # Codes that are also everyday words: "de" (French), "es" ("tu es"), "lu"
 # ("j'ai lu"), "be", "it", "us" (English). They mean a country only when
 # written in upper case, or when they are the whole answer: a user asked for
@@ -741,9 +769,29 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
                 continue
             taken[start : start + size] = [True] * size
             found.add(code)
+    if not found:
+        found = _countries_of_company_adjectives(folded)
     if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
         return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
+
+
+def _countries_of_company_adjectives(folded: list[str]) -> set[str]:
+    """ "société française", "entreprise de droit belge", "a British company": the countries
+    of adjectives that qualify a word for the company (after it in French, before in
+    English)."""
+    found = set()
+    for index, word in enumerate(folded):
+        code = _ADJECTIVE_COUNTRY.get(word)
+        if code is None:
+            continue
+        before = index - 1
+        while before >= 0 and folded[before] in _BETWEEN and index - before <= 3:
+            before -= 1
+        after = folded[index + 1] if index + 1 < len(folded) else None
+        if (before >= 0 and folded[before] in _COMPANY_NOUNS) or after in _COMPANY_NOUNS:
+            found.add(code)
+    return found
 
 
 # Names long enough to be recognised with a typo: a 2-letter code with one letter changed is

@@ -520,6 +520,30 @@ def test_parse_country_refuses_unknown_or_ambiguous(text):
     assert parse_country(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("c'est une société française", "FR"),
+        ("notre entreprise est allemande", "DE"),
+        ("société de droit belge", "BE"),
+        ("SARL française", "FR"),
+        ("We are a British company", "GB"),
+        ("a Dutch firm", "NL"),
+        ("we are an American LLC", "US"),
+    ],
+)
+def test_an_adjective_of_the_company_names_its_country(text, country):
+    assert parse_country(text) == country
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je parle français", "English please", "French", "la société française et la filiale belge"],
+)
+def test_an_adjective_alone_may_be_a_language_and_names_no_country(text):
+    assert parse_country(text, fuzzy=True) is None
+
+
 def test_a_language_without_names_gets_the_default_languages_names():
     scheme = scheme_for("GB")
     assert (scheme.name("en"), scheme.country_name("en")) == (

@@ -182,6 +182,63 @@ def test_un_instant_je_cherche_waits_for_the_answer(servers, language, turns):
 
 
 @pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [("je veux créer mon compte", "dans quel pays"), ("société française", "SIREN")],
+        ),
+        (
+            "en",
+            [("I want to create my account", "which country"), ("a British company", "CRN")],
+        ),
+    ],
+)
+def test_a_company_described_by_its_country_adjective_is_in_that_country(servers, language, turns):
+    # it got "Je ne reconnais pas ce pays"
+    converse(servers, sender(), turns, {"language": language})
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "already"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("{siren}", "immatriculée en France"),
+                ("jean.dupont@acme.fr", "immatriculée en France"),
+                ("non", "dans quel pays"),
+                ("jean.dupont@acme.com", "dans quel pays"),
+            ],
+            "J'ai déjà cette information",
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("{siren}", "registered in France"),
+                ("john.smith@acme.co.uk", "registered in France"),
+                ("no", "which country"),
+                ("john.smith@acme.com", "which country"),
+            ],
+            "I already have this information",
+        ),
+    ],
+)
+def test_an_answer_given_again_differently_keeps_the_question_going(
+    servers, language, turns, already
+):
+    # A second address at the country question got "je ne parviens pas à comprendre": the form
+    # read nothing for its question, Rasa rejected it and the core fallback answered.
+    siren, code = fr_invitation(servers, "HXDS")
+    replies = converse(servers, sender(), filled(turns, siren, code), {"language": language})
+
+    assert already in texts(replies)
+    assert "parviens pas" not in texts(replies) and "cannot understand" not in texts(replies)
+
+
+@pytest.mark.parametrize(
     ("language", "text", "said"),
     [
         ("fr", "je me suis inscrit la semaine dernière avec compta@acme.fr", "inutile de vous"),
