@@ -252,6 +252,14 @@ def test_the_enumeration_probe_reads_the_same_for_a_taken_and_a_free_address(ser
     assert live_tokens(servers, taken_pk) == 0
 
 
+def mails_to(servers, address: str, expected: int, timeout: float = 60) -> int:
+    """How many mails ``address`` received, once ``expected`` arrived or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(servers.smtp.inbox.to(address)) < expected:
+        time.sleep(0.3)
+    return len(servers.smtp.inbox.to(address))
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_a_returning_supplier_reads_the_same_whatever_the_address(servers, language):
     run = uuid.uuid4().hex[:6].upper().replace("0", "A")
@@ -270,10 +278,7 @@ def test_a_returning_supplier_reads_the_same_whatever_the_address(servers, langu
     assert first == second
     # The request was queued; the outbox sender looked the address up and sent the email
     # where an account waits (the registration's mail, then the new one).
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(servers.smtp.inbox.to(pending)) < 2:
-        time.sleep(0.3)
-    assert len(servers.smtp.inbox.to(pending)) == 2
+    assert mails_to(servers, pending, expected=2) == 2
     assert servers.smtp.inbox.to(f"nobody.{run.lower()}@acme-industrie.fr") == []
 
 
@@ -300,10 +305,7 @@ def test_an_address_given_with_the_request_is_used_and_reads_the_same_whatever_i
         replies[address] = said.replace(address, "<address>")
     [first, second] = replies.values()
     assert first == second
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(servers.smtp.inbox.to(pending)) < 2:
-        time.sleep(0.3)
-    assert len(servers.smtp.inbox.to(pending)) == 2
+    assert mails_to(servers, pending, expected=2) == 2
 
 
 # --- nothing can bomb a mailbox -------------------------------------------------------------
