@@ -545,6 +545,10 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"country_confirmed": True}  # "France", "yes it's in France": the same one
         if turn.intent in YES_OR_NO:
             return {"country_confirmed": turn.intent == "affirm"}
+        if {"invitation_code", "email"} & turn.reading.values.keys():
+            # The next answer typed instead of "oui" (the invitation code): going on is a yes,
+            # and the invitation check refuses a code that is not this country's company's.
+            return {"country_confirmed": True}
         return {}
 
     def extract_field_to_correct(self, dispatcher, tracker: Tracker, domain) -> Slots:

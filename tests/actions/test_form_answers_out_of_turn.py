@@ -128,6 +128,29 @@ async def test_yes_to_the_country_read_from_the_identifier_checks_the_invitation
     assert after["invitation_valid"] is True
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_code_typed_instead_of_yes_confirms_the_country_and_is_checked(
+    domain, invite, language
+):
+    """Regression: the code was kept but "so your company is registered in France?" asked
+    again, and again at the next answer."""
+    invite()
+    slots = {"country": "FR", "company_id": ACME.value, "country_inferred": True}
+    dispatcher, events, tracker = await validate(
+        domain,
+        "country_confirmed",
+        {},
+        slots={**slots, "language": language},
+        text=ACME_CODE,
+        intent="inform",
+    )
+
+    assert responses(dispatcher) == ["utter_invitation_valid"]
+    after = slots_after(tracker, events)
+    assert (after["country_confirmed"], after["invitation_valid"]) == (True, True)
+    assert asked_next(tracker, events) == "email"
+
+
 async def test_no_to_the_country_read_from_the_identifier_asks_the_country_again(domain):
     slots = {"country": "FR", "company_id": "898894399", "country_inferred": True}
     _, events, tracker = await validate(

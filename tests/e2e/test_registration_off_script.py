@@ -200,15 +200,40 @@ def test_a_company_described_by_its_country_adjective_is_in_that_country(servers
 
 
 @pytest.mark.parametrize(
-    ("language", "turns", "already"),
+    ("language", "turns"),
     [
         (
             "fr",
             [
                 ("je veux créer mon compte", "dans quel pays"),
                 ("{siren}", "immatriculée en France"),
-                ("jean.dupont@acme.fr", "immatriculée en France"),
-                ("non", "dans quel pays"),
+                ("{code}", "votre société est identifiée"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("{siren}", "registered in France"),
+                ("{code}", "company is identified"),
+            ],
+        ),
+    ],
+)
+def test_the_code_typed_instead_of_yes_to_the_country_goes_on(servers, language, turns):
+    # it asked "so your company is registered in France?" again at each next answer
+    siren, code = fr_invitation(servers, "HXDT")
+    converse(servers, sender(), filled(turns, siren, code), {"language": language})
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "already"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("jean.dupont@acme.fr", "dans quel pays"),
                 ("jean.dupont@acme.com", "dans quel pays"),
             ],
             "J'ai déjà cette information",
@@ -217,9 +242,7 @@ def test_a_company_described_by_its_country_adjective_is_in_that_country(servers
             "en",
             [
                 ("I want to create my account", "which country"),
-                ("{siren}", "registered in France"),
-                ("john.smith@acme.co.uk", "registered in France"),
-                ("no", "which country"),
+                ("john.smith@acme.co.uk", "which country"),
                 ("john.smith@acme.com", "which country"),
             ],
             "I already have this information",
@@ -231,8 +254,7 @@ def test_an_answer_given_again_differently_keeps_the_question_going(
 ):
     # A second address at the country question got "je ne parviens pas à comprendre": the form
     # read nothing for its question, Rasa rejected it and the core fallback answered.
-    siren, code = fr_invitation(servers, "HXDS")
-    replies = converse(servers, sender(), filled(turns, siren, code), {"language": language})
+    replies = converse(servers, sender(), turns, {"language": language})
 
     assert already in texts(replies)
     assert "parviens pas" not in texts(replies) and "cannot understand" not in texts(replies)
