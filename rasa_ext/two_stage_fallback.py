@@ -51,7 +51,8 @@ def _two_fallbacks_in_a_row(tracker) -> bool:
 
 
 def _unsure_text(tracker) -> str | None:
-    """The text of the latest message the assistant was unsure of, before the latest one."""
+    """The text of the message the assistant was unsure of in this fallback: the latest one
+    before the click, past the "non" / "Autre chose" answers of the same fallback only."""
     latest = True
     for event in reversed(tracker.events):
         if not isinstance(event, UserUttered):
@@ -59,8 +60,11 @@ def _unsure_text(tracker) -> str | None:
         if latest:
             latest = False
             continue
-        if (event.intent or {}).get("name") == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        intent = (event.intent or {}).get("name")
+        if intent == DEFAULT_NLU_FALLBACK_INTENT_NAME:
             return event.text
+        if _read(intent) != USER_INTENT_OUT_OF_SCOPE:
+            return None  # an earlier exchange: this fallback's message is not there
     return None
 
 
