@@ -41,10 +41,11 @@ def _ask_for_the_address(tracker: Tracker) -> list:
     """Whether a rule goes on to ask for the address (activation_request_form): not in the
     middle of a registration, which goes on instead. An address the request already gives ("je
     me suis inscrite avec a.benard@..., l'email n'est jamais arrivé") is taken, not asked."""
-    asking = not _registering(tracker)
-    events = [SlotSet("activation_request", asking)]
+    if _registering(tracker):
+        return [SlotSet("activation_request", False)]
+    events = [SlotSet("activation_request", True)]
     given = check_email(tracker.latest_message.get("text") or "")
-    if asking and given.ok:
+    if given.ok:
         events.append(SlotSet("activation_email", given.address))
     return events
 

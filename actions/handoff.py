@@ -17,6 +17,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
+from actions.fallback import HANDOFF_INTENT
 from bot.checks.email_addresses import EmailError, check_email
 from bot.checks.identifiers import check_company_id
 from bot.registration import tickets
@@ -97,16 +98,13 @@ def _contact_given(value: Any) -> str | None:
     return found.address if found.ok and "*" not in value else None
 
 
-HANDOFF_PAYLOAD = "/human_handoff"
-
-
 def lone_advisor_offer(tracker: Tracker) -> bool:
     """The assistant's last message offered the advisor and nothing else ("... un conseiller
     peut vous aider." with its one button): a typed "oui" to it is that button."""
     for event in reversed(tracker.events):  # this action has said nothing yet
         if event.get("event") == "bot":
             buttons = (event.get("data") or {}).get("buttons") or []
-            return [b.get("payload") for b in buttons] == [HANDOFF_PAYLOAD]
+            return [b.get("payload") for b in buttons] == ["/" + HANDOFF_INTENT]
     return False
 
 

@@ -88,9 +88,9 @@ MAX_READ_LENGTH = 1000
 COMPANY_STEP = frozenset({"country", "company_id", "invitation_code"})
 # The question "which answer do you want to correct?".
 MENU = "field_to_correct"
-# Answers that say what they are, wherever they come.
 # The intents of the questions the rules answer (the FAQ and small talk).
 QUESTION_INTENTS = frozenset({"faq", "chitchat"})
+# Answers that say what they are, wherever they come.
 _EVIDENT = ("country", "company_id", "invitation_code", "email")
 
 
@@ -325,6 +325,11 @@ class Correction:
     value: str | None = None
 
 
+# What "c'est ..." / "is ..." ends with in a question about a field, never its value (nor a
+# name: "combien", "comment" could be read as one).
+QUESTION_WORDS = frozenset({"quoi", "lequel", "laquelle", "what", "which"})
+
+
 def _value_from(rest: str, folded_rest: str) -> str | None:
     """The new value in what follows a field's name: ", c'est le 01 45 67 89 02" -> "01 45..."."""
     position = _after_lead_ins(folded_rest)
@@ -341,11 +346,6 @@ def _value_from(rest: str, folded_rest: str) -> str | None:
     if fold(value) in QUESTION_WORDS:
         return None  # "et le code d'invitation c'est quoi": a question, not the code "quoi"
     return value or None
-
-
-# What "c'est ..." / "is ..." ends with in a question about a field, never its value (nor a
-# name: "combien", "comment" could be read as one).
-QUESTION_WORDS = frozenset({"quoi", "lequel", "laquelle", "what", "which"})
 
 
 def _after_lead_ins(folded: str) -> int:
