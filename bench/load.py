@@ -9,6 +9,12 @@ RSS and the cold start (launch to the first answer, each server started alone), 
 per-message cost (latency and the servers' CPU time) at message 5 and at message 50 of one
 conversation. The figures go to var/bench/last-run.json (or --json).
 
+The password is given as the widget gives it: the masked field posts it to the web app, which
+checks it and keeps its Argon2id hash in the conversation's draft (``bot.web.chat.
+accept_password``, called here in a thread, at most ``HASHES_AT_ONCE`` at once as in the web
+app), and the assistant then gets ``/password_given``. The check's time is reported on its own
+("password checks"); the message latencies are the assistant's, as for every other message.
+
 A message is an error when the HTTP call fails or times out, or when the reply lacks the words
 the script expects (a wrong answer under load is a failure, not a fast reply).
 
@@ -39,6 +45,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.web.chat import HASHES_AT_ONCE, accept_password
 from tests.factories import (
     BIN,
     CUSTOMER,
@@ -63,6 +70,9 @@ class Turn:
     text: str
     expect: str  # words the reply must contain, case-insensitive
     secret: bool = False  # a password or an invitation code: stored redacted
+    # the widget's masked field: the text goes to the web app's password check, the assistant
+    # gets "/password_given"
+    masked: bool = False
 
 
 @dataclass
@@ -72,6 +82,7 @@ class Conversation:
     turns: list[Turn]
     metadata: dict | None = None
     email: str | None = None  # the account this conversation creates, if any
+    database_url: str | None = None  # where the web app keeps a masked password's hash
 
 
 def _siren(rng: random.Random) -> str:
@@ -99,6 +110,7 @@ class Registration:
     company_id: str
     code: str
     email: str
+    database_url: str
 
 
 def create_invitations(database_url: str, french: int, english: int) -> list[Registration]:
@@ -122,12 +134,12 @@ def create_invitations(database_url: str, french: int, english: int) -> list[Reg
             domain = "acme-industrie.fr" if country == "FR" else "northwind.co.uk"
             email = f"{_letters(run)}.{_letters(i)}@{domain}"
             registrations.append(
-                Registration(country, company_id, format_code(invitation.code), email)
+                Registration(country, company_id, format_code(invitation.code), email, database_url)
             )
     return registrations
 
 
-def registration_fr(reg: Registration) -> Conversation:
+def registration_fr(reg: Registration, typed_password: bool = False) -> Conversation:
     """Typed from the first message, as a supplier who has the invitation email open."""
     siren = f"{reg.company_id[:3]} {reg.company_id[3:6]} {reg.company_id[6:]}"
     turns = [
@@ -137,7 +149,7 @@ def registration_fr(reg: Registration) -> Conversation:
         Turn(reg.code.lower(), "adresse email", secret=True),
         Turn(reg.email, reg.email),
         Turn("oui", "mot de passe"),
-        Turn(PASSWORD, "Conditions Générales", secret=True),
+        Turn(PASSWORD, "Conditions Générales", secret=True, masked=not typed_password),
         Turn("J'accepte", "prénom"),
         Turn("Jean", "nom de famille"),
         Turn("Dupont", "téléphone"),
@@ -146,11 +158,16 @@ def registration_fr(reg: Registration) -> Conversation:
         Turn("oui", "noreply@sis-id.com"),
     ]
     return Conversation(
-        uuid.uuid4().hex, "registration-fr", turns, {"language": "fr"}, email=reg.email
+        uuid.uuid4().hex,
+        "registration-fr",
+        turns,
+        {"language": "fr"},
+        email=reg.email,
+        database_url=reg.database_url,
     )
 
 
-def registration_en(reg: Registration) -> Conversation:
+def registration_en(reg: Registration, typed_password: bool = False) -> Conversation:
     """From the invitation link: the widget passes the code in the metadata."""
     turns = [
         Turn("/start_registration", "invitation code is already filled in"),
@@ -158,7 +175,7 @@ def registration_en(reg: Registration) -> Conversation:
         Turn(reg.company_id, f"invitation from {CUSTOMER}"),
         Turn(reg.email, "is it correct"),
         Turn("yes", "password"),
-        Turn(PASSWORD, "Terms of Use", secret=True),
+        Turn(PASSWORD, "Terms of Use", secret=True, masked=not typed_password),
         Turn("I accept", "first name"),
         Turn("John", "last name"),
         Turn("Smith", "phone number"),
@@ -167,7 +184,14 @@ def registration_en(reg: Registration) -> Conversation:
         Turn("yes", "noreply@sis-id.com"),
     ]
     metadata = {"language": "en", "invitation_code": reg.code}
-    return Conversation(uuid.uuid4().hex, "registration-en", turns, metadata, email=reg.email)
+    return Conversation(
+        uuid.uuid4().hex,
+        "registration-en",
+        turns,
+        metadata,
+        email=reg.email,
+        database_url=reg.database_url,
+    )
 
 
 def faq_fr() -> Conversation:
@@ -192,12 +216,16 @@ def faq_en() -> Conversation:
     return Conversation(uuid.uuid4().hex, "faq-en", turns, {"language": "en"})
 
 
-def our_conversations(database_url: str, count: int) -> list[Conversation]:
-    """``count`` conversations, a quarter of each kind, interleaved."""
+def our_conversations(
+    database_url: str, count: int, *, typed_passwords: bool = False
+) -> list[Conversation]:
+    """``count`` conversations, a quarter of each kind, interleaved. The password is given in
+    the widget's masked field, or typed in the chat (``typed_passwords``: the assistant then
+    checks and hashes it, and its conversation log must hold it masked)."""
     per_kind = [count // 4 + (1 if i < count % 4 else 0) for i in range(4)]
     registrations = create_invitations(database_url, per_kind[0], per_kind[2])
-    french = [registration_fr(r) for r in registrations if r.country == "FR"]
-    english = [registration_en(r) for r in registrations if r.country == "GB"]
+    french = [registration_fr(r, typed_passwords) for r in registrations if r.country == "FR"]
+    english = [registration_en(r, typed_passwords) for r in registrations if r.country == "GB"]
     kinds = [
         french,
         [faq_fr() for _ in range(per_kind[1])],
@@ -286,14 +314,12 @@ class RunResult:
     # per conversation, the latency (s) and the servers' CPU time (s) of each message, in order
     # (filled when run_conversations is given the servers' pids; meaningful at concurrency 1)
     per_turn: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    # seconds of each password check of the masked field (the web app's work, not a message)
+    password_checks: list[float] = field(default_factory=list)
 
     def percentile(self, q: float) -> float:
         """Latency at quantile ``q`` (0-100) in milliseconds; nearest-rank on sorted data."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        rank = max(1, math.ceil(q / 100 * len(ordered)))
-        return ordered[min(rank, len(ordered)) - 1] * 1000
+        return _percentile(self.latencies, q)
 
     @property
     def throughput(self) -> float:
@@ -316,12 +342,24 @@ class RunResult:
             "peak_rss_mb": {k: round(v) for k, v in self.peak_rss_mb.items()},
             "first_errors": self.errors[:10],
             "slowest_steps_mean_ms": {k: round(v * 1000) for k, v in self.slowest_steps()},
+            "password_checks": len(self.password_checks),
+            "password_check_p50_ms": round(_percentile(self.password_checks, 50), 1),
+            "password_check_p95_ms": round(_percentile(self.password_checks, 95), 1),
         }
 
     def slowest_steps(self, count: int = 5) -> list[tuple[str, float]]:
         """The ``count`` steps with the highest mean latency (seconds), slowest first."""
         means = {step: statistics.fmean(values) for step, values in self.by_step.items()}
         return sorted(means.items(), key=lambda item: -item[1])[:count]
+
+
+def _percentile(seconds: Sequence[float], q: float) -> float:
+    """Quantile ``q`` (0-100) in milliseconds; nearest-rank on sorted data."""
+    if not seconds:
+        return float("nan")
+    ordered = sorted(seconds)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1] * 1000
 
 
 def _reply_text(replies: list[dict]) -> str:
@@ -352,18 +390,26 @@ async def _converse(
     conversation: Conversation,
     result: RunResult,
     timeout: float,
-    pids: Sequence[int] = (),
+    pids: Sequence[int],
+    hashing: asyncio.Semaphore,
 ) -> None:
     sent = result.sent.setdefault(conversation.sender, [])
     per_turn = result.per_turn.setdefault(conversation.sender, []) if pids else None
     for index, turn in enumerate(conversation.turns):
+        where = f"{conversation.kind} {conversation.sender[:8]} turn {index + 1}"
+        text = turn.text
+        if turn.masked:
+            unmet = await give_password(conversation, turn.text, hashing, result.password_checks)
+            if unmet:
+                result.errors.append(f"{where}: the password check refused it: {unmet}")
+                return
+            text = PASSWORD_GIVEN
         cpu_before = cpu_seconds(pids) if pids else 0.0
-        body: dict = {"sender": conversation.sender, "message": turn.text}
+        body: dict = {"sender": conversation.sender, "message": text}
         if conversation.metadata is not None:
             body["metadata"] = conversation.metadata
-        where = f"{conversation.kind} {conversation.sender[:8]} turn {index + 1}"
         started = time.perf_counter()
-        sent.append(turn.text)
+        sent.append(text)
         try:
             async with http.post(
                 url, json=body, timeout=aiohttp.ClientTimeout(total=timeout)
@@ -390,6 +436,30 @@ async def _converse(
     result.completed.append(conversation.sender)
 
 
+# The widget's payload once the web app has kept the password (bot/web/static/widget.js).
+PASSWORD_GIVEN = "/password_given"  # noqa: S105 - a payload, not a password
+
+
+async def give_password(
+    conversation: Conversation,
+    password: str,
+    hashing: asyncio.Semaphore,
+    timings: list[float],
+) -> list[str]:
+    """What the web app does for the widget's masked field, with its own function, ``hashing``
+    bounding the checks at once as the web app does; the time taken appended to ``timings``.
+    Returns the unmet rules (empty: accepted and kept in the draft)."""
+    if conversation.database_url is None:
+        raise ValueError("a masked turn needs the conversation's database_url")
+    started = time.perf_counter()
+    async with hashing:
+        unmet = await asyncio.to_thread(
+            accept_password, conversation.database_url, conversation.sender, password
+        )
+    timings.append(time.perf_counter() - started)
+    return unmet
+
+
 async def run_conversations(
     base_url: str,
     conversations: Sequence[Conversation],
@@ -406,11 +476,12 @@ async def run_conversations(
     result = RunResult(label, concurrency, len(conversations))
     url = base_url.rstrip("/") + "/webhooks/rest/webhook"
     gate = asyncio.Semaphore(concurrency)
+    hashing = asyncio.Semaphore(HASHES_AT_ONCE)  # the web app's limit on password checks
     connector = aiohttp.TCPConnector(limit=concurrency)
 
     async def one(conversation: Conversation) -> None:
         async with gate:
-            await _converse(http, url, conversation, result, timeout, pids)
+            await _converse(http, url, conversation, result, timeout, pids, hashing)
 
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.perf_counter()
@@ -816,6 +887,13 @@ def main(argv: list[str] | None = None) -> int:
         if result.label == "ours":
             steps = ", ".join(f"{k} {v * 1000:.0f}" for k, v in result.slowest_steps(4))
             print(f"Slowest steps at concurrency {result.concurrency} (mean ms): {steps}")
+            if result.password_checks:
+                print(
+                    f"  password checks of the masked field (the web app's Argon2id, not a "
+                    f"message): {len(result.password_checks)}, p50 "
+                    f"{_percentile(result.password_checks, 50):.0f} ms, p95 "
+                    f"{_percentile(result.password_checks, 95):.0f} ms"
+                )
     print(f"Activation mails received by the SMTP server: {len(smtp.inbox.messages)}")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = args.json or BENCH_DIR / "last-run.json"

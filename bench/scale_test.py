@@ -467,7 +467,9 @@ def run(args: argparse.Namespace) -> dict:
         timings["replicas_start"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        conversations = our_conversations(database_url, args.conversations)
+        # Typed passwords: the replicas' conversation logs must hold them masked (the widget's
+        # masked field never sends one to the assistant).
+        conversations = our_conversations(database_url, args.conversations, typed_passwords=True)
         watched = {name: processes.pid(name) for name in ("rasa1", "rasa2", "actions1", "actions2")}
         base_url = f"http://127.0.0.1:{nginx_rasa}"
         with RssSampler(watched) as sampler:

@@ -301,14 +301,19 @@ async def _ask_rasa(request: web.Request, forwarded: dict[str, Any]) -> list | N
 # --- POST /chat/password ----------------------------------------------------------------------
 
 
-def _email_in_draft(database_url: str, conversation_id: str) -> str | None:
+def accept_password(database_url: str, conversation_id: str, password: str) -> list[str]:
+    """The masked field's work, off the event loop: the article's rule and the strength checks
+    (against the draft's address), then the Argon2id hash kept in the conversation's draft.
+    Returns the unmet rules' names, empty when the password was accepted and kept."""
     with db.session_scope(database_url) as session:
-        return drafts.email_for(session, conversation_id)
-
-
-def _keep_hash(database_url: str, conversation_id: str, password_hash: str) -> None:
+        email = drafts.email_for(session, conversation_id)
+    rules = check_password(password, email)
+    if rules:
+        return [rule.value for rule in rules]
+    password_hash = hash_password(password)
     with db.session_scope(database_url) as session:
         drafts.save_password_hash(session, conversation_id, password_hash)
+    return []
 
 
 def refusal_text(rules: list[str], language: str) -> str:
@@ -342,22 +347,14 @@ async def check_password_answer(request: web.Request) -> web.Response:
         log.warning("password checks busy: %s at once", HASHES_AT_ONCE)
         return json_error(503, "unavailable")
     try:
-        email = await asyncio.to_thread(_email_in_draft, database_url, conversation_id)
-        rules = await asyncio.to_thread(check_password, chat.text, email)
-        if rules:
-            unmet = [rule.value for rule in rules]
-            return web.json_response(
-                {
-                    "accepted": False,
-                    "rules": unmet,
-                    "message": refusal_text(unmet, admitted.language),
-                },
-                headers={"Cache-Control": "no-store"},
-            )
-        password_hash = await asyncio.to_thread(hash_password, chat.text)
+        unmet = await asyncio.to_thread(accept_password, database_url, conversation_id, chat.text)
     finally:
         hashing.release()
-    await asyncio.to_thread(_keep_hash, database_url, conversation_id, password_hash)
+    if unmet:
+        return web.json_response(
+            {"accepted": False, "rules": unmet, "message": refusal_text(unmet, admitted.language)},
+            headers={"Cache-Control": "no-store"},
+        )
     return web.json_response({"accepted": True}, headers={"Cache-Control": "no-store"})
 
 
