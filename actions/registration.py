@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -129,68 +129,66 @@ class ActionCancelRegistration(Action):
         return reset_registration(tracker=tracker)
 
 
-class ActionCreateAccount(Action):
-    """Runs when the form ends. Creates the account only after the user confirmed."""
-
-    def name(self) -> str:
-        return "action_create_account"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        if tracker.get_slot("confirmed") is not True:
-            return []  # the form stopped early (expired or used invitation, too many attempts)
-        slot = tracker.get_slot
-        email = slot("email")
-        try:
-            with database() as session:
-                if drafts.submitted_email(session, tracker.sender_id) == email:
-                    # already submitted (a repeated confirmation): the same answer, nothing new
-                    return self._done(dispatcher, tracker, email)
-                password_hash = drafts.password_hash_for(session, tracker.sender_id)
-                if password_hash is None:
-                    dispatcher.utter_message(response="utter_correcting")
-                    return [
-                        SlotSet("password", None),
-                        SlotSet("confirmed", None),
-                        FollowupAction("registration_form"),
-                    ]
-                registration = Registration(
-                    company_id=CompanyId(slot("country"), slot("company_id")),
-                    invitation_code=invitation_code(tracker, session=session),
-                    email=email,
-                    password_hash=password_hash,
-                    first_name=slot("first_name"),
-                    last_name=slot("last_name"),
-                    phone=slot("phone"),
-                    job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
-                    language=language_of(tracker),
-                )
-                result = register(session, registration)
-                if result.looks_created:
-                    # Nothing was created on a taken address: keep the registration so that
-                    # "correct my address" works as it would for a new account.
-                    retry = registration if result.account_pk is None else None
-                    drafts.mark_submitted(
-                        session, tracker.sender_id, email, result.account_pk, retry=retry
-                    )
-        except SQLAlchemyError as error:
-            log.warning(
-                "account creation postponed: database unavailable (%s)", type(error).__name__
+def create_account(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The account, once the supplier confirmed the summary: run by the form's validation of
+    that "oui" (validate_registration_form), so that the message makes one call to the action
+    server. ``tracker`` holds the confirmed answers. Returns the events that end the form (the
+    account created, or the invitation refused at creation), or those that ask again (the
+    password, when its hash is missing; the confirmation, when the database is down).
+    """
+    slot = tracker.get_slot
+    email = slot("email")
+    try:
+        with database() as session:
+            if drafts.submitted_email(session, tracker.sender_id) == email:
+                # already submitted (a repeated confirmation): the same answer, nothing new
+                return _created(dispatcher, tracker, email)
+            password_hash = drafts.password_hash_for(session, tracker.sender_id)
+            if password_hash is None:
+                dispatcher.utter_message(response="utter_correcting")
+                return [SlotSet("password", None), SlotSet("confirmed", None)]
+            registration = Registration(
+                company_id=CompanyId(slot("country"), slot("company_id")),
+                invitation_code=invitation_code(tracker, session=session),
+                email=email,
+                password_hash=password_hash,
+                first_name=slot("first_name"),
+                last_name=slot("last_name"),
+                phone=slot("phone"),
+                job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
+                language=language_of(tracker),
             )
-            dispatcher.utter_message(response="utter_try_again_later")
-            return [SlotSet("confirmed", None), FollowupAction("registration_form")]
-        if result.looks_created:
-            return self._done(dispatcher, tracker, email)
-        response, outcome = _FAILED[result.status]
-        dispatcher.utter_message(response=response, customer=result.customer or "")
-        return [*reset_registration(tracker=tracker), SlotSet(INVITATION_CHECK, [outcome.value])]
+            result = register(session, registration)
+            if result.looks_created:
+                # Nothing was created on a taken address: keep the registration so that
+                # "correct my address" works as it would for a new account.
+                retry = registration if result.account_pk is None else None
+                drafts.mark_submitted(
+                    session, tracker.sender_id, email, result.account_pk, retry=retry
+                )
+    except SQLAlchemyError as error:
+        log.warning("account creation postponed: database unavailable (%s)", type(error).__name__)
+        dispatcher.utter_message(response="utter_try_again_later")
+        return [SlotSet("confirmed", None)]
+    if result.looks_created:
+        return _created(dispatcher, tracker, email)
+    response, outcome = _FAILED[result.status]
+    dispatcher.utter_message(response=response, customer=result.customer or "")
+    return [
+        *reset_registration(tracker=tracker),
+        SlotSet(INVITATION_CHECK, [outcome.value]),
+        SlotSet("requested_slot", None),
+    ]
 
-    def _done(self, dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list:
-        dispatcher.utter_message(
-            response="utter_account_created", email=email, mail_from=get_settings().mail_from
-        )
-        return [
-            *reset_registration(keep_link_code=False, tracker=tracker),
-            SlotSet("code_from_link", False),
-            SlotSet("registered_email", email),
-            *(SlotSet(k, v) for k, v in reached(tracker, ACCOUNT_CREATED).items()),
-        ]
+
+def _created(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list:
+    dispatcher.utter_message(
+        response="utter_account_created", email=email, mail_from=get_settings().mail_from
+    )
+    return [
+        *reset_registration(keep_link_code=False, tracker=tracker),
+        SlotSet("code_from_link", False),
+        SlotSet("registered_email", email),
+        *(SlotSet(k, v) for k, v in reached(tracker, ACCOUNT_CREATED).items()),
+        SlotSet("requested_slot", None),
+    ]

@@ -29,6 +29,7 @@ from actions.common import (
     reached,
     response_text,
 )
+from actions.registration import create_account
 from bot.analytics.recorded import (
     ACCOUNT_DETAILS,
     COMPANY_IDENTIFIED,
@@ -62,7 +63,7 @@ from bot.checks.contacts import (
     phone_elsewhere,
     phone_example,
 )
-from bot.checks.email_addresses import EmailError, check_email
+from bot.checks.email_addresses import EmailError, check_supplier_email
 from bot.checks.identifiers import (
     CompanyId,
     CompanyIdError,
@@ -90,7 +91,10 @@ _COMPANY_ID_ERRORS = {
     CompanyIdError.VAT_NUMBER: "utter_company_id_vat_number",
     CompanyIdError.UNSUPPORTED_COUNTRY: "utter_country_unknown",
 }
-_EMAIL_ERRORS = {EmailError.AMBIGUOUS: "utter_email_ambiguous"}
+_EMAIL_ERRORS = {
+    EmailError.AMBIGUOUS: "utter_email_ambiguous",
+    EmailError.PLATFORM: "utter_email_platform",
+}
 
 # Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
@@ -276,6 +280,12 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_answer_already_given")
             events.append(SlotSet(asked, None))
         self._acknowledge(dispatcher, turn, events)
+        if _confirmed_now(events):
+            # The summary confirmed: the account is created in this call (no second action
+            # after the form); the form then ends, or asks again what creating it needs.
+            tracker.add_slots(events)
+            events = [e for e in events if e.get("name") != "requested_slot"]
+            events += create_account(dispatcher, tracker)
         return events
 
     # --- reading the message --------------------------------------------------------------
@@ -792,10 +802,10 @@ class ValidateRegistrationForm(FormValidationAction):
     # --- 2. Create the account ---------------------------------------------------------
 
     def validate_email(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        check = check_email(value or "")
+        check = check_supplier_email(value or "")
         if not check.ok:
             response = _EMAIL_ERRORS.get(check.error, "utter_email_invalid")
-            return self._refused("email", tracker, dispatcher, response)
+            return self._refused("email", tracker, dispatcher, response, email=check.address)
         accepted = self._accepted("email", tracker)
         if check.address == tracker.get_slot("email") and tracker.get_slot("email_confirmed"):
             return {"email": check.address, **accepted}  # re-validation of the confirmed address
@@ -966,6 +976,12 @@ def _filled(events: list) -> bool:
         e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
         for e in events
     )
+
+
+def _confirmed_now(events: list) -> bool:
+    """Whether this turn's validation set ``confirmed`` to yes (its last value)."""
+    values = [e["value"] for e in events if e.get("event") == "slot" and e["name"] == "confirmed"]
+    return bool(values) and values[-1] is True
 
 
 def _changes_the_question(intent: str | None, dispatcher: CollectingDispatcher) -> bool:

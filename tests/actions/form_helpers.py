@@ -35,6 +35,15 @@ async def validate(domain, requested_slot, extracted, *, slots=None, **message):
     return dispatcher, events, tracker
 
 
+async def confirm(domain, slots, **message):
+    """The supplier's "oui" to the summary, which the form's validation reads and then creates
+    the account with (actions/registration.py ``create_account``). ``slots`` hold the answers
+    (``completed_registration``); Rasa reads ``confirmed`` from the "oui"."""
+    answers = {**slots, "confirmed": None, "requested_slot": "confirmed"}
+    message = {"text": "oui", "intent": "affirm", **message}
+    return await validate(domain, "confirmed", {"confirmed": True}, slots=answers, **message)
+
+
 def refuse_database():
     raise AssertionError("the database must not be asked once the check is locked")
 

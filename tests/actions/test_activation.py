@@ -15,10 +15,10 @@ from actions.activation import (
     ValidateActivationRequestForm,
     ValidateEmailChangeForm,
 )
-from actions.registration import ActionCreateAccount
 from bot import db
 from bot.models import Account, ActivationToken, MailRequest
 from bot.settings import get_settings
+from tests.actions.form_helpers import confirm
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -51,8 +51,7 @@ def account(domain, invite):
     async def create():
         invite()
         save_password_hash()
-        tracker = make_tracker(domain, slots=completed_registration(), active_loop=None)
-        await run(ActionCreateAccount(), tracker, domain)
+        await confirm(domain, completed_registration())
         [created] = accounts()
         return created
 
@@ -73,8 +72,7 @@ def taken_address(domain, invite):
         ]:
             save_password_hash(sender_id)
             slots = completed_registration(company_id=company.value, invitation_code=code)
-            tracker = make_tracker(domain, slots=slots, sender_id=sender_id, active_loop=None)
-            dispatcher, _ = await run(ActionCreateAccount(), tracker, domain)
+            dispatcher, _, _ = await confirm(domain, slots, sender_id=sender_id)
             assert responses(dispatcher) == ["utter_account_created"]
         assert outbox() == [("activation", EMAIL), ("account_exists", EMAIL)]
 
@@ -386,12 +384,10 @@ async def test_a_second_registration_with_the_same_address_keeps_the_account(
     created = await account()
     invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
     save_password_hash()
-    second_company = make_tracker(
+    await confirm(
         domain,
-        slots=completed_registration(company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE),
-        active_loop=None,
+        completed_registration(company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE),
     )
-    await run(ActionCreateAccount(), second_company, domain)
     dispatcher, _ = await run(ActionResendActivation(), tracker_after_registration(domain), domain)
 
     assert said(dispatcher) == [{"response": "utter_activation_resent", "email": EMAIL}]
@@ -501,15 +497,13 @@ async def test_change_to_an_address_that_has_an_account_is_answered_like_a_chang
     await account()
     invite(company=OTHER_COMPANY, code=OTHER_CODE, customer="Beta")
     save_password_hash("conv-0")
-    other_supplier = make_tracker(
+    await confirm(
         domain,
-        slots=completed_registration(
+        completed_registration(
             company_id=OTHER_COMPANY.value, invitation_code=OTHER_CODE, email="someone@acme.fr"
         ),
         sender_id="conv-0",
-        active_loop=None,
     )
-    await run(ActionCreateAccount(), other_supplier, domain)
     _, dispatcher, events = await change_email(domain, "someone@acme.fr")
 
     assert said(dispatcher) == [{"response": "utter_email_changed", "email": "someone@acme.fr"}]
@@ -590,8 +584,7 @@ async def test_correcting_to_an_address_with_an_account_then_resending_reads_lik
     ]:
         save_password_hash(sender_id)
         slots = completed_registration(company_id=company.value, invitation_code=code, email=email)
-        tracker = make_tracker(domain, slots=slots, sender_id=sender_id, active_loop=None)
-        await run(ActionCreateAccount(), tracker, domain)
+        await confirm(domain, slots, sender_id=sender_id)
     with db.session_scope() as session:  # someone else's account, at the address probed
         add_account(session, "owner@victim.fr", company=UK_COMPANY, code=UK_CODE)
     tokens_before = {t.id for t in all_tokens()}

@@ -6,16 +6,13 @@ from __future__ import annotations
 import pytest
 
 from actions.common import PASSWORD_SET
-from actions.registration import ActionCreateAccount
-from tests.actions.form_helpers import asked_next, validate
+from tests.actions.form_helpers import asked_next, confirm, validate
 from tests.actions.helpers import (
     accounts,
     completed_registration,
     draft,
-    make_tracker,
     rendered,
     responses,
-    run,
     save_password_hash,
     slot_events,
     slots_after,
@@ -71,9 +68,7 @@ async def test_the_account_is_created_with_the_corrected_phone_and_the_real_job_
     _, events, tracker = await validate(
         domain, "job_title", {}, slots=slots, text="Comptable fournisseurs"
     )
-    slots = {**slots_after(tracker, events), "confirmed": True}
-    create = make_tracker(domain, slots=slots, intent="affirm", text="oui", active_loop=None)
-    await run(ActionCreateAccount(), create, domain)
+    await confirm(domain, slots_after(tracker, events))
 
     [account] = accounts()
     assert account.contact.phone == "+33145678902"

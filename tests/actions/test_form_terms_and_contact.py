@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from actions.registration_form import ActionAskTermsAccepted
-from tests.actions.form_helpers import validate
-from tests.actions.helpers import make_tracker, rendered, responses, run, said, slot_events
+from tests.actions.form_helpers import asked_next, validate
+from tests.actions.helpers import (
+    completed_registration,
+    make_tracker,
+    rendered,
+    responses,
+    run,
+    said,
+    save_password_hash,
+    slot_events,
+)
 
 # --- terms, contact details --------------------------------------------------------------------
 
@@ -126,13 +135,18 @@ async def test_too_long_job_title(domain):
     assert responses(dispatcher) == ["utter_job_title_invalid"]
 
 
-async def test_final_yes(domain):
-    dispatcher, events, _ = await validate(
-        domain, "confirmed", {"confirmed": True}, intent="affirm", text="oui"
+async def test_final_yes_creates_the_account_and_ends_the_form(domain, invite):
+    """In the same call as its validation (one call to the action server for the message)."""
+    invite()
+    save_password_hash()
+    slots = {**completed_registration(), "confirmed": None}
+    dispatcher, events, tracker = await validate(
+        domain, "confirmed", {"confirmed": True}, slots=slots, intent="affirm", text="oui"
     )
 
-    assert slot_events(events) == [("confirmed", True)]
-    assert dispatcher.messages == []
+    assert slot_events(events)[0] == ("confirmed", True)
+    assert responses(dispatcher) == ["utter_account_created"]
+    assert asked_next(tracker, events) is None
 
 
 async def test_final_no_asks_again_and_marks_a_correction(domain):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.actions.form_helpers import validate
-from tests.actions.helpers import completed_registration, rendered, slot_events
+from tests.actions.helpers import (
+    completed_registration,
+    rendered,
+    responses,
+    save_password_hash,
+    slot_events,
+)
 
 # --- unclear answers to yes/no questions ------------------------------------------------------
 
@@ -66,14 +72,16 @@ async def test_a_question_at_a_yes_no_question_is_left_to_the_rules(domain, inte
     assert slot_events(events) == []
 
 
-async def test_yes_at_the_summary_is_not_an_unclear_answer(domain):
+async def test_yes_at_the_summary_is_not_an_unclear_answer(domain, invite):
+    invite()
+    save_password_hash()
     slots = {**completed_registration(), "confirmed": None}
     dispatcher, events, _ = await validate(
         domain, "confirmed", {"confirmed": True}, slots=slots, intent="affirm"
     )
 
-    assert dispatcher.messages == []
-    assert slot_events(events) == [("confirmed", True)]
+    assert responses(dispatcher) == ["utter_account_created"]  # not "oui ou non ?"
+    assert slot_events(events)[0] == ("confirmed", True)
 
 
 async def test_a_correction_at_the_summary_without_saying_what_asks_which(domain):

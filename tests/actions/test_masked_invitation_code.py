@@ -6,13 +6,13 @@ events, so the actions receive the mask; the full code is read from the registra
 
 from __future__ import annotations
 
-from actions.registration import ActionCreateAccount
 from actions.registration_form import ValidateRegistrationForm
 from actions.session import ActionSessionStart
 from bot import db
 from bot.privacy.redaction import redact_events
 from bot.registration import drafts
 from bot.registration.invitations import find_invitation
+from tests.actions.form_helpers import confirm
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -94,14 +94,7 @@ async def test_the_account_is_created_from_a_masked_slot(domain, invite):
     save_password_hash()
     with db.session_scope() as session:
         drafts.save_invitation_code(session, "conv-1", ACME_CODE)
-    tracker = make_tracker(
-        domain,
-        slots=completed_registration(invitation_code=MASKED),
-        active_loop=None,
-        intent="affirm",
-        text="oui",
-    )
-    dispatcher, _ = await run(ActionCreateAccount(), tracker, domain)
+    dispatcher, _, _ = await confirm(domain, completed_registration(invitation_code=MASKED))
     assert responses(dispatcher) == ["utter_account_created"]
     assert [a.email for a in accounts()] == ["jean.dupont@acme.fr"]
     with db.session_scope() as session:

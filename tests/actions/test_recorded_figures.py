@@ -12,13 +12,13 @@ import json
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from actions.registration import ActionCreateAccount
 from actions.registration_form import ValidateRegistrationForm
 from actions.session import _KEPT_SLOTS
 from bot import db
 from bot.analytics.recorded import RECORDED_SLOTS
 from bot.db import utcnow
 from bot.registration.invitations import find_invitation
+from tests.actions.form_helpers import confirm
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -285,14 +285,10 @@ async def test_a_restarted_form_records_nothing_again(domain, invite):
 
 
 async def create_account(domain, language, **changes):
-    tracker = make_tracker(
-        domain,
-        slots=completed_registration(language=language, **changes),
-        active_loop=None,
-        intent="affirm",
-        text="oui",
+    dispatcher, events, _ = await confirm(
+        domain, completed_registration(language=language, **changes)
     )
-    return await run(ActionCreateAccount(), tracker, domain)
+    return dispatcher, events
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

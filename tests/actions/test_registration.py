@@ -12,7 +12,6 @@ from actions.common import REGISTRATION_SLOTS
 from actions.registration import (
     ActionCancelRegistration,
     ActionCorrectAfterRegistration,
-    ActionCreateAccount,
     ActionStartRegistration,
 )
 from actions.registration_form import ActionAskFieldToCorrect, ValidateRegistrationForm
@@ -22,7 +21,7 @@ from bot.checks.passwords import verify_password
 from bot.db import utcnow
 from bot.models import Account, OutboxMail
 from bot.registration.invitations import find_invitation
-from tests.actions.form_helpers import asked_next
+from tests.actions.form_helpers import asked_next, confirm, validate
 from tests.actions.helpers import (
     ACME,
     ACME_CODE,
@@ -61,16 +60,7 @@ def assert_only_slots_changed(tracker, events, changes):
 
 
 async def create_account(domain, sender_id="conv-1", **slot_changes):
-    tracker = make_tracker(
-        domain,
-        slots=completed_registration(**slot_changes),
-        sender_id=sender_id,
-        active_loop=None,
-        intent="affirm",
-        text="oui",
-    )
-    dispatcher, events = await run(ActionCreateAccount(), tracker, domain)
-    return dispatcher, events, tracker
+    return await confirm(domain, completed_registration(**slot_changes), sender_id=sender_id)
 
 
 # --- start -------------------------------------------------------------------------------------
@@ -168,7 +158,7 @@ async def test_a_second_registration_starts_normally(domain, invite):
             "mail_from": "noreply@sis-id.com",
         }
     ]
-    assert slot_events(second_events)[-1] == ("registered_email", "compta@beta.fr")
+    assert ("registered_email", "compta@beta.fr") in slot_events(second_events)
     first_account, second_account = accounts()
     assert (first_account.email, first_account.company.company_id) == (
         "jean.dupont@acme.fr",
@@ -440,25 +430,35 @@ async def test_cancel_when_the_database_is_down(domain, database_down):
 # --- create the account ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("confirmed", [None, False])
-async def test_nothing_is_created_without_the_final_yes(domain, invite, confirmed):
+@pytest.mark.parametrize(
+    ("text", "intent", "extracted"),
+    [("non", "deny", {"confirmed": False}), ("euh", "nlu_fallback", {})],
+)
+async def test_nothing_is_created_without_the_final_yes(domain, invite, text, intent, extracted):
     invite()
     save_password_hash()
-    dispatcher, events, _ = await create_account(domain, confirmed=confirmed)
+    answers = completed_registration(confirmed=None)
+    dispatcher, events, tracker = await validate(
+        domain, "confirmed", extracted, slots=answers, text=text, intent=intent
+    )
 
-    assert dispatcher.messages == []
-    assert events == []
+    assert "utter_account_created" not in responses(dispatcher)
+    assert slots_after(tracker, events)["confirmed"] is None
+    assert asked_next(tracker, events) is not None  # the form goes on: what to correct, or yes/no
     assert count(Account) == 0
     assert outbox() == []
 
 
 # Once the account exists everything is forgotten, the invitation link's code included; the
-# address is kept for "resend the email" and "correct my address".
+# address is kept for "resend the email" and "correct my address"; the form ends.
 ACCOUNT_CREATED = {
     **FORGOTTEN,
     "code_from_link": False,
     "registered_email": "jean.dupont@acme.fr",
+    "requested_slot": None,
 }
+# The invitation refused at creation: everything forgotten, and the form ends.
+REFUSED_AT_CREATION = {**FORGOTTEN, "requested_slot": None}
 
 
 @pytest.mark.parametrize(
@@ -628,27 +628,21 @@ async def test_a_confirmation_for_another_address_after_submission_asks_the_pass
     invite()
     save_password_hash()
     await create_account(domain)
-    dispatcher, events, _ = await create_account(domain, email="jean.martin@acme.fr")
+    dispatcher, events, tracker = await create_account(domain, email="jean.martin@acme.fr")
 
     assert responses(dispatcher) == ["utter_correcting"]
-    assert events == [
-        {"event": "slot", "timestamp": None, "name": "password", "value": None},
-        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
-        {"event": "followup", "timestamp": None, "name": "registration_form"},
-    ]
+    assert_only_slots_changed(tracker, events, {"password": None, "confirmed": None})
+    assert asked_next(tracker, events) == "password"
     assert [a.email for a in accounts()] == ["jean.dupont@acme.fr"]
 
 
 async def test_missing_password_hash_asks_for_the_password_again(domain, invite):
     invite()
-    dispatcher, events, _ = await create_account(domain)
+    dispatcher, events, tracker = await create_account(domain)
 
     assert responses(dispatcher) == ["utter_correcting"]
-    assert events == [
-        {"event": "slot", "timestamp": None, "name": "password", "value": None},
-        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
-        {"event": "followup", "timestamp": None, "name": "registration_form"},
-    ]
+    assert_only_slots_changed(tracker, events, {"password": None, "confirmed": None})
+    assert asked_next(tracker, events) == "password"
     assert count(Account) == 0
 
 
@@ -660,7 +654,7 @@ async def test_invitation_used_meanwhile(domain, invite):
     dispatcher, events, tracker = await create_account(domain)
 
     assert said(dispatcher) == [{"response": "utter_invitation_used", "customer": "ACME"}]
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, REFUSED_AT_CREATION)
     assert count(Account) == 0
     assert outbox() == []
     assert draft().password_hash == STRONG_PASSWORD_HASH  # nothing was submitted
@@ -690,7 +684,7 @@ async def test_invitation_expired_meanwhile_names_the_customer(domain, invite, l
 
     assert said(dispatcher) == [{"response": "utter_invitation_expired", "customer": "ACME"}]
     assert rendered(domain, dispatcher, tracker) == [text]
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, REFUSED_AT_CREATION)
     assert count(Account) == 0
 
 
@@ -702,7 +696,7 @@ async def test_invitation_that_no_longer_matches_names_no_customer(domain, invit
 
     assert said(dispatcher) == [{"response": "utter_invitation_mismatch", "customer": ""}]
     assert "Beta" not in rendered(domain, dispatcher, tracker)[0]
-    assert_only_slots_changed(tracker, events, FORGOTTEN)
+    assert_only_slots_changed(tracker, events, REFUSED_AT_CREATION)
     assert count(Account) == 0
 
 
@@ -716,13 +710,11 @@ def seeded(invite):
 async def test_database_unavailable_keeps_the_answers_for_a_retry(
     domain, database, seeded, database_down
 ):
-    dispatcher, events, _ = await create_account(domain)
+    dispatcher, events, tracker = await create_account(domain)
 
     assert said(dispatcher) == [{"response": "utter_try_again_later"}]
-    assert events == [
-        {"event": "slot", "timestamp": None, "name": "confirmed", "value": None},
-        {"event": "followup", "timestamp": None, "name": "registration_form"},
-    ]
+    assert_only_slots_changed(tracker, events, {"confirmed": None})  # every answer kept
+    assert asked_next(tracker, events) == "confirmed"  # the summary again, to try again
     with db.session_scope(database) as session:
         assert session.scalar(select(func.count()).select_from(Account)) == 0
         assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
@@ -734,10 +726,10 @@ async def test_failure_midway_creates_nothing(domain, invite):
     save_password_hash()
     with db.session_scope() as session:
         session.execute(text("DROP TABLE outbox"))
-    dispatcher, events, _ = await create_account(domain)
+    dispatcher, events, tracker = await create_account(domain)
 
     assert responses(dispatcher) == ["utter_try_again_later"]
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": "registration_form"}
+    assert asked_next(tracker, events) == "confirmed"
     assert count(Account) == 0
     with db.session_scope() as session:
         assert find_invitation(session, ACME_CODE).used_at is None

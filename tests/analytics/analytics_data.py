@@ -234,18 +234,15 @@ class Script:
                 ],
             )
         else:  # expired, used: the form stops
-            self.form_turn(
-                "ACME-FR00-0000-0002",
-                raw,
-                [
-                    ("invitation_code", "ACME…"),
-                    (INVITATION_CHECK, [outcome]),
-                    ("requested_slot", None),
-                ],
-                [(f"utter_invitation_{outcome}", f"Invitation {outcome}.")],
+            self.user("ACME-FR00-0000-0002", "inform", **raw)
+            self.action(
+                "registration_form",
+                ("invitation_code", "ACME…"),
+                (INVITATION_CHECK, [outcome]),
+                ("requested_slot", None),
             )
+            self.bot(f"utter_invitation_{outcome}", f"Invitation {outcome}.")
             self.loop(None)
-            self.action("action_create_account")
             self.listen()
 
     def email(self, address: str) -> None:
@@ -330,12 +327,16 @@ class Script:
 
     def create(self, address: str) -> None:
         self.user("oui", "affirm", confirmed=True)
-        self.action("registration_form", ("confirmed", True), ("requested_slot", None))
-        self.loop(None)
+        # The form's validation of this "oui" creates the account, and the form ends.
         self.action(
-            "action_create_account", ("registered_email", address), *self.reach(ACCOUNT_CREATED)
+            "registration_form",
+            ("confirmed", True),
+            ("registered_email", address),
+            *self.reach(ACCOUNT_CREATED),
+            ("requested_slot", None),
         )
         self.bot("utter_account_created", f"Compte créé, email envoyé à {address}.")
+        self.loop(None)
         self.listen()
 
     def handoff(self) -> None:

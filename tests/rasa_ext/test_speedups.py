@@ -10,7 +10,7 @@ from rasa.utils.endpoints import EndpointConfig
 import rasa_ext  # noqa: F401 - installs the speed-up, as the Rasa server does
 from rasa_ext import speedups
 
-ACTION = RemoteAction("action_create_account", EndpointConfig("http://127.0.0.1:1/webhook"))
+ACTION = RemoteAction("validate_registration_form", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 
 def test_importing_rasa_ext_installs_the_cached_validator():
