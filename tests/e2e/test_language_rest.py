@@ -83,6 +83,8 @@ def test_a_message_in_the_other_language_is_answered_then_offered_once(
     assert answer_in_page in texts(first)  # answered in the page's language: no silent switch
     assert first[-1]["text"] == OFFER[written]  # then, last, the offer with its two buttons
     assert sorted(payloads(first[-1])) == sorted(BUTTON.values())
+    # Rasa filled the buttons without reading their braces as a slot name (no ERROR logged)
+    assert "interpolator" not in (servers.log_dir / "rasa.log").read_text(errors="replace")
     second = servers.say(conversation_id, question, metadata)
     assert answer_in_page in texts(second) and not offers(second)  # once only
     assert texts(servers.say(conversation_id, BUTTON[written], metadata)) == SWITCHED[written]
