@@ -105,7 +105,7 @@ def queue_account_exists(
         "account_exists",
         email,
         language,
-        login_url=get_settings().link("/login"),
+        login_url=get_settings().platform_url,
     )
     return True
 

@@ -89,6 +89,6 @@ def _tell_already_active(session: Session, account: Account, now: datetime) -> b
     limit = settings.account_exists_mails_per_hour
     if not take_mail_request(session, MailScope.ACCOUNT_EXISTS, account.email, limit, now=now):
         return False
-    login_url = settings.link("/login")
+    login_url = settings.platform_url
     queue_mail(session, "account_active", account.email, account.language, login_url=login_url)
     return True

@@ -135,6 +135,12 @@ def test_a_taken_email_is_not_revealed_but_its_owner_is_told(session):
     exists_mail = outbox(session, "account_exists")
     assert [m.to_address for m in exists_mail] == ["jean.dupont@example.fr"]
     assert "existe déjà" in exists_mail[0].subject
+    # "Me connecter" leads to the platform, where accounts log in (the help centre has no
+    # login page: its /login was a 404)
+    assert "Connectez-vous avec votre mot de passe habituel : https://my.sis-id.com" in (
+        exists_mail[0].text_body
+    )
+    assert "/login" not in exists_mail[0].text_body + exists_mail[0].html_body
 
 
 def test_activation_once_then_already_active(session):

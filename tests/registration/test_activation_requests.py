@@ -83,7 +83,10 @@ def test_the_sender_sends_what_applies_then_forgets_the_addresses(session):
     assert session.scalar(select(func.count(ActivationToken.id))) == tokens_before + 1
     assert session.scalar(select(func.count(ActivationRequest.id))) == 0
     active_mail = session.scalars(select(OutboxMail).where(OutboxMail.kind == "account_active"))
-    assert active_mail.one().subject == "Your My Sis ID account is already activated"
+    mail = active_mail.one()
+    assert mail.subject == "Your My Sis ID account is already activated"
+    assert "Log in with your usual password: https://my.sis-id.com" in mail.text_body
+    assert "/login" not in mail.text_body + mail.html_body
 
 
 def test_an_address_may_be_asked_for_three_times_an_hour_whoever_asks(session):
