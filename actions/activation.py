@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import database, language_of, polite_failure
-from bot.checks.email_addresses import check_email
+from bot.checks.email_addresses import EmailCheck, EmailError, check_supplier_email
 from bot.registration import drafts
 from bot.registration.accounts import ResendStatus
 from bot.registration.activation_requests import request_activation_email
@@ -44,7 +44,7 @@ def _ask_for_the_address(tracker: Tracker) -> list:
     if _registering(tracker):
         return [SlotSet("activation_request", False)]
     events = [SlotSet("activation_request", True)]
-    given = check_email(tracker.latest_message.get("text") or "")
+    given = check_supplier_email(tracker.latest_message.get("text") or "")
     if given.ok:
         events.append(SlotSet("activation_email", given.address))
     return events
@@ -94,10 +94,18 @@ class ValidateActivationRequestForm(FormValidationAction):
         return await super().run(dispatcher, tracker, domain)
 
     def validate_activation_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
-        check = check_email(value or "")
+        check = check_supplier_email(value or "")
         if not check.ok:
-            dispatcher.utter_message(response="utter_email_invalid")
+            _say_why_refused(dispatcher, check)
+            return {"activation_email": None}
         return {"activation_email": check.address}
+
+
+def _say_why_refused(dispatcher: CollectingDispatcher, check: EmailCheck) -> None:
+    if check.error is EmailError.PLATFORM:  # "noreply@sis-id.com", copied from a mail
+        dispatcher.utter_message(response="utter_email_platform", email=check.address)
+    else:
+        dispatcher.utter_message(response="utter_email_invalid")
 
 
 class ActionRequestActivation(Action):
@@ -136,9 +144,10 @@ class ValidateEmailChangeForm(FormValidationAction):
         return domain_slots if submitted is not None else []  # nothing to correct: form ends
 
     def validate_new_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
-        check = check_email(value or "")
+        check = check_supplier_email(value or "")
         if not check.ok:
-            dispatcher.utter_message(response="utter_email_invalid")
+            _say_why_refused(dispatcher, check)
+            return {"new_email": None}
         return {"new_email": check.address}
 
 

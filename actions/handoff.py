@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
 from actions.fallback import HANDOFF_INTENT
-from bot.checks.email_addresses import EmailError, check_email
+from bot.checks.email_addresses import EmailError, check_email, check_supplier_email
 from bot.checks.identifiers import check_company_id
 from bot.registration import tickets
 from bot.registration.tickets import HandoffReason, Progress, Step
@@ -94,7 +94,7 @@ def _contact_given(value: Any) -> str | None:
     read back on a later turn is not an address)."""
     if not isinstance(value, str) or value == DECLINED:
         return None
-    found = check_email(value)
+    found = check_supplier_email(value)
     return found.address if found.ok and "*" not in value else None
 
 
@@ -168,7 +168,7 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value == DECLINED:
             return {CONTACT: DECLINED}
-        found = check_email(value if isinstance(value, str) else "")
+        found = check_supplier_email(value if isinstance(value, str) else "")
         if found.ok:
             return {CONTACT: found.address}
         refusals = int(tracker.get_slot(CONTACT_REFUSALS) or 0) + 1

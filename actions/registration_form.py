@@ -50,6 +50,7 @@ from bot.checks.answers import (
     Reading,
     Stance,
     for_the_rules,
+    hedges,
     holds_a_number,
     read_turn,
     stance_of,
@@ -251,6 +252,12 @@ class ValidateRegistrationForm(FormValidationAction):
         turn = _Turn(asked, intent, confidence, self._read(tracker, asked, intent), checked)
         if self._for_the_rules(turn):
             return []  # the form is rejected: a rule answers, then the form asks again
+        if asked in YES_NO_SLOTS and hedges(tracker.latest_message.get("text") or ""):
+            # "peut-être", "I think so": not a yes (to the terms, to the summary that creates
+            # the account), whatever the NLU read; the question again.
+            dispatcher.utter_message(response="utter_answer_yes_or_no")
+            refusals = self._count_refusal(asked, tracker, dispatcher)
+            return [SlotSet(asked, None), *(SlotSet(k, v) for k, v in refusals.items())]
         tokens = _TURN.set(turn), _STOPPED.set(False), _CHECKED.set(False)
         try:
             helped = self._help(dispatcher, tracker, turn, domain)
@@ -805,6 +812,11 @@ class ValidateRegistrationForm(FormValidationAction):
         check = check_supplier_email(value or "")
         if not check.ok:
             response = _EMAIL_ERRORS.get(check.error, "utter_email_invalid")
+            return self._refused("email", tracker, dispatcher, response, email=check.address)
+        if check.address == tracker.get_slot("registered_email"):
+            # Another company after the account this conversation created: an address is one
+            # account's (said as it was told here, whether that address was new or not).
+            response = "utter_email_has_the_account_created"
             return self._refused("email", tracker, dispatcher, response, email=check.address)
         accepted = self._accepted("email", tracker)
         if check.address == tracker.get_slot("email") and tracker.get_slot("email_confirmed"):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.checks.contacts import check_phone
-from bot.checks.email_addresses import check_email
+from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_mentioned, fold
 from bot.checks.identifiers import (
     CompanyIdCheck,
@@ -180,13 +180,27 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
         _patterns(
             r"^(?:attendez|attends|patientez|patience|un (?:instant|moment|petit instant)|"
             r"une (?:seconde|minute|petite minute)|(?:deux|2) (?:secondes|minutes))\b",
+            r"\b(?:un (?:petit )?(?:instant|moment)|une (?:petite )?(?:seconde|minute))"
+            r"(?: (?:svp|s'il vous plait|je vous prie))?$",
+            r"^(?:\d{1,2}|deux|cinq|dix|quelques) ?(?:s|sec|secondes?|mn|min|minutes?)\b",
             r"\bje (?:le |la |les |l')?(?:cherche|regarde|verifie|recupere)"
             r"(?: (?:dans|sur|avec) .*)?$",
-            r"^je reviens\b",
+            # "je vais chercher", "je vais voir avec ma compta", "je vais le demander"
+            r"^je vais (?:le |la |les |l')?(?:chercher|regarder|voir|verifier|demander|"
+            r"recuperer|retrouver)\b",
+            r"^je (?:le |la |l')?demande a\b",
+            r"\bje reviens\b(?! sur)",
+            r"^(?:ne )?(?:bougez|quittez) pas\b",
+            r"^(?:plus tard|(?:je le ferai|je continue|on continue|je reviendrai) plus tard)\b",
             r"^(?:hold on|hang on|wait|one (?:moment|sec|second|minute)|just a (?:sec|second|"
             r"moment|minute)|give me a (?:sec|second|moment|minute))\b",
+            r"\bgive me (?:a|one|two|2|a few) (?:sec|secs|second|seconds|moment|moments|min|"
+            r"minute|minutes)\b",
+            r"\b(?:brb|be right back|i'?ll be (?:right )?back)\b",
             r"\b(?:i'?m|i am) (?:looking|checking|searching)\b",
-            r"\blet me (?:check|look|find)\b",
+            r"\blet me (?:check|look|find|ask|see)\b",
+            r"^i'?ll (?:check|look|ask|find)\b",
+            r"^(?:maybe |perhaps )?later\b",
         ),
     ),
 )
@@ -195,6 +209,22 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
 def _folded(text: str) -> str:
     """Folded, with punctuation as spaces (but apostrophes and hyphens kept) and single spaces."""
     return " ".join(re.sub(r"[^\w'\- ]+", " ", fold(text or "")).split())
+
+
+# "Peut-être", "je crois", "I think so": neither a yes nor a no, whatever the NLU read. At a
+# yes/no question (the terms, the summary that creates the account) only a real yes is a yes.
+_HEDGE = re.compile(
+    r"^(?:(?:euh+|heu+|hm+|bah|ben|bof|um+|uh+|well|oh|alors) )*"
+    r"(?:peut-etre|peut etre|probablement|sans doute|possible|c'est possible|il me semble|"
+    r"normalement|en principe|je (?:crois|pense|suppose|dirais)(?: que)?(?: oui| bien| ca)?|"
+    r"maybe|perhaps|probably|possibly|i (?:think|guess|suppose|believe)(?: so| yes)?|"
+    r"might be|could be|it might|i'?d say so)(?: (?:oui|yes|bien|pas|not))?$"
+)
+
+
+def hedges(text: str) -> bool:
+    """Whether the whole message is a "maybe" rather than a yes or a no."""
+    return bool(_HEDGE.match(_folded(text)))
 
 
 def stance_of(text: str) -> Stance | None:
@@ -511,7 +541,7 @@ def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool =
         return Found()
     rest = text
     email = None
-    checked = check_email(text)
+    checked = check_supplier_email(text)
     if checked.ok:
         email = checked.address
     for token in re.findall(r"\S*@\S*", rest):
@@ -794,6 +824,8 @@ def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
     """The stance the message takes on the question ``asked`` (not on another field it names:
     "où trouver mon SIREN ?" at the phone question is a question for the FAQ)."""
     stance = stance_of(text)
+    if stance is Stance.WAIT:
+        return stance  # "2 min je cherche le mail": waiting, whatever it names
     mention = field_mentioned(text) if stance is not None else None
     if mention is not None and _topic(mention.field) != _topic(asked) and asked in TEXT_FIELDS:
         return None
@@ -944,5 +976,7 @@ def for_the_rules(
     read = reading()
     if intent in ("start_registration", "greet") and read.recognised:
         return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
+    if intent == "goodbye" and read.stance is Stance.WAIT:
+        return False  # "je reviens", "hold on, I'll be right back": not leaving
     knows_better = read.stance or read.corrected or read.which
     return not (intent in _OVERRIDABLE and (knows_better or read.special_characters))

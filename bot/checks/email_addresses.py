@@ -8,6 +8,7 @@ the invitation e-mail itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
@@ -19,7 +20,9 @@ __all__ = [
     "EmailCheck",
     "EmailError",
     "check_email",
+    "check_supplier_email",
     "mask_email",
+    "platform_domains",
     "suggest_domain",
 ]
 
@@ -31,6 +34,7 @@ class EmailError(str, Enum):
     NOT_FOUND = "not_found"  # no address-looking token (no "@" anywhere)
     INVALID = "invalid"  # an "@" token, but not a valid address
     AMBIGUOUS = "ambiguous"  # two or more different valid addresses
+    PLATFORM = "platform"  # only the platform's own addresses (a pasted invitation email's sender)
 
 
 @dataclass(frozen=True)
@@ -277,7 +281,7 @@ def _normalise(token: str) -> str | None:
     return validated.normalized.lower()
 
 
-def check_email(text: str) -> EmailCheck:
+def check_email(text: str, *, excluded_domains: Collection[str] = ()) -> EmailCheck:
     """Find, validate and normalise the single e-mail address in a free-form message.
 
     "mon email est Jean.Dupont@ACME.fr", "jean.dupont@acme.fr." and "<jean@acme.fr>" all give
@@ -286,6 +290,9 @@ def check_email(text: str) -> EmailCheck:
     addresses are AMBIGUOUS, the same one repeated is not. Note "jean dupont@acme.fr" yields
     "dupont@acme.fr": a space cannot be part of an address and the message may well be
     "<name> <address>"; the assistant reads the address back to the user anyway.
+
+    Addresses at ``excluded_domains`` are not the one looked for: left out when another is
+    there, else the error PLATFORM with the first of them as ``address``.
     """
     if not text or not text.strip():
         return EmailCheck(address=None, error=EmailError.EMPTY)
@@ -299,6 +306,10 @@ def check_email(text: str) -> EmailCheck:
             addresses.append(address)
     if not addresses:
         return EmailCheck(address=None, error=EmailError.INVALID)
+    kept = [a for a in addresses if a.rpartition("@")[2] not in excluded_domains]
+    if not kept:
+        return EmailCheck(address=addresses[0], error=EmailError.PLATFORM)
+    addresses = kept
     if len(addresses) > 1:
         return EmailCheck(address=None, error=EmailError.AMBIGUOUS)
     address = addresses[0]
@@ -306,6 +317,23 @@ def check_email(text: str) -> EmailCheck:
     better_domain = suggest_domain(domain)
     suggestion = f"{local}@{better_domain}" if better_domain else None
     return EmailCheck(address=address, error=None, suggestion=suggestion)
+
+
+def platform_domains() -> frozenset[str]:
+    """The domains of the platform's own addresses (its sender and its support, settings)."""
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    return frozenset(
+        address.rpartition("@")[2].lower()
+        for address in (settings.mail_from, settings.support_email)
+    )
+
+
+def check_supplier_email(text: str) -> EmailCheck:
+    """``check_email`` for a supplier's own address: never one of the platform's. A pasted
+    invitation email ends with "noreply@sis-id.com": the activation email must not go there."""
+    return check_email(text, excluded_domains=platform_domains())
 
 
 def mask_email(address: str) -> str:

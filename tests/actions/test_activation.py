@@ -654,6 +654,17 @@ async def test_the_address_typed_is_validated_and_normalised(domain, database):
     assert responses(dispatcher) == ["utter_email_invalid"]
 
 
+async def test_the_platforms_own_address_is_refused_for_a_request_and_a_change(domain, account):
+    """Copied from an email ("noreply@sis-id.com"): said why, and asked again."""
+    await account()
+    for ask in (address_given, change_form_turn):
+        dispatcher, events = await ask(domain, "noreply@sis-id.com")
+        assert [value for _, value in slot_events(events)] == [None]
+        assert said(dispatcher) == [
+            {"response": "utter_email_platform", "email": "noreply@sis-id.com"}
+        ]
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [

@@ -27,6 +27,58 @@ async def test_two_addresses_are_ambiguous(domain):
     assert responses(dispatcher) == ["utter_email_ambiguous"]
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "noreply@sis-id.com",
+        # the end of an invitation email pasted whole
+        "ACME vous invite à rejoindre My Sis ID.\nL'équipe My Sis ID - noreply@sis-id.com",
+        "support@sis-id.com",
+    ],
+)
+async def test_the_platforms_own_address_is_not_the_suppliers(domain, text, language):
+    """The activation email would go to the platform's sender: the account could never open."""
+    dispatcher, events, tracker = await validate(
+        domain, "email", {"email": text}, slots={"language": language}
+    )
+
+    assert slot_events(events) == [("email", None)]
+    assert responses(dispatcher) == ["utter_email_platform"]
+    address = "support@sis-id.com" if text.startswith("support") else "noreply@sis-id.com"
+    words = "pas la vôtre" if language == "fr" else "not yours"
+    [said_text] = rendered(domain, dispatcher, tracker)
+    assert address in said_text and words in said_text
+
+
+async def test_a_pasted_invitation_email_gives_the_suppliers_own_address(domain):
+    text = "Mon adresse : paul.martin@martin-sa.fr\nDe : L'équipe My Sis ID <noreply@sis-id.com>"
+    dispatcher, events, _ = await validate(domain, "email", {"email": text})
+
+    assert ("email", "paul.martin@martin-sa.fr") in slot_events(events)
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_address_of_the_account_created_here_is_refused_for_another_company(
+    domain, language
+):
+    """An address is one account's: the second company needs its own (it was told "created",
+    and nothing happened)."""
+    dispatcher, events, tracker = await validate(
+        domain,
+        "email",
+        {"email": "Olivia.Noir@noir-conseil.fr"},
+        slots={"registered_email": "olivia.noir@noir-conseil.fr", "language": language},
+    )
+
+    assert slot_events(events) == [("email", None)]
+    assert responses(dispatcher) == ["utter_email_has_the_account_created"]
+    [text] = rendered(domain, dispatcher, tracker)
+    assert "olivia.noir@noir-conseil.fr" in text
+    assert ("une autre adresse" if language == "fr" else "another address") in text
+
+
 async def test_valid_email_is_normalised(domain):
     dispatcher, events, _ = await validate(domain, "email", {"email": "C'est Jean.Dupont@ACME.fr."})
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.actions.form_helpers import validate
+from bot.models import Account
+from tests.actions.form_helpers import asked_next, validate
 from tests.actions.helpers import (
     completed_registration,
+    count,
     rendered,
     responses,
     save_password_hash,
@@ -93,3 +95,30 @@ async def test_a_correction_at_the_summary_without_saying_what_asks_which(domain
 
     assert dispatcher.messages == []
     assert dict(slot_events(events))["requested_slot"] == "field_to_correct"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("confirmed", "peut-être"),
+        ("confirmed", "hmm, maybe"),
+        ("terms_accepted", "peut-être"),
+        ("terms_accepted", "I think so"),
+        ("email_confirmed", "je crois"),
+        ("email_confirmed", "probably"),
+    ],
+)
+async def test_a_maybe_read_as_yes_is_asked_again_and_creates_nothing(domain, invite, asked, text):
+    """The NLU reads "peut-être" as a yes: a consent to the terms or the account's creation
+    needs a real one."""
+    invite()
+    save_password_hash()
+    slots = {**completed_registration(), asked: None}
+    dispatcher, events, tracker = await validate(
+        domain, asked, {asked: True}, slots=slots, intent="affirm", text=text
+    )
+
+    assert responses(dispatcher) == ["utter_answer_yes_or_no"]
+    assert slot_events(events)[0] == (asked, None)
+    assert asked_next(tracker, events) == asked
+    assert count(Account) == 0

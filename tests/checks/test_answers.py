@@ -15,6 +15,7 @@ from bot.checks.answers import (
     find_answers,
     for_the_rules,
     full_name,
+    hedges,
     phone_and_job_title,
     read_message,
     read_turn,
@@ -72,6 +73,17 @@ NOTHING_YET: dict = {}
         ("un instant, je le cherche dans mes mails", Stance.WAIT),
         ("hold on", Stance.WAIT),
         ("let me check my emails", Stance.WAIT),
+        # an outside tester's (2026-12-06): goodbye, or a wrong identifier, before
+        ("je vais chercher, un instant", Stance.WAIT),
+        ("je reviens", Stance.WAIT),
+        ("2 min je cherche le mail", Stance.WAIT),
+        ("bougez pas", Stance.WAIT),
+        ("je vais voir avec ma compta", Stance.WAIT),
+        ("plus tard", Stance.WAIT),
+        ("hold on, I'll be right back", Stance.WAIT),
+        ("brb", Stance.WAIT),
+        ("give me a minute to find the email", Stance.WAIT),
+        ("maybe later", Stance.WAIT),
     ],
 )
 def test_what_a_message_says_instead_of_an_answer(text, stance):
@@ -90,10 +102,39 @@ def test_what_a_message_says_instead_of_an_answer(text, stance):
         "France",
         "",
         "Je sais exactement : 732 829 320 " + "x" * 200,
+        "je reviens sur mon adresse email",  # going back to it: a correction
+        "Minute Maid SAS",  # a company's name, not "one minute"
     ],
 )
 def test_an_answer_or_a_real_question_takes_no_stance(text):
     assert stance_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "peut-être",
+        "Peut être.",
+        "je crois",
+        "je pense que oui",
+        "probablement",
+        "hmm, maybe",
+        "maybe",
+        "I think so",
+        "I guess",
+        "probably yes",
+        "perhaps",
+    ],
+)
+def test_a_maybe_is_a_hedge(text):
+    assert hedges(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["oui", "yes", "oui bien sûr", "non", "no", "je crois que mon SIREN est 732 829 320"]
+)
+def test_a_yes_a_no_or_an_answer_is_no_hedge(text):
+    assert not hedges(text)
 
 
 def test_a_refusal_that_asks_why_is_a_refusal():
@@ -601,6 +642,9 @@ def test_a_question_or_a_command_at_a_question_is_for_the_rules(text, asked, int
         # Answers in a greeting: "bonjour, France, siren 732 829 320".
         ("bonjour, France, siren 732 829 320", "country", "greet", 0.95),
         ("hello, France, SIREN 732 829 320", "country", "greet", 0.95),
+        # "I'll come back" read as goodbye: waiting, the question stays.
+        ("je vais chercher, un instant", "company_id", "goodbye", 0.95),
+        ("hold on, I'll be right back", "company_id", "goodbye", 0.95),
         # At the password question, an unsure command is most likely the password.
         ("Stop!Stop2026", "password", "cancel", CONFIDENT - 0.01),
     ],

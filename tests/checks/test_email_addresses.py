@@ -11,7 +11,9 @@ from bot.checks.email_addresses import (
     EmailCheck,
     EmailError,
     check_email,
+    check_supplier_email,
     mask_email,
+    platform_domains,
     suggest_domain,
 )
 
@@ -103,6 +105,36 @@ def test_space_splits_the_local_part() -> None:
 )
 def test_two_different_addresses_are_ambiguous(text: str) -> None:
     assert check_email(text) == EmailCheck(address=None, error=EmailError.AMBIGUOUS)
+
+
+def test_an_excluded_domains_address_is_left_out_when_another_is_there() -> None:
+    text = "jean@acme.fr -- L'équipe My Sis ID <noreply@sis-id.com>"
+    assert check_email(text, excluded_domains={"sis-id.com"}).address == "jean@acme.fr"
+    assert check_email(text).error is EmailError.AMBIGUOUS  # not excluded: two addresses
+
+
+def test_only_excluded_addresses_are_an_error_naming_the_first() -> None:
+    check = check_email("Noreply@Sis-ID.com, support@sis-id.com", excluded_domains={"sis-id.com"})
+    assert (check.ok, check.error, check.address) == (
+        False,
+        EmailError.PLATFORM,
+        "noreply@sis-id.com",
+    )
+
+
+def test_a_suppliers_address_is_never_one_of_the_platforms(monkeypatch) -> None:
+    from bot.settings import reset_settings
+
+    monkeypatch.setenv("MAIL_FROM", "robot@mails.example")
+    monkeypatch.setenv("SUPPORT_EMAIL", "help@desk.example")
+    reset_settings()
+    try:
+        assert platform_domains() == {"mails.example", "desk.example"}
+        assert check_supplier_email("robot@mails.example").error is EmailError.PLATFORM
+        assert check_supplier_email("help@desk.example").error is EmailError.PLATFORM
+        assert check_supplier_email("jean@sis-id.com").ok  # not the platform's domain here
+    finally:
+        reset_settings()
 
 
 def test_email_check_is_frozen() -> None:

@@ -1,0 +1,189 @@
+"""Conversations an outside tester had with the product (2026-12-06), replayed through the REST
+channel, in French and in English: each one went wrong before (what it got is in the test)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import db
+from bot.models import Account, Company
+from tests.e2e.conftest import converse, texts
+from tests.e2e.test_registration_off_script import fr_invitation, sender, spaced
+from tests.factories import PASSWORD
+
+
+def accounts_of(servers, siren: str) -> int:
+    """The accounts of the company with this SIREN, in the product's database."""
+    query = select(func.count()).select_from(Account).join(Account.company)
+    with db.session_scope(servers.database_url) as session:
+        return session.scalar(query.where(Company.company_id == siren))
+
+
+# --- the platform's own address, from a pasted invitation email ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "pasted", "yes", "asked", "refused"),
+    [
+        (
+            "fr",
+            "Bonjour, voici le mail reçu :\nVotre client ACME vous invite à vous inscrire sur "
+            "My Sis ID.\nSIREN : {siren}\nCode d'invitation : {code}\n"
+            "L'équipe My Sis ID - noreply@sis-id.com",
+            "oui",
+            "Quelle adresse email",
+            "pas la vôtre",
+        ),
+        (
+            "en",
+            "Hi, here is the email I got:\nYour customer ACME invites you to register on "
+            "My Sis ID.\nSIREN: {siren}\nInvitation code: {code}\n"
+            "The My Sis ID team - noreply@sis-id.com",
+            "yes",
+            "Which email address",
+            "not yours",
+        ),
+    ],
+)
+def test_a_pasted_invitation_email_never_registers_the_platforms_address(
+    servers, language, pasted, yes, asked, refused
+):
+    """It got "You entered noreply@sis-id.com... is it correct?", and "yes" created the account
+    there: the activation email went to the platform's own sender."""
+    siren, code = fr_invitation(servers, "HXQE")
+    talk = sender()
+    metadata = {"language": language}
+    first = servers.say(talk, pasted.format(siren=spaced(siren), code=code), metadata)
+    assert "noreply@sis-id.com" not in texts(first)
+    assert asked in texts(servers.say(talk, yes, metadata))  # the company identified
+    again = texts(servers.say(talk, "noreply@sis-id.com", metadata))
+    assert refused in again and asked in again
+
+
+# --- another company with the address of the account created here -------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_another_company_with_the_address_already_used_here_is_asked_another(servers, language):
+    """It was told "your account is created" and nothing was created (same address)."""
+    fr = language == "fr"
+    first_siren, first_code = fr_invitation(servers, "HXQF")
+    second_siren, second_code = fr_invitation(servers, "HXQG")
+    email = f"olivia.noir.{uuid.uuid4().hex[:6]}@noir-conseil.fr"
+    other = f"compta.{uuid.uuid4().hex[:6]}@noir-conseil.fr"
+    yes = "oui" if fr else "yes"
+    turns = [
+        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
+        (f"France, {spaced(first_siren)}, {first_code}", "email"),
+        (email, email),
+        (yes, "mot de passe" if fr else "password"),
+        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
+        ("Olivia", "nom de famille" if fr else "last name"),
+        ("Noir", "téléphone" if fr else "phone"),
+        ("06 71 23 45 89", "fonction" if fr else "job title"),
+        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
+        (yes, "noreply@sis-id.com"),
+        (
+            "je veux inscrire une autre société" if fr else "I want to register another company",
+            "une autre société" if fr else "another company",
+        ),
+        (yes, "pays" if fr else "country"),
+        (f"France, {spaced(second_siren)}, {second_code}", "email"),
+        (email, "une autre adresse" if fr else "another address"),
+        (other, other),
+    ]
+    converse(servers, sender(), turns, {"language": language})
+
+    assert accounts_of(servers, first_siren) == 1
+
+
+# --- "hold on" is not goodbye, nor a wrong answer ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "waits", "asked", "wait_reply"),
+    [
+        (
+            "fr",
+            ["je veux créer mon compte", "France"],
+            [
+                "je vais chercher, un instant",
+                "je reviens",
+                "2 min je cherche le mail",
+                "bougez pas",
+                "je vais voir avec ma compta",
+            ],
+            "SIREN",
+            "Prenez votre temps",
+        ),
+        (
+            "en",
+            ["I want to create my account", "France"],
+            [
+                "hold on, I'll be right back",
+                "brb",
+                "give me a minute to find the email",
+                "maybe later",
+            ],
+            "SIREN",
+            "Take your time",
+        ),
+    ],
+)
+def test_hold_on_keeps_the_question_without_goodbye_or_an_error(
+    servers, language, start, waits, asked, wait_reply
+):
+    """It got "Au revoir, et merci de votre visite." / "Goodbye", or "this does not look like a
+    SIREN" and, at the third, the advisor's offer."""
+    talk = sender()
+    metadata = {"language": language}
+    for text in start:
+        servers.say(talk, text, metadata)
+    for text in waits:
+        reply = texts(servers.say(talk, text, metadata))
+        assert wait_reply in reply and asked in reply, (text, reply)
+        assert "revoir" not in reply.lower() and "goodbye" not in reply.lower()
+        assert "conseiller" not in reply and "advisor" not in reply
+
+
+# --- "peut-être" is not a yes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "maybes", "yes", "unclear"),
+    [
+        ("fr", ["peut-être", "je crois"], "oui", "« oui » ou par « non »"),
+        ("en", ["maybe", "I think so"], "yes", 'reply "yes" or "no"'),
+    ],
+)
+def test_a_maybe_accepts_no_terms_and_creates_no_account(servers, language, maybes, yes, unclear):
+    """ "Peut-être" accepted the terms and, at the summary, created the account."""
+    fr = language == "fr"
+    siren, code = fr_invitation(servers, "HXQH")
+    email = f"peut.etre.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    turns = [
+        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
+        (f"France, {spaced(siren)}, {code}", "email"),
+        (email, email),
+        (maybes[0], unclear),  # is the address correct? "maybe"
+        (yes, "mot de passe" if fr else "password"),
+        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        (maybes[1], unclear),  # the terms
+        (maybes[0], unclear),
+        (yes, "prénom" if fr else "first name"),
+        ("Paul", "nom de famille" if fr else "last name"),
+        ("Martin", "téléphone" if fr else "phone"),
+        ("06 71 23 45 89", "fonction" if fr else "job title"),
+        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
+        (maybes[0], unclear),  # the summary: no account yet
+    ]
+    converse(servers, talk, turns, metadata)
+    assert accounts_of(servers, siren) == 0
+    converse(servers, talk, [(yes, "noreply@sis-id.com")], metadata)
+    assert accounts_of(servers, siren) == 1
