@@ -373,3 +373,64 @@ def test_a_flood_from_the_widget_is_slowed_with_a_message_then_retried(stack, co
     finally:
         stack.web.stop()
         stack.web.start()
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "texts"),
+    [
+        (
+            "fr",
+            "/",
+            {
+                "start": ("Créer mon compte", "Dans quel pays"),
+                "country": ("France", "SIREN"),
+                "code": "adresse email",
+                "yes": ("oui", "mot de passe"),
+                "leave": "Écrire un message plutôt qu'un mot de passe",
+                "ask": ("je veux parler à un conseiller", "conseiller"),
+            },
+        ),
+        (
+            "en",
+            "/en/",
+            {
+                "start": ("Create my account", "which country"),
+                "country": ("France", "SIREN"),
+                "code": "email address",
+                "yes": ("yes", "password"),
+                "leave": "Write a message instead of a password",
+                "ask": ("I want to talk to an advisor", "advisor"),
+            },
+        ),
+    ],
+)
+def test_the_password_field_can_be_left_for_a_message(stack, context, language, path, texts):
+    """Everything typed in the masked field went to the password check: "je veux parler à un
+    conseiller" was refused as a weak password, with no way out."""
+    code = "BRWP-W000-0000-000" + ("1" if language == "fr" else "2")
+    stack.invite(CompanyId("FR", "552100554"), code)
+    email = f"leave.password.{language}@acme-industrie.fr"
+    page = context.new_page()
+    posts = record_posts(page)
+    page.goto(stack.url + path)
+    chat = Chat(page)
+    chat.open()
+    chat.wait_for_bot(0)
+    chat.choose(*texts["start"])
+    chat.choose(*texts["country"])
+    chat.say("552 100 554", None)
+    chat.say(code, texts["code"])
+    chat.say(email, email)
+    chat.say(*texts["yes"])
+    expect(chat.input).to_have_attribute("type", "password")
+
+    leave = chat.root.get_by_role("button", name=texts["leave"])
+    leave.click()
+    expect(chat.input).to_have_attribute("type", "text")
+    expect(chat.input).to_be_focused()
+    expect(leave).to_be_hidden()
+    message, expected = texts["ask"]
+    chat.say(message, expected)
+    assert chat.user_messages()[-1] == message  # shown, not masked
+    assert not [body for p, body in posts if p == "chat/password" and message in body]
+    assert [body for p, body in posts if p == "webhooks/rest/webhook" and message in body]

@@ -159,12 +159,19 @@
   hint.hidden = true;
   var sendButton = el("button", "aw-send", T.send);
   sendButton.type = "submit";
+  // The way out of the masked field: what is typed next goes to the assistant as a message
+  // ("je veux parler à un conseiller"), not to the password check. The next password question
+  // masks the field again.
+  var leavePassword = el("button", "aw-leave-password", T.leavePassword);
+  leavePassword.type = "button";
+  leavePassword.hidden = true;
   var row = el("div", "aw-row");
   row.appendChild(input);
   row.appendChild(sendButton);
   form.appendChild(label);
   form.appendChild(row);
   form.appendChild(hint);
+  form.appendChild(leavePassword);
 
   panel.appendChild(header);
   panel.appendChild(log);
@@ -411,6 +418,7 @@
       label.textContent = T.password;
       hint.textContent = T.passwordHint;
       hint.hidden = false;
+      leavePassword.hidden = false;
       form.classList.add("aw-form--password");
     } else {
       if (input.type === "password") {
@@ -422,6 +430,7 @@
       label.textContent = T.input;
       hint.textContent = "";
       hint.hidden = true;
+      leavePassword.hidden = true;
       form.classList.remove("aw-form--password");
     }
   }
@@ -667,6 +676,12 @@
       send({ payload: value.trim(), shown: value.trim(), fromInput: true });
     }
   }
+
+  leavePassword.addEventListener("click", function () {
+    setPasswordMode(false);
+    persist();
+    input.focus();
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
