@@ -75,7 +75,12 @@ from bot.checks.identifiers import (
     supported_countries,
 )
 from bot.checks.invitation_codes import extract_code, mask_code
-from bot.checks.passwords import SPECIAL_CHARACTER_EXAMPLES, check_password, hash_password
+from bot.checks.passwords import (
+    SPECIAL_CHARACTER_EXAMPLES,
+    check_password,
+    hash_password,
+    password_in,
+)
 from bot.db import utcnow
 from bot.registration import drafts
 from bot.registration.invitations import InvitationStatus
@@ -875,7 +880,7 @@ class ValidateRegistrationForm(FormValidationAction):
         turn = _TURN.get()
         if turn is not None and turn.reading.gives_something:
             return {}  # "en fait mon email c'est ...", "pourquoi ?": not a password
-        password = tracker.latest_message.get("text") or ""
+        password = password_in(tracker.latest_message.get("text") or "")
         names = (tracker.get_slot("first_name"), tracker.get_slot("last_name"))
         problems = check_password(password, tracker.get_slot("email"), names)
         if problems:

@@ -29,6 +29,7 @@ __all__ = [
     "check_password",
     "hash_password",
     "meets_article_rule",
+    "password_in",
     "verify_password",
 ]
 
@@ -201,6 +202,32 @@ def _contains_email(password: str, email: str) -> bool:
     if len(local) >= _MIN_LOCAL_PART_LENGTH and local in lowered:
         return True
     return any(piece in lowered for piece in pieces)
+
+
+# "mon mot de passe sera Velo!Rouge42", "my password is: Blue!Sky2024": the introduction is not
+# part of the password (the account got the whole sentence, which its owner never types).
+_INTRODUCTION = re.compile(
+    r"^\s*(?:(?:alors|ok|bon|donc|bien|voici|voila|and|so|ok so)[\s,]+)?"
+    r"(?:(?:mon|le|notre|ce|my|the|our)\s+)?(?:nouveau\s+|new\s+)?"
+    r"(?:mot\s+de\s+passe|mdp|password|pass\s*word|pwd)"
+    r"(?:\s+(?:choisi|chosen|souhaite))?\s*"
+    r"(?::|=|-|\bsera\b|\best\b|\bc'est\b|\bc’est\b|\bis\b|\bwill\s+be\b|\bshould\s+be\b)"
+    r"\s*[:=]?\s*",
+    re.IGNORECASE,
+)
+
+
+def password_in(text: str) -> str:
+    """The password in an answer to the password question: the text after an introduction
+    ("mon mot de passe est", "password:") when what follows is one word, else the text itself
+    (a passphrase with spaces is a password too)."""
+    match = _INTRODUCTION.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :].strip()
+    if rest.startswith(("«", '"', "'", "“")) and rest.endswith(("»", '"', "'", "”")):
+        rest = rest[1:-1].strip()
+    return rest if rest and not any(c.isspace() for c in rest) else text
 
 
 def check_password(

@@ -33,7 +33,7 @@ from aiohttp import web
 
 from bot import db
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
-from bot.checks.passwords import check_password, hash_password
+from bot.checks.passwords import check_password, hash_password, password_in
 from bot.registration import drafts
 from bot.responses import load_domain, response_text
 from bot.web.pages import CLIENT, RASA_URL, SETTINGS
@@ -304,7 +304,9 @@ async def _ask_rasa(request: web.Request, forwarded: dict[str, Any]) -> list | N
 def accept_password(database_url: str, conversation_id: str, password: str) -> list[str]:
     """The masked field's work, off the event loop: the article's rule and the strength checks
     (against the draft's address), then the Argon2id hash kept in the conversation's draft.
-    Returns the unmet rules' names, empty when the password was accepted and kept."""
+    Returns the unmet rules' names, empty when the password was accepted and kept. "Mon mot
+    de passe sera X" keeps X, as the assistant does for a typed password."""
+    password = password_in(password)
     with db.session_scope(database_url) as session:
         email = drafts.email_for(session, conversation_id)
     rules = check_password(password, email)

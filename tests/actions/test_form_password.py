@@ -98,6 +98,19 @@ async def test_strong_password_is_hashed_server_side_and_never_echoed(domain, da
     assert STRONG_PASSWORD not in json.dumps(dispatcher.messages, ensure_ascii=False)
 
 
+@pytest.mark.parametrize(
+    "said", ["mon mot de passe sera {password}", "my password is {password}", "mdp : {password}"]
+)
+async def test_a_password_introduced_in_a_sentence_is_the_password_alone(domain, database, said):
+    """The account got the whole sentence: its owner could never log in with the password."""
+    _, events, _ = await password_turn(domain, said.format(password=STRONG_PASSWORD))
+
+    assert slot_events(events) == [("password", PASSWORD_SET)]
+    with db.session_scope() as session:
+        password_hash = drafts.password_hash_for(session, "conv-1")
+    assert verify_password(password_hash, STRONG_PASSWORD)
+
+
 async def test_a_weak_password_is_not_echoed_either(domain, database):
     dispatcher, events, _ = await password_turn(domain, "motdepasse")
 

@@ -10,6 +10,7 @@ from bot.checks.passwords import (
     PasswordRule,
     check_password,
     hash_password,
+    password_in,
     verify_password,
 )
 
@@ -202,3 +203,23 @@ def test_the_special_characters_shown_as_examples_all_count() -> None:
     for char in SPECIAL_CHARACTER_EXAMPLES.split():
         assert PasswordRule.SPECIAL not in check_password(f"Abcdefg1{char}xyz")
     assert "." not in SPECIAL_CHARACTER_EXAMPLES.split()
+
+
+@pytest.mark.parametrize(
+    ("typed", "password"),
+    [
+        ("mon mot de passe sera Velo!Rouge42", "Velo!Rouge42"),
+        ("Mon mot de passe est : Velo!Rouge42", "Velo!Rouge42"),
+        ("le mot de passe est « Ab!12345 »", "Ab!12345"),
+        ("mdp : Abc!1234", "Abc!1234"),
+        ("my password is Blue!Sky2024", "Blue!Sky2024"),
+        ("Password: Xy7!abcd", "Xy7!abcd"),
+        ("Velo!Rouge42", "Velo!Rouge42"),
+        ("Password1!", "Password1!"),  # a password that starts with the word
+        # a passphrase is a password as typed, spaces included
+        ("Mon chat aime les souris 42!", "Mon chat aime les souris 42!"),
+        ("mon mot de passe est trop long à écrire", "mon mot de passe est trop long à écrire"),
+    ],
+)
+def test_the_password_in_an_answer(typed: str, password: str) -> None:
+    assert password_in(typed) == password

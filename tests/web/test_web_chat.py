@@ -340,6 +340,17 @@ async def test_a_strong_password_is_hashed_into_the_conversations_draft(clients,
     assert [body["message"] for body in rasa.received] == ["bonjour"]  # nothing else reached Rasa
 
 
+async def test_a_password_typed_in_a_sentence_keeps_the_password_alone(clients, rasa, database):
+    """ "Mon mot de passe sera X" in the masked field: the account's password is X."""
+    client = await clients()
+    await say(client, thread=THREAD)
+    [conversation_id] = rasa.senders()
+    response = await check(client, f"mon mot de passe sera {STRONG}", thread=THREAD)
+    assert await response.json() == {"accepted": True}
+    with db.session_scope(database) as session:
+        assert verify_password(drafts.password_hash_for(session, conversation_id), STRONG)
+
+
 async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa, database):
     client = await clients()
     await say(client)
