@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,7 +18,8 @@ from actions.common import (
     reset_registration,
 )
 from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
-from bot.checks.answers import read_message, says_already_registered
+from bot.checks.answers import corrected_address, read_message, says_already_registered
+from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
 from bot.registration import drafts
@@ -61,6 +62,16 @@ class ActionStartRegistration(Action):
             # "I registered last week with ...": not invited to register again
             dispatcher.utter_message(response="utter_account_may_exist")
             return _not_started(None)
+        corrected = corrected_address(tracker.latest_message.get("text") or "")
+        if registered and corrected and corrected != registered:
+            # "je me suis trompée d'adresse, c'est X" after the account was created: the
+            # address correction, with X (it got "another company?", and X was lost).
+            return [
+                *_not_started(None),
+                SlotSet("address_correction", True),
+                SlotSet("new_email", corrected),
+                FollowupAction("email_change_form"),
+            ]
         if registered and offer != "another" and intent != "affirm":
             dispatcher.utter_message(response="utter_registration_exists", email=registered)
             return _not_started("another")
@@ -106,6 +117,11 @@ class ActionCorrectAfterRegistration(Action):
         if _named_field(tracker) not in (None, "email"):
             dispatcher.utter_message(response="utter_only_email_after_account")
             return [SlotSet("address_correction", False)]
+        # "oops, my email is wrong, it should be X": X is the new address, not asked again
+        # (email_change_form validates it at its start).
+        given = check_supplier_email(tracker.latest_message.get("text") or "")
+        if given.ok and given.address != tracker.get_slot("registered_email"):
+            return [SlotSet("address_correction", True), SlotSet("new_email", given.address)]
         return [SlotSet("address_correction", True)]
 
 

@@ -15,7 +15,8 @@ replacement with the same output): the message falls back when
   `answer_ambiguity_threshold`, or the chosen answer belongs to another retrieval intent.
 
 An unsure message that carries the registration's answers is not "not sure": the
-registration starts with them (see `_registration_data`).
+registration starts with them (see `_registration_data`). One that corrects an address with the
+new one ("en fait mon email c'est ...") is `correct_field` (see `_corrects_an_address`).
 
 Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
 the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
@@ -39,7 +40,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.checks.answers import read_message
+from bot.checks.answers import corrected_address, read_message
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -47,6 +48,10 @@ from bot.understanding import intent_of, retrieval_intents, selected_answer
 # intent (it mixes a greeting and answers); a question that names an identifier stays a question.
 DATA_INTENTS = frozenset({"inform", "start_registration"})
 REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
+# A sure intent that a message correcting an address may have been given besides "not sure"
+# (the registration's start, which knows the conversation, reads such a message itself:
+# actions/registration.py).
+CORRECTABLE = frozenset({"already_registered"})
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
 
@@ -62,7 +67,10 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
-        if super()._should_fallback(message) or self._answer_unsure(message.data):
+        unsure = super()._should_fallback(message) or self._answer_unsure(message.data)
+        if (unsure or intent_of(message.data)[0] in CORRECTABLE) and _corrects_an_address(message):
+            return False
+        if unsure:
             # Read for answers only then: not on every message's path.
             return not _registration_data(message)
         return False
@@ -81,6 +89,30 @@ class AnswerFallbackClassifier(FallbackClassifier):
         )
 
 
+def _corrects_an_address(message: Message) -> bool:
+    """ "En fait mon email c'est X", "je me suis trompée d'adresse, c'est X": the intent becomes
+    `correct_field` (first in the ranking), with the address in the text. After the account
+    was created the address correction starts with it (actions/registration.py), during the
+    registration the form reads it; it got "not sure", or "your account already exists"."""
+    if corrected_address(message.get(TEXT) or "") is None:
+        return False
+    _put_first(message, "correct_field")
+    return True
+
+
+def _put_first(message: Message, intent_name: str) -> None:
+    """``intent_name`` becomes the message's intent, first in its ranking."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    found = next((i for i in ranking if i.get(INTENT_NAME_KEY) == intent_name), None)
+    intent = dict(found or {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 0.0})
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY,
+        [intent, *(i for i in ranking if i.get(INTENT_NAME_KEY) != intent_name)],
+        add_to_output=True,
+    )
+
+
 def _registration_data(message: Message) -> bool:
     """An unsure message that is the registration's answers, and is then read as such:
 
@@ -97,13 +129,5 @@ def _registration_data(message: Message) -> bool:
         return bool(values)
     if not REGISTERING_DATA <= values.keys():
         return False
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    inform = next((i for i in ranking if i.get(INTENT_NAME_KEY) == "inform"), None)
-    inform = dict(inform or {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.0})
-    message.set(INTENT, inform, add_to_output=True)
-    message.set(
-        INTENT_RANKING_KEY,
-        [inform, *(i for i in ranking if i.get(INTENT_NAME_KEY) != "inform")],
-        add_to_output=True,
-    )
+    _put_first(message, "inform")
     return True

@@ -437,6 +437,16 @@ def has_correction_words(text: str) -> bool:
     return bool(_CORRECTION_WORDS.search(fold(text or "")))
 
 
+def corrected_address(text: str) -> str | None:
+    """The new address of a message that corrects one ("en fait mon email c'est X", "je me
+    suis trompée d'adresse, c'est X", "oops, it should be X"), else None. Wherever it comes:
+    during the registration the form reads it; after it, the account's address is corrected."""
+    if "@" not in (text or "") or not has_correction_words(text):
+        return None
+    check = check_supplier_email(text)
+    return check.address if check.ok else None
+
+
 def correction_in(
     text: str, asked: str | None, answers: Mapping[str, str] | None = None
 ) -> Correction | None:

@@ -339,6 +339,34 @@ async def test_correct_the_address_after_the_account_was_created(domain, invite,
     assert slot_events(events) == [("address_correction", True)]
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_correction_after_the_account_with_the_new_address_does_not_ask_it(
+    domain, invite, language
+):
+    invite()
+    save_password_hash()
+    await create_account(domain)
+    text = {
+        "fr": "oups, mon email est faux, c'est jean.martin@acme.fr",
+        "en": "oops, my email is wrong, it should be jean.martin@acme.fr",
+    }[language]
+    tracker = make_tracker(
+        domain,
+        slots={**completed_registration(), "registered_email": "jean.dupont@acme.fr"},
+        intent="correct_field",
+        text=text,
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionCorrectAfterRegistration(), tracker, domain)
+
+    assert dispatcher.messages == []
+    # email_change_form starts with it filled: it validates it, then the address is changed
+    assert slot_events(events) == [
+        ("address_correction", True),
+        ("new_email", "jean.martin@acme.fr"),
+    ]
+
+
 @pytest.mark.parametrize("field", ["phone", "last_name", "password"])
 async def test_only_the_address_can_be_corrected_after_the_account_was_created(
     domain, invite, field

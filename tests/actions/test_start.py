@@ -150,3 +150,32 @@ async def test_a_restart_keeps_nothing_of_the_last_registration_but_the_link_cod
 
     assert after["refusals"] is None and after["email"] is None
     assert after["invitation_code"] == slots["invitation_code"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je me suis trompée d'adresse, c'est helene.roy@roysarl.fr",
+        "sorry, wrong address, it should be helene.roy@roysarl.fr",
+    ],
+)
+async def test_after_a_registration_a_wrong_address_with_the_new_one_is_corrected(domain, text):
+    """Not "another company?": the address correction starts with the new address."""
+    dispatcher, events = await run(
+        ActionStartRegistration(),
+        make_tracker(
+            domain,
+            slots={"registered_email": "jean.dupont@acme.fr"},
+            text=text,
+            intent="start_registration",
+            active_loop=None,
+        ),
+        domain,
+    )
+
+    assert dispatcher.messages == []
+    assert {"event": "followup", "timestamp": None, "name": "email_change_form"} in events
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["new_email"] == "helene.roy@roysarl.fr"
+    assert slots["address_correction"] is True
+    assert slots["registration_starting"] is False

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot import db
 from bot.models import Account, Company
-from tests.e2e.conftest import converse, texts
+from tests.e2e.conftest import converse, texts, wait_for_mail
 from tests.e2e.test_registration_off_script import fr_invitation, sender, spaced
 from tests.factories import PASSWORD
 
@@ -187,3 +187,52 @@ def test_a_maybe_accepts_no_terms_and_creates_no_account(servers, language, mayb
     assert accounts_of(servers, siren) == 0
     converse(servers, talk, [(yes, "noreply@sis-id.com")], metadata)
     assert accounts_of(servers, siren) == 1
+
+
+# --- the address corrected after the account was created, with the new one in the message -------
+
+
+def registered(servers, language: str, prefix: str) -> tuple[str, str]:
+    """A conversation that has just created an account; its id and the account's address."""
+    fr = language == "fr"
+    siren, code = fr_invitation(servers, prefix)
+    email = f"avant.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    yes = "oui" if fr else "yes"
+    talk = sender()
+    turns = [
+        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
+        (f"France, {spaced(siren)}, {code}", "email"),
+        (email, email),
+        (yes, "mot de passe" if fr else "password"),
+        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
+        ("Irène", "nom de famille" if fr else "last name"),
+        ("Vidal", "téléphone" if fr else "phone"),
+        ("06 71 23 45 89", "fonction" if fr else "job title"),
+        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
+        (yes, "noreply@sis-id.com"),
+    ]
+    converse(servers, talk, turns, {"language": language})
+    return talk, email
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "correction", "done"),
+    [
+        ("fr", "HXQP", "en fait mon email c'est {new}", "C'est corrigé"),
+        ("fr", "HXQR", "je me suis trompée d'adresse, c'est {new}", "C'est corrigé"),
+        ("en", "HXQS", "oops, my email is wrong, it should be {new}", "Corrected"),
+        ("en", "HXQT", "actually my email is {new}", "Corrected"),
+    ],
+)
+def test_a_wrong_address_corrected_with_the_new_one_is_corrected_at_once(
+    servers, language, prefix, correction, done
+):
+    """It got "not sure", "your account already exists: another company?", or "what is the
+    right address?" (the new address, in the message, was lost)."""
+    talk, _ = registered(servers, language, prefix)
+    new = f"apres.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    reply = texts(servers.say(talk, correction.format(new=new), {"language": language}))
+
+    assert done in reply and new in reply
+    wait_for_mail(servers.smtp, new)  # the new activation email

@@ -146,3 +146,47 @@ def test_a_question_without_both_stays_a_question(text, confidence, read_as):
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("en fait mon email c'est irene.vidal@vidalsa.fr", "greet", 0.55),  # unsure
+        ("oops, my email is wrong, it should be tom.baker@bakerltd.co.uk", "greet", 0.55),
+        ("je me suis trompée d'adresse, c'est helene.roy@roysarl.fr", "already_registered", 0.9),
+    ],
+)
+def test_a_message_that_corrects_an_address_with_the_new_one_is_a_correction(
+    text, intent, confidence
+):
+    data = reading(intent, confidence)
+    data["text"] = text
+
+    decided = decide(data)
+
+    assert decided["intent"]["name"] == "correct_field"
+    assert decided["intent_ranking"][0]["name"] == "correct_field"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "read_as"),
+    [
+        # no correction word: a sure answer stays as it is, an unsure one "not sure"
+        ("mon email est irene.vidal@vidalsa.fr", "inform", 0.97, "inform"),
+        ("voici irene.vidal@vidalsa.fr", "greet", 0.55, "nlu_fallback"),
+        # the platform's address is nobody's new address
+        ("en fait c'est noreply@sis-id.com", "greet", 0.55, "nlu_fallback"),
+        # a sure question keeps its answer
+        (
+            "en fait je n'ai rien reçu sur jean@acme.fr",
+            "activation_email_missing",
+            0.97,
+            "activation_email_missing",
+        ),
+    ],
+)
+def test_an_address_without_a_correction_is_read_as_before(text, intent, confidence, read_as):
+    data = reading(intent, confidence)
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
