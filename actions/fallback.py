@@ -82,26 +82,35 @@ def topic_payload(key: str) -> str:
     return "/" + key
 
 
+def say_not_sure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, *, something_else: bool
+) -> None:
+    """ "Je ne suis pas sûr de bien comprendre" with the closest topics and the advisor as
+    buttons, and "Autre chose" (``something_else``: Rasa's two-stage fallback reads its
+    out_of_scope as "none of these" and asks to rephrase)."""
+    language = language_of(tracker)
+
+    def label(key: str) -> str:
+        return response_text(domain, label_name(key), language)
+
+    topics = offered_topics(tracker.latest_message, has_label=lambda key: bool(label(key)))
+    buttons = [{"title": label(key), "payload": topic_payload(key)} for key in topics]
+    buttons.append({"title": label(HANDOFF_INTENT), "payload": "/" + HANDOFF_INTENT})
+    if something_else:
+        buttons.append(
+            {
+                "title": response_text(domain, "utter_something_else", language),
+                "payload": "/out_of_scope",
+            }
+        )
+    intro = "utter_not_sure_topics" if topics else "utter_not_sure"
+    dispatcher.utter_message(text=response_text(domain, intro, language), buttons=buttons)
+
+
 class ActionDefaultAskAffirmation(Action):
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        language = language_of(tracker)
-
-        def label(key: str) -> str:
-            return response_text(domain, label_name(key), language)
-
-        topics = offered_topics(tracker.latest_message, has_label=lambda key: bool(label(key)))
-        buttons = [{"title": label(key), "payload": topic_payload(key)} for key in topics]
-        buttons += [
-            {"title": label(HANDOFF_INTENT), "payload": "/" + HANDOFF_INTENT},
-            # Rasa's two-stage fallback reads out_of_scope as "none of these": it asks to rephrase.
-            {
-                "title": response_text(domain, "utter_something_else", language),
-                "payload": "/out_of_scope",
-            },
-        ]
-        intro = "utter_not_sure_topics" if topics else "utter_not_sure"
-        dispatcher.utter_message(text=response_text(domain, intro, language), buttons=buttons)
+        say_not_sure(dispatcher, tracker, domain, something_else=True)
         return []

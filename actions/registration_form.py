@@ -29,6 +29,7 @@ from actions.common import (
     reached,
     response_text,
 )
+from actions.fallback import say_not_sure
 from actions.registration import create_account
 from bot.analytics.recorded import (
     ACCOUNT_DETAILS,
@@ -46,6 +47,7 @@ from bot.checks.answers import (
     MENU,
     NOT_AN_ANSWER,
     OPTIONAL,
+    TEXT_FIELDS,
     YES_OR_NO,
     Reading,
     Stance,
@@ -86,6 +88,7 @@ from bot.registration import drafts
 from bot.registration.invitations import InvitationStatus
 from bot.registration.limits import retry_after, verify_invitation_limited
 from bot.settings import get_settings
+from bot.understanding import FALLBACK_INTENT
 
 Slots = dict[str, Any]
 
@@ -257,6 +260,11 @@ class ValidateRegistrationForm(FormValidationAction):
         turn = _Turn(asked, intent, confidence, self._read(tracker, asked, intent), checked)
         if self._for_the_rules(turn):
             return []  # the form is rejected: a rule answers, then the form asks again
+        if _an_unsure_question(turn, tracker.latest_message.get("text") or ""):
+            # "is this a scam?" at the email question: the closest topics and the advisor,
+            # then the question again (it got "this email address does not look valid").
+            say_not_sure(dispatcher, tracker, domain, something_else=False)
+            return [SlotSet(asked, None)]
         if asked in YES_NO_SLOTS and hedges(tracker.latest_message.get("text") or ""):
             # "peut-être", "I think so": not a yes (to the terms, to the summary that creates
             # the account), whatever the NLU read; the question again.
@@ -992,6 +1000,21 @@ def _filled(events: list) -> bool:
     return any(
         e.get("event") == "slot" and e["name"] not in ("requested_slot", *RECORDED_SLOTS)
         for e in events
+    )
+
+
+def _an_unsure_question(turn: _Turn, text: str) -> bool:
+    """A question the NLU is not sure about, which answers nothing at a typed question (the
+    password aside: "Velo!Rouge42?" is a password)."""
+    reading = turn.reading
+    return (
+        turn.intent == FALLBACK_INTENT
+        and turn.asked in TEXT_FIELDS
+        and turn.asked != "password"
+        and text.rstrip().endswith("?")
+        and len(text.split()) > 1
+        # nothing recognised in it (at the email question the text itself is the value read)
+        and not (reading.recognised or reading.stance or reading.corrected or reading.which)
     )
 
 

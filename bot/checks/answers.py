@@ -152,7 +152,9 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bwhat do you need (?:it|this|that|my [a-z ]+) for\b",
             r"\b(?:is|it'?s) (?:it |this |that )?(?:really )?(?:mandatory|compulsory|required|"
             r"necessary|optional)\b",
-            r"\bdo i (?:have|need) to\b",
+            # "do I have to?", "do I need to give it?", not "do I need to register if ...?"
+            r"\bdo i (?:have|need) to(?: (?:give|provide|answer|fill in|fill|enter|tell you|"
+            r"share)(?: (?:it|this|that|one|them|my \w+))?)?$",
         ),
     ),
     (
@@ -178,8 +180,11 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
     (
         Stance.WAIT,
         _patterns(
-            r"^(?:attendez|attends|patientez|patience|un (?:instant|moment|petit instant)|"
-            r"une (?:seconde|minute|petite minute)|(?:deux|2) (?:secondes|minutes))\b",
+            # "attendez", "attendez svp"; not "attendez, ce n'est pas mon client"
+            r"^(?:attendez|attends|patientez|patience)(?: (?:svp|s'il vous plait|un (?:instant|"
+            r"moment|peu)|une (?:seconde|minute)))?$",
+            r"^(?:un (?:instant|moment|petit instant)|une (?:seconde|minute|petite minute)|"
+            r"(?:deux|2) (?:secondes|minutes))\b",
             r"\b(?:un (?:petit )?(?:instant|moment)|une (?:petite )?(?:seconde|minute))"
             r"(?: (?:svp|s'il vous plait|je vous prie))?$",
             r"^(?:\d{1,2}|deux|cinq|dix|quelques) ?(?:s|sec|secondes?|mn|min|minutes?)\b",
@@ -192,7 +197,9 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bje reviens\b(?! sur)",
             r"^(?:ne )?(?:bougez|quittez) pas\b",
             r"^(?:plus tard|(?:je le ferai|je continue|on continue|je reviendrai) plus tard)\b",
-            r"^(?:hold on|hang on|wait|one (?:moment|sec|second|minute)|just a (?:sec|second|"
+            # "wait", "wait a sec"; not "wait, Northwind is not my customer"
+            r"^wait(?: (?:a (?:sec|second|moment|minute|bit)|please|pls))?$",
+            r"^(?:hold on|hang on|one (?:moment|sec|second|minute)|just a (?:sec|second|"
             r"moment|minute)|give me a (?:sec|second|moment|minute))\b",
             r"\bgive me (?:a|one|two|2|a few) (?:sec|secs|second|seconds|moment|moments|min|"
             r"minute|minutes)\b",
@@ -904,7 +911,8 @@ def _read_at_the_password(
     if not _could_be_a_password(text):
         if asks_about_special_characters(text):
             return Reading(special_characters=True)
-        stance = stance_of(text)
+        # "pourquoi vous avez besoin de mon téléphone ?": about the phone, not the password
+        stance = _stance(text, "password", None)
         if stance is not None:
             return Reading(stance=stance)
     return Reading()

@@ -17,12 +17,12 @@ from email_validator import EmailNotValidError, validate_email
 __all__ = [
     "COMMON_MAILBOX_DOMAINS",
     "COMMON_TLDS",
+    "PLATFORM_DOMAINS",
     "EmailCheck",
     "EmailError",
     "check_email",
     "check_supplier_email",
     "mask_email",
-    "platform_domains",
     "suggest_domain",
 ]
 
@@ -53,6 +53,10 @@ class EmailCheck:
     def ok(self) -> bool:
         return self.error is None and self.address is not None
 
+
+# The platform's own mail domain, which the help article names (its emails come from
+# noreply@sis-id.com): no supplier's address is there.
+PLATFORM_DOMAINS = frozenset({"sis-id.com"})
 
 # Mailbox providers our suppliers (France, UK, Belgium) use most, most common first: the order
 # breaks ties between equally close candidates.
@@ -319,21 +323,10 @@ def check_email(text: str, *, excluded_domains: Collection[str] = ()) -> EmailCh
     return EmailCheck(address=address, error=None, suggestion=suggestion)
 
 
-def platform_domains() -> frozenset[str]:
-    """The domains of the platform's own addresses (its sender and its support, settings)."""
-    from bot.settings import get_settings
-
-    settings = get_settings()
-    return frozenset(
-        address.rpartition("@")[2].lower()
-        for address in (settings.mail_from, settings.support_email)
-    )
-
-
 def check_supplier_email(text: str) -> EmailCheck:
     """``check_email`` for a supplier's own address: never one of the platform's. A pasted
     invitation email ends with "noreply@sis-id.com": the activation email must not go there."""
-    return check_email(text, excluded_domains=platform_domains())
+    return check_email(text, excluded_domains=PLATFORM_DOMAINS)
 
 
 def mask_email(address: str) -> str:

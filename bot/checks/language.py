@@ -74,11 +74,16 @@ def _probabilities(prose: str) -> dict[str, float]:
     return dict(_identifier().rank(prose))
 
 
+# Words every language here uses alike, whatever stopwordsiso's lists say ("ok" is in the
+# English list only): "ok on y va" is French.
+_SHARED_WORDS = frozenset({"ok", "okay", "oh", "ah", "eh", "hmm", "hm"})
+
+
 @lru_cache(maxsize=1)
 def _function_words() -> dict[str, frozenset[str]]:
     from stopwordsiso import stopwords
 
-    return {language: frozenset(stopwords(language)) for language in ALL_LANGUAGES}
+    return {language: frozenset(stopwords(language)) - _SHARED_WORDS for language in ALL_LANGUAGES}
 
 
 @lru_cache(maxsize=1)

@@ -253,3 +253,40 @@ async def test_yes_without_suggestion_confirms(domain, session):
 
     assert slot_events(events) == [("email_confirmed", True)]
     assert drafts.email_for(session, tracker.sender_id) == "jean.dupont@acme.fr"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "c'est une arnaque ?"), ("en", "is this a scam?")]
+)
+async def test_an_unsure_question_at_the_email_question_offers_the_closest_topics(
+    domain, language, text
+):
+    """It got "this email address does not look valid"."""
+    ranking = [{"name": "faq", "confidence": 0.6}, {"name": "chitchat", "confidence": 0.3}]
+    selector = {
+        "all_retrieval_intents": ["faq", "chitchat"],
+        "faq": {
+            "response": {"intent_response_key": "faq/genuine_invitation", "confidence": 0.5},
+            "ranking": [
+                {"intent_response_key": "faq/genuine_invitation", "confidence": 0.5},
+                {"intent_response_key": "faq/data_security", "confidence": 0.3},
+            ],
+        },
+    }
+    dispatcher, events, _ = await validate(
+        domain,
+        "email",
+        {},
+        slots={"language": language},
+        text=text,
+        intent="nlu_fallback",
+        intent_ranking=ranking,
+        response_selector=selector,
+    )
+
+    assert slot_events(events) == [("email", None)]  # the question again
+    [message] = dispatcher.messages
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert '/faq{"topic":"faq/genuine_invitation"}' in payloads
+    assert "/human_handoff" in payloads and "/out_of_scope" not in payloads
+    assert "utter_email_invalid" not in responses(dispatcher)

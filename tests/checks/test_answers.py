@@ -103,6 +103,9 @@ def test_what_a_message_says_instead_of_an_answer(text, stance):
         "",
         "Je sais exactement : 732 829 320 " + "x" * 200,
         "je reviens sur mon adresse email",  # going back to it: a correction
+        "wait, Northwind is not my customer",  # "wait" as a word of surprise
+        "attendez, ce n'est pas mon client",
+        "do I need to register if my colleague already did?",  # a question of its own
         "Minute Maid SAS",  # a company's name, not "one minute"
     ],
 )
@@ -460,6 +463,22 @@ def test_a_correction_of_the_address_at_the_password_question_is_read():
     )
 
     assert reading == Reading(values={"email": "jean.dupont@acme.fr"}, corrected="email")
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("pourquoi ?", Stance.WHY),
+        ("pourquoi vous avez besoin de mon téléphone ?", None),  # the FAQ's: about the phone
+        ("why do you need my phone number?", None),
+    ],
+)
+def test_why_at_the_password_question_is_about_the_password_only_if_it_names_nothing_else(
+    text, stance
+):
+    reading = read_message(text, "password", AT_THE_SUMMARY | {"password": None})
+
+    assert reading.stance is stance
 
 
 def test_a_password_typed_in_a_correction_is_not_taken():

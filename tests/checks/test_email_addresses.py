@@ -13,7 +13,6 @@ from bot.checks.email_addresses import (
     check_email,
     check_supplier_email,
     mask_email,
-    platform_domains,
     suggest_domain,
 )
 
@@ -122,19 +121,10 @@ def test_only_excluded_addresses_are_an_error_naming_the_first() -> None:
     )
 
 
-def test_a_suppliers_address_is_never_one_of_the_platforms(monkeypatch) -> None:
-    from bot.settings import reset_settings
-
-    monkeypatch.setenv("MAIL_FROM", "robot@mails.example")
-    monkeypatch.setenv("SUPPORT_EMAIL", "help@desk.example")
-    reset_settings()
-    try:
-        assert platform_domains() == {"mails.example", "desk.example"}
-        assert check_supplier_email("robot@mails.example").error is EmailError.PLATFORM
-        assert check_supplier_email("help@desk.example").error is EmailError.PLATFORM
-        assert check_supplier_email("jean@sis-id.com").ok  # not the platform's domain here
-    finally:
-        reset_settings()
+@pytest.mark.parametrize("text", ["noreply@sis-id.com", "Support@SIS-ID.com"])
+def test_a_suppliers_address_is_never_one_of_the_platforms(text) -> None:
+    assert check_supplier_email(text).error is EmailError.PLATFORM
+    assert check_supplier_email("jean@acme.fr").ok
 
 
 def test_email_check_is_frozen() -> None:

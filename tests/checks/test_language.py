@@ -63,7 +63,18 @@ def test_plain_messages_are_read_in_their_language(text, language):
 
 @pytest.mark.parametrize(
     "text",
-    ["ok", "oui", "Dupont", "Jean Dupont", "732 829 320", "jean@acme.fr", "", "👍", "Hallo"],
+    [
+        "ok",
+        "oui",
+        "Dupont",
+        "Jean Dupont",
+        "732 829 320",
+        "jean@acme.fr",
+        "",
+        "👍",
+        "Hallo",
+        "ok on y va",  # "ok" is no English word: it got the offer to continue in English
+    ],
 )
 def test_short_or_neutral_messages_say_nothing(text):
     assert written_in(text) is None

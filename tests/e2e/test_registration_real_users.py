@@ -236,3 +236,72 @@ def test_a_wrong_address_corrected_with_the_new_one_is_corrected_at_once(
 
     assert done in reply and new in reply
     wait_for_mail(servers.smtp, new)  # the new activation email
+
+
+# --- questions in the middle of the registration ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "question", "asked", "not_said"),
+    [
+        (
+            "fr",
+            "je veux créer mon compte",
+            "c'est une arnaque ?",
+            "Quelle adresse email",
+            "ne semble pas valide",
+        ),
+        ("en", "I want to create my account", "is this a scam?", "Which email", "not look valid"),
+    ],
+)
+def test_an_unsure_question_at_the_email_question_offers_topics_not_an_error(
+    servers, language, start, question, asked, not_said
+):
+    """It got "this email address does not look valid"."""
+    siren, code = fr_invitation(servers, "HXQW")
+    talk = sender()
+    metadata = {"language": language}
+    servers.say(talk, start, metadata)
+    servers.say(talk, f"France, {spaced(siren)}, {code}", metadata)
+    replies = servers.say(talk, question, metadata)
+
+    assert not_said not in texts(replies) and asked in texts(replies)
+    buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert "/human_handoff" in buttons  # the advisor, with the closest topics
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "yes", "question", "about_the_phone", "asked"),
+    [
+        (
+            "fr",
+            "je veux créer mon compte",
+            "oui",
+            "pourquoi vous avez besoin de mon téléphone ?",
+            "Le téléphone",
+            "Choisissez un mot de passe",
+        ),
+        (
+            "en",
+            "I want to create my account",
+            "yes",
+            "why do you need my phone number?",
+            "phone",
+            "Choose a password",
+        ),
+    ],
+)
+def test_why_the_phone_at_the_password_question_is_about_the_phone(
+    servers, language, start, yes, question, about_the_phone, asked
+):
+    """It got the reason for the password."""
+    siren, code = fr_invitation(servers, "HXQX")
+    talk = sender()
+    metadata = {"language": language}
+    email = f"why.phone.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    for text in (start, f"France, {spaced(siren)}, {code}", email, yes):
+        servers.say(talk, text, metadata)
+    reply = texts(servers.say(talk, question, metadata))
+
+    assert about_the_phone in reply and asked in reply
+    assert "protège votre compte" not in reply and "protects your account" not in reply
