@@ -102,7 +102,10 @@ def phone_elsewhere(text: str, country: str) -> PhoneElsewhere | None:
 
     "06 12 34 56 78" is not a Belgian number but a French mobile: for a Belgian company the
     assistant proposes +33 6 12 34 56 78 instead of refusing the same way again. A number
-    typed with its "+" prefix already names its country: nothing else to propose.
+    typed with its "+" prefix already names its country: nothing else to propose. Only a
+    mobile is proposed: almost any mistyped number is some country's landline ("07700 900123",
+    not a valid UK number, is a German landline), while a supplier's own number from another
+    country is a mobile.
     """
     raw = _clean(text)
     if not raw or raw.lstrip().startswith(("+", "00")):
@@ -111,9 +114,17 @@ def phone_elsewhere(text: str, country: str) -> PhoneElsewhere | None:
         if scheme.country == country.upper():
             continue
         check = check_phone(raw, scheme.country)
-        if check.ok:
+        if check.ok and _is_mobile(check.value):
             return PhoneElsewhere(scheme.country, check.value)
     return None
+
+
+def _is_mobile(e164: str) -> bool:
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 def phone_country(e164: str) -> str | None:

@@ -89,6 +89,11 @@ def test_a_belgian_mobile_for_a_french_company_is_read_as_belgian():
     assert phone_elsewhere("0470 12 34 56", "FR") == PhoneElsewhere("BE", "+32470123456")
 
 
+def test_a_number_invalid_here_is_not_proposed_as_another_countrys_landline():
+    """ "07700 900123" (a reserved UK range) got "valid for Germany: did you mean +49 ...?"."""
+    assert phone_elsewhere("07700 900123", "GB") is None
+
+
 @pytest.mark.parametrize("text", ["+33 6 12 34 56 78", "0033 6 12 34 56 78", "12", "bonjour"])
 def test_nothing_to_propose_for_an_international_number_or_no_number(text):
     assert phone_elsewhere(text, "BE") is None

@@ -305,3 +305,31 @@ def test_why_the_phone_at_the_password_question_is_about_the_phone(
 
     assert about_the_phone in reply and asked in reply
     assert "protège votre compte" not in reply and "protects your account" not in reply
+
+
+@pytest.mark.parametrize(("language", "elsewhere"), [("fr", "Allemagne"), ("en", "Germany")])
+def test_an_invalid_number_is_not_proposed_as_a_landline_of_another_country(
+    servers, language, elsewhere
+):
+    """ "07700 900123" got "valid for Germany: did you mean +49 7700 900123?", and "yes" stored
+    a German number."""
+    fr = language == "fr"
+    siren, code = fr_invitation(servers, "HXQY")
+    email = f"phone.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    yes = "oui" if fr else "yes"
+    turns = [
+        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
+        (f"France, {spaced(siren)}, {code}", "email"),
+        (email, email),
+        (yes, "mot de passe" if fr else "password"),
+        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
+        ("Tom", "nom de famille" if fr else "last name"),
+        ("Baker", "téléphone" if fr else "phone"),
+    ]
+    talk = sender()
+    converse(servers, talk, turns, {"language": language})
+    reply = texts(servers.say(talk, "07700 900123", {"language": language}))
+
+    assert "+49" not in reply and elsewhere not in reply
+    assert ("téléphone" if fr else "phone") in reply  # refused, asked again
