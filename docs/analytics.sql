@@ -110,7 +110,10 @@ SELECT
              THEN 1 ELSE 0 END) AS password_rule_not_common,
     SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
               AND CAST(e.data AS json) ->> 'value' LIKE '%"not_email"%'
-             THEN 1 ELSE 0 END) AS password_rule_not_email
+             THEN 1 ELSE 0 END) AS password_rule_not_email,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"an_address"%'
+             THEN 1 ELSE 0 END) AS password_rule_an_address
 FROM events e
 JOIN (
     -- A conversation stored without a session start still had one session.

@@ -21,6 +21,8 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from bot.checks.email_addresses import check_email
+
 __all__ = [
     "MIN_GUESSES",
     "MIN_LENGTH",
@@ -45,6 +47,9 @@ class PasswordRule(str, Enum):
     NOT_COMMON = "not_common"
     # Holds the user's name or a word of their address: "Dupont2024!" for jean.dupont@acme.fr.
     NOT_EMAIL = "not_email"
+    # The whole answer is an email address: typed at the password question to correct the
+    # address ("d.gauthier@gauthier-sa.fr"), never read back, never a password.
+    AN_ADDRESS = "an_address"
 
 
 MIN_LENGTH: int = 8
@@ -243,8 +248,13 @@ def check_password(
     NOT_COMMON is not evaluated for passwords shorter than ``MIN_LENGTH``: zxcvbn's brute-force
     floor puts every such password under ``MIN_GUESSES``, so it would duplicate MIN_LENGTH and
     make the assistant call a random short string "common".
+
+    A whole email address is AN_ADDRESS alone ("d.gauthier@gauthier-sa.fr" at the password
+    question corrects the address): the answer never reads it back.
     """
     pw = _normalise(password)
+    if _is_an_address(pw):
+        return [PasswordRule.AN_ADDRESS]  # not a try at a password: the other rules say nothing
     unmet: list[PasswordRule] = []
     too_short = len(pw) < MIN_LENGTH
     if too_short:
@@ -266,6 +276,14 @@ def check_password(
     if (email and _contains_email(pw, email)) or any(w in lowered for w in _name_words(names)):
         unmet.append(PasswordRule.NOT_EMAIL)
     return unmet
+
+
+def _is_an_address(password: str) -> bool:
+    stripped = password.strip()
+    if any(c.isspace() for c in stripped) or "@" not in stripped:
+        return False
+    check = check_email(stripped)
+    return check.ok and check.address == stripped.lower()
 
 
 def meets_article_rule(text: str) -> bool:

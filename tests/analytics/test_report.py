@@ -243,7 +243,8 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
         "SELECT SUM(invitation_mismatches), SUM(invitation_expired), SUM(invitation_used),"
         " SUM(invitation_locked), SUM(passwords_refused), SUM(password_rule_min_length),"
         " SUM(password_rule_uppercase), SUM(password_rule_lowercase), SUM(password_rule_digit),"
-        " SUM(password_rule_special), SUM(password_rule_not_common), SUM(password_rule_not_email)"
+        " SUM(password_rule_special), SUM(password_rule_not_common), SUM(password_rule_not_email),"
+        " SUM(password_rule_an_address)"
         " FROM onboarding_conversations"
     ).fetchone()
     connection.close()

@@ -223,3 +223,13 @@ def test_the_special_characters_shown_as_examples_all_count() -> None:
 )
 def test_the_password_in_an_answer(typed: str, password: str) -> None:
     assert password_in(typed) == password
+
+
+@pytest.mark.parametrize("typed", ["d.gauthier@gauthier-sa.fr", "Jean.Dupont1@gmail.com"])
+def test_an_email_address_is_no_password_and_only_that_is_said(typed: str) -> None:
+    """Typed at the password question to correct the address: not "il manque une majuscule"."""
+    assert check_password(typed, "jean@acme.fr") == [PasswordRule.AN_ADDRESS]
+
+
+def test_a_password_with_an_at_sign_is_a_password() -> None:
+    assert check_password("Email:jean@acme.fr!2", "marie@acme.fr") == []

@@ -351,6 +351,18 @@ async def test_a_password_typed_in_a_sentence_keeps_the_password_alone(clients, 
         assert verify_password(drafts.password_hash_for(session, conversation_id), STRONG)
 
 
+async def test_an_address_in_the_masked_field_is_refused_without_being_read_back(
+    clients, rasa, database
+):
+    """ "d.gauthier@gauthier-sa.fr" to correct the address: told how, never echoed."""
+    client = await clients()
+    await say(client, thread=THREAD)
+    response = await check(client, "d.gauthier@gauthier-sa.fr", thread=THREAD)
+    body = await response.json()
+    assert body["accepted"] is False and body["rules"] == ["an_address"]
+    assert "dans un message" in body["message"] and "gauthier" not in body["message"]
+
+
 async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa, database):
     client = await clients()
     await say(client)
