@@ -417,3 +417,17 @@ def test_every_nlu_fallback_rule_has_a_condition_on_the_form():
     )
 
     assert conditions == ["None", "email_change_form", "registration_form"]
+
+
+def test_a_payload_with_entities_has_its_braces_doubled():
+    """Rasa fills every response with the slots, payloads included, and reads "{...}" as a
+    slot's name: an ERROR in its log each time (the buttons themselves came out unchanged)."""
+    payloads = [
+        button["payload"]
+        for variations in RESPONSES.values()
+        for variation in variations
+        for button in variation.get("buttons") or []
+    ]
+    with_entities = [p for p in payloads if p.startswith("/") and "{" in p]
+    assert with_entities  # the language offer, the "which is wrong?" menu, ...
+    assert all(p.count("{{") == 1 and p.endswith("}}") for p in with_entities), with_entities

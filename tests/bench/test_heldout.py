@@ -29,7 +29,7 @@ def reading(intent: str, key: str | None = None) -> dict:
     return data
 
 
-@pytest.mark.parametrize("path", HELD_OUT_SETS, ids=["first", "second", "third"])
+@pytest.mark.parametrize("path", HELD_OUT_SETS, ids=["first", "second", "third", "fourth"])
 def test_each_question_file_has_enough_questions_of_each_kind_and_real_expectations(path):
     questions = load_questions(path)
     domain = load_domain()
