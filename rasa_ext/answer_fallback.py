@@ -16,7 +16,8 @@ replacement with the same output): the message falls back when
 
 An unsure message that carries the registration's answers is not "not sure": the
 registration starts with them (see `_registration_data`). One that corrects an address with the
-new one ("en fait mon email c'est ...") is `correct_field` (see `_corrects_an_address`).
+new one ("en fait mon email c'est ...") is `correct_field` (see `_corrects_an_address`); a plain
+request for a person is `human_handoff` (see `_asks_for_a_person`).
 
 Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
 the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
@@ -40,7 +41,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.checks.answers import corrected_address, read_message
+from bot.checks.answers import asks_for_a_person, corrected_address, read_message
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -52,6 +53,7 @@ REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
 # (the registration's start, which knows the conversation, reads such a message itself:
 # actions/registration.py).
 CORRECTABLE = frozenset({"already_registered"})
+HANDOFF = "human_handoff"
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
 
@@ -67,6 +69,8 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
+        if _asks_for_a_person(message):
+            return False
         unsure = super()._should_fallback(message) or self._answer_unsure(message.data)
         if (unsure or intent_of(message.data)[0] in CORRECTABLE) and _corrects_an_address(message):
             return False
@@ -89,6 +93,19 @@ class AnswerFallbackClassifier(FallbackClassifier):
         )
 
 
+def _asks_for_a_person(message: Message) -> bool:
+    """ "Passez-moi un conseiller s'il vous plaît, c'est urgent, notre client bloque nos
+    paiements": `human_handoff` (first in the ranking) whatever the classifier read, unless it
+    is a question it answers (faq: "comment joindre un conseiller ?" is faq/contact_human).
+    A long urgent request was read as out of scope: "I cannot help with that"."""
+    intent, _ = intent_of(message.data)
+    if intent in (HANDOFF, "faq") or not asks_for_a_person(message.get(TEXT) or ""):
+        return False
+    # Sure: at the password question an unsure command is read as the password.
+    _put_first(message, HANDOFF, confidence=1.0)
+    return True
+
+
 def _corrects_an_address(message: Message) -> bool:
     """ "En fait mon email c'est X", "je me suis trompée d'adresse, c'est X": the intent becomes
     `correct_field` (first in the ranking), with the address in the text. After the account
@@ -100,11 +117,14 @@ def _corrects_an_address(message: Message) -> bool:
     return True
 
 
-def _put_first(message: Message, intent_name: str) -> None:
-    """``intent_name`` becomes the message's intent, first in its ranking."""
+def _put_first(message: Message, intent_name: str, confidence: float | None = None) -> None:
+    """``intent_name`` becomes the message's intent, first in its ranking (with its ranked
+    confidence, or ``confidence``)."""
     ranking = message.get(INTENT_RANKING_KEY) or []
     found = next((i for i in ranking if i.get(INTENT_NAME_KEY) == intent_name), None)
     intent = dict(found or {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 0.0})
+    if confidence is not None:
+        intent[PREDICTED_CONFIDENCE_KEY] = confidence
     message.set(INTENT, intent, add_to_output=True)
     message.set(
         INTENT_RANKING_KEY,

@@ -261,6 +261,34 @@ _ALREADY_REGISTERED = _patterns(
 )
 
 
+# "Passez-moi un conseiller, c'est urgent", "put me through to an agent please": a plain request
+# for a person, whatever else the message says (a long urgent one read as out of scope).
+_PERSON = (
+    r"(?:un |une |le |la |an |a |the |some |a real |un vrai |une vraie |quelqu'un du )?"
+    r"(?:conseill(?:er|ere)|humain|personne|agent|operat(?:eur|rice|or)|quelqu'un|support|"
+    r"service client|human|person|advisor|adviser|someone|somebody|representative)\b"
+)
+_ASKS_FOR_A_PERSON = _patterns(
+    r"\b(?:passez|passer|mettez|mettre)[- ]moi (?:en (?:relation|contact) avec )?" + _PERSON,
+    r"\b(?:parler|discuter|echanger) (?:a|avec) " + _PERSON,
+    r"\b(?:je veux|je voudrais|j'aimerais|je souhaite|je demande) " + _PERSON,
+    r"\b(?:put|transfer|connect) me (?:through )?(?:to|with) " + _PERSON,
+    r"\b(?:speak|talk|chat) (?:to|with) " + _PERSON,
+    r"\b(?:i want|i need|i'd like|get me) " + _PERSON,
+)
+_REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b")
+
+
+def asks_for_a_person(text: str) -> bool:
+    """A plain request to talk to a person (not "je ne veux pas parler à un conseiller": a
+    negation just before the request; one elsewhere in the message says nothing about it)."""
+    folded = _folded(text)
+    match = _ASKS_FOR_A_PERSON.search(folded)
+    return match is not None and not _REFUSED.search(
+        folded[max(0, match.start() - 20) : match.end()]
+    )
+
+
 def says_already_registered(text: str) -> bool:
     """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
     return bool(_ALREADY_REGISTERED.search(_folded(text)))

@@ -333,3 +333,30 @@ def test_an_invalid_number_is_not_proposed_as_a_landline_of_another_country(
 
     assert "+49" not in reply and elsewhere not in reply
     assert ("téléphone" if fr else "phone") in reply  # refused, asked again
+
+
+# --- a plain request for a person --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "asking", "asked"),
+    [
+        (
+            "fr",
+            "Mettez-moi en relation avec un conseiller svp, notre client refuse de nous régler "
+            "tant que le compte n'existe pas",
+            "À quelle adresse email un conseiller peut-il vous répondre ?",
+        ),
+        (
+            "en",
+            "Connect me with a real person now, our customer is holding our invoices until "
+            "this is sorted",
+            "advisor",
+        ),
+    ],
+)
+def test_an_urgent_request_for_a_person_opens_the_handoff(servers, language, asking, asked):
+    """A long urgent request was read as out of scope: "I cannot help with that"."""
+    reply = texts(servers.say(sender(), asking, {"language": language}))
+
+    assert asked in reply

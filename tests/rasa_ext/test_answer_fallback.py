@@ -190,3 +190,42 @@ def test_an_address_without_a_correction_is_read_as_before(text, intent, confide
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        (
+            "Passez-moi un conseiller s'il vous plaît, c'est urgent, notre client bloque nos "
+            "paiements tant qu'on n'est pas inscrits.",
+            "out_of_scope",
+            0.99,
+        ),
+        ("Put me through to an agent please, this is urgent.", "out_of_scope", 1.0),
+        ("bonjour je veux parler à un humain", "greet", 0.55),
+    ],
+)
+def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, intent, confidence):
+    """A long urgent request got "I cannot help with that"."""
+    data = reading(intent, confidence)
+    data["text"] = text
+
+    decided = decide(data)
+
+    assert decided["intent"]["name"] == "human_handoff"
+    assert decided["intent_ranking"][0]["name"] == "human_handoff"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "read_as"),
+    [
+        ("je ne veux pas parler à un conseiller", "deny", "deny"),
+        ("I don't want to talk to a human, just tell me", "out_of_scope", "out_of_scope"),
+        ("comment joindre un conseiller ?", "faq", "faq"),  # faq/contact_human answers it
+    ],
+)
+def test_a_refusal_or_a_question_about_advisors_is_no_handoff(text, intent, read_as):
+    data = reading(intent, 0.97, [("faq/contact_human", 0.9)] if intent == "faq" else None)
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
