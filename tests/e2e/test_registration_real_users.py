@@ -22,6 +22,29 @@ def accounts_of(servers, siren: str) -> int:
         return session.scalar(query.where(Company.company_id == siren))
 
 
+def registration(language: str, siren: str, code: str, email: str) -> list[tuple[str, str]]:
+    """The turns of a whole registration (French company), up to the account's creation:
+    each message and words its reply must hold."""
+    fr = language == "fr"
+    yes = "oui" if fr else "yes"
+    return [
+        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
+        (f"France, {spaced(siren)}, {code}", "email"),
+        (email, email),
+        (yes, "mot de passe" if fr else "password"),
+        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
+        ("Irène", "nom de famille" if fr else "last name"),
+        ("Vidal", "téléphone" if fr else "phone"),
+        ("06 71 23 45 89", "fonction" if fr else "job title"),
+        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
+        (yes, "noreply@sis-id.com"),
+    ]
+
+
+UP_TO_THE_PHONE = 8  # the turns of registration() until the phone question
+
+
 # --- the platform's own address, from a pasted invitation email ---------------------------------
 
 
@@ -76,17 +99,7 @@ def test_another_company_with_the_address_already_used_here_is_asked_another(ser
     other = f"compta.{uuid.uuid4().hex[:6]}@noir-conseil.fr"
     yes = "oui" if fr else "yes"
     turns = [
-        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
-        (f"France, {spaced(first_siren)}, {first_code}", "email"),
-        (email, email),
-        (yes, "mot de passe" if fr else "password"),
-        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
-        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
-        ("Olivia", "nom de famille" if fr else "last name"),
-        ("Noir", "téléphone" if fr else "phone"),
-        ("06 71 23 45 89", "fonction" if fr else "job title"),
-        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
-        (yes, "noreply@sis-id.com"),
+        *registration(language, first_siren, first_code, email),
         (
             "je veux inscrire une autre société" if fr else "I want to register another company",
             "une autre société" if fr else "another company",
@@ -162,30 +175,23 @@ def test_hold_on_keeps_the_question_without_goodbye_or_an_error(
 )
 def test_a_maybe_accepts_no_terms_and_creates_no_account(servers, language, maybes, yes, unclear):
     """ "Peut-être" accepted the terms and, at the summary, created the account."""
-    fr = language == "fr"
     siren, code = fr_invitation(servers, "HXQH")
     email = f"peut.etre.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
     talk = sender()
     metadata = {"language": language}
+    whole = registration(language, siren, code, email)
     turns = [
-        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
-        (f"France, {spaced(siren)}, {code}", "email"),
-        (email, email),
+        *whole[:3],
         (maybes[0], unclear),  # is the address correct? "maybe"
-        (yes, "mot de passe" if fr else "password"),
-        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
+        *whole[3:5],
         (maybes[1], unclear),  # the terms
         (maybes[0], unclear),
-        (yes, "prénom" if fr else "first name"),
-        ("Paul", "nom de famille" if fr else "last name"),
-        ("Martin", "téléphone" if fr else "phone"),
-        ("06 71 23 45 89", "fonction" if fr else "job title"),
-        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
+        *whole[5:10],
         (maybes[0], unclear),  # the summary: no account yet
     ]
     converse(servers, talk, turns, metadata)
     assert accounts_of(servers, siren) == 0
-    converse(servers, talk, [(yes, "noreply@sis-id.com")], metadata)
+    converse(servers, talk, whole[10:], metadata)
     assert accounts_of(servers, siren) == 1
 
 
@@ -194,25 +200,10 @@ def test_a_maybe_accepts_no_terms_and_creates_no_account(servers, language, mayb
 
 def registered(servers, language: str, prefix: str) -> tuple[str, str]:
     """A conversation that has just created an account; its id and the account's address."""
-    fr = language == "fr"
     siren, code = fr_invitation(servers, prefix)
     email = f"avant.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    yes = "oui" if fr else "yes"
     talk = sender()
-    turns = [
-        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
-        (f"France, {spaced(siren)}, {code}", "email"),
-        (email, email),
-        (yes, "mot de passe" if fr else "password"),
-        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
-        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
-        ("Irène", "nom de famille" if fr else "last name"),
-        ("Vidal", "téléphone" if fr else "phone"),
-        ("06 71 23 45 89", "fonction" if fr else "job title"),
-        ("Comptable" if fr else "Accountant", "récapitulatif" if fr else "summary"),
-        (yes, "noreply@sis-id.com"),
-    ]
-    converse(servers, talk, turns, {"language": language})
+    converse(servers, talk, registration(language, siren, code, email), {"language": language})
     return talk, email
 
 
@@ -316,17 +307,7 @@ def test_an_invalid_number_is_not_proposed_as_a_landline_of_another_country(
     fr = language == "fr"
     siren, code = fr_invitation(servers, "HXQY")
     email = f"phone.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    yes = "oui" if fr else "yes"
-    turns = [
-        ("je veux créer mon compte" if fr else "I want to create my account", "?"),
-        (f"France, {spaced(siren)}, {code}", "email"),
-        (email, email),
-        (yes, "mot de passe" if fr else "password"),
-        (PASSWORD, "Conditions Générales" if fr else "Terms of Use"),
-        ("j'accepte" if fr else "I accept", "prénom" if fr else "first name"),
-        ("Tom", "nom de famille" if fr else "last name"),
-        ("Baker", "téléphone" if fr else "phone"),
-    ]
+    turns = registration(language, siren, code, email)[:UP_TO_THE_PHONE]
     talk = sender()
     converse(servers, talk, turns, {"language": language})
     reply = texts(servers.say(talk, "07700 900123", {"language": language}))
