@@ -340,27 +340,33 @@ async def test_a_strong_password_is_hashed_into_the_conversations_draft(clients,
     assert [body["message"] for body in rasa.received] == ["bonjour"]  # nothing else reached Rasa
 
 
-async def test_a_password_typed_in_a_sentence_keeps_the_password_alone(clients, rasa, database):
+@pytest.mark.parametrize(
+    ("language", "sentence"), [("fr", "mon mot de passe sera {}"), ("en", "my password is {}")]
+)
+async def test_a_password_typed_in_a_sentence_keeps_the_password_alone(
+    clients, rasa, database, language, sentence
+):
     """ "Mon mot de passe sera X" in the masked field: the account's password is X."""
     client = await clients()
-    await say(client, thread=THREAD)
+    await say(client, language=language, thread=THREAD)
     [conversation_id] = rasa.senders()
-    response = await check(client, f"mon mot de passe sera {STRONG}", thread=THREAD)
+    response = await check(client, sentence.format(STRONG), language=language, thread=THREAD)
     assert await response.json() == {"accepted": True}
     with db.session_scope(database) as session:
         assert verify_password(drafts.password_hash_for(session, conversation_id), STRONG)
 
 
+@pytest.mark.parametrize(("language", "how"), [("fr", "dans un message"), ("en", "in a message")])
 async def test_an_address_in_the_masked_field_is_refused_without_being_read_back(
-    clients, rasa, database
+    clients, rasa, database, language, how
 ):
     """ "d.gauthier@gauthier-sa.fr" to correct the address: told how, never echoed."""
     client = await clients()
-    await say(client, thread=THREAD)
-    response = await check(client, "d.gauthier@gauthier-sa.fr", thread=THREAD)
+    await say(client, language=language, thread=THREAD)
+    response = await check(client, "d.gauthier@gauthier-sa.fr", language=language, thread=THREAD)
     body = await response.json()
     assert body["accepted"] is False and body["rules"] == ["an_address"]
-    assert "dans un message" in body["message"] and "gauthier" not in body["message"]
+    assert how in body["message"] and "gauthier" not in body["message"]
 
 
 async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa, database):
