@@ -579,7 +579,28 @@ class ValidateRegistrationForm(FormValidationAction):
             # The next answer typed instead of "oui" (the invitation code): going on is a yes,
             # and the invitation check refuses a code that is not this country's company's.
             return {"country_confirmed": True}
-        return {}
+        return self._unsure_no("country_confirmed", tracker)
+
+    def extract_email_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._unsure_no("email_confirmed", tracker)
+
+    def extract_terms_accepted(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._unsure_no("terms_accepted", tracker)
+
+    def extract_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
+        return self._unsure_no("confirmed", tracker)
+
+    @staticmethod
+    def _unsure_no(slot: str, tracker: Tracker) -> Slots:
+        """ "I don't agree with them": the NLU is not sure, and its best guess is "no". A no
+        is never a consent nor an account created, so an unsure one counts (an unsure yes
+        does not: Rasa's mapping reads only a sure one); it got "reply yes or no"."""
+        turn = _TURN.get()
+        if turn is None or turn.asked != slot or turn.intent != FALLBACK_INTENT:
+            return {}
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        guess = next((i.get("name") for i in ranking if i.get("name") != FALLBACK_INTENT), None)
+        return {slot: False} if guess == "deny" else {}
 
     def extract_field_to_correct(self, dispatcher, tracker: Tracker, domain) -> Slots:
         turn = _TURN.get()

@@ -13,6 +13,7 @@ from tests.actions.helpers import (
     responses,
     save_password_hash,
     slot_events,
+    slots_after,
 )
 
 # --- unclear answers to yes/no questions ------------------------------------------------------
@@ -122,3 +123,49 @@ async def test_a_maybe_read_as_yes_is_asked_again_and_creates_nothing(domain, in
     assert slot_events(events)[0] == (asked, None)
     assert asked_next(tracker, events) == asked
     assert count(Account) == 0
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "said"),
+    [
+        ("terms_accepted", "I don't agree with them", "utter_terms_refused"),
+        ("terms_accepted", "bof, pas vraiment d'accord", "utter_terms_refused"),
+        ("confirmed", "hmm no, not like that", None),  # what to correct comes next
+    ],
+)
+async def test_an_unsure_no_is_a_no(domain, database, asked, text, said):
+    """The NLU unsure, "no" its best guess: a no (never a consent), not "reply yes or no"."""
+    slots = {**completed_registration(), asked: None}
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.95},
+        {"name": "deny", "confidence": 0.9},
+        {"name": "affirm", "confidence": 0.05},
+    ]
+    dispatcher, events, tracker = await validate(
+        domain, asked, {}, slots=slots, intent="nlu_fallback", text=text, intent_ranking=ranking
+    )
+
+    assert "utter_answer_yes_or_no" not in responses(dispatcher)
+    assert slots_after(tracker, events)[asked] is None
+    if said:
+        assert responses(dispatcher) == [said]
+    else:
+        assert asked_next(tracker, events) == "field_to_correct"
+    assert count(Account) == 0
+
+
+async def test_an_unsure_yes_is_no_yes(domain):
+    slots = {**completed_registration(), "terms_accepted": None}
+    ranking = [{"name": "nlu_fallback", "confidence": 0.95}, {"name": "affirm", "confidence": 0.9}]
+    dispatcher, events, tracker = await validate(
+        domain,
+        "terms_accepted",
+        {},
+        slots=slots,
+        intent="nlu_fallback",
+        text="ok bon",
+        intent_ranking=ranking,
+    )
+
+    assert responses(dispatcher) == ["utter_answer_yes_or_no"]
+    assert slots_after(tracker, events)["terms_accepted"] is None

@@ -341,3 +341,24 @@ def test_an_urgent_request_for_a_person_opens_the_handoff(servers, language, ask
     reply = texts(servers.say(sender(), asking, {"language": language}))
 
     assert asked in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal", "refused"),
+    [
+        ("fr", "bof, pas vraiment d'accord avec tout ça", "Sans votre acceptation"),
+        ("en", "I don't agree with them", "Without your acceptance"),
+    ],
+)
+def test_a_refusal_of_the_terms_is_a_no_even_when_the_nlu_is_unsure(
+    servers, language, refusal, refused
+):
+    """ "I don't agree with them" got "please reply yes or no"."""
+    siren, code = fr_invitation(servers, "HXRA")
+    email = f"refuse.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    converse(servers, talk, registration(language, siren, code, email)[:5], {"language": language})
+    reply = texts(servers.say(talk, refusal, {"language": language}))
+
+    assert "« oui » ou par « non »" not in reply and 'reply "yes" or "no"' not in reply
+    assert refused in reply  # the refusal's answer (the terms are asked again)
