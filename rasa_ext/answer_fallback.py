@@ -41,7 +41,12 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.checks.answers import asks_for_a_person, corrected_address, read_message
+from bot.checks.answers import (
+    asks_for_a_person,
+    corrected_address,
+    goes_on_registering,
+    read_message,
+)
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -76,7 +81,7 @@ class AnswerFallbackClassifier(FallbackClassifier):
             return False
         if unsure:
             # Read for answers only then: not on every message's path.
-            return not _registration_data(message)
+            return not (_registration_data(message) or _goes_on_registering(message))
         return False
 
     def _answer_unsure(self, message_data: dict) -> bool:
@@ -103,6 +108,16 @@ def _asks_for_a_person(message: Message) -> bool:
         return False
     # Sure: at the password question an unsure command is read as the password.
     _put_first(message, HANDOFF, confidence=1.0)
+    return True
+
+
+def _goes_on_registering(message: Message) -> bool:
+    """An unsure "finalement je veux continuer mon inscription": `start_registration` (first
+    in the ranking). During the registration its rule says that it goes on and asks the
+    pending question; after a stop it starts again. It got "not sure"."""
+    if not goes_on_registering(message.get(TEXT) or ""):
+        return False
+    _put_first(message, "start_registration")
     return True
 
 

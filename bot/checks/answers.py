@@ -289,6 +289,26 @@ def asks_for_a_person(text: str) -> bool:
     )
 
 
+# "Finalement je veux continuer mon inscription", "actually, I'd like to continue my
+# registration": going on with (or back to) the registration, read as "not sure" before.
+_GOES_ON_REGISTERING = _patterns(
+    r"\b(?:continuer|reprendre|poursuivre|finir|terminer|finaliser|recommencer|refaire)\b"
+    r"(?: (?!apres\b|avant\b)\S+){0,3} (?:l'|d')?"
+    r"(?:inscription|enregistrement|creation (?:de|du) (?:mon |notre )?compte)\b",
+    r"\b(?:continue|resume|finish|complete|restart|redo|carry on with|go on with|get on with)\b"
+    r"(?: (?!after\b|before\b)\S+){0,3} (?:registration|sign-up|signup|sign up|registering)\b",
+)
+
+
+def goes_on_registering(text: str) -> bool:
+    """A request to go on with (or back to) the registration, not "je ne veux pas continuer"."""
+    folded = _folded(text)
+    match = _GOES_ON_REGISTERING.search(folded)
+    return match is not None and not _REFUSED.search(
+        folded[max(0, match.start() - 20) : match.end()]
+    )
+
+
 def says_already_registered(text: str) -> bool:
     """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
     return bool(_ALREADY_REGISTERED.search(_folded(text)))

@@ -362,3 +362,36 @@ def test_a_refusal_of_the_terms_is_a_no_even_when_the_nlu_is_unsure(
 
     assert "« oui » ou par « non »" not in reply and 'reply "yes" or "no"' not in reply
     assert refused in reply  # the refusal's answer (the terms are asked again)
+
+
+@pytest.mark.parametrize(
+    ("language", "stop", "yes", "stopped", "go_on", "asked"),
+    [
+        (
+            "fr",
+            "stop",
+            "oui",
+            "votre inscription est arrêtée",
+            "finalement je veux continuer mon inscription",
+            "Dans quel pays",
+        ),
+        (
+            "en",
+            "stop",
+            "yes",
+            "your registration has been stopped",
+            "actually, I'd like to continue my registration",
+            "which country",
+        ),
+    ],
+)
+def test_going_on_after_stopping_starts_the_registration_again(
+    servers, language, stop, yes, stopped, go_on, asked
+):
+    """It got "not sure" (and a code typed next started over without a word)."""
+    talk = sender()
+    metadata = {"language": language}
+    start = "je veux créer mon compte" if language == "fr" else "I want to create my account"
+    converse(servers, talk, [(start, "?"), (stop, "?"), (yes, stopped)], metadata)
+
+    assert asked in texts(servers.say(talk, go_on, metadata))

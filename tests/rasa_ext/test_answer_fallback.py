@@ -229,3 +229,35 @@ def test_a_refusal_or_a_question_about_advisors_is_no_handoff(text, intent, read
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "finalement je veux continuer mon inscription",
+        "je voudrais reprendre l'inscription",
+        "actually, I'd like to continue my registration",
+        "can I resume the registration?",
+    ],
+)
+def test_an_unsure_request_to_go_on_registering_is_the_registrations_start(text):
+    """It got "not sure" (after "stop", the supplier changed their mind)."""
+    data = reading("faq", 0.48)
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == "start_registration"
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "read_as"),
+    [
+        ("je ne veux pas continuer mon inscription", 0.48, "nlu_fallback"),
+        ("comment continuer après l'inscription ?", 0.48, "nlu_fallback"),
+        ("how do I continue after the registration?", 0.97, "faq"),  # a sure question stays
+    ],
+)
+def test_a_refusal_or_a_question_about_after_is_not_going_on(text, confidence, read_as):
+    data = reading("faq", confidence, [("faq/next_step", 0.9)])
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
