@@ -62,8 +62,8 @@ class ActionStartRegistration(Action):
             # "I registered last week with ...": not invited to register again
             dispatcher.utter_message(response="utter_account_may_exist")
             return _not_started(None)
-        corrected = corrected_address(tracker.latest_message.get("text") or "")
-        if registered and corrected and corrected != registered:
+        corrected = registered and corrected_address(tracker.latest_message.get("text") or "")
+        if corrected and corrected != registered:
             # "je me suis trompée d'adresse, c'est X" after the account was created: the
             # address correction, with X (it got "another company?", and X was lost).
             return [

@@ -279,14 +279,19 @@ _ASKS_FOR_A_PERSON = _patterns(
 _REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b")
 
 
-def asks_for_a_person(text: str) -> bool:
-    """A plain request to talk to a person (not "je ne veux pas parler à un conseiller": a
-    negation just before the request; one elsewhere in the message says nothing about it)."""
+def _asked_plainly(request: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` makes the request, without a negation just before it ("je ne veux pas
+    ..."): one elsewhere in the message says nothing about the request."""
     folded = _folded(text)
-    match = _ASKS_FOR_A_PERSON.search(folded)
+    match = request.search(folded)
     return match is not None and not _REFUSED.search(
         folded[max(0, match.start() - 20) : match.end()]
     )
+
+
+def asks_for_a_person(text: str) -> bool:
+    """A plain request to talk to a person (not "je ne veux pas parler à un conseiller")."""
+    return _asked_plainly(_ASKS_FOR_A_PERSON, text)
 
 
 # "Finalement je veux continuer mon inscription", "actually, I'd like to continue my
@@ -302,11 +307,7 @@ _GOES_ON_REGISTERING = _patterns(
 
 def goes_on_registering(text: str) -> bool:
     """A request to go on with (or back to) the registration, not "je ne veux pas continuer"."""
-    folded = _folded(text)
-    match = _GOES_ON_REGISTERING.search(folded)
-    return match is not None and not _REFUSED.search(
-        folded[max(0, match.start() - 20) : match.end()]
-    )
+    return _asked_plainly(_GOES_ON_REGISTERING, text)
 
 
 def says_already_registered(text: str) -> bool:
