@@ -103,8 +103,10 @@ def _asks_for_a_person(message: Message) -> bool:
     paiements": `human_handoff` (first in the ranking) whatever the classifier read, unless it
     is a question it answers (faq: "comment joindre un conseiller ?" is faq/contact_human).
     A long urgent request was read as out of scope: "I cannot help with that"."""
-    intent, _ = intent_of(message.data)
-    if intent in (HANDOFF, "faq") or not asks_for_a_person(message.get(TEXT) or ""):
+    intent, confidence = intent_of(message.data)
+    if intent == "faq" or (intent == HANDOFF and confidence >= 1.0):
+        return False
+    if not asks_for_a_person(message.get(TEXT) or ""):
         return False
     # Sure: at the password question an unsure command is read as the password.
     _put_first(message, HANDOFF, confidence=1.0)

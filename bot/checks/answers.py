@@ -297,10 +297,11 @@ def asks_for_a_person(text: str) -> bool:
 # "Finalement je veux continuer mon inscription", "actually, I'd like to continue my
 # registration": going on with (or back to) the registration, read as "not sure" before.
 _GOES_ON_REGISTERING = _patterns(
-    r"\b(?:continuer|reprendre|poursuivre|finir|terminer|finaliser|recommencer|refaire)\b"
+    # not "finir", "finaliser", "complete": the article's last step is "finaliser mon inscription"
+    r"\b(?:continuer|reprendre|poursuivre|recommencer|refaire)\b"
     r"(?: (?!apres\b|avant\b)\S+){0,3} (?:l'|d')?"
     r"(?:inscription|enregistrement|creation (?:de|du) (?:mon |notre )?compte)\b",
-    r"\b(?:continue|resume|finish|complete|restart|redo|carry on with|go on with|get on with)\b"
+    r"\b(?:continue|resume|restart|redo|carry on with|go on with|get on with)\b"
     r"(?: (?!after\b|before\b)\S+){0,3} (?:registration|sign-up|signup|sign up|registering)\b",
 )
 

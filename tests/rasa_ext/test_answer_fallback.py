@@ -203,6 +203,7 @@ def test_an_address_without_a_correction_is_read_as_before(text, intent, confide
         ),
         ("Put me through to an agent please, this is urgent.", "out_of_scope", 1.0),
         ("bonjour je veux parler à un humain", "greet", 0.55),
+        ("Hello, can I talk to a real person please?", "human_handoff", 0.6),  # unsure itself
     ],
 )
 def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, intent, confidence):
@@ -254,6 +255,9 @@ def test_an_unsure_request_to_go_on_registering_is_the_registrations_start(text)
         ("je ne veux pas continuer mon inscription", 0.48, "nlu_fallback"),
         ("comment continuer après l'inscription ?", 0.48, "nlu_fallback"),
         ("how do I continue after the registration?", 0.97, "faq"),  # a sure question stays
+        # the article's last step, "finaliser mon inscription", is a question about it
+        ("comment finaliser l'inscription ?", 0.48, "nlu_fallback"),
+        ("how do I finish my registration?", 0.48, "nlu_fallback"),
     ],
 )
 def test_a_refusal_or_a_question_about_after_is_not_going_on(text, confidence, read_as):
