@@ -18,7 +18,11 @@ from actions.common import (
     reset_registration,
 )
 from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
-from bot.checks.answers import corrected_address, read_message, says_already_registered
+from bot.checks.answers import (
+    corrected_address,
+    holds_registration_data,
+    says_already_registered,
+)
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
@@ -75,7 +79,9 @@ class ActionStartRegistration(Action):
         if registered and offer != "another" and intent != "affirm":
             dispatcher.utter_message(response="utter_registration_exists", email=registered)
             return _not_started("another")
-        if intent in ("inform", "skip") and offer is None and not _holds_registration_data(tracker):
+        if intent in ("inform", "skip") and offer is None and not holds_registration_data(
+            tracker.latest_message.get("text") or ""
+        ):
             dispatcher.utter_message(response="utter_answer_without_question")
             return _not_started("start")
         dispatcher.utter_message(response="utter_start_registration")
@@ -92,11 +98,6 @@ class ActionStartRegistration(Action):
 def _not_started(offer: str | None) -> list:
     return [SlotSet("registration_offer", offer), SlotSet("registration_starting", False)]
 
-
-def _holds_registration_data(tracker: Tracker) -> bool:
-    """A country, an identifier, a code or an address in the message: a registration."""
-    text = tracker.latest_message.get("text") or ""
-    return bool(read_message(text, None, {}).values)
 
 
 class ActionCorrectAfterRegistration(Action):

@@ -765,6 +765,12 @@ def read_message(
     return Reading(values=values, inferred_country=inferred, recognised=found.fields)
 
 
+def holds_registration_data(text: str) -> bool:
+    """A country, an identifier, a code or an address in a message sent when no question is
+    pending: the registration starts with it (the rule of ``inform``)."""
+    return bool(read_message(text, None, {}).values)
+
+
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Words that start a surname ("de Gaulle", "van Damme"): two such words are not first + last.
 _PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "den", "di", "da", "del"}

@@ -19,8 +19,8 @@ from bench.heldout import (
 from bot.responses import load_domain
 
 
-def reading(intent: str, key: str | None = None) -> dict:
-    data = {"intent": {"name": intent, "confidence": 0.9}}
+def reading(intent: str, key: str | None = None, text: str = "") -> dict:
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
     if key:
         data["response_selector"] = {
             "all_retrieval_intents": ["faq", "chitchat"],
@@ -29,7 +29,7 @@ def reading(intent: str, key: str | None = None) -> dict:
     return data
 
 
-@pytest.mark.parametrize("path", HELD_OUT_SETS, ids=["first", "second", "third", "fourth"])
+@pytest.mark.parametrize("path", HELD_OUT_SETS, ids=["first", "second", "third", "fourth", "fifth"])
 def test_each_question_file_has_enough_questions_of_each_kind_and_real_expectations(path):
     questions = load_questions(path)
     domain = load_domain()
@@ -58,6 +58,23 @@ def test_right_confident_wrong_and_not_sure():
     assert score(weather, reading("out_of_scope")).outcome == "right"  # an honest "cannot help"
     assert score(weather, reading("inform")).outcome == "confident_wrong"
     assert score(locked, reading("human_handoff")).outcome == "right"
+
+
+def test_what_the_product_does_beyond_the_nlu_is_scored_as_the_supplier_gets_it():
+    german = "Ich habe keinen Einladungscode bekommen, was nun?"
+    unanswerable = Question(german, "fr", "unanswerable", (NOT_SURE,))
+    start = Question("go", "en", "answerable", ("start_registration",))
+    code = "let's get started, my code is TRVN-GB00-5520-1184"
+    address = "Notre compte a été ouvert avec jm.roux@laposte.example, on veut changer"
+    change = Question(address, "fr", "answerable", ("faq/change_email_after_activation",))
+
+    # The language policy's notice, whatever the NLU guessed: an honest reply.
+    assert score(unanswerable, reading("faq", "faq/no_invitation", german)).outcome == "right"
+    # An answer with no question pending: the registration starts with the code...
+    assert score(start, reading("inform", text=code)).outcome == "right"
+    # ... and with an address meant for an address change: a confident wrong answer.
+    assert score(change, reading("inform", text=address)).outcome == "confident_wrong"
+    assert score(start, reading("inform", text="test test 123")).answer == "inform"
 
 
 def test_the_table_counts_per_kind_and_language_with_totals():
