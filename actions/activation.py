@@ -13,7 +13,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import database, language_of, polite_failure
-from bot.checks.email_addresses import EmailCheck, EmailError, check_supplier_email
+from bot.checks.email_addresses import (
+    EmailCheck,
+    EmailError,
+    check_supplier_email,
+    says_something_else,
+)
 from bot.registration import drafts
 from bot.registration.accounts import ResendStatus
 from bot.registration.activation_requests import request_activation_email
@@ -95,6 +100,11 @@ class ValidateActivationRequestForm(FormValidationAction):
 
     def validate_activation_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_supplier_email(value or "")
+        if not check.ok and says_something_else(value or ""):
+            # "j'ai déjà vérifié les spams", "I don't remember it": no address at all, not a
+            # mistyped one (it got "this email address does not look valid").
+            dispatcher.utter_message(response="utter_activation_address_needed")
+            return {"activation_email": None}
         if not check.ok:
             _say_why_refused(dispatcher, check)
             return {"activation_email": None}

@@ -54,6 +54,7 @@ from bot.checks.answers import (
     for_the_rules,
     hedges,
     holds_a_number,
+    is_a_sentence,
     read_turn,
     stance_of,
 )
@@ -628,7 +629,12 @@ class ValidateRegistrationForm(FormValidationAction):
         if inferred:
             # Read from the identifier alone: asked to confirm before the invitation check.
             return {"country": country, "country_inferred": True, "country_confirmed": None}
-        return {"country": country, **self._accepted("country", tracker)}
+        accepted = self._accepted("country", tracker)
+        if turn is not None and turn.asked == "company_id":
+            # The country changed at the identifier question: another identifier, asked afresh
+            # (the refusals of the other country's are forgotten).
+            accepted.update(self._accepted("company_id", tracker))
+        return {"country": country, **accepted}
 
     def validate_country_confirmed(self, value: bool, dispatcher, tracker, domain) -> Slots:
         if not value:  # "no, another country": asked again (or given: "non, la Belgique")
@@ -1026,13 +1032,15 @@ def _filled(events: list) -> bool:
 
 def _an_unsure_question(turn: _Turn, text: str) -> bool:
     """A question the NLU is not sure about, which answers nothing at a typed question (the
-    password aside: "Velo!Rouge42?" is a password)."""
+    password aside: "Velo!Rouge42?" is a password); or a sentence where an identifier, a code
+    or an address is asked ("wait, Northwind is not my customer": it got "not a CRN")."""
     reading = turn.reading
+    typed_value = turn.asked in ("company_id", "invitation_code", "email")
     return (
         turn.intent == FALLBACK_INTENT
         and turn.asked in TEXT_FIELDS
         and turn.asked != "password"
-        and text.rstrip().endswith("?")
+        and (text.rstrip().endswith("?") or (typed_value and is_a_sentence(text)))
         and len(text.split()) > 1
         # nothing recognised in it (at the email question the text itself is the value read)
         and not (reading.recognised or reading.stance or reading.corrected or reading.which)

@@ -35,6 +35,7 @@ from bot.checks.identifiers import (
     check_company_id,
     parse_country,
     recognise_company_id,
+    scheme_for,
 )
 from bot.checks.invitation_codes import code_span, extract_code
 
@@ -580,6 +581,27 @@ _COMPANY_ID_WORDS = frozenset(fold(word) for word in FIELD_WORDS["company_id"])
 _NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){5,}")
 
 
+# Words a sentence has and a company name, an identifier or a code has not.
+_SENTENCE_WORDS = frozenset(
+    "je j nous on il elle vous ce c n ne pas mon ma mes notre nos est sont suis sommes ai avons "
+    "i we he she they you it my our not don t isn aren is are am was do does have has can "
+    "already deja this that".split()
+)
+
+
+def is_a_sentence(text: str) -> bool:
+    """A sentence rather than an answer typed wrong: three words or more, no digit, and a
+    pronoun, a verb or a negation ("wait, Northwind is not my customer", "j'ai déjà vérifié
+    les spams"), which "ACME Industries SAS" has not."""
+    words = re.findall(r"[^\W\d_]+", fold(text))
+    return (
+        len(words) >= 3
+        and not any(c.isdigit() for c in text)
+        and "@" not in text
+        and bool(set(words) & _SENTENCE_WORDS)
+    )
+
+
 def holds_a_number(text: str) -> bool:
     """Six digits or more in a row (spaces and dots allowed): an identifier, a phone, a code."""
     return bool(_NUMBER.search(text or ""))
@@ -670,6 +692,14 @@ class Reading:
         )
 
 
+def _country_named(asked: str | None, text: str) -> bool:
+    """Whether a country name with a typo is read: at the country question, and at the
+    identifier question in a short answer without digits ("Frence" after "United Kingdom"),
+    where neither a first name nor a sentence is meant."""
+    short = len(text.split()) <= 3 and not any(c.isdigit() for c in text)
+    return asked == "country" or (asked == "company_id" and short)
+
+
 def _email_value(value: str, current: str | None) -> str:
     """ "outlook.com" after "the email should be": the known address with that domain."""
     if "@" not in value and current and "." in value and " " not in value.strip():
@@ -713,6 +743,8 @@ def read_message(
     if text.startswith("/"):  # a button's payload: only what it names
         if named_field in TEXT_FIELDS:
             return Reading(cleared=(named_field,), corrected=named_field)
+        if intent == "skip" and asked in OPTIONAL:
+            return Reading(stance=Stance.RATHER_NOT)  # the "Passer" / "Skip" button
         return Reading(which=correcting)
     if asked == "password":
         return _read_at_the_password(text, known, country, correcting)
@@ -732,9 +764,13 @@ def read_message(
             return Reading(cleared=(asked,))  # "je me suis trompé de téléphone": asked again
         text = correction.value  # "mon prénom c'est Sophie pas Bernard" -> "Sophie"
 
-    found = find_answers(text, country, fuzzy_country=asked == "country")
+    found = find_answers(text, country, fuzzy_country=_country_named(asked, text))
     marked = has_correction_words(text)
     evident = _evident_answers(found, asked, known, country, marked)
+    if asked == "company_id" and found.company_id is None and found.country not in (None, country):
+        # "Frence", "ah non, c'est en Belgique" at the CRN question: the company's country
+        # changes and its identifier is asked (it got "not a CRN", then the advisor).
+        return Reading(values={**evident, "country": found.country}, corrected="country")
     if correction is not None and correction.field is None and not evident:
         return Reading(which=True)  # "je me suis trompé": which answer?
     stance = _stance(text, asked, intent)
@@ -762,6 +798,11 @@ def read_message(
             values["phone"], values["job_title"] = both
     if not values and correcting:
         return Reading(which=True)
+    if asked in (None, *COMPANY_STEP, "email") and (values or found.fields):
+        # Everything in one message: the name and the phone too (they were asked again).
+        company = str(values.get("country") or country or found.country or "")
+        details = contact_details_in(text, company if scheme_for(company) else None)
+        values.update({k: v for k, v in details.items() if k not in known and k not in values})
     return Reading(values=values, inferred_country=inferred, recognised=found.fields)
 
 
@@ -820,6 +861,49 @@ def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:
     if not check_phone(phone, country).ok:
         return None
     return phone, title
+
+
+# "téléphone 06 12 34 56 78", "my mobile is +44 7700 900123": a number said to be the phone.
+_LABELLED_PHONE = re.compile(
+    r"\b(?:t[ée]l[ée]phone|t[ée]l|portable|mobile|phone(?:\s+number)?|cell)\b"
+    r"(?:\s*(?:est|is|:|=|-|n°))?\s*(?P<phone>\+?[\d(][\d\s().-]{5,}\d)",
+    re.IGNORECASE,
+)
+# "je suis Paul Martin, ...", "my name is Paul Martin.": a full name, introduced, in capitals.
+_NAME_PART = r"[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)*"
+_INTRODUCED_NAME = re.compile(
+    r"(?i:\bje\s+m'?\s*appelle|\bmon\s+nom\s+est|\bje\s+suis|\bmy\s+name\s+is|\bi'?\s*m|\bi\s+am"
+    r"|\bthis\s+is)\s+(?P<first>" + _NAME_PART + r")\s+(?P<last>" + _NAME_PART + r")"
+    r"(?=\s*(?:[,.;!]|$|(?i:et|and|de|from|of|du|chez|at)\b))"
+)
+# Capitalised words after "je suis" / "I'm" that are a job or a state, not a name.
+_NOT_NAMES = frozenset(
+    fold(word)
+    for word in (
+        "responsable directeur directrice gérant gérante comptable assistant assistante chef "
+        "président présidente fondateur fondatrice associé associée expert expert-comptable "
+        "contrôleur contrôleuse juriste acheteur acheteuse secrétaire office manager head "
+        "finance financial chief director accountant officer owner founder partner controller "
+        "clerk assistant buyer legal managing sales desolé désolé sorry new nouveau nouvelle "
+        "le la les the un une a an en in not pas "
+        "ltd limited plc llp sa sas sasu sarl eurl sci srl sprl bv nv gmbh inc corp co group "
+        "groupe société societe company entreprise cabinet services"
+    ).split()
+)
+
+
+def contact_details_in(text: str, country: str | None) -> dict[str, str]:
+    """The first name, last name and phone a message gives beside other answers ("Bonjour, je
+    suis Paul Martin, SIREN ..., téléphone 06 12 34 56 78"): a full name only when introduced
+    and written with capitals, a phone only when named and valid for ``country``."""
+    details: dict[str, str] = {}
+    name = _INTRODUCED_NAME.search(text)
+    if name and not {fold(name["first"]), fold(name["last"])} & _NOT_NAMES:
+        details["first_name"], details["last_name"] = name["first"], name["last"]
+    phone = _LABELLED_PHONE.search(text)
+    if phone and country and check_phone(phone["phone"].strip(), country).ok:
+        details["phone"] = phone["phone"].strip()
+    return details
 
 
 def _answer_to(

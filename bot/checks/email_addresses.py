@@ -329,6 +329,18 @@ def check_supplier_email(text: str) -> EmailCheck:
     return check_email(text, excluded_domains=PLATFORM_DOMAINS)
 
 
+_DOMAIN_LIKE = re.compile(
+    r"\w\.\w|\(at\)|\[at\]|\barobase\b|\bat\b.*(?:\.\w|\bdot\b|\bpoint\b)", re.IGNORECASE
+)
+
+
+def says_something_else(text: str) -> bool:
+    """A sentence that holds no address at all, not a mistyped one: "j'ai déjà vérifié les
+    spams", "I don't remember it" (no "@", no "acme.fr", no "jean at acme dot fr")."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) >= 2 and "@" not in text and not _DOMAIN_LIKE.search(text)
+
+
 def mask_email(address: str) -> str:
     """Mask the local part for logs and support summaries: "jean.dupont@acme.fr" -> "j***t@acme.fr".
 

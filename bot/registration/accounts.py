@@ -106,6 +106,7 @@ def queue_account_exists(
         email,
         language,
         login_url=get_settings().platform_url,
+        support_email=get_settings().support_email,
     )
     return True
 

@@ -649,9 +649,14 @@ async def test_the_address_typed_is_validated_and_normalised(domain, database):
     assert slot_events(events) == [("activation_email", "compta@acme.fr")]
     assert dispatcher.messages == []
 
-    dispatcher, events = await address_given(domain, "je ne sais plus")
+    dispatcher, events = await address_given(domain, "compta@acme")
     assert slot_events(events) == [("activation_email", None)]
     assert responses(dispatcher) == ["utter_email_invalid"]
+
+    # No address at all ("je ne sais plus"): what is needed, and the advisor (not "invalid").
+    dispatcher, events = await address_given(domain, "je ne sais plus")
+    assert slot_events(events) == [("activation_email", None)]
+    assert responses(dispatcher) == ["utter_activation_address_needed"]
 
 
 async def test_the_platforms_own_address_is_refused_for_a_request_and_a_change(domain, account):

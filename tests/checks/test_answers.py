@@ -15,7 +15,9 @@ from bot.checks.answers import (
     find_answers,
     for_the_rules,
     full_name,
+    contact_details_in,
     hedges,
+    is_a_sentence,
     phone_and_job_title,
     read_message,
     read_turn,
@@ -333,6 +335,29 @@ def test_every_answer_of_a_first_message_is_kept():
 )
 def test_several_answers_at_the_country_question_are_all_kept(text, values):
     assert read_message(text, "country", NOTHING_YET) == Reading(values=values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["France", "Frence", "ah non en fait c'est en France", "actually it's in France", "france"],
+)
+def test_a_country_named_at_the_identifier_question_changes_the_country(text):
+    reading = read_message(text, "company_id", {"country": "GB"})
+
+    assert reading.values == {"country": "FR"}
+    assert reading.corrected == "country"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "France",  # the country already given: not a change
+        "Franck Dupont SAS",  # a name, not "France" with a typo (three words, but no country)
+        "Frence 12345678",  # with digits: the identifier's check reads it
+    ],
+)
+def test_no_country_change_at_the_identifier_question_without_another_country_named(text):
+    assert "country" not in read_message(text, "company_id", {"country": "FR"}).values
 
 
 def test_a_siren_at_the_country_question_means_france_to_be_confirmed():
@@ -693,3 +718,74 @@ def test_a_question_at_the_correction_menu_is_for_the_rules_and_the_menu_comes_b
 @pytest.mark.parametrize("text", ["je me suis trompé", "something is wrong"])
 def test_a_correction_without_its_field_at_the_menu_asks_which(text):
     assert read_turn(text, MENU, {"country": "FR"}, intent="correct_field").which
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "details"),
+    [
+        (
+            "Bonjour, je suis Paul Martin, gérant. SIREN 732 829 320, téléphone 06 12 34 56 78",
+            "FR",
+            {"first_name": "Paul", "last_name": "Martin", "phone": "06 12 34 56 78"},
+        ),
+        (
+            "this is Jean-Pierre O'Neil from Acme, my mobile is +44 7911 123456",
+            "GB",
+            {"first_name": "Jean-Pierre", "last_name": "O'Neil", "phone": "+44 7911 123456"},
+        ),
+        ("Je m'appelle Sophie Durand.", "FR", {"first_name": "Sophie", "last_name": "Durand"}),
+        # A job, a company, a state or lower case: no name; a number not named: no phone.
+        ("Je suis Responsable Comptable, SIREN 732 829 320", "FR", {}),
+        ("this is Acme Ltd, CRN 12345678", "GB", {}),
+        ("I am Not Sure", "GB", {}),
+        ("je suis paul martin", "FR", {}),
+        ("SIREN 732 829 320, 06 12 34 56 78", "FR", {}),
+        # A phone not valid for the company's country is left for its own question.
+        ("téléphone 06 12 34 56 78", "GB", {}),
+    ],
+)
+def test_a_full_name_and_a_phone_are_read_only_when_said_to_be_one(text, country, details):
+    assert contact_details_in(text, country) == details
+
+
+def test_everything_in_one_first_message_keeps_the_name_and_the_phone_too():
+    text = (
+        "Bonjour, je suis Paul Martin, gérant. SIREN 732 829 320, code ACME-FR00-0000-0001, "
+        "email paul.martin@acme.fr, téléphone 06 12 34 56 78"
+    )
+
+    values = read_message(text, None, NOTHING_YET).values
+
+    assert values["first_name"] == "Paul" and values["last_name"] == "Martin"
+    assert values["phone"] == "06 12 34 56 78"
+    assert values["company_id"] == "732829320" and values["email"] == "paul.martin@acme.fr"
+
+
+def test_a_name_already_given_is_not_replaced_by_one_in_a_later_message():
+    known = {"country": "FR", "first_name": "Sophie", "last_name": "Durand"}
+
+    values = read_message("je suis Paul Martin, jean@acme.fr", "email", known).values
+
+    assert "first_name" not in values and "last_name" not in values
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("wait, Northwind is not my customer", True),
+        ("attendez, Northwind n'est pas mon client", True),
+        ("j'ai déjà vérifié les spams", True),
+        ("ACME Industries SAS", False),  # a company name typed for its number
+        ("Société Générale de Transports", False),
+        ("SC 12 34 56", False),
+        ("is it 12345678", False),  # digits: an answer to check
+    ],
+)
+def test_a_sentence_is_told_from_an_answer_typed_wrong(text, sentence):
+    assert is_a_sentence(text) is sentence
+
+
+def test_the_skip_button_at_an_optional_question_is_a_refusal_to_answer():
+    """The job title's "Passer" / "Skip" button sends /skip: it looped on "I cannot understand"."""
+    assert read_message("/skip", "job_title", NOTHING_YET, intent="skip").stance is Stance.RATHER_NOT
+    assert read_message("/skip", "phone", NOTHING_YET, intent="skip").stance is None

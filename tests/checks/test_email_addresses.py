@@ -13,6 +13,7 @@ from bot.checks.email_addresses import (
     check_email,
     check_supplier_email,
     mask_email,
+    says_something_else,
     suggest_domain,
 )
 
@@ -281,3 +282,20 @@ def test_mask_email(address: str, masked: str) -> None:
 
 def test_mask_hides_local_part_length() -> None:
     assert len(mask_email("ab3@acme.fr")) == len(mask_email("a" * 40 + "b@acme.fr"))
+
+
+@pytest.mark.parametrize(
+    ("text", "says_else"),
+    [
+        ("j'ai déjà vérifié les spams", True),
+        ("I already checked my spam folder", True),
+        ("je ne sais plus", True),
+        ("jean.dupont acme.fr", False),  # a mistyped address: its check says what is wrong
+        ("jean dupont at acme dot fr", False),
+        ("jean arobase acme point fr", False),
+        ("jean@acme", False),
+        ("jdupont", False),
+    ],
+)
+def test_a_sentence_without_an_address_is_told_from_a_mistyped_address(text, says_else) -> None:
+    assert says_something_else(text) is says_else

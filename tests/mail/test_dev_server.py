@@ -15,7 +15,12 @@ def test_the_development_mailbox_keeps_delivered_mail(database, session, tmp_pat
     server = dev_server.start(port, tmp_path / "mailbox")
     try:
         queue_mail(
-            session, "account_exists", "jean@example.fr", "en", login_url="https://x.test/login"
+            session,
+            "account_exists",
+            "jean@example.fr",
+            "en",
+            login_url="https://x.test/login",
+            support_email="support@x.test",
         )
         session.commit()
         report = asyncio.run(deliver_due(db.session_factory()))

@@ -31,7 +31,7 @@ def test_templates_escape_user_values_in_html_only():
 
 BUTTON_MAILS = {
     "activation": VALUES,
-    "account_exists": {"login_url": "https://x.test/login"},
+    "account_exists": {"login_url": "https://x.test/login", "support_email": "support@x.test"},
     "invitation": dict(
         customer="ACME",
         code="K7M4-PQ2X-9RTB-3HWD",
@@ -137,7 +137,7 @@ def test_the_layouts_button_and_title_are_escaped_too():
     # The macros of _layout.html.jinja are evaluated with that file's own autoescape setting,
     # not the caller's {% autoescape true %}: they must escape by themselves.
     hostile = 'https://x.test/"><script>alert(1)</script>'
-    html = render("account_exists", "fr", login_url=hostile).html
+    html = render("account_exists", "fr", login_url=hostile, support_email="s@x.test").html
     assert "<script>" not in html
     assert 'href="https://x.test/&#34;&gt;&lt;script&gt;' in html
     ticket = render(
