@@ -79,8 +79,10 @@ class ActionStartRegistration(Action):
         if registered and offer != "another" and intent != "affirm":
             dispatcher.utter_message(response="utter_registration_exists", email=registered)
             return _not_started("another")
-        if intent in ("inform", "skip") and offer is None and not holds_registration_data(
-            tracker.latest_message.get("text") or ""
+        if (
+            intent in ("inform", "skip")
+            and offer is None
+            and not holds_registration_data(tracker.latest_message.get("text") or "")
         ):
             dispatcher.utter_message(response="utter_answer_without_question")
             return _not_started("start")
@@ -97,7 +99,6 @@ class ActionStartRegistration(Action):
 
 def _not_started(offer: str | None) -> list:
     return [SlotSet("registration_offer", offer), SlotSet("registration_starting", False)]
-
 
 
 class ActionCorrectAfterRegistration(Action):

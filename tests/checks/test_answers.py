@@ -11,11 +11,11 @@ from bot.checks.answers import (
     Reading,
     Stance,
     asks_about_special_characters,
+    contact_details_in,
     correction_in,
     find_answers,
     for_the_rules,
     full_name,
-    contact_details_in,
     hedges,
     is_a_sentence,
     phone_and_job_title,
@@ -787,5 +787,6 @@ def test_a_sentence_is_told_from_an_answer_typed_wrong(text, sentence):
 
 def test_the_skip_button_at_an_optional_question_is_a_refusal_to_answer():
     """The job title's "Passer" / "Skip" button sends /skip: it looped on "I cannot understand"."""
-    assert read_message("/skip", "job_title", NOTHING_YET, intent="skip").stance is Stance.RATHER_NOT
+    skipped = read_message("/skip", "job_title", NOTHING_YET, intent="skip")
+    assert skipped.stance is Stance.RATHER_NOT
     assert read_message("/skip", "phone", NOTHING_YET, intent="skip").stance is None

@@ -405,7 +405,7 @@ def test_going_on_after_stopping_starts_the_registration_again(
     ("language", "start", "uk", "france", "siren_asked"),
     [
         ("fr", "je veux créer mon compte", "Royaume-Uni", "Frence", "Quel est le SIREN"),
-        ("en", "I want to create my account", "United Kingdom", "Frence", "What is your company's SIREN"),
+        ("en", "I want to create my account", "United Kingdom", "Frence", "company's SIREN"),
     ],
 )
 def test_a_country_typed_at_the_identifier_question_changes_the_country(
