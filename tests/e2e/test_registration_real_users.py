@@ -547,3 +547,47 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
 
     wait_for_mail(servers.smtp, new)  # the second company's activation email
     assert accounts_of(servers, siren) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "yes", "accept", "job_title_asked", "summary"),
+    [
+        (
+            "fr",
+            "Bonjour, je suis Paul Martin, gérant. SIREN {siren}, code {code}, email {email}, "
+            "téléphone 06 12 34 56 78",
+            "oui",
+            "j'accepte",
+            "fonction",
+            "récapitulatif",
+        ),
+        (
+            "en",
+            "Hello, my name is Paul Martin, I'm the managing director. SIREN {siren}, "
+            "invitation code {code}, email {email}, phone 06 12 34 56 78",
+            "yes",
+            "I accept",
+            "job title",
+            "summary",
+        ),
+    ],
+)
+def test_a_name_and_a_phone_given_in_an_all_in_one_first_message_are_not_asked_again(
+    servers, language, first, yes, accept, job_title_asked, summary
+):
+    """The name and the phone were asked again (and the message had said them)."""
+    siren, code = fr_invitation(servers, "HXSF")
+    email = f"tout.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    message = first.format(siren=spaced(siren), code=code, email=email)
+    password = "mot de passe" if language == "fr" else "password"
+    converse(servers, talk, [(message, "?"), (yes, email), (yes, password)], metadata)
+    converse(servers, talk, [(PASSWORD, "?")], metadata)  # the terms
+
+    after_terms = texts(servers.say(talk, accept, metadata))
+    assert job_title_asked in after_terms.lower()
+
+    reply = texts(servers.say(talk, "Comptable", metadata))
+    assert summary in reply.lower()
+    assert "Paul Martin" in reply and "+33 6 12 34 56 78" in reply
