@@ -119,6 +119,16 @@ class LanguageRulePolicy(RulePolicy):
         message = tracker.latest_message
         current = tracker.get_slot(LANGUAGE)
         answers_password = self._answers_password(tracker)
+        written = None
+        if not (answers_password or message.text.startswith(INTENT_MESSAGE_PREFIX)):
+            try:
+                written = written_in(message.text, self._min_words(tracker, domain))
+            except Exception:  # a detection bug must not cost the supplier their answer
+                logger.exception("language of a message of %s not read", tracker.sender_id)
+        if written in OTHER_LANGUAGES:
+            # "¿Hablan español?" too: the NLU reads a request for the other language.
+            forget = [SlotSet(e.key, None) for e in self._form_answers(tracker, domain)]
+            return self._say(OTHER_LANGUAGE, domain, [SlotSet(MESSAGE_LANGUAGE, written), *forget])
         if message.intent_name == CHANGE_LANGUAGE and not (
             answers_password and (message.intent.get("confidence") or 0.0) < CONFIDENT
         ):
@@ -127,14 +137,6 @@ class LanguageRulePolicy(RulePolicy):
             return self._with(prediction, tracker, LANGUAGE, wanted)
         if answers_password or message.text.startswith(INTENT_MESSAGE_PREFIX):
             return prediction
-        try:
-            written = written_in(message.text, self._min_words(tracker, domain))
-        except Exception:  # a detection bug must not cost the supplier their answer
-            logger.exception("language of a message of %s not read", tracker.sender_id)
-            written = None
-        if written in OTHER_LANGUAGES:
-            forget = [SlotSet(e.key, None) for e in self._form_answers(tracker, domain)]
-            return self._say(OTHER_LANGUAGE, domain, [SlotSet(MESSAGE_LANGUAGE, written), *forget])
         if written is None or written == current:
             return prediction
         if current is None:  # the first message that says which language

@@ -40,6 +40,8 @@ ALL_LANGUAGES = (*LANGUAGES, *OTHER_LANGUAGES)
 # Fewer words say nothing: "ok", "Jean Dupont", "United Kingdom".
 MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
+# From this many words, one function word of another language is enough to say it is that one.
+_LONG_ENOUGH = 6
 
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_PROSE = re.compile(r"\S+@\S+|https?://\S+|\S*\d\S*")
@@ -76,7 +78,8 @@ def _probabilities(prose: str) -> dict[str, float]:
 
 # Words every language here uses alike, whatever stopwordsiso's lists say ("ok" is in the
 # English list only): "ok on y va" is French.
-_SHARED_WORDS = frozenset({"ok", "okay", "oh", "ah", "eh", "hmm", "hm"})
+# "fine" is an Italian stopword and the English of "ok fine, I accept".
+_SHARED_WORDS = frozenset({"ok", "okay", "oh", "ah", "eh", "hmm", "hm", "fine"})
 
 
 @lru_cache(maxsize=1)
@@ -99,9 +102,30 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(_NOT_PROSE.sub(" ", text or ""))]
 
 
+# The five other languages named in their own words: "¿Hablan español?", "Parla italiano?".
+_OWN_NAMES = {
+    "deutsch": "de",
+    "nederlands": "nl",
+    "italiano": "it",
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "português": "pt",
+    "portugues": "pt",
+}
+
+
 def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
-    """The language (one of :data:`ALL_LANGUAGES`) ``text`` is plainly written in, else None."""
+    """The language (one of :data:`ALL_LANGUAGES`) ``text`` is plainly written in, else None.
+
+    Another language named in its own words in a short question ("Parla italiano?",
+    "Sprechen Sie Deutsch?") is that language, where a message may be that short (not at a
+    name's question: ``min_words`` above :data:`MIN_WORDS`, "Paul Deutsch")."""
     words = words_of(text)
+    named = {_OWN_NAMES[w] for w in words if w in _OWN_NAMES}
+    if len(named) == 1 and len(words) >= 2 and min_words <= MIN_WORDS:
+        if not any(w in _french_or_english_only() for w in words):
+            return named.pop()
     if len(words) < min_words:
         return None
     probabilities = _probabilities(" ".join(words))
@@ -111,9 +135,12 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
     if language in OTHER_LANGUAGES:
         french_or_english = _french_or_english_only()
         own = function_words[language] - function_words["fr"] - function_words["en"]
+        # A short message needs two of that language's own words: one can be a French or
+        # English word too ("i" is Italian, "ok fine, I accept" is not).
+        needed = 1 if len(words) >= _LONG_ENOUGH else 2
         if (
             probability >= MIN_PROBABILITY
-            and any(w in own for w in words)
+            and len({w for w in words if w in own}) >= needed
             and not any(w in french_or_english for w in words)
         ):
             return language
@@ -184,29 +211,43 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+|[.!?;,:]", text)
 
 
-def _mentions(text: str) -> list[tuple[str, bool]]:
-    """The languages named in ``text``, in order, each with whether it is refused."""
-    found: list[tuple[str, bool]] = []
+# Words that introduce the language asked for: "in English", "en anglais", "auf Englisch".
+_INTO = frozenset("in into en auf em op".split())
+
+
+def _mentions(text: str) -> list[tuple[str, bool, bool]]:
+    """The languages named in ``text``, in order, each with whether it is refused and
+    whether it is introduced as the one to use ("continue in English", "parler anglais",
+    "English please")."""
+    found: list[tuple[str, bool, bool]] = []
     last_refusal = None
-    for index, word in enumerate(_tokens(text)):
+    tokens = _tokens(text)
+    for index, word in enumerate(tokens):
         if word in _CLAUSE_ENDS:
             last_refusal = None
         elif word in _REFUSING:
             last_refusal = index
         elif word in _NAMED:
             refused = last_refusal is not None and index - last_refusal <= _REFUSAL_REACH
-            found.append((_NAMED[word], refused))
+            before = tokens[index - 1] if index else ""
+            after = tokens[index + 1] if index + 1 < len(tokens) else ""
+            introduced = before in _INTO or bool(_ABOUT_SPEAKING.match(before)) or after in _POLITE
+            found.append((_NAMED[word], refused, introduced))
     return found
 
 
 def requested_language(text: str) -> str | None:
-    """The language (fr or en) a request asks for: the last one named without a refusal,
-    else the other one of the language refused; None when the request names none."""
+    """The language (fr or en) a request asks for: the one introduced as the language to use
+    ("can we continue in English? my French is not good"), else the last one named without a
+    refusal, else the other one of the language refused; None when the request names none."""
     mentions = _mentions(text)
-    wanted = [language for language, refused in mentions if not refused]
+    introduced = [language for language, refused, into in mentions if into and not refused]
+    if introduced:
+        return introduced[-1]
+    wanted = [language for language, refused, _ in mentions if not refused]
     if wanted:
         return wanted[-1]
-    refused = {language for language, _ in mentions}
+    refused = {language for language, _, _ in mentions}
     if len(refused) == 1:
         return next(language for language in LANGUAGES if language not in refused)
     return None

@@ -191,3 +191,38 @@ def test_where_the_language_wanted_is_named():
 )
 def test_language_codes_from_metadata(value, expected):
     assert normalise_language(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Sorry, can we continue in English please? My French is not good", "en"),
+        ("On peut continuer en français ? Mon anglais n'est pas terrible", "fr"),
+        ("English please, my French is bad", "en"),
+    ],
+)
+def test_the_language_introduced_as_the_one_to_use_is_the_one_asked_for(text, wanted):
+    """The outside tester's "can we continue in English? My French is not good" switched to
+    French (the language named last)."""
+    assert requested_language(text) == wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ok fine, I accept", None),  # "fine" and "i" are Italian stopwords: not Italian
+        ("fine, I accept", None),
+        ("¿Hablan español?", "es"),
+        ("Parla italiano?", "it"),
+        ("Sprechen Sie Deutsch?", "de"),
+        ("Spreekt u Nederlands?", "nl"),
+        ("Fala português?", "pt"),
+        ("Do you speak Spanish?", "en"),
+    ],
+)
+def test_short_messages_in_another_language_and_english_ones_that_look_like_it(text, language):
+    assert written_in(text) == language
+
+
+def test_a_surname_that_names_a_language_is_not_that_language_at_a_names_question():
+    assert written_in("Paul Deutsch", MIN_WORDS + 1) is None

@@ -139,8 +139,34 @@ OTHER_LANGUAGES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("page", "asking", "wanted"),
+    [
+        ("fr", "Sorry, can we continue in English please? My French is not good", "en"),
+        ("en", "On peut continuer en français s'il vous plaît ? Mon anglais n'est pas bon", "fr"),
+    ],
+)
+def test_a_request_that_also_names_the_language_not_spoken_well_switches_to_the_one_asked(
+    servers, conversation_id, page, asking, wanted
+):
+    """The outside tester got "D'accord, je continue en français" (the language named last)."""
+    replies = servers.say(conversation_id, asking, {"language": page})
+    assert replies[0]["text"] == SWITCHED[wanted]
+
+
+# "Do you speak ...?" in that language: the NLU reads a request for the other language, which
+# switched between French and English (the outside tester's "¿Hablan español?").
+SPEAK_QUESTIONS = [
+    ("es", "¿Hablan español?", "francés e inglés"),
+    ("it", "Parla italiano?", "francese e inglese"),
+    ("de", "Sprechen Sie Deutsch?", "Französisch und Englisch"),
+    ("nl", "Spreekt u Nederlands?", "Frans en Engels"),
+    ("pt", "Fala português?", "francês e inglês"),
+]
+
+
 @pytest.mark.parametrize("page", ["fr", "en"])
-@pytest.mark.parametrize(("language", "message", "answer"), OTHER_LANGUAGES)
+@pytest.mark.parametrize(("language", "message", "answer"), OTHER_LANGUAGES + SPEAK_QUESTIONS)
 def test_a_message_in_another_language_gets_an_answer_in_that_language(
     servers, conversation_id, page, language, message, answer
 ):

@@ -591,3 +591,19 @@ def test_a_name_and_a_phone_given_in_an_all_in_one_first_message_are_not_asked_a
     reply = texts(servers.say(talk, "Comptable", metadata))
     assert summary in reply.lower()
     assert "Paul Martin" in reply and "+33 6 12 34 56 78" in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "accept", "asked"),
+    [("fr", "ok très bien, j'accepte", "prénom"), ("en", "ok fine, I accept", "first name")],
+)
+def test_accepting_the_terms_in_ones_own_words_goes_on(servers, language, accept, asked):
+    """ "ok fine, I accept" was read as Italian: "this assistant only speaks French and
+    English", again after choosing English, and the supplier could not go on."""
+    siren, code = fr_invitation(servers, "HXSG")
+    email = f"accepte.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, registration(language, siren, code, email)[:5], metadata)
+
+    assert asked in texts(servers.say(talk, accept, metadata)).lower()
