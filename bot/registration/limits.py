@@ -7,15 +7,18 @@ An invitation code has 80 random bits, but a conversation can be restarted at wi
 per-conversation limit (5 failures, a slot of the conversation) alone would let a script try
 codes forever. Here every failed check is also counted per invitation code and per company ID,
 in the database, across conversations: at most ``limit`` failed checks (5) per code and per
-company ID within ``window`` (one hour). Past either limit the code is not looked up at all.
+company ID within ``window`` (one hour).
 
-The two attacks this stops:
-- random codes against one known company ID (company IDs are public): the company count;
-- one leaked or guessed code against many company IDs: the code count.
+- One leaked or guessed code against many company IDs: past the code's limit the code is not
+  looked up at all, for any company (knowing the code is needed to lock it).
+- Random codes against one known company ID (company IDs are public): past the company's
+  limit, a wrong code gets the lock's answer, and the conversation is locked; the company's
+  own code still passes. An outside tester locked a real supplier out for an hour with five
+  random codes against its public SIREN (and could do it again every hour): the lock must not
+  be anyone's to set on someone else. Guessing stays hopeless without it: 80 random bits,
+  five tries per conversation, and the web app's per-address message limits.
 
-The window is sliding: each failure frees its slot an hour after it happened, so a
-legitimate supplier whose company ID was used by an attacker waits at most an hour, and is
-offered a human meanwhile. A permanent lock would let anyone lock any supplier out for good.
+The window is sliding: each failure frees its slot an hour after it happened.
 
 Only failures count: a check whose code and company match (valid, expired or used) gives its
 slot back. The slots are claimed *before* the lookup, so that two conversations racing on
@@ -187,7 +190,7 @@ def verify_invitation_limited(
     *,
     now: datetime | None = None,
 ) -> LimitedCheck:
-    """``invitations.verify_invitation`` behind the per-code and per-company limits.
+    """``invitations.verify_invitation`` behind the per-code and per-company limits (above).
 
     Run it in one transaction (``session_scope``): the claimed slots, the lookup and the
     release of the slots on a match commit or roll back together.
@@ -200,18 +203,20 @@ def verify_invitation_limited(
     # Housekeeping here rather than in a scheduled job: random guesses create one row per
     # guessed code, and they must not pile up.
     forget_expired(session, now=now)
-    claims: list[_Claim] = []
-    for scope, value in ((Scope.CODE, code), (Scope.COMPANY, _company_value(company_id))):
-        claim = _claim(session, scope, _key(scope, value), now, limit, window)
-        if claim is None:
-            for taken in claims:
-                _release(session, taken)
-            return LimitedCheck(None)
-        claims.append(claim)
+    code_claim = _claim(session, Scope.CODE, _key(Scope.CODE, code), now, limit, window)
+    if code_claim is None:
+        return LimitedCheck(None)  # this code failed too often: not looked up
+    company_key = _key(Scope.COMPANY, _company_value(company_id))
+    company_claim = _claim(session, Scope.COMPANY, company_key, now, limit, window)
     check = verify_invitation(session, company_id, code, now=now)
     if check.status is not InvitationStatus.MISMATCH:
-        for taken in claims:
-            _release(session, taken)
+        # The code is this company's (valid, expired or used): nobody else's failures stop it.
+        for taken in (code_claim, company_claim):
+            if taken is not None:
+                _release(session, taken)
+        return LimitedCheck(check)
+    if company_claim is None:
+        return LimitedCheck(None)  # a wrong code, past the company's limit: the lock's answer
     return LimitedCheck(check)
 
 

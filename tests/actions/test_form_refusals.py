@@ -179,15 +179,15 @@ async def five_failures(invite, minutes_ago: int = 0):
     [
         (
             "fr",
-            "Le code n'a pas pu être vérifié après plusieurs essais. Pour votre sécurité, les "
-            "vérifications sont suspendues : vous pourrez réessayer dans 45 min, ici ou dans une "
-            "nouvelle conversation. D'ici là, un conseiller peut vous aider.",
+            "Trop d'essais ont échoué avec ce code ou pour cette société : pour votre sécurité, "
+            "les vérifications sont suspendues. Vous pourrez réessayer dans 45 min. D'ici là, un "
+            "conseiller peut vous aider.",
         ),
         (
             "en",
-            "The code could not be verified after several attempts. For your security, checks "
-            "are suspended: you can try again in 45 min, here or in a new conversation. Until "
-            "then, an advisor can help you.",
+            "Too many attempts failed with this code or for this company: for your security, "
+            "checks are suspended. You can try again in 45 min. Until then, an advisor can help "
+            "you.",
         ),
     ],
 )
@@ -199,7 +199,7 @@ async def test_a_locked_check_says_when_it_can_be_tried_again(domain, invite, la
         "invitation_code",
         {},
         slots={"country": "FR", "company_id": ACME.value, "language": language},
-        text=ACME_CODE,
+        text="ZZZZ-ZZZZ-ZZZZ-9999",  # a wrong code: the right one passes (limits.py)
     )
 
     assert [m.replace("46 min", "45 min") for m in rendered(domain, dispatcher, tracker)] == [text]

@@ -560,13 +560,16 @@ def test_one_wrong_character_in_the_code_asks_which_is_wrong_and_keeps_the_siren
 @pytest.mark.parametrize(
     ("language", "wait", "new_conversation"),
     [
-        ("fr", "vous pourrez réessayer dans", "je veux créer mon compte"),
-        ("en", "you can try again in", "I want to register"),
+        ("fr", "Vous pourrez réessayer dans", "je veux créer mon compte"),
+        ("en", "You can try again in", "I want to register"),
     ],
 )
 def test_after_the_lock_the_wait_is_said_and_holds_in_a_new_conversation(
     servers, language, wait, new_conversation
 ):
+    """The wait holds for another wrong code in a new conversation (at its first guess); the
+    company's own code passes (bot/registration/limits.py: the lock is nobody's to set on
+    someone else)."""
     siren, code = fr_invitation(servers, "HXDF")
     fr = language == "fr"
     which = "Lequel des deux" if fr else "Which of the two"
@@ -582,10 +585,17 @@ def test_after_the_lock_the_wait_is_said_and_holds_in_a_new_conversation(
     again = converse(
         servers,
         sender(),
-        [(new_conversation, "?"), (f"France, {spaced(siren)}, {code}", wait)],
+        [(new_conversation, "?"), (f"France, {spaced(siren)}, {new_code('ZZZX')}", wait)],
         metadata={"language": language},
     )
     assert "min" in texts(again)
+    email = "adresse email" if fr else "email address"
+    converse(
+        servers,
+        sender(),
+        [(new_conversation, "?"), (f"France, {spaced(siren)}, {code}", email)],
+        metadata={"language": language},
+    )
 
 
 @pytest.mark.parametrize(
