@@ -17,7 +17,8 @@ replacement with the same output): the message falls back when
 An unsure message that carries the registration's answers is not "not sure": the
 registration starts with them (see `_registration_data`). One that corrects an address with the
 new one ("en fait mon email c'est ...") is `correct_field` (see `_corrects_an_address`); a plain
-request for a person is `human_handoff` (see `_asks_for_a_person`).
+request for a person is `human_handoff` (see `_asks_for_a_person`), and bank details typed in
+the conversation get the answer about them (`_gives_bank_details`).
 
 Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
 the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
@@ -33,6 +34,7 @@ from typing import Any
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -47,6 +49,7 @@ from bot.checks.answers import (
     goes_on_registering,
     read_message,
 )
+from bot.checks.bank_details import holds_bank_details
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -59,6 +62,10 @@ REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
 # actions/registration.py).
 CORRECTABLE = frozenset({"already_registered"})
 HANDOFF = "human_handoff"
+# The answer to bank details typed in the conversation, and the entity that names it (the
+# topic a "not sure" button names, read by actions/answers.py).
+BANK_DETAILS = "faq/bank_details"
+TOPIC = "topic"
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 ANSWER_AMBIGUITY_THRESHOLD_KEY = "answer_ambiguity_threshold"
 
@@ -74,7 +81,7 @@ class AnswerFallbackClassifier(FallbackClassifier):
         }
 
     def _should_fallback(self, message: Message) -> bool:
-        if _asks_for_a_person(message):
+        if _gives_bank_details(message) or _asks_for_a_person(message):
             return False
         unsure = super()._should_fallback(message) or self._answer_unsure(message.data)
         if (unsure or intent_of(message.data)[0] in CORRECTABLE) and _corrects_an_address(message):
@@ -96,6 +103,19 @@ class AnswerFallbackClassifier(FallbackClassifier):
             or answer.confidence - answer.runner_up
             < self.component_config[ANSWER_AMBIGUITY_THRESHOLD_KEY]
         )
+
+
+def _gives_bank_details(message: Message) -> bool:
+    """An IBAN typed in the conversation ("je vous donne notre IBAN : FR76 ..."): the answer
+    that the assistant never asks for bank details, for sure, whatever the classifier read. Its
+    digits were read as a SIREN or an invitation code, and checked against another company."""
+    if not holds_bank_details(message.get(TEXT) or ""):
+        return False
+    _put_first(message, BANK_DETAILS.split("/")[0], confidence=1.0)
+    topic = {"entity": TOPIC, "value": BANK_DETAILS, "extractor": AnswerFallbackClassifier.__name__}
+    others = [e for e in message.get(ENTITIES) or [] if e.get("entity") != TOPIC]
+    message.set(ENTITIES, [*others, topic], add_to_output=True)
+    return True
 
 
 def _asks_for_a_person(message: Message) -> bool:

@@ -265,3 +265,23 @@ def test_a_refusal_or_a_question_about_after_is_not_going_on(text, confidence, r
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("je vous donne notre IBAN ici alors : FR76 3000 6000 0112 3456 7890 189", "inform"),
+        ("Here it is: GB29 NWBK 6016 1331 9268 19", "nlu_fallback"),
+        ("notre RIB : 30006 00001 12345678901 89", "faq"),
+    ],
+)
+def test_bank_details_typed_in_the_conversation_get_the_answer_about_them(text, intent):
+    """A pasted IBAN was read as a SIREN or a code and checked against another company."""
+    data = reading(intent, 0.99 if intent != "nlu_fallback" else 0.3)
+    data["text"] = text
+
+    decided = decide(data)
+
+    assert decided["intent"] == {**decided["intent"], "name": "faq", "confidence": 1.0}
+    topics = [e["value"] for e in decided.get("entities", []) if e["entity"] == "topic"]
+    assert topics == ["faq/bank_details"]

@@ -1,0 +1,37 @@
+"""bot/checks/bank_details.py: an IBAN typed in the conversation is told from the answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.checks.bank_details import holds_bank_details
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je vous donne notre IBAN ici alors : FR76 3000 6000 0112 3456 7890 189",
+        "Here it is: GB29 NWBK 6016 1331 9268 19",
+        "GB29NWBK60161331926819",
+        "notre RIB : 30006 00001 12345678901 89",  # called a RIB: bank details, whatever its form
+        "IBAN FR76 3000 6000 0112 3456 7890 188",  # a check digit mistyped, but said to be one
+    ],
+)
+def test_an_iban_or_what_is_called_one_is_bank_details(text):
+    assert holds_bank_details(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ACME-FR00-0000-0001",  # an invitation code
+        "HXSA000000000002",
+        "SIREN 732 829 320",
+        "FR76 3000 6000 0112 3456 7890 188",  # not a valid IBAN, and not called one
+        "+33 6 12 34 56 78",
+        "c'est quoi un IBAN ?",  # a question about them: the NLU's to read
+        "BE 0403.170.701",  # a Belgian enterprise number
+    ],
+)
+def test_answers_and_questions_are_not_bank_details(text):
+    assert not holds_bank_details(text)
