@@ -110,15 +110,15 @@ async def test_a_ticket_keeps_the_contact_address_for_support_and_tells_the_refe
     [
         (
             "fr",
-            "J'ai transmis votre demande à un conseiller (référence **T-000001**). Il reviendra "
-            "vers vous rapidement. Vous pouvez aussi écrire à support@sis-id.com en rappelant "
-            "cette référence.",
+            "J'ai transmis votre demande à un conseiller (référence **T-000001**). Sans adresse "
+            "email, il ne peut pas vous répondre : pour recevoir sa réponse, écrivez à "
+            "support@sis-id.com en rappelant cette référence.",
         ),
         (
             "en",
-            "I have passed your request to an advisor (reference **T-000001**). They will get "
-            "back to you shortly. You can also write to support@sis-id.com quoting this "
-            "reference.",
+            "I have passed your request to an advisor (reference **T-000001**). Without an "
+            "email address they cannot reply to you: to get their answer, write to "
+            "support@sis-id.com quoting this reference.",
         ),
     ],
 )

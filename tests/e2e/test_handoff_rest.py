@@ -40,7 +40,8 @@ TURNS = {
             ("Gérant", "récapitulatif"),
             ("oui", "noreply@sis-id.com"),
         ],
-        "leave_none": "Vous pouvez aussi écrire à support@sis-id.com",
+        "leave_none": "Sans adresse email, il ne peut pas vous répondre : pour recevoir sa "
+        "réponse, écrivez à support@sis-id.com",
         "already": "Votre demande est déjà transmise",
     },
     "en": {
@@ -62,7 +63,8 @@ TURNS = {
             ("Manager", "summary"),
             ("yes", "noreply@sis-id.com"),
         ],
-        "leave_none": "You can also write to support@sis-id.com",
+        "leave_none": "Without an email address they cannot reply to you: to get their answer, "
+        "write to support@sis-id.com",
         "already": "Your request has already been passed",
     },
 }

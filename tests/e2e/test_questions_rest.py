@@ -63,8 +63,8 @@ CASES = {
         (
             "j'ai oublié le mot de passe de mon compte",
             "faq/forgot_password",
-            ["ne peux pas réinitialiser", SETTINGS.platform_url],
-            (),
+            ["ne peux pas réinitialiser", SETTINGS.platform_url, "« Mot de passe oublié »"],
+            ("/human_handoff",),
         ),
         (
             "mon lien d'activation a expiré",
@@ -99,6 +99,13 @@ CASES = {
             (),
         ),
         (
+            "Bonjour, j'ai reçu un email de votre part qui me demande de confirmer notre IBAN, "
+            "c'est bien vous ?",
+            "faq/bank_details",
+            [SETTINGS.mail_from, "Ne donnez jamais vos coordonnées bancaires"],
+            (),
+        ),
+        (
             "comment ajouter un deuxième utilisateur à notre compte ?",
             "faq/second_user",
             ["conseiller"],
@@ -128,8 +135,8 @@ CASES = {
         (
             "I forgot the password of my account",
             "faq/forgot_password",
-            ["cannot reset your password", SETTINGS.platform_url],
-            (),
+            ["cannot reset your password", SETTINGS.platform_url, '"Forgot password"'],
+            ("/human_handoff",),
         ),
         (
             "my activation link has expired",
@@ -156,6 +163,12 @@ CASES = {
             "how can I tell whether this invitation email is genuine?",
             "faq/genuine_invitation",
             [SETTINGS.mail_from, "bank details"],
+            (),
+        ),
+        (
+            "Should I give you our IBAN so you can check it?",
+            "faq/bank_details",
+            [SETTINGS.mail_from, "Never give your bank details"],
             (),
         ),
         (
@@ -197,7 +210,7 @@ def test_a_not_sure_button_gets_the_answer_it_names(servers, conversation_id, la
 
 @pytest.mark.parametrize(
     ("language", "message", "hours"),
-    [("fr", "le lien", "heures"), ("en", "link", "hours")],
+    [("fr", "le lien", "heures"), ("en", "the link", "hours")],
 )
 def test_an_unsure_message_offers_the_closest_topics_and_a_click_answers(
     servers, conversation_id, language, message, hours

@@ -607,3 +607,68 @@ def test_accepting_the_terms_in_ones_own_words_goes_on(servers, language, accept
     converse(servers, talk, registration(language, siren, code, email)[:5], metadata)
 
     assert asked in texts(servers.say(talk, accept, metadata)).lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "pasted", "never", "asked"),
+    [
+        (
+            "fr",
+            "je vous donne notre IBAN ici alors : FR76 3000 6000 0112 3456 7890 189",
+            "Ne donnez jamais vos coordonnées bancaires",
+            "code d'invitation",
+        ),
+        (
+            "en",
+            "Here it is: GB29 NWBK 6016 1331 9268 19",
+            "Never give your bank details",
+            "invitation code",
+        ),
+    ],
+)
+def test_an_iban_pasted_during_the_registration_is_not_read_as_an_answer(
+    servers, language, pasted, never, asked
+):
+    """The IBAN's digits were read as a SIREN or a code and checked against another company
+    (which counted towards that company's limit), with no word about bank details."""
+    siren, _ = fr_invitation(servers, "HXSH")
+    talk = sender()
+    metadata = {"language": language}
+    start = "je veux créer mon compte" if language == "fr" else "I want to create my account"
+    converse(servers, talk, [(start, "?"), (f"France, {spaced(siren)}", asked)], metadata)
+
+    reply = texts(servers.say(talk, pasted, metadata))
+
+    assert never in reply and asked in reply
+    assert "vérifier la validité" not in reply and "could not verify" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "locked", "valid"),
+    [
+        ("fr", "je veux créer mon compte", "Trop d'essais ont échoué", "adresse email"),
+        ("en", "I want to create my account", "Too many attempts failed", "email address"),
+    ],
+)
+def test_random_codes_against_a_public_siren_do_not_lock_its_supplier_out(
+    servers, language, start, locked, valid
+):
+    """Five random codes against a real supplier's SIREN (public), from other conversations:
+    the supplier, with the right code, got "checks are suspended" for an hour."""
+    siren, code = fr_invitation(servers, "HXSJ")
+    metadata = {"language": language}
+    for n in range(5):  # an attacker, one conversation per guess
+        attacker = sender()
+        converse(servers, attacker, [(start, "?")], metadata)
+        servers.say(attacker, f"France, {spaced(siren)}, ZZZZ-ZZZZ-ZZZZ-{n:04d}", metadata)
+    sixth = sender()
+    converse(servers, sixth, [(start, "?")], metadata)
+    assert locked in texts(
+        servers.say(sixth, f"France, {spaced(siren)}, ZZZZ-ZZZZ-ZZZZ-0009", metadata)
+    )
+
+    supplier = sender()
+    converse(servers, supplier, [(start, "?")], metadata)
+    reply = texts(servers.say(supplier, f"France, {spaced(siren)}, {code}", metadata))
+
+    assert valid in reply and locked not in reply
