@@ -373,7 +373,7 @@ _JUDGEMENT = re.compile(
 # ("Le Pen").
 _INTERJECTION = re.compile(
     r"^(?:non|no|nope|oui|yes|ah|oh|euh|bon|ok|okay|en fait|actually|plutot|rather|instead|"
-    r"donc|so|alors|vraiment|really|bien)\b\s*"
+    r"donc|so|alors|vraiment|really|bien|aussi|also|too)\b\s*"
 )
 _INTRODUCER = re.compile(
     r"^(?:is spelled|is spelt|is written|spelled|spelt|s'ecrit|s ecrit|s'orthographie|"
@@ -411,6 +411,30 @@ class Correction:
 
     field: str | None
     value: str | None = None
+    # A second field corrected in the same message: "le prénom c'est Anne et le nom Girard".
+    also: Correction | None = None
+
+
+# What joins a second correction to the first: "... et le nom Girard", "..., and my last name".
+_JOINED = re.compile(r"(?:\s*,)?\s+(?:et|and)\s+\S*\s*$|\s*[,;]\s*$")
+
+
+def _second_correction(value: str, field: str) -> Correction:
+    """The correction whose value names another field after it ("Anne et le nom Girard"):
+    the first value cut before that field, and the other field's correction in ``also``."""
+    mention = field_mentioned(value)
+    if mention is None or mention.field == field or mention.start == 0:
+        return Correction(field, value)
+    head = value[: mention.start]
+    joined = _JOINED.search(head)
+    if joined is None:
+        return Correction(field, value)  # "Anne nom d'usage": part of the answer, left whole
+    after = value[mention.end :]
+    second = _value_from(after, fold(after))
+    first = head[: joined.start()].strip(_EDGES) or None
+    if not (first and second):
+        return Correction(field, value)
+    return Correction(field, first, also=Correction(mention.field, second))
 
 
 # What "c'est ..." / "is ..." ends with in a question about a field, never its value (nor a
@@ -539,10 +563,10 @@ def correction_in(
     )
     if field == asked:
         if value and (marked or introduced):
-            return Correction(field, value)
+            return _second_correction(value, field)
         return Correction(field) if marked and not value else None
     if marked or bare or (value and introduced):
-        return Correction(field, value)
+        return _second_correction(value, field) if value else Correction(field)
     return None
 
 
@@ -1028,7 +1052,11 @@ def _corrected(correction: Correction, known: Mapping[str, str]) -> Reading:
         # A password typed outside the password question is not taken: the question is asked
         # again, where the answer is masked.
         return Reading(cleared=("password",), corrected="password")
-    return Reading(values={field_name: value}, corrected=field_name)
+    values = {field_name: value}
+    also = correction.also
+    if also is not None and also.value and also.field not in (None, "password", field_name):
+        values[also.field] = also.value  # "le prénom c'est Anne et le nom Girard": both
+    return Reading(values=values, corrected=field_name)
 
 
 def _read_at_the_password(

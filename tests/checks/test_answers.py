@@ -790,3 +790,30 @@ def test_the_skip_button_at_an_optional_question_is_a_refusal_to_answer():
     skipped = read_message("/skip", "job_title", NOTHING_YET, intent="skip")
     assert skipped.stance is Stance.RATHER_NOT
     assert read_message("/skip", "phone", NOTHING_YET, intent="skip").stance is None
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("le prénom c'est Anne et le nom Girard", {"first_name": "Anne", "last_name": "Girard"}),
+        (
+            "my first name is Anne and my last name is Girard",
+            {"first_name": "Anne", "last_name": "Girard"},
+        ),
+        ("prénom : Anne, nom : Girard", {"first_name": "Anne", "last_name": "Girard"}),
+        (
+            "le téléphone c'est le 06 45 67 89 01 et l'email jean@acme.fr",
+            {"phone": "06 45 67 89 01", "email": "jean@acme.fr"},
+        ),
+        ("le nom de famille aussi est faux, c'est Girard", {"last_name": "Girard"}),
+        # A field's word inside the value, not joined as a second correction: the value whole.
+        (
+            "la fonction c'est responsable du service téléphone",
+            {"job_title": "responsable du service téléphone"},
+        ),
+    ],
+)
+def test_two_answers_corrected_in_one_message_are_both_kept_apart(text, values):
+    """ "le prénom c'est Anne et le nom Girard" made the first name "Anne et le nom Girard",
+    and "C'est corrigé." was said."""
+    assert read_message(text, "confirmed", AT_THE_SUMMARY).values == values
