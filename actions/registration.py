@@ -21,6 +21,7 @@ from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
 from bot.checks.answers import (
     corrected_address,
     holds_registration_data,
+    read_message,
     says_already_registered,
 )
 from bot.checks.email_addresses import check_supplier_email
@@ -76,6 +77,13 @@ class ActionStartRegistration(Action):
                 SlotSet("new_email", corrected),
                 FollowupAction("email_change_form"),
             ]
+        address = _an_address_alone(tracker) if intent == "inform" and not registered else None
+        if address is not None and offer is None:
+            # "jean@acme.fr" and nothing else (after "I can send the activation email again"):
+            # to register, or to get the activation email? It started a registration. Kept for
+            # the resend (activation_request_form reads it).
+            dispatcher.utter_message(response="utter_address_what_for", email=address)
+            return [*_not_started(None), SlotSet("activation_email", address)]
         if registered and offer != "another" and intent != "affirm":
             dispatcher.utter_message(response="utter_registration_exists", email=registered)
             return _not_started("another")
@@ -95,6 +103,15 @@ class ActionStartRegistration(Action):
             SlotSet("requested_slot", None),
             SlotSet("registration_starting", True),
         ]
+
+
+def _an_address_alone(tracker: Tracker) -> str | None:
+    """The supplier's address, when the message gives nothing else a registration needs."""
+    text = tracker.latest_message.get("text") or ""
+    if set(read_message(text, None, {}).values) != {"email"}:
+        return None
+    checked = check_supplier_email(text)
+    return checked.address if checked.ok else None
 
 
 def _not_started(offer: str | None) -> list:

@@ -79,6 +79,26 @@ async def test_start_forgets_earlier_answers(domain):
     assert slots_after(tracker, events)["language"] == "en"
 
 
+@pytest.mark.parametrize("text", ["jean.dupont@acme.fr", "c'est jean.dupont@acme.fr"])
+async def test_an_address_alone_asks_what_it_is_for_and_is_kept_for_the_resend(domain, text):
+    """After "I can send you the activation email again", the address typed started a new
+    registration."""
+    tracker = make_tracker(domain, intent="inform", text=text, active_loop=None)
+    dispatcher, events = await run(ActionStartRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_address_what_for"]
+    assert slots_after(tracker, events)["activation_email"] == "jean.dupont@acme.fr"
+    assert slots_after(tracker, events)["registration_starting"] is False
+
+
+async def test_an_address_with_the_company_starts_the_registration(domain):
+    text = "France, 732 829 320, jean.dupont@acme.fr"
+    tracker = make_tracker(domain, intent="inform", text=text, active_loop=None)
+    dispatcher, _ = await run(ActionStartRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_start_registration"]
+
+
 async def test_start_keeps_the_code_of_the_invitation_link(domain):
     tracker = make_tracker(
         domain,

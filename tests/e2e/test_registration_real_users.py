@@ -672,3 +672,61 @@ def test_random_codes_against_a_public_siren_do_not_lock_its_supplier_out(
     reply = texts(servers.say(supplier, f"France, {spaced(siren)}, {code}", metadata))
 
     assert valid in reply and locked not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "correction", "corrected"),
+    [
+        ("fr", "le prénom c'est Anne et le nom Girard", "Nom : Anne Girard"),
+        ("en", "my first name is Anne and my last name is Girard", "Name: Anne Girard"),
+    ],
+)
+def test_a_first_and_a_last_name_corrected_together_at_the_summary(
+    servers, language, correction, corrected
+):
+    """The first name became "Anne et le nom Girard", and "C'est corrigé." was said."""
+    siren, code = fr_invitation(servers, "HXSK")
+    email = f"deux.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
+
+    reply = texts(servers.say(talk, correction, metadata))
+
+    assert corrected in reply and "et le nom" not in reply and "and my" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "expired", "what_for", "sent"),
+    [
+        (
+            "fr",
+            "mon lien d'activation a expiré",
+            "Que souhaitez-vous faire avec l'adresse",
+            "si un compte attend son activation",
+        ),
+        (
+            "en",
+            "my activation link has expired",
+            "What would you like to do with",
+            "if an account is waiting for activation",
+        ),
+    ],
+)
+def test_an_address_typed_after_the_offer_to_resend_is_not_a_new_registration(
+    servers, language, expired, what_for, sent
+):
+    """ "I can send you the activation email again", then the address typed: it started a new
+    registration ("In which country is your company registered?")."""
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, [(expired, "48")], metadata)  # "... I can send it again"
+    address = f"expire.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+
+    replies = servers.say(talk, address, metadata)
+
+    assert what_for in texts(replies) and address in texts(replies)
+    assert {"/start_registration", "/resend_activation"} <= {
+        b["payload"] for r in replies for b in r.get("buttons", [])
+    }
+    assert sent in texts(servers.say(talk, "/resend_activation", metadata)).lower()
