@@ -529,6 +529,27 @@ def corrected_address(text: str) -> str | None:
     return check.address if check.ok else None
 
 
+# "le SIREN est bon", "the code is right": the field named is not the wrong one.
+_SAID_RIGHT = re.compile(
+    r"^\s*(?:est |is |'s |was )?(?:bien |tout a fait |definitely |really )?"
+    r"(?:bon|bonne|correct|correcte|exact|exacte|juste|right|ok|okay|valide?|fine)\b"
+)
+
+
+def field_said_right(text: str) -> str | None:
+    """The field a message says is right ("I don't understand, the SIREN is right, it's on my
+    Kbis"), if it says so of one."""
+    mention = field_mentioned(text or "")
+    if mention is None:
+        return None
+    folded = fold(text)
+    if _SAID_RIGHT.match(folded[mention.end :]) and not re.search(
+        r"\b(?:pas|not|n'est|isn'?t)\s*$", folded[: mention.start]
+    ):
+        return mention.field
+    return None
+
+
 def correction_in(
     text: str, asked: str | None, answers: Mapping[str, str] | None = None
 ) -> Correction | None:
@@ -556,6 +577,8 @@ def correction_in(
         return None
     field, start, end = mention
     before, after = folded[:start], folded[end:]
+    if field_said_right(text) == field:
+        return None  # "le SIREN est bon, c'est sur notre Kbis": not a correction of it
     bare = not after.strip(_EDGES) and bool(_BARE.match(before.strip(_EDGES + " ")))
     value = _value_from(text[end:], after)
     introduced = bool(
@@ -1120,6 +1143,8 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
 _OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
+# The identifier and the code whose pair failed the invitation check.
+_THE_PAIR = ("company_id", "invitation_code")
 # The intents of "yes" and "no" (the answers to the form's yes/no questions).
 YES_OR_NO = ("affirm", "deny")
 
@@ -1137,6 +1162,13 @@ def read_turn(
     menu of a mismatched identifier and code, one of them must change first."""
     if asked == "phone" and slots.get("phone_suggestion") and intent in YES_OR_NO:
         return Reading()
+    if asked == MENU and slots.get("correction_menu") == "invitation":
+        right = field_said_right(text)
+        if right in _THE_PAIR:
+            # "the SIREN is right, it's on my Kbis": then the code is the one to type again
+            # (the SIREN was read as "on my Kbis", refused and asked for).
+            other = next(f for f in _THE_PAIR if f != right)
+            return Reading(cleared=(other,), corrected=other)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
     if asked == MENU and slots.get("correction_menu") == "invitation":

@@ -57,7 +57,7 @@ async def password_turn(domain, text, *, language="fr", intent="inform", confide
             "- it must be at least 8 characters long\n"
             "- it needs an uppercase letter\n"
             "- it needs a digit\n"
-            '- it needs a special character (other than a final full stop ".")',
+            '- it needs a special character (the full stop "." does not count)',
         ),
     ],
 )

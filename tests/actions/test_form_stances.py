@@ -197,7 +197,7 @@ async def test_a_question_is_never_stored_as_the_job_title(domain, text):
         (
             "en",
             "A special character is a sign that is neither a letter nor a digit, for example "
-            '! ? @ # $ % & * - _ + = / ( ) : ; (other than a final full stop ".").',
+            '! ? @ # $ % & * - _ + = / ( ) : ; (the full stop "." does not count).',
         ),
     ],
 )

@@ -817,3 +817,30 @@ def test_two_answers_corrected_in_one_message_are_both_kept_apart(text, values):
     """ "le prénom c'est Anne et le nom Girard" made the first name "Anne et le nom Girard",
     and "C'est corrigé." was said."""
     assert read_message(text, "confirmed", AT_THE_SUMMARY).values == values
+
+
+INVITATION_MENU = {
+    "country": "FR",
+    "company_id": "732829320",
+    "invitation_code": "ACMEFR0000000009",
+    "correction_menu": "invitation",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "asked_again"),
+    [
+        ("I don't understand, the SIREN is right, it's on my Kbis", "invitation_code"),
+        ("le siren est correct, c'est sur notre Kbis", "invitation_code"),
+        ("le code est juste je l'ai copié", "company_id"),
+        ("le siren n'est pas bon", "company_id"),  # said wrong: that one
+    ],
+)
+def test_at_the_mismatch_menu_the_one_said_right_is_kept_and_the_other_asked(text, asked_again):
+    reading = read_turn(text, MENU, INVITATION_MENU)
+
+    assert reading.cleared == (asked_again,) and reading.values == {}
+
+
+def test_a_field_said_right_is_no_correction_of_it():
+    assert correction_in("le SIREN est bon, c'est sur notre Kbis", "confirmed", {}) is None

@@ -614,7 +614,7 @@ def test_after_the_lock_the_wait_is_said_and_holds_in_a_new_conversation(
             [
                 ("what is a special character?", "for example ! ? @ #"),
                 ("Morel2024!x", "your name or part of your email address"),
-                ("sunshine", 'other than a final full stop "."'),
+                ("sunshine", 'the full stop "." does not count'),
             ],
         ),
     ],

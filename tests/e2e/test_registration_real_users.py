@@ -730,3 +730,45 @@ def test_an_address_typed_after_the_offer_to_resend_is_not_a_new_registration(
         b["payload"] for r in replies for b in r.get("buttons", [])
     }
     assert sent in texts(servers.say(talk, "/resend_activation", metadata)).lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "which", "right", "code_asked", "email_asked"),
+    [
+        (
+            "fr",
+            "je veux créer mon compte",
+            "Lequel des deux",
+            "je ne comprends pas, le SIREN est bon, il est sur notre Kbis",
+            "code d'invitation",
+            "adresse email",
+        ),
+        (
+            "en",
+            "I want to create my account",
+            "Which of the two",
+            "I don't understand, the SIREN is right, it's on my Kbis",
+            "invitation code",
+            "email address",
+        ),
+    ],
+)
+def test_saying_the_identifier_is_right_after_a_mismatch_asks_the_code_again(
+    servers, language, start, which, right, code_asked, email_asked
+):
+    """ "The SIREN is right, it's on my Kbis" read "on my Kbis" as the new SIREN: refused, the
+    SIREN asked three times, and the code typed next kept without a word."""
+    siren, code = fr_invitation(servers, "HXSL")
+    talk = sender()
+    metadata = {"language": language}
+    converse(
+        servers,
+        talk,
+        [(start, "?"), (f"France, {spaced(siren)}, ZZZZ-ZZZZ-ZZZZ-0001", which)],
+        metadata,
+    )
+
+    reply = texts(servers.say(talk, right, metadata))
+
+    assert code_asked in reply and "SIREN ?" not in reply
+    converse(servers, talk, [(code, email_asked)], metadata)

@@ -302,7 +302,7 @@ async def check(client: TestClient, password: str, language: str = "fr", **extra
             "en",
             "This password cannot be used:\n- it must be at least 8 characters long\n"
             "- it needs an uppercase letter\n- it needs a digit\n"
-            '- it needs a special character (other than a final full stop ".")\n'
+            '- it needs a special character (the full stop "." does not count)\n'
             "Please choose another one.",
         ),
     ],
