@@ -35,6 +35,8 @@ _CHANGE_REPLIES = {
     **_RESEND_REPLIES,
     ResendStatus.SENT: "utter_email_changed",
     ResendStatus.EMAIL_TAKEN: "utter_email_changed",
+    # Said plainly: the address was not changed (it read as any refused resend).
+    ResendStatus.RATE_LIMITED: "utter_email_change_rate_limited",
 }
 
 

@@ -1031,14 +1031,17 @@ def _filled(events: list) -> bool:
 
 
 def _an_unsure_question(turn: _Turn, text: str) -> bool:
-    """A question the NLU is not sure about, which answers nothing at a typed question (the
-    password aside: "Velo!Rouge42?" is a password); or a sentence where an identifier, a code
-    or an address is asked ("wait, Northwind is not my customer": it got "not a CRN")."""
+    """A question the NLU is not sure about, which answers nothing at a typed or a yes/no
+    question (the password aside: "Velo!Rouge42?" is a password); or a sentence where an
+    identifier, a code or an address is asked ("wait, Northwind is not my customer": it got
+    "not a CRN")."""
     reading = turn.reading
     typed_value = turn.asked in ("company_id", "invitation_code", "email")
     return (
         turn.intent == FALLBACK_INTENT
-        and turn.asked in TEXT_FIELDS
+        # at a yes/no question too: "why can't I just skip it?" at the terms got "reply yes
+        # or no"
+        and (turn.asked in TEXT_FIELDS or turn.asked in YES_NO_SLOTS)
         and turn.asked != "password"
         and (text.rstrip().endswith("?") or (typed_value and is_a_sentence(text)))
         and len(text.split()) > 1

@@ -290,3 +290,41 @@ async def test_an_unsure_question_at_the_email_question_offers_the_closest_topic
     assert '/faq{"topic":"faq/genuine_invitation"}' in payloads
     assert "/human_handoff" in payloads and "/out_of_scope" not in payloads
     assert "utter_email_invalid" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("terms_accepted", "why can't I just skip it?"),
+        ("terms_accepted", "pourquoi je ne peux pas passer cette étape ?"),
+        ("company_id", "wait, Northwind is not my customer"),
+        ("company_id", "attendez, Northwind n'est pas mon client"),
+    ],
+)
+async def test_an_unsure_question_or_sentence_elsewhere_offers_the_closest_topics(
+    domain, asked, text
+):
+    """A question at a yes/no question got "reply yes or no"; a sentence where the CRN is
+    asked got "this does not look like a CRN"."""
+    ranking = [{"name": "faq", "confidence": 0.6}, {"name": "chitchat", "confidence": 0.3}]
+    selector = {
+        "all_retrieval_intents": ["faq", "chitchat"],
+        "faq": {
+            "response": {"intent_response_key": "faq/terms", "confidence": 0.5},
+            "ranking": [{"intent_response_key": "faq/terms", "confidence": 0.5}],
+        },
+    }
+    dispatcher, events, _ = await validate(
+        domain,
+        asked,
+        {},
+        slots={"country": "GB", "email": "jean.dupont@acme.fr"},
+        text=text,
+        intent="nlu_fallback",
+        intent_ranking=ranking,
+        response_selector=selector,
+    )
+
+    assert slot_events(events) == [(asked, None)]  # the question again
+    [message] = dispatcher.messages
+    assert "/human_handoff" in [button["payload"] for button in message["buttons"]]

@@ -27,7 +27,7 @@ async def start(domain, text, intent, **slots):
     [
         ("Bonjour, France, siren 732 829 320, code ACME-FR00-0000-0001", "inform"),
         ("UK, SC123456", "inform"),
-        ("jean.dupont@acme.fr", "inform"),
+        ("France, 732 829 320, jean.dupont@acme.fr", "inform"),
         ("je voudrais créer mon compte", "start_registration"),
         ("/start_registration", "start_registration"),
     ],

@@ -772,3 +772,26 @@ def test_saying_the_identifier_is_right_after_a_mismatch_asks_the_code_again(
 
     assert code_asked in reply and "SIREN ?" not in reply
     converse(servers, talk, [(code, email_asked)], metadata)
+
+
+@pytest.mark.parametrize(
+    ("language", "correction", "not_changed"),
+    [
+        ("fr", "en fait mon adresse est {new}", "Votre adresse n'a pas été modifiée"),
+        ("en", "actually my address is {new}", "Your address has not been changed"),
+    ],
+)
+def test_an_address_change_refused_by_the_hourly_limit_says_it_was_not_changed(
+    servers, language, correction, not_changed
+):
+    """After three resends, "I want to use another address: ..." got "several emails have
+    already been sent to you", and the supplier thought the address was changed."""
+    talk, _ = registered(servers, language, "HXSM")
+    metadata = {"language": language}
+    for _ in range(3):
+        servers.say(talk, "/resend_activation", metadata)
+    new = f"limite.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+
+    reply = texts(servers.say(talk, correction.format(new=new), metadata))
+
+    assert not_changed in reply
