@@ -49,7 +49,7 @@ from bot.checks.answers import (
     goes_on_registering,
     read_message,
 )
-from bot.checks.bank_details import holds_bank_details
+from bot.checks.bank_details import bank_details_span
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -109,10 +109,17 @@ def _gives_bank_details(message: Message) -> bool:
     """An IBAN typed in the conversation ("je vous donne notre IBAN : FR76 ..."): the answer
     that the assistant never asks for bank details, for sure, whatever the classifier read. Its
     digits were read as a SIREN or an invitation code, and checked against another company."""
-    if not holds_bank_details(message.get(TEXT) or ""):
+    span = bank_details_span(message.get(TEXT) or "")
+    if span is None:
         return False
     _put_first(message, BANK_DETAILS.split("/")[0], confidence=1.0)
-    topic = {"entity": TOPIC, "value": BANK_DETAILS, "extractor": AnswerFallbackClassifier.__name__}
+    topic = {
+        "entity": TOPIC,
+        "value": BANK_DETAILS,
+        "start": span[0],
+        "end": span[1],
+        "extractor": AnswerFallbackClassifier.__name__,
+    }
     others = [e for e in message.get(ENTITIES) or [] if e.get("entity") != TOPIC]
     message.set(ENTITIES, [*others, topic], add_to_output=True)
     return True

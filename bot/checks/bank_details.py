@@ -1,4 +1,4 @@
-"""Bank details typed in the conversation: an IBAN, or what is said to be one.
+"""Bank details typed in the conversation: an IBAN, or a number said to be one.
 
 The assistant never asks for them (they are entered on the My Sis ID account after activation),
 and a fraud-prevention platform must not read them as something else: the digits of a pasted
@@ -14,14 +14,27 @@ from stdnum import iban
 
 # Two letters, two check digits, then 10 to 30 letters or digits, spaces allowed in between.
 _IBAN_SHAPE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){10,30}\b")
-# "IBAN : FR76 3000 ..." with a mistyped check digit: said to be bank details, still ones.
-_NAMED = re.compile(r"\b(?:iban|rib|bic|swift)\b\W{0,5}(?:[A-Za-z0-9][ \-]?){14,}", re.IGNORECASE)
+# "IBAN : FR76 3000 ..." with a mistyped check digit: what follows the word, if it holds a
+# long number, is bank details all the same ("mon RIB est-il visible ?" is a question).
+_NAMED = re.compile(
+    r"\b(?:iban|rib|bic|swift)\b\W{0,5}(?P<number>(?:[A-Za-z0-9][ \-.]?){10,40})", re.IGNORECASE
+)
+_DIGITS_IN_A_NUMBER = 10
+
+
+def bank_details_span(text: str) -> tuple[int, int] | None:
+    """Where ``text`` holds an IBAN (valid check digits), or a number of ten digits or more
+    that it calls an IBAN, a RIB, a BIC or a SWIFT code; None when it holds none."""
+    text = text or ""
+    for match in _NAMED.finditer(text):
+        if sum(c.isdigit() for c in match.group("number")) >= _DIGITS_IN_A_NUMBER:
+            return match.span("number")
+    for match in _IBAN_SHAPE.finditer(text):
+        if iban.is_valid(match.group()):
+            return match.span()
+    return None
 
 
 def holds_bank_details(text: str) -> bool:
-    """Whether ``text`` holds an IBAN (valid check digits), or a long number it calls an IBAN,
-    a RIB, a BIC or a SWIFT code."""
-    text = text or ""
-    if _NAMED.search(text):
-        return True
-    return any(iban.is_valid(match.group()) for match in _IBAN_SHAPE.finditer(text))
+    """Whether ``text`` holds bank details (:func:`bank_details_span`)."""
+    return bank_details_span(text) is not None

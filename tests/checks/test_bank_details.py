@@ -31,6 +31,8 @@ def test_an_iban_or_what_is_called_one_is_bank_details(text):
         "+33 6 12 34 56 78",
         "c'est quoi un IBAN ?",  # a question about them: the NLU's to read
         "BE 0403.170.701",  # a Belgian enterprise number
+        "mon RIB est-il visible par tout le monde ?",  # about bank details, without a number
+        "how do I change the IBAN on an account that's already set up?",
     ],
 )
 def test_answers_and_questions_are_not_bank_details(text):

@@ -283,5 +283,7 @@ def test_bank_details_typed_in_the_conversation_get_the_answer_about_them(text, 
     decided = decide(data)
 
     assert decided["intent"] == {**decided["intent"], "name": "faq", "confidence": 1.0}
-    topics = [e["value"] for e in decided.get("entities", []) if e["entity"] == "topic"]
-    assert topics == ["faq/bank_details"]
+    [topic] = [e for e in decided.get("entities", []) if e["entity"] == "topic"]
+    assert topic["value"] == "faq/bank_details"
+    # Where the number is: Rasa's evaluation (rasa test nlu, cross-validation) needs the span.
+    assert text[topic["start"] : topic["end"]].strip()[-2:].isdigit()
