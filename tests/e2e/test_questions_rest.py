@@ -101,7 +101,7 @@ CASES = {
         (
             "Bonjour, j'ai reçu un email de votre part qui me demande de confirmer notre IBAN, "
             "c'est bien vous ?",
-            "faq/bank_details",
+            "faq/genuine_invitation",
             [SETTINGS.mail_from, "Ne donnez jamais vos coordonnées bancaires"],
             (),
         ),
@@ -167,7 +167,7 @@ CASES = {
         ),
         (
             "Should I give you our IBAN so you can check it?",
-            "faq/bank_details",
+            "faq/genuine_invitation",
             [SETTINGS.mail_from, "Never give your bank details"],
             (),
         ),
