@@ -65,15 +65,21 @@ class ActionActivationHelp(Action):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(
-            response="utter_activation_checklist", mail_from=get_settings().mail_from
-        )
-        with database() as session:
-            submitted = drafts.submitted_email(session, tracker.sender_id)
-        if submitted is None:
-            return _ask_for_the_address(tracker)
-        dispatcher.utter_message(response="utter_activation_options")
-        return [SlotSet("activation_request", False)]
+        return say_activation_help(dispatcher, tracker)
+
+
+def say_activation_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The article's checklist, then the resend and the address correction when this
+    conversation submitted a registration, else the address is asked (a rule runs the form)."""
+    dispatcher.utter_message(
+        response="utter_activation_checklist", mail_from=get_settings().mail_from
+    )
+    with database() as session:
+        submitted = drafts.submitted_email(session, tracker.sender_id)
+    if submitted is None:
+        return _ask_for_the_address(tracker)
+    dispatcher.utter_message(response="utter_activation_options")
+    return [SlotSet("activation_request", False)]
 
 
 class ActionResendActivation(Action):

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.activation import say_activation_help
 from actions.common import language_of, response_text
 from bot.understanding import FALLBACK_INTENT, ranked_topics
 
 HANDOFF_INTENT = "human_handoff"
+ACTIVATION_MISSING = "activation_email_missing"
 # The entity a topic button carries (domain.yml); actions/answers.py reads it.
 TOPIC_ENTITY = "topic"
 # Intents that make no sense as a suggestion ("did you mean: yes?"); out_of_scope is the
@@ -112,5 +114,12 @@ class ActionDefaultAskAffirmation(Action):
         return "action_default_ask_affirmation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot("registered_email") and ACTIVATION_MISSING in offered_topics(
+            tracker.latest_message
+        ):
+            # "je n'ai rien reçu" after "S'il n'est pas là d'ici un quart d'heure, dites-le-moi":
+            # with an account created in this conversation, nothing else was awaited (it got
+            # "not sure", with "I did not receive an invitation" first).
+            return say_activation_help(dispatcher, tracker)
         say_not_sure(dispatcher, tracker, domain, something_else=True)
         return []

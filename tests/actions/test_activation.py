@@ -168,6 +168,35 @@ async def test_help_after_registration_offers_resend_and_correction(domain, acco
     assert slot_events(events) == [("activation_request", False)]
 
 
+@pytest.mark.parametrize("registered", [True, False])
+async def test_an_unsure_nothing_received_after_an_account_here_is_the_activation_help(
+    domain, account, registered
+):
+    """ "je n'ai rien reçu" after the account was created in this conversation (it got "not
+    sure", "I did not receive an invitation" first); elsewhere, still "not sure"."""
+    from actions.fallback import ActionDefaultAskAffirmation
+
+    await account()
+    tracker = make_tracker(
+        domain,
+        slots={"registered_email": EMAIL if registered else None},
+        text="je n'ai rien reçu",
+        intent="nlu_fallback",
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.95},
+            {"name": "activation_email_missing", "confidence": 0.4},
+            {"name": "faq", "confidence": 0.3},
+        ],
+        active_loop=None,
+    )
+    dispatcher, _ = await run(ActionDefaultAskAffirmation(), tracker, domain)
+
+    if registered:
+        assert responses(dispatcher) == ["utter_activation_checklist", "utter_activation_options"]
+    else:
+        assert "utter_activation_checklist" not in responses(dispatcher)
+
+
 async def test_help_after_a_registration_on_a_taken_address_offers_the_same(domain, taken_address):
     await taken_address()
     dispatcher, events = await run(

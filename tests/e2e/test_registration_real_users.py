@@ -794,3 +794,23 @@ def test_an_address_change_refused_by_the_hourly_limit_says_it_was_not_changed(
     reply = texts(servers.say(talk, correction.format(new=new), metadata))
 
     assert not_changed in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "nothing", "checklist"),
+    [
+        ("fr", "je n'ai rien reçu", "vérifiez"),
+        ("en", "I didn't get anything", "please check"),
+    ],
+)
+def test_nothing_received_after_the_account_was_created_here_is_the_activation_email(
+    servers, language, nothing, checklist
+):
+    """ "S'il n'est pas là d'ici un quart d'heure, dites-le-moi", then "je n'ai rien reçu": it
+    got "not sure", with "I did not receive an invitation" as the first topic."""
+    talk, _ = registered(servers, language, "HXSN")
+
+    replies = servers.say(talk, nothing, {"language": language})
+
+    assert checklist in texts(replies)
+    assert "/resend_activation" in [b["payload"] for r in replies for b in r.get("buttons", [])]
