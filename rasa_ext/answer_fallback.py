@@ -48,6 +48,7 @@ from bot.checks.answers import (
     corrected_address,
     goes_on_registering,
     read_message,
+    says_activation_email_missing,
 )
 from bot.checks.bank_details import bank_details_span
 from bot.understanding import intent_of, retrieval_intents, selected_answer
@@ -88,7 +89,11 @@ class AnswerFallbackClassifier(FallbackClassifier):
             return False
         if unsure:
             # Read for answers only then: not on every message's path.
-            return not (_registration_data(message) or _goes_on_registering(message))
+            return not (
+                _registration_data(message)
+                or _goes_on_registering(message)
+                or _activation_email_missing(message)
+            )
         return False
 
     def _answer_unsure(self, message_data: dict) -> bool:
@@ -147,6 +152,17 @@ def _goes_on_registering(message: Message) -> bool:
     if not goes_on_registering(message.get(TEXT) or ""):
         return False
     _put_first(message, "start_registration")
+    return True
+
+
+def _activation_email_missing(message: Message) -> bool:
+    """An unsure "je me suis inscrite avec claire.martin@... mais je n'ai pas reçu l'email
+    d'activation": `activation_email_missing` (first in the ranking). The address's words
+    swayed the classifier (sure with some addresses, "not sure" with others); the activation
+    help then takes the address from the message."""
+    if not says_activation_email_missing(message.get(TEXT) or ""):
+        return False
+    _put_first(message, "activation_email_missing")
     return True
 
 

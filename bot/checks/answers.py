@@ -312,6 +312,29 @@ def goes_on_registering(text: str) -> bool:
     return _asked_plainly(_GOES_ON_REGISTERING, text)
 
 
+# "je n'ai pas reçu l'email d'activation", "I did not get the activation email": with an address
+# in it ("je me suis inscrite avec claire.martin@... mais ...") the NLU was not sure any more.
+_ACTIVATION_MAIL = r"(?:l'|un |le )?(?:e-?mail|mail|courriel|lien|message) (?:d'|de )?activation"
+_ACTIVATION_MAIL_EN = r"activation (?:e-?mail|mail|link|message)"
+_NOT_RECEIVED = _patterns(
+    r"\b(?:pas|jamais|toujours pas|rien) (?:\S+ ){0,2}(?:recu|arrive|vu|eu)\b(?: \S+){0,4}?"
+    r" " + _ACTIVATION_MAIL,
+    _ACTIVATION_MAIL + r"(?: \S+){0,6}? (?:pas|jamais|toujours pas) (?:\S+ ){0,2}"
+    r"(?:recu|arrive|parvenu)\b",
+    r"\b(?:did not|didn't|didnt|never|haven't|have not|still haven't|not) (?:\S+ ){0,2}"
+    r"(?:get|got|receive|received|gotten|seen|see)\b(?: \S+){0,4}? (?:the |my |an |any )?"
+    + _ACTIVATION_MAIL_EN,
+    _ACTIVATION_MAIL_EN + r"(?: \S+){0,6}? (?:never|not|hasn't|has not|didn't|did not) "
+    r"(?:\S+ ){0,2}(?:arrived|come|came|arrive|received)\b",
+)
+
+
+def says_activation_email_missing(text: str) -> bool:
+    """ "je me suis inscrite avec X mais je n'ai pas reçu l'email d'activation": the activation
+    email has not arrived, plainly said, whatever else the message holds (an address)."""
+    return bool(_NOT_RECEIVED.search(_folded(text)))
+
+
 def says_already_registered(text: str) -> bool:
     """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
     return bool(_ALREADY_REGISTERED.search(_folded(text)))

@@ -21,6 +21,7 @@ from bot.checks.answers import (
     phone_and_job_title,
     read_message,
     read_turn,
+    says_activation_email_missing,
     says_already_registered,
     stance_of,
 )
@@ -844,3 +845,19 @@ def test_at_the_mismatch_menu_the_one_said_right_is_kept_and_the_other_asked(tex
 
 def test_a_field_said_right_is_no_correction_of_it():
     assert correction_in("le SIREN est bon, c'est sur notre Kbis", "confirmed", {}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("inscrite avec c.martin@acme.fr mais je n'ai pas reçu l'email d'activation", True),
+        ("l'email d'activation n'est toujours pas arrivé", True),
+        ("I haven't received the activation link", True),
+        ("the activation email never arrived", True),
+        ("j'ai bien reçu le mail d'activation", False),
+        ("I did not get the invitation email", False),  # the invitation, not the activation
+        ("je ne veux pas le lien d'activation", False),
+    ],
+)
+def test_the_activation_email_not_received_is_told_whatever_else_is_said(text, missing):
+    assert says_activation_email_missing(text) is missing

@@ -814,3 +814,30 @@ def test_nothing_received_after_the_account_was_created_here_is_the_activation_e
 
     assert checklist in texts(replies)
     assert "/resend_activation" in [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "sent"),
+    [
+        (
+            "fr",
+            "je me suis inscrite avec claire.martin@acme-industrie.fr mais je n'ai pas reçu "
+            "l'email d'activation",
+            "si un compte attend son activation à l'adresse **claire.martin@acme-industrie.fr**",
+        ),
+        (
+            "en",
+            "I registered with emma.jones@northwind-supplies.co.uk but I did not get the "
+            "activation email",
+            "if an account is waiting for activation at **emma.jones@northwind-supplies.co.uk**",
+        ),
+    ],
+)
+def test_a_plain_activation_request_with_a_real_looking_address_is_understood(
+    servers, language, message, sent
+):
+    """With "claire.martin@..." it got "not sure" (with a random address it was understood):
+    the address's words swayed the classifier."""
+    replies = servers.say(sender(), message, {"language": language})
+
+    assert sent in texts(replies).lower()

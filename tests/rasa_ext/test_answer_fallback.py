@@ -287,3 +287,19 @@ def test_bank_details_typed_in_the_conversation_get_the_answer_about_them(text, 
     assert topic["value"] == "faq/bank_details"
     # Where the number is: Rasa's evaluation (rasa test nlu, cross-validation) needs the span.
     assert text[topic["start"] : topic["end"]].strip()[-2:].isdigit()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je me suis inscrite avec claire.martin@acme-industrie.fr mais je n'ai pas reçu l'email "
+        "d'activation",
+        "I registered with claire.martin@acme-industrie.fr but I did not get the activation email",
+    ],
+)
+def test_an_unsure_plain_activation_email_missing_is_that_whatever_address_it_holds(text):
+    """The address's words swayed the classifier: sure with some addresses, not with others."""
+    data = reading("nlu_fallback", 0.4)
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == "activation_email_missing"
