@@ -326,17 +326,18 @@ def test_a_yes_to_i_cannot_help_an_advisor_can_is_the_advisor(
         ),
     ],
 )
-def test_a_topic_clicked_after_not_sure_keeps_the_address_the_message_gave(
+def test_an_activation_request_with_its_address_uses_the_address_at_once(
     servers, conversation_id, language, message, address_asked
 ):
+    """It used to be "not sure" (the address's words swayed the classifier), and a click on the
+    activation topic kept the address; the plain request is now understood whatever the address
+    (rasa_ext/answer_fallback.py), and the address is used without being asked."""
     metadata = {"language": language}
     address = f"clarified.{conversation_id[:8]}@pharmacie-du-marche.fr"
+
     replies = servers.say(conversation_id, message.format(address=address), metadata)
-    assert NOT_SURE[language] in texts(replies)
-    assert "/activation_email_missing" in payloads(replies)
 
-    replies = servers.say(conversation_id, "/activation_email_missing", metadata)
-
+    assert NOT_SURE[language] not in texts(replies)
     assert address in texts(replies)  # the request went to the address already given
     assert address_asked not in texts(replies)
 
