@@ -33,8 +33,3 @@ def bank_details_span(text: str) -> tuple[int, int] | None:
         if iban.is_valid(match.group()):
             return match.span()
     return None
-
-
-def holds_bank_details(text: str) -> bool:
-    """Whether ``text`` holds bank details (:func:`bank_details_span`)."""
-    return bank_details_span(text) is not None
