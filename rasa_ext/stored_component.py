@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from types import ModuleType
 from typing import Any, TypeVar
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -19,15 +20,17 @@ FILE = "trained.json"
 Component = TypeVar("Component", bound="JsonStoredComponent")
 
 
-def code_fingerprint(component_class: type) -> str:
+def code_fingerprint(component_class: type, *modules: ModuleType) -> str:
     """A digest of the source of this project's modules that define `component_class` and its
-    bases. Rasa reuses a trained component from its cache (.rasa/cache) when the data and the
-    config are unchanged, whatever its code: given as `fingerprint_addon`, this makes a change to
-    the code retrain the component (a stale stored format once failed to load)."""
+    bases, and of `modules` (the code they call that changes what they compute). Rasa reuses a
+    trained component from its cache (.rasa/cache) when the data and the config are unchanged,
+    whatever its code: given as `fingerprint_addon`, this makes a change to the code retrain the
+    component (a stale stored format once failed to load)."""
     digest = hashlib.sha256()
-    for source in sorted(
-        {inspect.getfile(c) for c in component_class.__mro__ if c.__module__.startswith("rasa_ext")}
-    ):
+    sources = {
+        inspect.getfile(c) for c in component_class.__mro__ if c.__module__.startswith("rasa_ext")
+    }
+    for source in sorted(sources | {inspect.getfile(module) for module in modules}):
         with open(source, "rb") as file:
             digest.update(file.read())
     return digest.hexdigest()

@@ -14,7 +14,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -22,6 +21,7 @@ from rasa_ext.entity_extractor import VocabularyEntityExtractor
 from rasa_ext.intent_classifier import TfidfLogisticRegressionClassifier
 from rasa_ext.response_selector import IntentResponseSelector
 from rasa_ext.sentence_encoder import UniversalSentenceEncoderFeaturizer
+from rasa_ext.tokenizer import PlaceholderWhitespaceTokenizer
 
 
 def context() -> ExecutionContext:
@@ -41,7 +41,9 @@ class Featurizers:
     embedding: what the pipeline gives the classifier."""
 
     def __init__(self, storage: ModelStorage, data: TrainingData, *, encoder: bool) -> None:
-        self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+        self.tokenizer = PlaceholderWhitespaceTokenizer(
+            PlaceholderWhitespaceTokenizer.get_default_config()
+        )
         self.tokenizer.process(data.training_examples)
         self.counts = [
             CountVectorsFeaturizer.create(
