@@ -44,6 +44,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.checks.answers import (
+    asks_for_a_call,
     asks_for_a_person,
     corrected_address,
     goes_on_registering,
@@ -133,12 +134,14 @@ def _gives_bank_details(message: Message) -> bool:
 def _asks_for_a_person(message: Message) -> bool:
     """ "Passez-moi un conseiller s'il vous plaît, c'est urgent, notre client bloque nos
     paiements": `human_handoff` (first in the ranking) whatever the classifier read, unless it
-    is a question it answers (faq: "comment joindre un conseiller ?" is faq/contact_human).
-    A long urgent request was read as out of scope: "I cannot help with that"."""
+    is a question it answers (faq: "comment joindre un conseiller ?" is faq/contact_human), or
+    a request to be called ("pouvez-vous m'appeler ?" was the phone number's answer). A long
+    urgent request was read as out of scope: "I cannot help with that"."""
     intent, confidence = intent_of(message.data)
-    if intent == "faq" or (intent == HANDOFF and confidence >= 1.0):
+    text = message.get(TEXT) or ""
+    if (intent == "faq" and not asks_for_a_call(text)) or (intent == HANDOFF and confidence >= 1.0):
         return False
-    if not asks_for_a_person(message.get(TEXT) or ""):
+    if not asks_for_a_person(text):
         return False
     # Sure: at the password question an unsure command is read as the password.
     _put_first(message, HANDOFF, confidence=1.0)

@@ -277,6 +277,13 @@ _ASKS_FOR_A_PERSON = _patterns(
     r"\b(?:speak|talk|chat) (?:to|with) " + _PERSON,
     r"\b(?:i want|i need|i'd like|get me) " + _PERSON,
 )
+# "pouvez-vous m'appeler ?", "call me back": a person is asked for (who replies by email). The
+# NLU took it for the phone number's question ("why do you need my phone?").
+_ASKS_FOR_A_CALL = _patterns(
+    r"\b(?:m'appeler|me rappeler|me telephoner|me contacter par telephone|appelez-moi"
+    r"|rappelez-moi|telephonez-moi)\b",
+    r"\b(?:call me|phone me|ring me|give me a call)\b",
+)
 _REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b")
 
 
@@ -291,8 +298,14 @@ def _asked_plainly(request: re.Pattern[str], text: str) -> bool:
 
 
 def asks_for_a_person(text: str) -> bool:
-    """A plain request to talk to a person (not "je ne veux pas parler à un conseiller")."""
-    return _asked_plainly(_ASKS_FOR_A_PERSON, text)
+    """A plain request to talk to a person (not "je ne veux pas parler à un conseiller"), or to
+    be called."""
+    return _asked_plainly(_ASKS_FOR_A_PERSON, text) or asks_for_a_call(text)
+
+
+def asks_for_a_call(text: str) -> bool:
+    """ "Pouvez-vous m'appeler ?", "can someone call me back?" (not "ne m'appelez pas")."""
+    return _asked_plainly(_ASKS_FOR_A_CALL, text)
 
 
 # "Finalement je veux continuer mon inscription", "actually, I'd like to continue my
@@ -770,6 +783,24 @@ def _country_named(asked: str | None, text: str) -> bool:
     return asked == "country" or (asked == "company_id" and short)
 
 
+# Where a country named is never the answer: a country there is the company's, corrected.
+_NO_COUNTRY_ANSWERS = ("company_id", "invitation_code", "email")
+
+
+def _changes_the_country(
+    asked: str | None, found: Found, country: str | None, marked: bool
+) -> bool:
+    """A country other than the company's, alone among the answers, named after the company's
+    country was given: at a question no country answers, or with correction words elsewhere
+    ("France" at the first name question may be a first name; "non pardon, la société est en
+    Belgique" is not)."""
+    if country is None or found.country in (None, country):
+        return False
+    if found.company_id is not None or found.email or found.invitation_code:
+        return False
+    return asked in _NO_COUNTRY_ANSWERS or (marked and asked in TEXT_FIELDS)
+
+
 def _email_value(value: str, current: str | None) -> str:
     """ "outlook.com" after "the email should be": the known address with that domain."""
     if "@" not in value and current and "." in value and " " not in value.strip():
@@ -837,9 +868,10 @@ def read_message(
     found = find_answers(text, country, fuzzy_country=_country_named(asked, text))
     marked = has_correction_words(text)
     evident = _evident_answers(found, asked, known, country, marked)
-    if asked == "company_id" and found.company_id is None and found.country not in (None, country):
-        # "Frence", "ah non, c'est en Belgique" at the CRN question: the company's country
-        # changes and its identifier is asked (it got "not a CRN", then the advisor).
+    if _changes_the_country(asked, found, country, marked):
+        # "Frence", "ah non, c'est en Belgique" at the CRN question, "oh sorry, the company is in
+        # Belgium actually" at the address question: the company's country changes and its
+        # identifier is asked (it got "not a CRN" then the advisor, or "invalid address").
         return Reading(values={**evident, "country": found.country}, corrected="country")
     if correction is not None and correction.field is None and not evident:
         return Reading(which=True)  # "je me suis trompé": which answer?

@@ -361,6 +361,43 @@ def test_no_country_change_at_the_identifier_question_without_another_country_na
     assert "country" not in read_message(text, "company_id", {"country": "FR"}).values
 
 
+IDENTIFIED = {"country": "FR", "company_id": "732829320", "invitation_code": "K7M4PQ2X9RTB3HWD"}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("email", "ah non pardon, la société est en Belgique"),
+        ("email", "oh sorry, the company is in Belgium actually"),
+        ("email", "Belgique"),
+        ("invitation_code", "wait, it's a Belgian company, Belgium"),
+        ("first_name", "non pardon, la société est en Belgique"),
+        ("phone", "oops, the company is in Belgium"),
+    ],
+)
+def test_another_country_named_after_the_company_is_identified_changes_the_country(asked, text):
+    reading = read_message(
+        text, asked, {**IDENTIFIED, "email": "a@b.fr"} if asked != "email" else IDENTIFIED
+    )
+
+    assert reading.values == {"country": "BE"}
+    assert reading.corrected == "country"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("first_name", "France"),  # a first name may be a country's
+        ("last_name", "Belgique"),
+        ("job_title", "responsable Belgique"),
+        ("email", "la société est en France"),  # the same country: nothing changes
+        ("email", "claire@acme.be, en Belgique"),  # an address: the address is the answer
+    ],
+)
+def test_no_country_change_where_a_country_may_be_the_answer_or_is_the_same(asked, text):
+    assert read_message(text, asked, IDENTIFIED).corrected != "country"
+
+
 def test_a_siren_at_the_country_question_means_france_to_be_confirmed():
     reading = read_message("898 894 399", "country", NOTHING_YET)
 

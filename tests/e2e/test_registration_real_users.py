@@ -425,6 +425,45 @@ def test_a_country_typed_at_the_identifier_question_changes_the_country(
 
 
 @pytest.mark.parametrize(
+    ("language", "start", "belgium", "enterprise_asked", "france", "email_asked"),
+    [
+        (
+            "fr",
+            "je veux m'inscrire",
+            "ah non pardon, la société est en Belgique",
+            "numéro d'entreprise (BCE)",
+            "non en fait c'est bien la France",
+            "Quelle adresse email",
+        ),
+        (
+            "en",
+            "I want to register",
+            "oh sorry, the company is in Belgium actually",
+            "enterprise number (CBE)",
+            "no actually it is France",
+            "Which email address",
+        ),
+    ],
+)
+def test_a_country_named_at_the_address_question_changes_the_country_and_keeps_the_code(
+    servers, language, start, belgium, enterprise_asked, france, email_asked
+):
+    """It got "this email address does not look valid", whatever was said."""
+    siren, code = fr_invitation(servers, "HXTE")
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "code")], metadata)
+    converse(servers, talk, [(code, email_asked)], metadata)
+
+    reply = texts(servers.say(talk, belgium, metadata))
+
+    assert enterprise_asked in reply
+    assert "valid" not in reply  # "ne semble pas valide" / "does not look valid"
+    # Back to France: the SIREN asked again, the code kept and checked with it.
+    converse(servers, talk, [(france, "SIREN"), (spaced(siren), email_asked)], metadata)
+
+
+@pytest.mark.parametrize(
     ("language", "start", "uk", "not_ours", "not_sure", "asked"),
     [
         (
@@ -841,3 +880,24 @@ def test_a_plain_activation_request_with_a_real_looking_address_is_understood(
     replies = servers.say(sender(), message, {"language": language})
 
     assert sent in texts(replies).lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "call_me", "asked"),
+    [
+        (
+            "fr",
+            "pouvez-vous m'appeler ?",
+            "À quelle adresse email un conseiller peut-il vous répondre",
+        ),
+        ("en", "can you call me?", "Which email address can an advisor reply to"),
+    ],
+)
+def test_a_request_to_be_called_opens_the_handoff(servers, language, call_me, asked):
+    """It got why the registration asks for a phone number."""
+    talk = sender()
+
+    reply = texts(servers.say(talk, call_me, {"language": language}))
+
+    assert asked in reply
+    assert "étape 3" not in reply and "step 3" not in reply

@@ -204,6 +204,8 @@ def test_an_address_without_a_correction_is_read_as_before(text, intent, confide
         ("Put me through to an agent please, this is urgent.", "out_of_scope", 1.0),
         ("bonjour je veux parler à un humain", "greet", 0.55),
         ("Hello, can I talk to a real person please?", "human_handoff", 0.6),  # unsure itself
+        ("pouvez-vous m'appeler ?", "faq", 0.97),  # it got why the phone number is asked
+        ("can someone call me back please", "faq", 0.97),
     ],
 )
 def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, intent, confidence):
@@ -223,6 +225,8 @@ def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, inten
         ("je ne veux pas parler à un conseiller", "deny", "deny"),
         ("I don't want to talk to a human, just tell me", "out_of_scope", "out_of_scope"),
         ("comment joindre un conseiller ?", "faq", "faq"),  # faq/contact_human answers it
+        ("surtout ne m'appelez pas, répondez par email", "deny", "deny"),
+        ("please do not call me", "out_of_scope", "out_of_scope"),
     ],
 )
 def test_a_refusal_or_a_question_about_advisors_is_no_handoff(text, intent, read_as):
