@@ -342,6 +342,31 @@ def test_an_activation_request_with_its_address_uses_the_address_at_once(
     assert address_asked not in texts(replies)
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "address_asked"),
+    [
+        ("fr", "{address} rien reçu", "Quelle adresse email avez-vous utilisée"),
+        ("en", "nothing in my inbox at {address}", "Which email address did you register with"),
+    ],
+)
+def test_a_topic_clicked_after_not_sure_keeps_the_address_the_message_gave(
+    servers, conversation_id, language, message, address_asked
+):
+    """A terse message with an address is "not sure" whatever the address (the NLU reads any
+    address as the same placeholder: rasa_ext/placeholders.py); the activation topic clicked
+    then uses the address the message gave, without asking it."""
+    metadata = {"language": language}
+    address = f"terse.{conversation_id[:8]}@pharmacie-du-marche.fr"
+    replies = servers.say(conversation_id, message.format(address=address), metadata)
+    assert NOT_SURE[language] in texts(replies)
+    assert "/activation_email_missing" in payloads(replies)
+
+    replies = servers.say(conversation_id, "/activation_email_missing", metadata)
+
+    assert address in texts(replies)  # the request went to the address already given
+    assert address_asked not in texts(replies)
+
+
 @pytest.mark.parametrize(("language", "no"), [("fr", "non merci"), ("en", "no thanks")])
 def test_no_thanks_after_small_talk_is_no_feedback(servers, conversation_id, language, no):
     metadata = {"language": language}
