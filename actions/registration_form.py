@@ -723,6 +723,11 @@ class ValidateRegistrationForm(FormValidationAction):
             # server-side (the tracker store masks it) until the identifier is known.
             with database() as session:
                 drafts.save_invitation_code(session, tracker.sender_id, code)
+            turn = _TURN.get()
+            if turn is not None and turn.asked in ("country", "company_id"):
+                # Typed where the country or the identifier is asked: said, or the question
+                # asked again looks as if the code was not read.
+                dispatcher.utter_message(response="utter_invitation_code_kept")
             return {"invitation_code": code, **accepted}
         return {
             **accepted,

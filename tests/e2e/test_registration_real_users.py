@@ -901,3 +901,35 @@ def test_a_request_to_be_called_opens_the_handoff(servers, language, call_me, as
 
     assert asked in reply
     assert "étape 3" not in reply and "step 3" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "noted", "identified"),
+    [
+        (
+            "fr",
+            "je veux m'inscrire",
+            "J'ai noté votre code d'invitation",
+            "votre société est identifiée",
+        ),
+        (
+            "en",
+            "I want to register",
+            "I have noted your invitation code",
+            "your company is identified",
+        ),
+    ],
+)
+def test_a_code_typed_at_the_country_question_is_said_to_be_kept(
+    servers, language, start, noted, identified
+):
+    """It got the country question again, as if the code had not been read."""
+    siren, code = fr_invitation(servers, "HXTH")
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, [(start, "?")], metadata)
+
+    replies = texts(servers.say(talk, code, metadata))
+
+    assert noted in replies
+    converse(servers, talk, [("France", "SIREN"), (spaced(siren), identified)], metadata)
