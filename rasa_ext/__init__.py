@@ -1,9 +1,17 @@
 """Extensions loaded by the Rasa server itself (they import Rasa; bot/ must not)."""
 
-from rasa_ext import action_call, forms, past_states, speedups, two_stage_fallback
+from rasa_ext import (
+    action_call,
+    forms,
+    past_states,
+    session_start,
+    speedups,
+    two_stage_fallback,
+)
 
 speedups.install()
 action_call.install()
 forms.install()
 past_states.install()
+session_start.install()
 two_stage_fallback.install()
