@@ -16,6 +16,7 @@ Layers, each importing only the ones below it:
 At the top, what ties them together: ``settings`` (every setting), ``db`` and ``models`` (the
 database, migrations in ``migrations/``), ``responses`` (the assistant's wording, read from the
 domain), ``facts`` (the figures its answers state, from the settings and the identifier
-registry), ``understanding`` (reading the NLU's parse data), ``cli`` (``python -m bot``) and
+registry), ``understanding`` (reading the NLU's parse data), ``session_start`` (what a
+conversation's new session reads and keeps), ``cli`` (``python -m bot``) and
 ``launcher`` (``make run``).
 """
