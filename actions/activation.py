@@ -40,6 +40,12 @@ _CHANGE_REPLIES = {
 }
 
 
+def _submitted(tracker: Tracker) -> str | None:
+    """The address of the registration this conversation submitted, if any."""
+    with database() as session:
+        return drafts.submitted_email(session, tracker.sender_id)
+
+
 def _registering(tracker: Tracker) -> bool:
     return (tracker.active_loop or {}).get("name") == "registration_form"
 
@@ -70,12 +76,16 @@ class ActionActivationHelp(Action):
 
 def say_activation_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
     """The article's checklist, then the resend and the address correction when this
-    conversation submitted a registration, else the address is asked (a rule runs the form)."""
+    conversation submitted a registration, else the address is asked (a rule runs the form).
+    During a registration that has not created the account yet, the mail cannot have come: that
+    is said, and the registration goes on (it got the checklist)."""
+    if _registering(tracker) and _submitted(tracker) is None:
+        dispatcher.utter_message(response="utter_activation_email_after_creation")
+        return _ask_for_the_address(tracker)
     dispatcher.utter_message(
         response="utter_activation_checklist", mail_from=get_settings().mail_from
     )
-    with database() as session:
-        submitted = drafts.submitted_email(session, tracker.sender_id)
+    submitted = _submitted(tracker)  # after the checklist: said even with the database down
     if submitted is None:
         return _ask_for_the_address(tracker)
     dispatcher.utter_message(response="utter_activation_options")
@@ -157,9 +167,8 @@ class ValidateEmailChangeForm(FormValidationAction):
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        with database() as session:
-            submitted = drafts.submitted_email(session, tracker.sender_id)
-        return domain_slots if submitted is not None else []  # nothing to correct: form ends
+        # nothing to correct: the form ends
+        return domain_slots if _submitted(tracker) is not None else []
 
     def validate_new_email(self, value: str, dispatcher, tracker: Tracker, domain) -> dict:
         check = check_supplier_email(value or "")

@@ -150,11 +150,19 @@ async def test_an_address_given_with_the_request_is_not_asked_again(
     ]
 
 
-async def test_help_during_the_registration_lets_the_registration_go_on(domain, database):
-    tracker = make_tracker(domain, active_loop="registration_form")
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_help_during_the_registration_says_the_mail_comes_with_the_account(
+    domain, database, language
+):
+    """Before the account is created the mail cannot have come (it got the checklist); the
+    registration goes on."""
+    tracker = make_tracker(domain, slots={"language": language}, active_loop="registration_form")
     dispatcher, events = await run(ActionActivationHelp(), tracker, domain)
 
-    assert responses(dispatcher) == ["utter_activation_checklist"]
+    assert responses(dispatcher) == ["utter_activation_email_after_creation"]
+    assert (
+        "à la fin de cette inscription" if language == "fr" else "end of this registration"
+    ) in (rendered(domain, dispatcher, tracker)[0])
     assert slot_events(events) == [("activation_request", False)]
 
 

@@ -933,3 +933,41 @@ def test_a_code_typed_at_the_country_question_is_said_to_be_kept(
 
     assert noted in replies
     converse(servers, talk, [("France", "SIREN"), (spaced(siren), identified)], metadata)
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "missing", "comes_later", "summary"),
+    [
+        (
+            "fr",
+            ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
+             "j'accepte", "Claire", "Martin", "06 12 34 56 78", "comptable"],
+            "je n'ai pas reçu l'email d'activation",
+            "dès la création de votre compte",
+            "récapitulatif",
+        ),
+        (
+            "en",
+            ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
+             "I accept", "Claire", "Martin", "+33 6 12 34 56 78", "accountant"],
+            "I did not get the activation email",
+            "as soon as your account is created",
+            "summary",
+        ),
+    ],
+)  # fmt: skip
+def test_the_activation_email_asked_for_before_the_account_exists_comes_with_it(
+    servers, language, turns, missing, comes_later, summary
+):
+    """At the summary, before "yes": it got the checklist of a mail not received."""
+    siren, code = fr_invitation(servers, "HXTL")
+    talk = sender()
+    email = f"early.{talk[:8]}@acme-industrie.fr"
+    metadata = {"language": language}
+    for text in turns:
+        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
+
+    reply = texts(servers.say(talk, missing, metadata))
+
+    assert comes_later in reply and summary in reply
+    assert "spam" not in reply
