@@ -13,11 +13,11 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from actions.registration_form import ValidateRegistrationForm
-from actions.session import _KEPT_SLOTS
 from bot import db
 from bot.analytics.recorded import RECORDED_SLOTS
 from bot.db import utcnow
 from bot.registration.invitations import find_invitation
+from bot.session_start import KEPT_SLOTS
 from tests.actions.form_helpers import confirm
 from tests.actions.helpers import (
     ACME,
@@ -67,7 +67,7 @@ def test_a_recorded_slot_influences_nothing_and_reads_no_user_text(domain, slot)
     assert spec["type"] == "list"
     assert spec["influence_conversation"] is False
     assert spec["mappings"] == [{"type": "custom"}]  # no action_extract_slots, no user text
-    assert slot not in _KEPT_SLOTS  # a new session records afresh, nothing is counted twice
+    assert slot not in KEPT_SLOTS  # a new session records afresh, nothing is counted twice
 
 
 # --- password rules ---------------------------------------------------------------------------
