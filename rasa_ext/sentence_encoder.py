@@ -34,6 +34,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa_ext import placeholders
 from rasa_ext.stored_component import code_fingerprint
 
+# What the encoder reads of a message: its time grows with the square of the text's length (a
+# transformer), 0.25-0.35 s of the Rasa server's CPU for the web app's 5,000 characters and
+# 4-10 s for 60,000 (one message of a script); a chat message's meaning is in its beginning.
+MAX_ENCODED_CHARS = 1000
+
 
 def _encodable(text: str) -> str:
     """The text with what UTF-8 cannot encode (a lone surrogate, which a JSON body may carry)
@@ -77,7 +82,10 @@ class UniversalSentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if with_text:
             # One batch: the model streams its weights once for all the sentences.
             # Addresses, links and identifiers as the same words every time (placeholders.py).
-            texts = [_encodable(placeholders.with_placeholders(m.get(TEXT))) for m in with_text]
+            texts = [
+                _encodable(placeholders.with_placeholders(m.get(TEXT)))[:MAX_ENCODED_CHARS]
+                for m in with_text
+            ]
             vectors = np.asarray(self._encoder.encode(texts))
             for message, vector in zip(with_text, vectors.reshape(len(with_text), -1), strict=True):
                 self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
