@@ -694,6 +694,15 @@ class ValidateRegistrationForm(FormValidationAction):
                 response="utter_vat_to_siren", siren=check.company_id.display()
             )
         code = invitation_code(tracker)
+        if code is None and tracker.get_slot("invitation_code"):
+            # A code held only as its mask, with no full code kept: asked again, never taken
+            # as checked.
+            return {
+                "company_id": check.company_id.value,
+                "invitation_code": None,
+                "invitation_valid": None,
+                **accepted,
+            }
         if code and not tracker.get_slot("country_inferred"):  # known: check the pair now
             return {
                 **accepted,
@@ -788,9 +797,11 @@ class ValidateRegistrationForm(FormValidationAction):
             limited = verify_invitation_limited(session, company_id, code)
             if limited.locked:
                 free_at = retry_after(session, company_id, code)
-            elif limited.check.status is InvitationStatus.VALID:
-                # The tracker store keeps only the code's first symbols: the full code, needed
-                # to create the account in a later turn, waits in the registration draft.
+            else:
+                # The tracker store keeps only the code's first symbols: the full code waits in
+                # the registration draft, to create the account in a later turn, and to check it
+                # again with another identifier after a refusal (the identifier corrected after
+                # a mismatch was taken unchecked, and the account's creation failed).
                 drafts.save_invitation_code(session, tracker.sender_id, code)
         if limited.locked:
             # Too many failures on this code or this company ID, from any conversation: the

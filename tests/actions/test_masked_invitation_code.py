@@ -99,3 +99,41 @@ async def test_the_account_is_created_from_a_masked_slot(domain, invite):
     assert [a.email for a in accounts()] == ["jean.dupont@acme.fr"]
     with db.session_scope() as session:
         assert find_invitation(session, ACME_CODE).used_at is not None
+
+
+async def test_a_refused_code_is_kept_too_and_checked_with_the_identifier_corrected(domain, invite):
+    """A mismatch kept the code in the slot only (masked from the next turn): the corrected
+    identifier was then taken unchecked, and the account could never be created."""
+    invite()
+    tracker = make_tracker(
+        domain,
+        slots={"country": "FR", "company_id": "552100554", "requested_slot": "invitation_code"},
+        extracted={"invitation_code": "acme-fr00-0000-0001"},
+        text="acme-fr00-0000-0001",
+    )
+    dispatcher, _ = await run(FORM, tracker, domain)
+    assert "utter_invitation_mismatch" in responses(dispatcher)
+    assert draft().invitation_code == ACME_CODE
+
+    corrected = make_tracker(
+        domain,
+        slots={"country": "FR", "invitation_code": MASKED, "requested_slot": "company_id"},
+        extracted={"company_id": "732 829 320"},
+        text="732 829 320",
+    )
+    dispatcher, events = await run(FORM, corrected, domain)
+    assert responses(dispatcher) == ["utter_invitation_valid"]
+    assert ("invitation_valid", True) in slot_events(events)
+
+
+async def test_a_masked_code_without_its_full_value_is_asked_again(domain, database):
+    tracker = make_tracker(
+        domain,
+        slots={"country": "FR", "invitation_code": MASKED, "requested_slot": "company_id"},
+        extracted={"company_id": "732 829 320"},
+        text="732 829 320",
+    )
+    _, events = await run(FORM, tracker, domain)
+
+    assert ("invitation_code", None) in slot_events(events)
+    assert ("invitation_valid", True) not in slot_events(events)

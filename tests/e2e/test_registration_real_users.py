@@ -971,3 +971,51 @@ def test_the_activation_email_asked_for_before_the_account_exists_comes_with_it(
 
     assert comes_later in reply and summary in reply
     assert "spam" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "which", "identified", "rest", "created"),
+    [
+        (
+            "fr",
+            "je veux m'inscrire",
+            "Lequel des deux",
+            "votre société est identifiée",
+            [("{email}", "est-elle correcte"), ("oui", "mot de passe"), (PASSWORD, "Conditions"),
+             ("j'accepte", "prénom"), ("Claire", "nom"), ("Martin", "téléphone"),
+             ("06 12 34 56 78", "fonction"), ("passer", "récapitulatif")],
+            "oui",
+        ),
+        (
+            "en",
+            "I want to register",
+            "Which of the two",
+            "your company is identified",
+            [("{email}", "is it correct"), ("yes", "password"), (PASSWORD, "Terms"),
+             ("I accept", "first name"), ("Claire", "last name"), ("Martin", "phone"),
+             ("+33 6 12 34 56 78", "job title"), ("skip", "summary")],
+            "yes",
+        ),
+    ],
+)  # fmt: skip
+def test_the_identifier_corrected_after_a_mismatch_is_checked_with_the_code_kept(
+    servers, language, start, which, identified, rest, created
+):
+    """The wrong SIREN first, the right code: after the mismatch the SIREN corrected was taken
+    unchecked (the code's full value was not kept), and "yes" at the summary got "a technical
+    problem prevents me from finishing" however often it was tried."""
+    siren, code = fr_invitation(servers, "HXTP")
+    other_siren, _ = fr_invitation(servers, "HXTQ")
+    talk = sender()
+    email = f"mismatch.{talk[:8]}@acme-industrie.fr"
+    metadata = {"language": language}
+    turns = [(start, "?"), ("France", "SIREN"), (spaced(other_siren), "code"), (code, which)]
+    converse(servers, talk, turns, metadata)
+    servers.say(talk, '/correct_field{"field":"company_id"}', metadata)
+
+    reply = texts(servers.say(talk, spaced(siren), metadata))
+
+    assert identified in reply
+    converse(servers, talk, [(t.format(email=email), e) for t, e in rest], metadata)
+    assert email in texts(servers.say(talk, created, metadata))  # the account's confirmation
+    assert accounts_of(servers, siren) == 1
