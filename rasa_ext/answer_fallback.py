@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.checks.answers import (
     asks_for_a_call,
     asks_for_a_person,
+    begins_with_no,
     corrected_address,
     goes_on_registering,
     read_message,
@@ -94,6 +95,7 @@ class AnswerFallbackClassifier(FallbackClassifier):
                 _registration_data(message)
                 or _goes_on_registering(message)
                 or _activation_email_missing(message)
+                or _an_unsure_no(message)
             )
         return False
 
@@ -145,6 +147,21 @@ def _asks_for_a_person(message: Message) -> bool:
         return False
     # Sure: at the password question an unsure command is read as the password.
     _put_first(message, HANDOFF, confidence=1.0)
+    return True
+
+
+def _an_unsure_no(message: Message) -> bool:
+    """ "Non non je continue finalement" at "do you really want to stop?": the classifier's
+    best guess is `deny`, not sure enough; it got "not sure", and the next "ok" stopped the
+    registration. A message that begins with "non" / "no" and is read as `deny` first is a
+    `deny`."""
+    text = message.get(TEXT) or ""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    if not ranking or ranking[0].get(INTENT_NAME_KEY) != "deny":
+        return False
+    if not begins_with_no(text):
+        return False
+    _put_first(message, "deny")
     return True
 
 

@@ -303,6 +303,16 @@ def asks_for_a_person(text: str) -> bool:
     return _asked_plainly(_ASKS_FOR_A_PERSON, text) or asks_for_a_call(text)
 
 
+# "non", "no", "nope", "nan" first, then more words ("no problem" is not a no).
+_BEGINS_WITH_NO = re.compile(r"^\W*(?:non|no|nope|nan)\b(?!\W*(?:problem|probleme|souci))")
+
+
+def begins_with_no(text: str) -> bool:
+    """ "Non non je continue finalement", "no, not yet": the message begins by answering no.
+    Never with a digit in it: a password holds one ("Non!2026abc")."""
+    return not any(c.isdigit() for c in text) and bool(_BEGINS_WITH_NO.match(_folded(text)))
+
+
 def asks_for_a_call(text: str) -> bool:
     """ "Pouvez-vous m'appeler ?", "can someone call me back?" (not "ne m'appelez pas")."""
     return _asked_plainly(_ASKS_FOR_A_CALL, text)

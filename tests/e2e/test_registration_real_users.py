@@ -1019,3 +1019,27 @@ def test_the_identifier_corrected_after_a_mismatch_is_checked_with_the_code_kept
     converse(servers, talk, [(t.format(email=email), e) for t, e in rest], metadata)
     assert email in texts(servers.say(talk, created, metadata))  # the account's confirmation
     assert accounts_of(servers, siren) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "stop", "go_on", "continues", "asked"),
+    [
+        ("fr", "je veux m'inscrire", "stop, j'arrete la", "non non je continue finalement",
+         "continuons", "Quel est votre code"),
+        ("en", "I want to register", "stop, I'm quitting", "no no, I'll carry on actually",
+         "let's continue", "What is your invitation code"),
+    ],
+)  # fmt: skip
+def test_a_no_with_words_at_do_you_really_want_to_stop_goes_on(
+    servers, language, start, stop, go_on, continues, asked
+):
+    """In French it got "not sure", and the next "ok" stopped the registration, its answers lost."""
+    siren, _ = fr_invitation(servers, "HXTR")
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "code")], metadata)
+    servers.say(talk, stop, metadata)
+
+    reply = texts(servers.say(talk, go_on, metadata))
+
+    assert continues in reply.lower() and asked in reply

@@ -307,3 +307,20 @@ def test_an_unsure_plain_activation_email_missing_is_that_whatever_address_it_ho
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == "activation_email_missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "read_as"),
+    [
+        ("non non je continue finalement", "deny", "deny"),  # it got "not sure", then "ok" stopped
+        ("no, not yet, I'll go on", "deny", "deny"),
+        ("non, c'est quoi un SIREN ?", "faq", "nlu_fallback"),  # not read as a deny first
+        ("No problem, merci", "deny", "nlu_fallback"),
+        ("Non!2026abcd", "deny", "nlu_fallback"),  # a password holds a digit: never read as no
+    ],
+)
+def test_an_unsure_message_beginning_with_no_read_as_deny_first_is_a_no(text, intent, read_as):
+    data = reading(intent, 0.6)
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
