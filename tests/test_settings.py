@@ -66,7 +66,7 @@ def test_web_limits_and_sessions_have_safe_defaults():
     assert settings.rate_limit_conversation == "8 per 10 seconds;40 per minute"
     assert settings.rate_limit_address == "60 per minute"
     assert settings.rate_limit_password == "5 per minute;20 per hour"
-    assert settings.rate_limit_password_address == "30 per hour"
+    assert settings.rate_limit_password_address == "20 per minute;300 per hour"
     assert settings.session_message_cap == 200
     assert settings.trusted_proxies == () and settings.session_secret is None
     assert settings.web_interface == "127.0.0.1"

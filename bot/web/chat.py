@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -198,13 +199,14 @@ def parse_chat_request(body: object, text_key: str = "message") -> ChatRequest |
 # --- Limits -----------------------------------------------------------------------------------
 
 
-def slow_down(language: str, wait: int) -> web.Response:
-    """429 with a short answer in the conversation's language, which the widget shows."""
+def slow_down(language: str, wait: int, too_many: str = "too_many_text") -> web.Response:
+    """429 with a short answer in the conversation's language, which the widget shows
+    (``too_many``: the text of a long wait)."""
     words = TEXTS[language]
     text = (
         words["slow_down_text"].format(seconds=wait)
         if wait <= SHORT_WAIT_SECONDS
-        else words["too_many_text"]
+        else words[too_many].format(minutes=math.ceil(wait / 60))
     )
     response = json_error(429, "too_many_requests", message=text, retry_after=wait)
     response.headers["Retry-After"] = str(wait)
@@ -212,7 +214,10 @@ def slow_down(language: str, wait: int) -> web.Response:
 
 
 async def _limited(
-    request: web.Request, checks: list[tuple[str, str]], language: str
+    request: web.Request,
+    checks: list[tuple[str, str]],
+    language: str,
+    too_many: str = "too_many_text",
 ) -> web.Response | None:
     try:
         wait = await request.app[LIMITS].first_refusal(checks)
@@ -222,7 +227,7 @@ async def _limited(
     if wait is None:
         return None
     log.debug("rate limited: retry after %s s", wait)  # the access log shows each 429
-    return slow_down(language, wait)
+    return slow_down(language, wait, too_many)
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,10 @@ class _Admitted:
 
 
 async def _admit(
-    request: web.Request, scopes: tuple[str, str], language_of: Callable[[object], str | None]
+    request: web.Request,
+    scopes: tuple[str, str],
+    language_of: Callable[[object], str | None],
+    too_many: str = "too_many_text",
 ) -> _Admitted | web.Response:
     """What both chat endpoints check first: JSON from the page's origin (else 415 or 403),
     then the request counted per address and per session (``scopes``; else 429)."""
@@ -246,7 +254,7 @@ async def _admit(
     address = client_address(request, request.app[TRUSTED])
     address_scope, session_scope = scopes
     checks = [(address_scope, address), (session_scope, session.reference(request.app[KEYS]))]
-    limited = await _limited(request, checks, language)
+    limited = await _limited(request, checks, language, too_many)
     return limited if limited is not None else _Admitted(body, language, session)
 
 
@@ -332,7 +340,9 @@ def refusal_text(rules: list[str], language: str) -> str:
 async def check_password_answer(request: web.Request) -> web.Response:
     """The widget's masked field: check, hash into the draft, answer the unmet rules."""
     # The words of the answer: the conversation's language, as the password question gave it.
-    admitted = await _admit(request, ("password_address", "password"), _answer_language)
+    admitted = await _admit(
+        request, ("password_address", "password"), _answer_language, "too_many_passwords_text"
+    )
     if isinstance(admitted, web.Response):
         return admitted
     chat = parse_chat_request(admitted.body, text_key="password")

@@ -59,6 +59,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "dans {seconds} secondes.",
         "too_many_text": "Vous avez envoyé beaucoup de messages : l'assistant fait une pause. "
         "Merci de réessayer plus tard.",
+        # The password field's limits count per connection too: not the supplier's doing.
+        "too_many_passwords_text": "Beaucoup de mots de passe ont été vérifiés depuis votre "
+        "connexion : vous pourrez choisir le vôtre dans {minutes} min.",
     },
     "en": {
         "site": "My Sis ID Help Centre",
@@ -107,6 +110,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "answer in {seconds} seconds.",
         "too_many_text": "You have sent a lot of messages: the assistant is taking a break. "
         "Please try again later.",
+        "too_many_passwords_text": "Many passwords have been checked from your connection: you "
+        "can choose yours in {minutes} min.",
     },
 }
 

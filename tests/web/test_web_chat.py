@@ -401,6 +401,28 @@ async def test_password_checks_are_rate_limited_hard(clients):
 
 
 @pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fr", "Beaucoup de mots de passe ont été vérifiés depuis votre connexion"),
+        ("en", "Many passwords have been checked from your connection"),
+    ],
+)
+async def test_the_password_limit_of_an_address_does_not_blame_the_supplier(
+    clients, language, said
+):
+    """An office's or a proxy's address is many suppliers': it said "you have sent a lot of
+    messages" to someone who had sent one password."""
+    client = await clients(RATE_LIMIT_PASSWORD_ADDRESS="1 per hour")
+    await client.post(PASSWORD, json={"password": "abc", "language": language})
+
+    refused = await client.post(PASSWORD, json={"password": STRONG, "language": language})
+
+    body = await refused.json()
+    assert refused.status == 429 and said in body["message"] and "min" in body["message"]
+    assert "messages" not in body["message"]
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {},
