@@ -59,6 +59,7 @@ from bot.checks.answers import (
     stance_of,
 )
 from bot.checks.contacts import (
+    ContactError,
     check_job_title,
     check_name,
     check_phone,
@@ -1001,7 +1002,12 @@ class ValidateRegistrationForm(FormValidationAction):
             return {"job_title": "-", **reached(tracker, CONTACT_DETAILS)}
         check = check_job_title(value or "")
         if not check.ok:
-            return self._refused("job_title", tracker, dispatcher, "utter_job_title_invalid")
+            response = (
+                "utter_job_title_markup"
+                if check.error is ContactError.MARKUP
+                else "utter_job_title_invalid"
+            )
+            return self._refused("job_title", tracker, dispatcher, response)
         return {
             "job_title": check.value,
             **self._accepted("job_title", tracker),

@@ -31,6 +31,7 @@ class ContactError(str, Enum):
     INVALID_NAME = "invalid_name"  # digits or symbols in a name
     INVALID_PHONE = "invalid_phone"  # not a number at all
     PHONE_NOT_VALID_FOR_COUNTRY = "phone_not_valid_for_country"
+    MARKUP = "markup"  # a link or formatting in a job title
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,19 @@ def check_name(text: str) -> FieldCheck:
     return FieldCheck(value)
 
 
+# A link or formatting: the summary and the mails show the job title, and the widget renders
+# links in the assistant's messages ("[Vérifier](http://...)" became a link the assistant gave).
+_MARKUP = re.compile(r"https?://|www\.|[<>\[\]`]|\]\(", re.IGNORECASE)
+
+
 def check_job_title(text: str) -> FieldCheck:
     value = _clean(text).strip()
     if not value:
         return FieldCheck(None, ContactError.EMPTY)
     if len(value) > JOB_TITLE_MAX_LENGTH:
         return FieldCheck(None, ContactError.TOO_LONG)
+    if _MARKUP.search(value):
+        return FieldCheck(None, ContactError.MARKUP)
     return FieldCheck(value)
 
 

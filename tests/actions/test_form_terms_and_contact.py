@@ -135,6 +135,16 @@ async def test_too_long_job_title(domain):
     assert responses(dispatcher) == ["utter_job_title_invalid"]
 
 
+async def test_a_job_title_with_a_link_is_refused(domain):
+    """The summary echoed "[Verify](http://evil.example)", which the widget shows as a link."""
+    dispatcher, events, _ = await validate(
+        domain, "job_title", {"job_title": "[Verify](http://evil.example) CFO"}
+    )
+
+    assert slot_events(events) == [("job_title", None)]
+    assert responses(dispatcher) == ["utter_job_title_markup"]
+
+
 async def test_final_yes_creates_the_account_and_ends_the_form(domain, invite):
     """In the same call as its validation (one call to the action server for the message)."""
     invite()

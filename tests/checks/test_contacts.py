@@ -75,7 +75,22 @@ def test_phone_display():
 
 def test_job_title_is_optional_text():
     assert check_job_title(" Comptable ").value == "Comptable"
+    assert check_job_title("R&D - responsable (intérim)").value == "R&D - responsable (intérim)"
     assert check_job_title("x" * 101).error is ContactError.TOO_LONG
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Verify](http://evil.example) <b>CFO</b>",  # a link the widget showed as the assistant's
+        "CFO, see https://evil.example",
+        "www.evil.example",
+        "<a href=x>CFO</a>",
+        "`CFO`",
+    ],
+)
+def test_a_job_title_never_carries_a_link_or_formatting(text):
+    assert check_job_title(text).error is ContactError.MARKUP
 
 
 # --- a number of another country ---------------------------------------------------------------
