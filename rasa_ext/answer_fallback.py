@@ -65,6 +65,8 @@ REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
 # actions/registration.py).
 CORRECTABLE = frozenset({"already_registered"})
 HANDOFF = "human_handoff"
+# The answer to how to reach an advisor: a question about it is answered, not a handoff.
+CONTACT_HUMAN = "faq/contact_human"
 # The answer to bank details typed in the conversation, and the entity that names it (the
 # topic a "not sure" button names, read by actions/answers.py).
 BANK_DETAILS = "faq/bank_details"
@@ -136,12 +138,18 @@ def _gives_bank_details(message: Message) -> bool:
 def _asks_for_a_person(message: Message) -> bool:
     """ "Passez-moi un conseiller s'il vous plaît, c'est urgent, notre client bloque nos
     paiements": `human_handoff` (first in the ranking) whatever the classifier read, unless it
-    is a question it answers (faq: "comment joindre un conseiller ?" is faq/contact_human), or
-    a request to be called ("pouvez-vous m'appeler ?" was the phone number's answer). A long
-    urgent request was read as out of scope: "I cannot help with that"."""
+    is a question about reaching one ("est-ce que je peux parler à un conseiller ?" is
+    faq/contact_human; an angry "I want a real person NOW" about a code read as the code's
+    answer got "not sure"). A request to be called is one ("pouvez-vous m'appeler ?" was the
+    phone number's answer). A long urgent request was read as out of scope: "I cannot help
+    with that"."""
     intent, confidence = intent_of(message.data)
     text = message.get(TEXT) or ""
-    if (intent == "faq" and not asks_for_a_call(text)) or (intent == HANDOFF and confidence >= 1.0):
+    answer = selected_answer(message.data, intent) if intent == "faq" else None
+    about_reaching_one = answer is not None and answer.key == CONTACT_HUMAN
+    if (about_reaching_one and not asks_for_a_call(text)) or (
+        intent == HANDOFF and confidence >= 1.0
+    ):
         return False
     if not asks_for_a_person(text):
         return False

@@ -891,10 +891,22 @@ def test_a_plain_activation_request_with_a_real_looking_address_is_understood(
             "À quelle adresse email un conseiller peut-il vous répondre",
         ),
         ("en", "can you call me?", "Which email address can an advisor reply to"),
+        (
+            "fr",
+            "VOTRE SYSTEME EST NUL, ça refuse mon code depuis 3 jours, je veux un vrai conseiller",
+            "À quelle adresse email un conseiller peut-il vous répondre",
+        ),
+        (
+            "en",
+            "this is ridiculous, your stupid system keeps rejecting my code!!! I want a real "
+            "person NOW",
+            "Which email address can an advisor reply to",
+        ),
     ],
 )
 def test_a_request_to_be_called_opens_the_handoff(servers, language, call_me, asked):
-    """It got why the registration asks for a phone number."""
+    """It got why the registration asks for a phone number; an angry request for a person
+    about a code got "not sure" (read as the code's answer)."""
     talk = sender()
 
     reply = texts(servers.say(talk, call_me, {"language": language}))

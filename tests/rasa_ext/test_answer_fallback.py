@@ -206,6 +206,12 @@ def test_an_address_without_a_correction_is_read_as_before(text, intent, confide
         ("Hello, can I talk to a real person please?", "human_handoff", 0.6),  # unsure itself
         ("pouvez-vous m'appeler ?", "faq", 0.97),  # it got why the phone number is asked
         ("can someone call me back please", "faq", 0.97),
+        (
+            "this is ridiculous, your stupid system keeps rejecting my code!!! I want a real "
+            "person NOW",
+            "faq",
+            0.6,
+        ),  # read as the code's answer, not sure: it got "not sure"
     ],
 )
 def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, intent, confidence):
@@ -225,6 +231,7 @@ def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, inten
         ("je ne veux pas parler à un conseiller", "deny", "deny"),
         ("I don't want to talk to a human, just tell me", "out_of_scope", "out_of_scope"),
         ("comment joindre un conseiller ?", "faq", "faq"),  # faq/contact_human answers it
+        ("est-ce que je peux parler à un conseiller ?", "faq", "faq"),
         ("surtout ne m'appelez pas, répondez par email", "deny", "deny"),
         ("please do not call me", "out_of_scope", "out_of_scope"),
     ],
