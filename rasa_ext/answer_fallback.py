@@ -52,7 +52,7 @@ from bot.checks.answers import (
     read_message,
     says_activation_email_missing,
 )
-from bot.checks.bank_details import bank_details_span
+from bot.checks.bank_details import bank_details_span, giving_bank_details
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -65,6 +65,7 @@ REGISTERING_DATA = frozenset({"company_id", "invitation_code"})
 # actions/registration.py).
 CORRECTABLE = frozenset({"already_registered"})
 HANDOFF = "human_handoff"
+OUT_OF_SCOPE = "out_of_scope"
 # The answer to how to reach an advisor: a question about it is answered, not a handoff.
 CONTACT_HUMAN = "faq/contact_human"
 # The answer to bank details typed in the conversation, and the entity that names it (the
@@ -88,13 +89,16 @@ class AnswerFallbackClassifier(FallbackClassifier):
     def _should_fallback(self, message: Message) -> bool:
         if _gives_bank_details(message) or _asks_for_a_person(message):
             return False
+        if intent_of(message.data)[0] == OUT_OF_SCOPE and _speaks_of_giving_bank_details(message):
+            return False  # "on doit vous envoyer notre RIB ?" was "I cannot help with that"
         unsure = super()._should_fallback(message) or self._answer_unsure(message.data)
         if (unsure or intent_of(message.data)[0] in CORRECTABLE) and _corrects_an_address(message):
             return False
         if unsure:
             # Read for answers only then: not on every message's path.
             return not (
-                _registration_data(message)
+                _speaks_of_giving_bank_details(message)
+                or _registration_data(message)
                 or _goes_on_registering(message)
                 or _activation_email_missing(message)
                 or _an_unsure_no(message)
@@ -119,7 +123,18 @@ def _gives_bank_details(message: Message) -> bool:
     """An IBAN typed in the conversation ("je vous donne notre IBAN : FR76 ..."): the answer
     that the assistant never asks for bank details, for sure, whatever the classifier read. Its
     digits were read as a SIREN or an invitation code, and checked against another company."""
-    span = bank_details_span(message.get(TEXT) or "")
+    return _answer_bank_details(message, bank_details_span(message.get(TEXT) or ""))
+
+
+def _speaks_of_giving_bank_details(message: Message) -> bool:
+    """An unsure "So I should send our IBAN in this chat?", "the link asks for our IBAN, that's
+    you, right?": the same answer (it got "not sure" where a fraud-prevention platform owes a
+    plain "never"). Only when the classifier is not sure or read it as out of scope: a sure
+    answer about bank details ("will my customer see the bank details I enter?") is kept."""
+    return _answer_bank_details(message, giving_bank_details(message.get(TEXT) or ""))
+
+
+def _answer_bank_details(message: Message, span: tuple[int, int] | None) -> bool:
     if span is None:
         return False
     _put_first(message, BANK_DETAILS.split("/")[0], confidence=1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.checks.bank_details import bank_details_span
+from bot.checks.bank_details import bank_details_span, giving_bank_details
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,30 @@ def test_an_iban_or_what_is_called_one_is_bank_details(text):
 )
 def test_answers_and_questions_are_not_bank_details(text):
     assert bank_details_span(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So I should send our IBAN and bank details in this chat to speed things up?",
+        "un email nous demande notre RIB, c'est vous ?",
+        "on doit vous envoyer notre RIB ?",
+        "The link asks for our IBAN to confirm the account",
+        "can I send you our bank details by email?",
+    ],
+)
+def test_giving_bank_details_or_being_asked_for_them_is_spoken_of(text):
+    assert giving_bank_details(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will my customer see the bank details I enter?",  # the data's security
+        "mon RIB est-il visible par mon client ?",
+        "où dois-je saisir mes coordonnées bancaires ?",
+        "je vous envoie le SIREN tout de suite",
+    ],
+)
+def test_other_questions_about_bank_details_are_left_to_the_classifier(text):
+    assert giving_bank_details(text) is None

@@ -106,6 +106,12 @@ CASES = {
             (),
         ),
         (
+            "on doit vous envoyer notre RIB ?",  # it got "I cannot help with that"
+            "faq/bank_details",
+            ["Ne donnez jamais vos coordonnées bancaires"],
+            (),
+        ),
+        (
             "comment ajouter un deuxième utilisateur à notre compte ?",
             "faq/second_user",
             ["conseiller"],
@@ -169,6 +175,12 @@ CASES = {
             "Should I give you our IBAN so you can check it?",
             "faq/genuine_invitation",
             [SETTINGS.mail_from, "Never give your bank details"],
+            (),
+        ),
+        (
+            "So I should send our IBAN and bank details in this chat to speed things up?",
+            "faq/bank_details",  # it got "not sure"
+            ["Never give your bank details"],
             (),
         ),
         (

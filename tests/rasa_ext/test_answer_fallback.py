@@ -331,3 +331,23 @@ def test_an_unsure_message_beginning_with_no_read_as_deny_first_is_a_no(text, in
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "read_as"),
+    [
+        ("So I should send our IBAN in this chat?", "faq", 0.6, "faq/bank_details"),
+        ("on doit vous envoyer notre RIB ?", "out_of_scope", 0.96, "faq/bank_details"),
+        ("will my customer see the bank details I send?", "faq", 0.99, None),  # sure: kept
+    ],
+)
+def test_an_unsure_message_about_giving_bank_details_gets_never_give_them(
+    text, intent, confidence, read_as
+):
+    data = reading(intent, confidence, [("faq/data_security", 0.9)] if intent == "faq" else None)
+    data["text"] = text
+
+    decided = decide(data)
+
+    topics = [e["value"] for e in decided.get("entities") or [] if e["entity"] == "topic"]
+    assert topics == ([read_as] if read_as else [])
