@@ -192,14 +192,15 @@ async def test_a_siren_for_a_belgian_company_asks_whether_the_company_is_french(
 
 
 async def test_a_code_typed_at_the_identifier_question_is_kept_as_the_code(domain, database):
-    """The SIREN is asked again; the code is not rejected as a wrong SIREN."""
+    """The SIREN is asked again, after saying the code is kept (the question alone looked as if
+    the code had not been read); the code is not rejected as a wrong SIREN."""
     dispatcher, events, tracker = await validate(
         domain, "company_id", {}, text="ACME-FR00-0000-0001", slots={"country": "FR"}
     )
 
     after = slots_after(tracker, events)
     assert (after["company_id"], after["invitation_code"]) == (None, ACME_CODE)
-    assert dispatcher.messages == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invitation_code_kept"]
     assert asked_next(tracker, events) == "company_id"
 
 
