@@ -901,7 +901,13 @@ def read_message(
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
     if asked == "first_name" and "last_name" not in known:
-        both = full_name(values.get("first_name", ""))
+        answer = values.get("first_name", "")
+        with_phone = name_and_phone(answer, str(country)) if country else None
+        if with_phone is not None and "phone" not in known:
+            # "Marc Durand, 06 11 22 33 44": it got "this name does not look valid"
+            answer, values["phone"] = with_phone
+            values["first_name"] = answer
+        both = full_name(answer)
         if both is not None:  # "Julien Bonnet" at the first name question
             values["first_name"], values["last_name"] = both
     if asked == "phone" and "job_title" not in known and country:
@@ -957,6 +963,27 @@ _NOT_A_JOB_TITLE = re.compile(
     r"|d'accord|ok|pressée?|available|reachable|away|out|in\s|at\s|on\s|sorry|busy|free)",
     re.IGNORECASE,
 )
+
+
+# "Marc Durand, 06 11 22 33 44", "Sarah Connor - tel +44 20 7946 0958": a name, then a phone.
+_NAME_THEN_PHONE = re.compile(
+    r"^(?P<name>[^\d+(]+?)\s*[,;/\-]?\s*"
+    r"(?:(?:t[ée]l[ée]phone|t[ée]l|phone|mobile|portable)\s*[:.]?\s*)?"
+    r"(?P<phone>\+?[\d(][\d\s().-]{5,}\d)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def name_and_phone(text: str, country: str) -> tuple[str, str] | None:
+    """The name and the phone of "Marc Durand, 06 11 22 33 44" typed at the first name
+    question, when the number is valid for ``country``; else None (read as a name, as before)."""
+    match = _NAME_THEN_PHONE.match(" ".join(text.split()))
+    if match is None:
+        return None
+    name, phone = match.group("name").strip(" ,;:-"), match.group("phone").strip()
+    if not name or not check_phone(phone, country).ok:
+        return None
+    return name, phone
 
 
 def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:

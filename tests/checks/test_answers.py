@@ -898,3 +898,20 @@ def test_a_field_said_right_is_no_correction_of_it():
 )
 def test_the_activation_email_not_received_is_told_whatever_else_is_said(text, missing):
     assert says_activation_email_missing(text) is missing
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "Marc Durand, 06 11 22 33 44",
+            {"first_name": "Marc", "last_name": "Durand", "phone": "06 11 22 33 44"},
+        ),
+        ("Marc - tél. 06 11 22 33 44", {"first_name": "Marc", "phone": "06 11 22 33 44"}),
+        ("Marc 123", {"first_name": "Marc 123"}),  # no phone: its check refuses the name
+    ],
+)
+def test_a_name_and_a_phone_at_the_first_name_question_are_both_read(text, values):
+    known = {"country": "FR", "company_id": "732829320", "email": "marc@acme.fr"}
+
+    assert dict(read_message(text, "first_name", known).values) == values

@@ -1055,3 +1055,32 @@ def test_a_no_with_words_at_do_you_really_want_to_stop_goes_on(
     reply = texts(servers.say(talk, go_on, metadata))
 
     assert continues in reply.lower() and asked in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "name_and_phone", "job_asked", "summary"),
+    [
+        ("fr", ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
+                "j'accepte"],
+         "Marc Durand, 06 11 22 33 44", "fonction", "passer"),
+        ("en", ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
+                "I accept"],
+         "Marc Durand, +33 6 11 22 33 44", "job title", "skip"),
+    ],
+)  # fmt: skip
+def test_a_name_and_a_phone_at_the_first_name_question_are_both_kept(
+    servers, language, turns, name_and_phone, job_asked, summary
+):
+    """It got "this name does not look valid"."""
+    siren, code = fr_invitation(servers, "HXTS")
+    talk = sender()
+    email = f"both.{talk[:8]}@acme-industrie.fr"
+    metadata = {"language": language}
+    for text in turns:
+        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
+
+    reply = texts(servers.say(talk, name_and_phone, metadata))
+
+    assert job_asked in reply and "valid" not in reply
+    recap = texts(servers.say(talk, summary, metadata))
+    assert "Marc Durand" in recap and "+33 6 11 22 33 44" in recap
