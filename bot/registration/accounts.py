@@ -177,8 +177,10 @@ def register(
         return RegistrationResult(_INVITATION_FAILURES[check.status], customer=check.customer)
     if not claimed_before and not _claim_invitation(session, check.invitation_pk, now):
         return RegistrationResult(RegistrationStatus.INVITATION_USED, customer=check.customer)
-    if find_account(session, email) is not None:
-        queue_account_exists(session, email, registration.language, now=now)
+    existing = find_account(session, email)
+    if existing is not None:
+        # In the account owner's language: the mail is theirs, not the registering person's.
+        queue_account_exists(session, email, existing.language, now=now)
         return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
     try:
         company = _company(session, registration.company_id, now)
@@ -206,7 +208,9 @@ def register(
         session.rollback()
         if not claimed_before and not _claim_invitation(session, check.invitation_pk, now):
             return RegistrationResult(RegistrationStatus.INVITATION_USED, customer=check.customer)
-        queue_account_exists(session, email, registration.language, now=now)
+        existing = find_account(session, email)
+        owner_language = existing.language if existing is not None else registration.language
+        queue_account_exists(session, email, owner_language, now=now)
         return RegistrationResult(RegistrationStatus.EMAIL_TAKEN)
     _issue_token_and_mail(session, account, now)
     return RegistrationResult(RegistrationStatus.CREATED, account.id)

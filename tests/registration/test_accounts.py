@@ -292,3 +292,25 @@ def test_racing_registrations_with_one_email_create_one_account(database):
     with db.session_scope() as session:
         assert session.scalar(select(func.count(Account.id))) == 1
         assert len(outbox(session, "account_exists")) == 2
+
+
+def test_the_account_exists_mail_is_in_the_owners_language(session):
+    """A French owner got it in English because the person registering wrote in English."""
+    invite(session)
+    register(session, registration(), now=NOW)  # the owner registered in French
+    other = CompanyId("FR", "552100554")
+    invite(session, company=other, code="ACME-FR00-0000-0002")
+
+    register(
+        session,
+        registration(
+            company_id=other,
+            invitation_code="ACME-FR00-0000-0002",
+            email="jean.dupont@example.fr",
+            language="en",
+        ),
+        now=NOW,
+    )
+
+    [exists_mail] = outbox(session, "account_exists")
+    assert "existe déjà" in exists_mail.subject
