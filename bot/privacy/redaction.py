@@ -53,7 +53,9 @@ CODE_SLOTS = frozenset({"invitation_code"})
 # Answers kept in full elsewhere for whoever needs them (the handoff's contact address, in the
 # support ticket) and stored here masked: the slot and the message that answered it.
 CONTACT_SLOTS = frozenset({"handoff_contact"})
-_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+")
+# From where a word starts (the look-behind): tried at every character, a long word without "@"
+# took time quadratic in its length.
+_ADDRESS = re.compile(r"(?<![^\s@<>()\[\],;:\"'])[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+")
 
 # The shortest typed password also searched for in the conversation's OTHER messages (and
 # in bot replies): a shorter string would mask ordinary words there ("merci", "oui" typed at the
