@@ -28,6 +28,7 @@ CONTACT_REFUSALS = "handoff_contact_refusals"
 RESUME = "handoff_resume"
 REASON = "handoff_reason"
 DECLINED = "-"  # the supplier chose not to leave an address (a slot value, not an address)
+WITHDRAWN = "!"  # the supplier no longer wants an advisor: no ticket
 # An answer without an address is explained once; the second time, the ticket is opened
 # without one rather than keep the supplier at this question.
 MAX_CONTACT_REFUSALS = 2
@@ -92,7 +93,7 @@ def progress(tracker: Tracker, domain: dict) -> Progress:
 def _contact_given(value: Any) -> str | None:
     """The address the supplier gave this turn (the tracker store keeps it masked: a value
     read back on a later turn is not an address)."""
-    if not isinstance(value, str) or value == DECLINED:
+    if not isinstance(value, str) or value in (DECLINED, WITHDRAWN):
         return None
     found = check_supplier_email(value)
     return found.address if found.ok and "*" not in value else None
@@ -139,8 +140,11 @@ class ActionResumeRegistration(Action):
         return "action_resume_registration"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(response="utter_registration_resumes")
-        return [SlotSet(RESUME, False)]
+        withdrawn = tracker.get_slot(CONTACT) == WITHDRAWN
+        dispatcher.utter_message(
+            response="utter_registration_continues" if withdrawn else "utter_registration_resumes"
+        )
+        return [SlotSet(RESUME, False), *([SlotSet(CONTACT, None)] if withdrawn else [])]
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -166,8 +170,8 @@ class ValidateHandoffForm(FormValidationAction):
     async def validate_handoff_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        if value == DECLINED:
-            return {CONTACT: DECLINED}
+        if value in (DECLINED, WITHDRAWN):
+            return {CONTACT: value}
         found = check_supplier_email(value if isinstance(value, str) else "")
         if found.ok:
             return {CONTACT: found.address}
@@ -206,6 +210,12 @@ class ActionHandoff(Action):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot(CONTACT) == WITHDRAWN:
+            # "laissez tomber, finalement je continue l'inscription": it opened a ticket anyway.
+            dispatcher.utter_message(response="utter_handoff_withdrawn")
+            # A paused registration's resumption reads it (how the registration goes on).
+            kept = WITHDRAWN if tracker.get_slot(RESUME) else None
+            return [SlotSet(CONTACT, kept), SlotSet(CONTACT_REFUSALS, None), SlotSet(REASON, None)]
         with database() as session:
             contact = _contact_given(tracker.get_slot(CONTACT))
             if contact is None and tracker.get_slot(CONTACT) != DECLINED:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from actions.common import PASSWORD_SET
 from actions.handoff import (
@@ -21,7 +21,7 @@ from actions.handoff import (
 from actions.registration import ActionCancelRegistration, ActionStartRegistration
 from actions.registration_form import ValidateRegistrationForm
 from bot import db
-from bot.models import OutboxMail
+from bot.models import OutboxMail, Ticket
 from bot.settings import reset_settings
 from tests.actions.helpers import (
     ACME_CODE,
@@ -33,6 +33,7 @@ from tests.actions.helpers import (
     outbox,
     outbox_bodies,
     rendered,
+    responses,
     run,
     said,
     slots_after,
@@ -488,6 +489,28 @@ async def test_after_the_ticket_the_registration_resumes(domain, database, langu
 
     assert rendered(domain, dispatcher, tracker) == [text]
     assert events == [SlotSet("handoff_resume", False)]
+
+
+@pytest.mark.parametrize("paused", [True, False])
+async def test_a_withdrawn_request_opens_no_ticket(domain, database, paused):
+    """ "Laissez tomber, finalement je continue l'inscription" at the contact question: it
+    opened a ticket all the same."""
+    dispatcher, events, _ = await handoff(
+        domain, slots={"handoff_contact": "!", "handoff_resume": paused}
+    )
+
+    assert responses(dispatcher) == ["utter_handoff_withdrawn"]
+    with db.session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 0
+    assert SlotSet("handoff_contact", "!" if paused else None) in events
+
+
+async def test_after_a_withdrawn_request_the_registration_simply_goes_on(domain, database):
+    tracker = make_tracker(domain, slots={"handoff_resume": True, "handoff_contact": "!"})
+    dispatcher, events = await run(ActionResumeRegistration(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_registration_continues"]
+    assert events == [SlotSet("handoff_resume", False), SlotSet("handoff_contact", None)]
 
 
 def bot_said(text: str, *payloads: str) -> dict:

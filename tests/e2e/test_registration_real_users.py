@@ -1084,3 +1084,30 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_kept(
     assert job_asked in reply and "valid" not in reply
     recap = texts(servers.say(talk, summary, metadata))
     assert "Marc Durand" in recap and "+33 6 11 22 33 44" in recap
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "advisor", "never_mind", "nothing_passed", "asked"),
+    [
+        ("fr", "je veux m'inscrire", "je veux parler à un conseiller",
+         "laissez tomber, finalement je continue l'inscription",
+         "je n'ai rien transmis", "Quel est votre code"),
+        ("en", "I want to register", "I want to talk to an advisor",
+         "forget it, I'll carry on with the registration",
+         "I have not passed anything", "What is your invitation code"),
+    ],
+)  # fmt: skip
+def test_a_request_for_an_advisor_withdrawn_opens_no_ticket_and_the_registration_goes_on(
+    servers, language, start, advisor, never_mind, nothing_passed, asked
+):
+    """It opened a ticket all the same ("sans adresse email, il ne peut pas vous répondre")."""
+    siren, _ = fr_invitation(servers, "HXTV")
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "code")], metadata)
+    servers.say(talk, advisor, metadata)
+
+    reply = texts(servers.say(talk, never_mind, metadata))
+
+    assert nothing_passed in reply and asked in reply
+    assert "T-0" not in reply  # no ticket reference
