@@ -126,6 +126,14 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bi (?:do not|don'?t|won'?t|will not) (?:want to |wish to )?"
             r"(?:give|share|say|tell|answer|provide|disclose)\b",
             r"\bnone of your business\b",
+            # "je n'ai pas de téléphone", "I don't have a phone": it got "not a valid number"
+            r"\b(?:je n'ai|j'ai|on n'a|on a|nous n'avons) (?:pas|plus|aucun|aucune) (?:de |d')?"
+            r"(?:telephone|portable|mobile|numero|fonction|poste|titre)\b",
+            r"^(?:pas|aucun) (?:de |d')?(?:telephone|portable|mobile|numero)\b",
+            r"\b(?:i|we) (?:do not|don'?t|no longer) have (?:a |any )?"
+            r"(?:phone|mobile|cell|number|job title)\b",
+            r"\b(?:i|we) have no (?:phone|mobile|cell|number|job title)\b",
+            r"^no (?:phone|mobile|cell|number)\b",
         ),
     ),
     (

@@ -62,6 +62,9 @@ NOTHING_YET: dict = {}
         ("ça ne vous regarde pas", Stance.RATHER_NOT),
         ("I'd rather not", Stance.RATHER_NOT),
         ("I'd rather not give my phone number", Stance.RATHER_NOT),
+        ("je n'ai pas de téléphone", Stance.RATHER_NOT),  # it got "not a valid number"
+        ("I don't have a phone", Stance.RATHER_NOT),
+        ("no phone", Stance.RATHER_NOT),
         ("I don't want to share it", Stance.RATHER_NOT),
         ("pourquoi ?", Stance.WHY),
         ("pourquoi vous avez besoin de mon téléphone ?", Stance.WHY),

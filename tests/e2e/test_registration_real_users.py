@@ -1111,3 +1111,27 @@ def test_a_request_for_an_advisor_withdrawn_opens_no_ticket_and_the_registration
 
     assert nothing_passed in reply and asked in reply
     assert "T-0" not in reply  # no ticket reference
+
+
+@pytest.mark.parametrize(
+    ("language", "turns", "no_phone"),
+    [
+        ("fr", ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
+                "j'accepte", "Claire", "Martin"], "je n'ai pas de téléphone"),
+        ("en", ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
+                "I accept", "Claire", "Martin"], "I don't have a phone"),
+    ],
+)  # fmt: skip
+def test_no_phone_says_why_it_is_needed_and_offers_an_advisor(servers, language, turns, no_phone):
+    """It got "this number is not valid for France"."""
+    siren, code = fr_invitation(servers, "HXTW")
+    talk = sender()
+    email = f"nophone.{talk[:8]}@acme-industrie.fr"
+    metadata = {"language": language}
+    for text in turns:
+        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
+
+    replies = servers.say(talk, no_phone, metadata)
+
+    assert "valid" not in texts(replies)
+    assert "/human_handoff" in [b["payload"] for r in replies for b in r.get("buttons", [])]
