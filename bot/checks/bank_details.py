@@ -37,28 +37,29 @@ def bank_details_span(text: str) -> tuple[int, int] | None:
     return None
 
 
-# Bank details named, and giving them or being asked for them, in the same sentence: "So I should
-# send our IBAN in this chat?", "un email nous demande notre RIB", "the link asks for our IBAN"
-# ("mon RIB est-il visible par mon client ?" names them, asks nothing of the kind).
-_BANK_DETAILS = (
-    r"(?:iban|rib|bic|swift|coordonnees bancaires|releve d'identite bancaire|bank details"
-    r"|bank account(?: details| number)?|banking details)"
+# Bank details given to the assistant, here or by email: "So I should send our IBAN and bank
+# details in this chat?", "on doit vous envoyer notre RIB ?", "je vous donne notre IBAN". Only
+# that: broader ("a link asks for our IBAN", "what proof of our bank account do you need?")
+# drew adjacent questions about bank details to this answer (13 of the five held-out sets).
+_BANK_DETAILS = r"(?:iban|rib|coordonnees bancaires|bank details|bank account details)"
+_HERE = (
+    r"(?:ici|dans (?:le|ce) chat|dans cette conversation|par (?:e-?)?mail|a vous"
+    r"|here|in (?:this|the) chat|in this conversation|to you|by e-?mail)"
 )
-# Sending them, or being asked for them (not entering them on the account: "will my customer
-# see the bank details I enter?" is the data's security).
-_GIVING = (
-    r"(?:envoy\w*|donn\w*|transm\w*|communiqu\w*|fourni\w*|demand\w*|besoin"
-    r"|send\w*|sent|giv\w*|gave|shar\w*|provid\w*|ask\w*|request\w*|paste\w*|need\w*)"
-)
-_SAME_SENTENCE = r"[^.!?\n]{0,60}?"
 _GIVING_BANK_DETAILS = re.compile(
-    rf"\b{_GIVING}\b{_SAME_SENTENCE}\b{_BANK_DETAILS}\b|\b{_BANK_DETAILS}\b{_SAME_SENTENCE}\b{_GIVING}\b"
+    rf"\b(?:vous|te) (?:\S+ )?(?:envoi|envoie|envoyer|envoyons|donne|donner|donnons|transmet"
+    rf"|transmettre|transmettons|communique|communiquer)\w* (?:\S+ ){{0,2}}{_BANK_DETAILS}\b"
+    rf"|\b(?:envoy|donn|transm|communiqu|coll|ecri|mettre|met)\w* (?:\S+ ){{0,3}}{_BANK_DETAILS}\b"
+    rf"(?: \S+){{0,4}} {_HERE}\b"
+    rf"|\b(?:send|give|share|paste|type|email)\w* you (?:\S+ ){{0,2}}{_BANK_DETAILS}\b"
+    rf"|\b(?:send|give|share|paste|type|email)\w* (?:\S+ ){{0,3}}{_BANK_DETAILS}\b"
+    rf"(?: \S+){{0,4}} {_HERE}\b"
 )
 
 
 def giving_bank_details(text: str) -> tuple[int, int] | None:
-    """Where ``text`` speaks of giving bank details, or of being asked for them (a phishing
-    email, a link, this chat), else None: the answer is "never give them here or by email"."""
+    """Where ``text`` speaks of giving bank details to the assistant, here or by email, else
+    None: the answer is "never give them here or by email"."""
     folded = fold(text or "")
     match = _GIVING_BANK_DETAILS.search(folded)
     return match.span() if match else None
