@@ -101,9 +101,16 @@ def _french_or_english_only() -> frozenset[str]:
     return (words["fr"] | words["en"]) - others
 
 
+# The platform's name is in every language's messages, and its words are English ("Hola, recibí
+# una invitación para registrarme en My Sis ID" was not Spanish: "my" and "id" are English).
+_PLATFORM_NAME = re.compile(r"\b(?:my\s*)?sis[\s-]?id\b", re.IGNORECASE)
+
+
 def words_of(text: str) -> list[str]:
-    """The words of ``text``, lowercased, without addresses, links and anything with a digit."""
-    return [w.lower() for w in _WORD.findall(_NOT_PROSE.sub(" ", text or ""))]
+    """The words of ``text``, lowercased, without addresses, links, anything with a digit and
+    the platform's name."""
+    prose = _PLATFORM_NAME.sub(" ", _NOT_PROSE.sub(" ", text or ""))
+    return [w.lower() for w in _WORD.findall(prose)]
 
 
 # The five other languages named in their own words: "¿Hablan español?", "Parla italiano?".

@@ -218,6 +218,11 @@ def test_the_language_introduced_as_the_one_to_use_is_the_one_asked_for(text, wa
         ("Spreekt u Nederlands?", "nl"),
         ("Fala português?", "pt"),
         ("Do you speak Spanish?", "en"),
+        # the platform's name is English words: "my", "id" hid the Spanish (outside tester)
+        ("Hola, recibí una invitación para registrarme en My Sis ID. ¿Pueden ayudarme?", "es"),
+        ("Hallo, ich habe eine Einladung von MySisID bekommen, was muss ich tun?", "de"),
+        ("what is My Sis ID exactly?", "en"),
+        ("c'est quoi My Sis ID ?", "fr"),
     ],
 )
 def test_short_messages_in_another_language_and_english_ones_that_look_like_it(text, language):

@@ -162,6 +162,12 @@ SPEAK_QUESTIONS = [
     ("de", "Sprechen Sie Deutsch?", "Französisch und Englisch"),
     ("nl", "Spreekt u Nederlands?", "Frans en Engels"),
     ("pt", "Fala português?", "francês e inglês"),
+    # the platform's name, English words, hid the Spanish: "not sure" in French (outside tester)
+    (
+        "es",
+        "Hola, recibí una invitación para registrarme en My Sis ID. ¿Pueden ayudarme en español?",
+        "francés e inglés",
+    ),
 ]
 
 
