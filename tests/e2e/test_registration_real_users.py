@@ -23,6 +23,27 @@ def accounts_of(servers, siren: str) -> int:
         return session.scalar(query.where(Company.company_id == siren))
 
 
+# A French company's registration up to the contact details (the first name asked).
+TO_CONTACT_DETAILS = {
+    "fr": ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
+           "j'accepte"],
+    "en": ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
+           "I accept"],
+}  # fmt: skip
+
+
+def registered_up_to(servers, prefix: str, language: str, turns: list[str]) -> str:
+    """A new conversation that says ``turns`` for a new French company invited with codes of
+    ``prefix`` ({siren}, {code} and {email} filled in); its sender."""
+    siren, code = fr_invitation(servers, prefix)
+    talk = sender()
+    email = f"{prefix.lower()}.{talk[:8]}@acme-industrie.fr"
+    for text in turns:
+        filled = text.format(siren=spaced(siren), code=code, email=email)
+        servers.say(talk, filled, {"language": language})
+    return talk
+
+
 def registration(language: str, siren: str, code: str, email: str) -> list[tuple[str, str]]:
     """The turns of a whole registration (French company), up to the account's creation:
     each message and words its reply must hold."""
@@ -948,36 +969,21 @@ def test_a_code_typed_at_the_country_question_is_said_to_be_kept(
 
 
 @pytest.mark.parametrize(
-    ("language", "turns", "missing", "comes_later", "summary"),
+    ("language", "contact", "missing", "comes_later", "summary"),
     [
-        (
-            "fr",
-            ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
-             "j'accepte", "Claire", "Martin", "06 12 34 56 78", "comptable"],
-            "je n'ai pas reçu l'email d'activation",
-            "dès la création de votre compte",
-            "récapitulatif",
-        ),
-        (
-            "en",
-            ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
-             "I accept", "Claire", "Martin", "+33 6 12 34 56 78", "accountant"],
-            "I did not get the activation email",
-            "as soon as your account is created",
-            "summary",
-        ),
+        ("fr", ["Claire", "Martin", "06 12 34 56 78", "comptable"],
+         "je n'ai pas reçu l'email d'activation", "dès la création de votre compte",
+         "récapitulatif"),
+        ("en", ["Claire", "Martin", "+33 6 12 34 56 78", "accountant"],
+         "I did not get the activation email", "as soon as your account is created", "summary"),
     ],
 )  # fmt: skip
 def test_the_activation_email_asked_for_before_the_account_exists_comes_with_it(
-    servers, language, turns, missing, comes_later, summary
+    servers, language, contact, missing, comes_later, summary
 ):
     """At the summary, before "yes": it got the checklist of a mail not received."""
-    siren, code = fr_invitation(servers, "HXTL")
-    talk = sender()
-    email = f"early.{talk[:8]}@acme-industrie.fr"
+    talk = registered_up_to(servers, "HXTL", language, TO_CONTACT_DETAILS[language] + contact)
     metadata = {"language": language}
-    for text in turns:
-        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
 
     reply = texts(servers.say(talk, missing, metadata))
 
@@ -1058,26 +1064,18 @@ def test_a_no_with_words_at_do_you_really_want_to_stop_goes_on(
 
 
 @pytest.mark.parametrize(
-    ("language", "turns", "name_and_phone", "job_asked", "summary"),
+    ("language", "name_and_phone", "job_asked", "summary"),
     [
-        ("fr", ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
-                "j'accepte"],
-         "Marc Durand, 06 11 22 33 44", "fonction", "passer"),
-        ("en", ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
-                "I accept"],
-         "Marc Durand, +33 6 11 22 33 44", "job title", "skip"),
+        ("fr", "Marc Durand, 06 11 22 33 44", "fonction", "passer"),
+        ("en", "Marc Durand, +33 6 11 22 33 44", "job title", "skip"),
     ],
-)  # fmt: skip
+)
 def test_a_name_and_a_phone_at_the_first_name_question_are_both_kept(
-    servers, language, turns, name_and_phone, job_asked, summary
+    servers, language, name_and_phone, job_asked, summary
 ):
     """It got "this name does not look valid"."""
-    siren, code = fr_invitation(servers, "HXTS")
-    talk = sender()
-    email = f"both.{talk[:8]}@acme-industrie.fr"
+    talk = registered_up_to(servers, "HXTS", language, TO_CONTACT_DETAILS[language])
     metadata = {"language": language}
-    for text in turns:
-        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
 
     reply = texts(servers.say(talk, name_and_phone, metadata))
 
@@ -1114,22 +1112,13 @@ def test_a_request_for_an_advisor_withdrawn_opens_no_ticket_and_the_registration
 
 
 @pytest.mark.parametrize(
-    ("language", "turns", "no_phone"),
-    [
-        ("fr", ["je veux m'inscrire", "France", "{siren}", "{code}", "{email}", "oui", PASSWORD,
-                "j'accepte", "Claire", "Martin"], "je n'ai pas de téléphone"),
-        ("en", ["I want to register", "France", "{siren}", "{code}", "{email}", "yes", PASSWORD,
-                "I accept", "Claire", "Martin"], "I don't have a phone"),
-    ],
-)  # fmt: skip
-def test_no_phone_says_why_it_is_needed_and_offers_an_advisor(servers, language, turns, no_phone):
+    ("language", "no_phone"), [("fr", "je n'ai pas de téléphone"), ("en", "I don't have a phone")]
+)
+def test_no_phone_says_why_it_is_needed_and_offers_an_advisor(servers, language, no_phone):
     """It got "this number is not valid for France"."""
-    siren, code = fr_invitation(servers, "HXTW")
-    talk = sender()
-    email = f"nophone.{talk[:8]}@acme-industrie.fr"
+    turns = [*TO_CONTACT_DETAILS[language], "Claire", "Martin"]
+    talk = registered_up_to(servers, "HXTW", language, turns)
     metadata = {"language": language}
-    for text in turns:
-        servers.say(talk, text.format(siren=spaced(siren), code=code, email=email), metadata)
 
     replies = servers.say(talk, no_phone, metadata)
 
