@@ -1040,23 +1040,20 @@ def test_the_identifier_corrected_after_a_mismatch_is_checked_with_the_code_kept
 
 
 @pytest.mark.parametrize(
-    ("language", "start", "stop", "go_on", "continues", "asked"),
+    ("language", "stop", "go_on", "continues", "asked"),
     [
-        ("fr", "je veux m'inscrire", "stop, j'arrete la", "non non je continue finalement",
-         "continuons", "Quel est votre code"),
-        ("en", "I want to register", "stop, I'm quitting", "no no, I'll carry on actually",
-         "let's continue", "What is your invitation code"),
+        ("fr", "stop, j'arrete la", "non non je continue finalement", "continuons",
+         "Quel est votre code"),
+        ("en", "stop, I'm quitting", "no no, I'll carry on actually", "let's continue",
+         "What is your invitation code"),
     ],
 )  # fmt: skip
 def test_a_no_with_words_at_do_you_really_want_to_stop_goes_on(
-    servers, language, start, stop, go_on, continues, asked
+    servers, language, stop, go_on, continues, asked
 ):
     """In French it got "not sure", and the next "ok" stopped the registration, its answers lost."""
-    siren, _ = fr_invitation(servers, "HXTR")
-    talk = sender()
+    talk = registered_up_to(servers, "HXTR", language, [*TO_CONTACT_DETAILS[language][:3], stop])
     metadata = {"language": language}
-    converse(servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "code")], metadata)
-    servers.say(talk, stop, metadata)
 
     reply = texts(servers.say(talk, go_on, metadata))
 
@@ -1085,25 +1082,23 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_kept(
 
 
 @pytest.mark.parametrize(
-    ("language", "start", "advisor", "never_mind", "nothing_passed", "asked"),
+    ("language", "advisor", "never_mind", "nothing_passed", "asked"),
     [
-        ("fr", "je veux m'inscrire", "je veux parler à un conseiller",
+        ("fr", "je veux parler à un conseiller",
          "laissez tomber, finalement je continue l'inscription",
          "je n'ai rien transmis", "Quel est votre code"),
-        ("en", "I want to register", "I want to talk to an advisor",
+        ("en", "I want to talk to an advisor",
          "forget it, I'll carry on with the registration",
          "I have not passed anything", "What is your invitation code"),
     ],
 )  # fmt: skip
 def test_a_request_for_an_advisor_withdrawn_opens_no_ticket_and_the_registration_goes_on(
-    servers, language, start, advisor, never_mind, nothing_passed, asked
+    servers, language, advisor, never_mind, nothing_passed, asked
 ):
     """It opened a ticket all the same ("sans adresse email, il ne peut pas vous répondre")."""
-    siren, _ = fr_invitation(servers, "HXTV")
-    talk = sender()
+    turns = [*TO_CONTACT_DETAILS[language][:3], advisor]
+    talk = registered_up_to(servers, "HXTV", language, turns)
     metadata = {"language": language}
-    converse(servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "code")], metadata)
-    servers.say(talk, advisor, metadata)
 
     reply = texts(servers.say(talk, never_mind, metadata))
 
