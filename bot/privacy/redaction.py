@@ -42,6 +42,7 @@ from typing import Any
 from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import check_company_id, supported_countries
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
+from bot.checks.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from bot.checks.passwords import meets_article_rule
 
 REDACTED = "[masqué]"
@@ -364,7 +365,13 @@ def _mask_typed_shapes(event: dict) -> None:
 
 
 def _searched(secret: str) -> bool:
-    return _MIN_SECRET_LENGTH <= len(secret) <= MAX_SEARCHED_LENGTH and REDACTED not in secret
+    """Whether a secret is also masked in the conversation's other events. A short word of
+    letters only ("Martin" typed at the password question, refused) cannot be a password (the
+    article's 8 characters); searched for, it masked the last name given later, and the account
+    would have been created with "[masqué]" as its name (outside tester)."""
+    if not _MIN_SECRET_LENGTH <= len(secret) <= MAX_SEARCHED_LENGTH or REDACTED in secret:
+        return False
+    return len(secret) >= PASSWORD_MIN_LENGTH or not secret.isalpha()
 
 
 def redact_new_events(events: Sequence[dict], context: RedactionContext | None = None) -> Redacted:

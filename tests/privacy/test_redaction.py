@@ -466,3 +466,17 @@ def test_a_long_word_that_satisfies_the_rule_is_masked_where_typed():
     long_word = "Aa1!" * 80  # 320 characters: not searched for later, masked here all the same
     [event] = redact_new_events([user(f"le voici {long_word} fin")]).events
     assert event["text"] == f"le voici {REDACTED} fin"
+
+
+def test_a_short_word_refused_as_a_password_is_not_masked_where_it_is_a_name():
+    """ "Martin" typed at the password question (refused: 8 characters at least), then given as
+    the last name: the summary said "Nom : Paul [masqué]", and the account would have been
+    created with it (outside tester). The answer at the password question stays masked."""
+    events = registration(password="Martin")
+    events.append(slot("last_name", "Martin"))
+    events.append(bot("Nom : Paul Martin"))
+
+    redacted = redact_events(events)
+
+    assert redacted[23]["text"] == REDACTED
+    assert redacted[-2]["value"] == "Martin" and redacted[-1]["text"] == "Nom : Paul Martin"
