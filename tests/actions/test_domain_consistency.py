@@ -242,8 +242,11 @@ def test_every_action_intent_that_can_be_suggested_has_a_label():
 
 
 # The handoff's contact question takes any answer (actions/handoff.py explains one without an
-# address, then opens the ticket without it): only a refusal is not an answer there.
-ANY_ANSWER_SLOTS = {"handoff_contact": {"deny", "skip", "cancel"}}
+# address, then opens the ticket without it): only a refusal ("-": no address) or the request
+# withdrawn ("!": no ticket) is not an answer there.
+ANY_ANSWER_SLOTS = {
+    "handoff_contact": {"-": {"deny", "skip"}, "!": {"cancel", "start_registration"}}
+}
 
 
 def not_intent_lists() -> list[tuple[str, list[str]]]:
@@ -259,9 +262,9 @@ def not_intent_lists() -> list[tuple[str, list[str]]]:
 def test_a_refusal_at_the_contact_question_is_never_taken_for_an_address(slot, refusals):
     mappings = DOMAIN["slots"][slot]["mappings"]
     declined = [m for m in mappings if m["type"] == "from_intent"]
-    assert [(set(m["intent"]), m["value"]) for m in declined] == [(refusals, "-")]
+    assert {m["value"]: set(m["intent"]) for m in declined} == refusals
     [text] = [m for m in mappings if m["type"] == "from_text"]
-    assert set(text["not_intent"]) == refusals
+    assert set(text["not_intent"]) == set().union(*refusals.values())
 
 
 def test_not_intent_lists_exist():
