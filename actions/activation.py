@@ -79,13 +79,16 @@ def say_activation_help(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     conversation submitted a registration, else the address is asked (a rule runs the form).
     During a registration that has not created the account yet, the mail cannot have come: that
     is said, and the registration goes on (it got the checklist)."""
-    if _registering(tracker) and _submitted(tracker) is None:
-        dispatcher.utter_message(response="utter_activation_email_after_creation")
-        return _ask_for_the_address(tracker)
-    dispatcher.utter_message(
-        response="utter_activation_checklist", mail_from=get_settings().mail_from
-    )
-    submitted = _submitted(tracker)  # after the checklist: said even with the database down
+    checklist = {"response": "utter_activation_checklist", "mail_from": get_settings().mail_from}
+    if _registering(tracker):
+        submitted = _submitted(tracker)
+        if submitted is None:
+            dispatcher.utter_message(response="utter_activation_email_after_creation")
+            return _ask_for_the_address(tracker)
+        dispatcher.utter_message(**checklist)
+    else:
+        dispatcher.utter_message(**checklist)  # before the lookup: said with the database down
+        submitted = _submitted(tracker)
     if submitted is None:
         return _ask_for_the_address(tracker)
     dispatcher.utter_message(response="utter_activation_options")

@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.activation import say_activation_help
-from actions.common import language_of, response_text
+from actions.common import language_of, polite_failure, response_text
 from bot.understanding import FALLBACK_INTENT, ranked_topics
 
 HANDOFF_INTENT = "human_handoff"
@@ -113,6 +113,7 @@ class ActionDefaultAskAffirmation(Action):
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
+    @polite_failure  # the activation help reads the database
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         if tracker.get_slot("registered_email") and ACTIVATION_MISSING in offered_topics(
             tracker.latest_message

@@ -8,6 +8,8 @@ language after that is kept by the Rasa server (rasa_ext/language_policy.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -69,14 +71,10 @@ def _kept_when_starting_again(tracker: Tracker) -> list:
     return [SlotSet(name, value) for name, value in kept_slots(tracker.get_slot).items()]
 
 
-def _kinds_and_names(events: list[dict]) -> list[tuple[str, str | None]]:
-    """The events latest first, as bot/session_start.py reads them."""
-    return [
-        (
-            event.get("event"),
-            ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if event.get("event") == "user"
-            else event.get("name"),
-        )
-        for event in reversed(events)
-    ]
+def _kinds_and_names(events: list[dict]) -> Iterator[tuple[str, str | None]]:
+    """The events latest first, as bot/session_start.py reads them (lazily)."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            yield "user", ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        else:
+            yield event.get("event"), event.get("name")

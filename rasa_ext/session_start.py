@@ -15,6 +15,7 @@ in ``rasa.core.actions.action.action_for_name_or_text``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import rasa.core.actions.action
@@ -31,15 +32,14 @@ from bot.session_start import from_the_page, kept_slots, typed_by_the_user
 _RASA_ACTION_FOR_NAME = rasa.core.actions.action.action_for_name_or_text
 
 
-def _kinds_and_names(tracker: Any) -> list[tuple[str, str | None]]:
-    """The events latest first, as bot/session_start.py reads them."""
-    pairs: list[tuple[str, str | None]] = []
+def _kinds_and_names(tracker: Any) -> Iterator[tuple[str, str | None]]:
+    """The events latest first, as bot/session_start.py reads them (lazily: it stops at the
+    latest message or action, not at the conversation's start)."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            pairs.append(("user", event.intent_name))
+            yield "user", event.intent_name
         elif isinstance(event, ActionExecuted):
-            pairs.append(("action", event.action_name))
-    return pairs
+            yield "action", event.action_name
 
 
 class SessionStartInRasa(Action):

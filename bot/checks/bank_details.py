@@ -47,8 +47,8 @@ _HERE = (
     r"|here|in (?:this|the) chat|in this conversation|to you|by e-?mail)"
 )
 _GIVING_BANK_DETAILS = re.compile(
-    rf"\b(?:vous|te) (?:\S+ )?(?:envoi|envoie|envoyer|envoyons|donne|donner|donnons|transmet"
-    rf"|transmettre|transmettons|communique|communiquer)\w* (?:\S+ ){{0,2}}{_BANK_DETAILS}\b"
+    rf"\b(?:vous|te) (?:\S+ )?(?:envoi|envoy|donn|transm|communiqu)\w* (?:\S+ ){{0,2}}"
+    rf"{_BANK_DETAILS}\b"
     rf"|\b(?:envoy|donn|transm|communiqu|coll|ecri|mettre|met)\w* (?:\S+ ){{0,3}}{_BANK_DETAILS}\b"
     rf"(?: \S+){{0,4}} {_HERE}\b"
     rf"|\b(?:send|give|share|paste|type|email)\w* you (?:\S+ ){{0,2}}{_BANK_DETAILS}\b"

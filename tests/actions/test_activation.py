@@ -205,6 +205,27 @@ async def test_an_unsure_nothing_received_after_an_account_here_is_the_activatio
         assert "utter_activation_checklist" not in responses(dispatcher)
 
 
+async def test_an_unsure_nothing_received_with_the_database_down_is_answered(domain, database_down):
+    """The "not sure" reply reads the database for that case: down, it raised (no answer)."""
+    from actions.fallback import ActionDefaultAskAffirmation
+
+    tracker = make_tracker(
+        domain,
+        slots={"registered_email": EMAIL},
+        text="je n'ai rien reçu",
+        intent="nlu_fallback",
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.95},
+            {"name": "activation_email_missing", "confidence": 0.4},
+        ],
+        active_loop=None,
+    )
+    dispatcher, events = await run(ActionDefaultAskAffirmation(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_activation_checklist", "utter_try_again_later"]
+    assert events == []
+
+
 async def test_help_after_a_registration_on_a_taken_address_offers_the_same(domain, taken_address):
     await taken_address()
     dispatcher, events = await run(
