@@ -117,6 +117,7 @@ heldout: model  ## right / confident wrong / "not sure" on questions never train
 	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/fourth_set.yml
 	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/fifth_set.yml
 	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/sixth_set.yml
+	$(BIN)/python -m bench.heldout --model $(MODEL) --questions bench/heldout/seventh_set.yml
 
 test: lint test-stories pytest scale-test  ## every check: lint, test stories, pytest (with `rasa data validate`), scale test
 

@@ -31,7 +31,7 @@ def reading(intent: str, key: str | None = None, text: str = "") -> dict:
 
 
 @pytest.mark.parametrize(
-    "path", HELD_OUT_SETS, ids=["first", "second", "third", "fourth", "fifth", "sixth"]
+    "path", HELD_OUT_SETS, ids=["first", "second", "third", "fourth", "fifth", "sixth", "seventh"]
 )
 def test_each_question_file_has_enough_questions_of_each_kind_and_real_expectations(path):
     questions = load_questions(path)
@@ -41,8 +41,8 @@ def test_each_question_file_has_enough_questions_of_each_kind_and_real_expectati
 
     assert len(questions) >= 150
     assert set(Counter(q.kind for q in questions)) == set(KINDS)
-    # French and English; the sixth set also has messages in the platform's other languages,
-    # in Polish, and mixing languages ("mix"), each scored under its own language.
+    # French and English; the sixth and seventh sets also have messages in the platform's other
+    # languages, in Polish, and mixing languages ("mix"), each scored under its own language.
     assert (
         {"fr", "en"} <= {q.lang for q in questions} <= {*LANGUAGES, *OTHER_LANGUAGES, "pl", "mix"}
     )
