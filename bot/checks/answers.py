@@ -29,7 +29,7 @@ from enum import Enum
 
 from bot.checks.contacts import check_phone
 from bot.checks.email_addresses import check_supplier_email
-from bot.checks.fields import FIELD_WORDS, field_mentioned, fold
+from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
 from bot.checks.identifiers import (
     CompanyIdCheck,
     check_company_id,
@@ -395,6 +395,8 @@ def asks_about_special_characters(text: str) -> bool:
 # --- corrections -------------------------------------------------------------------------------
 
 # Words that say an earlier answer was wrong. Not "correct(e)": "oui, l'adresse est correcte".
+# "should be", "should just be", "devrait juste être": what announces a corrected value.
+_SHOULD_BE = r"should (?:just |simply )?be|devrait (?:juste |simplement )?etre"
 _CORRECTION_WORDS = _patterns(
     r"\b(?:oups|oops|pardon|desolee?|sorry|en fait|actually|attendez|attends|wait|erreur|"
     r"erronee?|faux|fausse|mauvaise?|wrong|incorrecte?|typo|faute|trompee?|corriger|corrigez|"
@@ -405,7 +407,7 @@ _CORRECTION_WORDS = _patterns(
     r"\bmal (?:ecrite?|orthographiee?|tapee?|saisie?)\b",
     r"\bau lieu\b",
     r"\b(?:should|must) be\b",
-    r"\bdevrait etre\b",
+    rf"\b(?:{_SHOULD_BE})\b",
 )
 
 # "I got something wrong" without saying what: the form asks which answer to correct.
@@ -439,9 +441,9 @@ _INTERJECTION = re.compile(
 )
 _INTRODUCER = re.compile(
     r"^(?:is spelled|is spelt|is written|spelled|spelt|s'ecrit|s ecrit|s'orthographie|"
-    r"c'est|c est|ce sera|ce serait|ca sera|est|sera|serait|devrait etre|doit etre|"
+    rf"c'est|c est|ce sera|ce serait|ca sera|est|sera|serait|{_SHOULD_BE}|doit etre|"
     r"le bon c'est|la bonne c'est|le bon est|la bonne est|the right one is|the correct one is|"
-    r"it'?s|it is|is|was|should be|must be|will be|pour|par|en|to|with|into|=|:|->)"
+    r"it'?s|it is|is|was|must be|will be|pour|par|en|to|with|into|=|:|->)"
     r"(?:\s+|$|(?<=[=:>])\s*)"
 )
 _ARTICLE_BEFORE_NUMBER = re.compile(
@@ -644,7 +646,10 @@ def correction_in(
     bare = not after.strip(_EDGES) and bool(_BARE.match(before.strip(_EDGES + " ")))
     value = _value_from(text[end:], after)
     introduced = bool(
-        re.match(r"^\s*(?:[:=]|c'est\b|est\b|is\b|'s\b|should be\b|s'ecrit\b|spelled\b)", after)
+        re.match(
+            rf"^\s*(?:[:=]|c'est\b|est\b|is\b|'s\b|(?:{_SHOULD_BE})\b|s'ecrit\b|spelled\b)",
+            after,
+        )
     )
     if field == asked:
         if value and (marked or introduced):
@@ -911,8 +916,13 @@ def read_message(
         if is_a_question or intent in QUESTION_INTENTS:
             # "c'est quoi un SIREN ?", "c'est quoi un SIREN": answered, the menu asked again
             return Reading(question=True)
+        chosen = _menu_choice(text)
+        if chosen is not None:
+            return _corrected(chosen, known)
         return Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
+    if asked in FREE_TEXT and values.get(asked):
+        values[asked] = self_repaired(values[asked])  # "dupond, pardon Dupont" -> "Dupont"
     if asked in FREE_TEXT and is_a_question:
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
@@ -1170,6 +1180,41 @@ def _answers_the_question(asked: str | None, found: Found) -> bool:
     if asked == "email":
         return found.email is not None
     return False
+
+
+# "Dupond, pardon Dupont", "Jon sorry John", "Gérant, enfin plutôt Directeur": the answer
+# corrected as it is typed; what follows the repair word is the answer.
+_SELF_REPAIR = re.compile(
+    r"^(?P<old>[^\W\d_][\w'’ -]*?)\s*[,;.]?\s+(?:pardon|sorry|oups|oops|je veux dire|i mean|"
+    r"i meant|enfin plutot|enfin|plutot|or rather|rather)\s*[,:!.]?\s+(?P<new>\S.*)$"
+)
+
+
+def self_repaired(answer: str) -> str:
+    """A name or job title corrected as it is typed, its last version: "dupond, pardon Dupont"
+    is "Dupont" (it got "this name does not look valid")."""
+    match = _SELF_REPAIR.match(fold(answer))
+    return answer[match.start("new") :].strip(_EDGES) if match else answer
+
+
+def _menu_choice(text: str) -> Correction | None:
+    """At "what would you like to correct?", the answer a message names, with its new value
+    when it gives one: "la société" (the button's label), "the phone, it's 07700 900123" (it got
+    "choose with a button"). Not "le téléphone est bon": that one is right."""
+    mention = field_chosen(text)
+    if mention is None or field_said_right(text) == mention.field:
+        return None
+    rest = text[mention.end :]
+    value = _value_from(rest, fold(rest))
+    if value and not (_MENU_VALUE.match(fold(rest)) or any(c.isdigit() or c == "@" for c in value)):
+        value = None  # "mon entreprise a changé de nom": which answer, not its new value
+    return Correction(mention.field, value)
+
+
+# What introduces a new value after the answer named at the menu: "the phone, it's ...".
+_MENU_VALUE = re.compile(
+    rf"^[\s,;:=-]*(?:c'est|c est|it'?s|it is|is|est|{_SHOULD_BE}|doit etre|=|:)(?!\w)"
+)
 
 
 def _corrected(correction: Correction, known: Mapping[str, str]) -> Reading:

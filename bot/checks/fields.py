@@ -105,6 +105,42 @@ def field_mentioned(text: str) -> Mention | None:
     return Mention(_FIELD_OF[match.group(1)], match.start(), match.end()) if match else None
 
 
+# At "what would you like to correct?" the menu's own labels name the company too: its button
+# says "Société" / "Company". Elsewhere "la société" is not a field's name ("la société est en
+# Belgique" names a country).
+MENU_WORDS: dict[str, tuple[str, ...]] = {
+    "company_id": (
+        "nom de la société",
+        "nom de l'entreprise",
+        "raison sociale",
+        "company name",
+        "société",
+        "entreprise",
+        "company",
+        "business",
+        "firm",
+    ),
+}
+_MENU_PHRASES = sorted(
+    ((fold(phrase), field) for field, phrases in MENU_WORDS.items() for phrase in phrases),
+    key=lambda item: -len(item[0]),
+)
+_MENU_FIELD_OF = dict(_MENU_PHRASES)
+_MENU_PATTERN = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(p) for p, _ in _MENU_PHRASES) + r")(?!\w)"
+)
+
+
+def field_chosen(text: str) -> Mention | None:
+    """The field a message names at the correction menu, a field's name or a menu label ("la
+    société"), whichever comes first ("le nom de la société" is the company's)."""
+    match = _MENU_PATTERN.search(fold(text))
+    label = Mention(_MENU_FIELD_OF[match.group(1)], match.start(), match.end()) if match else None
+    mention = field_mentioned(text)
+    found = [m for m in (label, mention) if m is not None]
+    return min(found, key=lambda m: (m.start, m.start - m.end)) if found else None
+
+
 def field_named_in(text: str) -> str | None:
     """The field named first in ``text`` ("email", "phone", ...), or None."""
     mention = field_mentioned(text)

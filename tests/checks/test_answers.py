@@ -757,6 +757,85 @@ def test_a_question_at_the_correction_menu_is_for_the_rules_and_the_menu_comes_b
     assert for_the_rules(MENU, "faq", 0.99, lambda: reading)
 
 
+MENU_ANSWERS = {
+    "country": "GB",
+    "company_id": "05478384",
+    "email": "sarah@northwind.example",
+    "first_name": "Sarah",
+    "last_name": "Connor",
+    "phone": "+44 20 7946 0958",
+    "job_title": "CFO",
+}
+
+
+@pytest.mark.parametrize(
+    "text", ["la société", "Société", "l'entreprise", "le nom de la société", "the company"]
+)
+def test_the_menu_s_own_label_for_the_company_is_understood_at_the_menu(text):
+    # The button says "Société" / "Company": typed, it got "choose with a button".
+    reading = read_turn(text, MENU, MENU_ANSWERS)
+
+    assert reading.cleared == ("company_id",) and not reading.which
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("the phone, it's 07700 900123", "phone", "07700 900123"),
+        ("le téléphone : 06 11 22 33 44", "phone", "06 11 22 33 44"),
+        ("mon nom de famille, c'est Dupont", "last_name", "Dupont"),
+        (
+            "the job title should just be Accounts Payable Lead",
+            "job_title",
+            "Accounts Payable Lead",
+        ),
+        (
+            "la fonction devrait juste être Responsable comptable",
+            "job_title",
+            "Responsable comptable",
+        ),
+    ],
+)
+def test_an_answer_named_at_the_menu_with_its_new_value_is_that_value(text, field, value):
+    reading = read_turn(text, MENU, MENU_ANSWERS)
+
+    assert reading.values == {field: value} and reading.corrected == field
+
+
+def test_an_answer_said_right_at_the_menu_is_no_choice():
+    assert read_turn("le téléphone est bon", MENU, MENU_ANSWERS).which
+
+
+@pytest.mark.parametrize("asked", ["confirmed", MENU])
+def test_the_job_title_should_just_be_is_a_correction_at_the_summary(asked):
+    # At the summary it got "please reply yes or no".
+    reading = read_turn("the job title should just be Accounts Payable Lead", asked, MENU_ANSWERS)
+
+    assert reading.values == {"job_title": "Accounts Payable Lead"}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "value"),
+    [
+        ("last_name", "dupond, pardon Dupont", "Dupont"),
+        ("last_name", "Smyth sorry Smith", "Smith"),
+        ("first_name", "Jon, I mean John", "John"),
+        ("job_title", "Gérant, enfin plutôt Directeur administratif", "Directeur administratif"),
+        ("last_name", "Dan Rather", "Dan Rather"),
+        ("job_title", "Directeur financier", "Directeur financier"),
+    ],
+)
+def test_an_answer_corrected_as_it_is_typed_is_its_last_version(asked, text, value):
+    # "dupond, pardon Dupont" got "this name does not look valid".
+    answers = {"country": "FR", "company_id": "732829320", "email": "a@acme.fr"}
+    if asked != "first_name":
+        answers["first_name"] = "Marc"
+    if asked == "job_title":
+        answers.update(last_name="Durand", phone="+33 6 11 22 33 44")
+
+    assert read_turn(text, asked, answers).values[asked] == value
+
+
 @pytest.mark.parametrize("text", ["je me suis trompé", "something is wrong"])
 def test_a_correction_without_its_field_at_the_menu_asks_which(text):
     assert read_turn(text, MENU, {"country": "FR"}, intent="correct_field").which

@@ -1119,3 +1119,97 @@ def test_no_phone_says_why_it_is_needed_and_offers_an_advisor(servers, language,
 
     assert "valid" not in texts(replies)
     assert "/human_handoff" in [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+# --- corrections typed as sentences (third tester, 2026-12-06) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "no", "company", "asked"),
+    [
+        ("fr", "non", "la société", "Quel est le SIREN de votre société"),
+        ("en", "no", "the company", "What is your company's SIREN"),
+    ],
+)
+def test_the_company_named_as_the_menu_s_button_is_corrected(servers, language, no, company, asked):
+    """ "la société" at "que souhaitez-vous corriger ?" (the button says "Société") got "choose
+    the answer to correct with a button"."""
+    siren, code = fr_invitation(servers, "HXUA")
+    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
+    servers.say(talk, no, metadata)
+
+    assert asked in texts(servers.say(talk, company, metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "no", "phone", "yes"),
+    [
+        ("fr", "non", "le téléphone, c'est le 06 11 22 33 46", "oui"),
+        ("en", "no", "the phone, it's 06 11 22 33 46", "yes"),
+    ],
+)
+def test_the_phone_named_with_its_new_number_at_the_menu_is_corrected(
+    servers, language, no, phone, yes
+):
+    """ "the phone, it's 07700 900123" at "what would you like to correct?" got "choose the
+    answer to correct with a button"; the account is created with the new number."""
+    siren, code = fr_invitation(servers, "HXUB")
+    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
+    servers.say(talk, no, metadata)
+
+    reply = texts(servers.say(talk, phone, metadata))
+    servers.say(talk, yes, metadata)
+
+    assert "+33 6 11 22 33 46" in reply
+    with db.session_scope(servers.database_url) as session:
+        account = session.scalars(select(Account).where(Account.email == email)).one()
+        assert account.contact.phone == "+33611223346"
+
+
+@pytest.mark.parametrize(
+    ("language", "correction", "summary"),
+    [
+        ("fr", "la fonction devrait juste être Comptable unique", "Fonction : Comptable unique"),
+        ("en", "the job title should just be Payables Lead", "Job title: Payables Lead"),
+    ],
+)
+def test_the_job_title_that_should_just_be_something_else_at_the_summary(
+    servers, language, correction, summary
+):
+    """At the summary (yes or no), it got "please reply yes or no"."""
+    siren, code = fr_invitation(servers, "HXUC")
+    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
+
+    assert summary in texts(servers.say(talk, correction, metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "last_name", "summary"),
+    [
+        ("fr", "dupond, pardon Dupont", "Nom : Irène Dupont"),
+        ("en", "Smyth, sorry Smith", "Name: Irène Smith"),
+    ],
+)
+def test_a_last_name_corrected_as_it_is_typed_is_its_last_version(
+    servers, language, last_name, summary
+):
+    """ "dupond, pardon Dupont" got "this name does not look valid"."""
+    siren, code = fr_invitation(servers, "HXUD")
+    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    turns = registration(language, siren, code, email)
+    converse(servers, talk, turns[:7], metadata)  # up to the last name question
+    servers.say(talk, last_name, metadata)
+    converse(servers, talk, turns[8:9], metadata)
+
+    assert summary in texts(servers.say(talk, turns[9][0], metadata))
