@@ -18,6 +18,7 @@ CONFIG = {
     "ambiguity_threshold": 0.1,
     "answer_threshold": 0.6,
     "answer_ambiguity_threshold": 0.2,
+    "question_threshold": 0.9,
 }
 
 
@@ -61,6 +62,10 @@ def decide(data: dict) -> dict:
         # The selector chose an answer of another retrieval intent: "faq" has no answer.
         (reading("faq", 0.95, [("chitchat/thanks", 0.9)]), True),
         (reading("faq", 0.95, []), True),
+        # A question needs more than the other intents: "faq" at 0.85 is not sure, "inform" is.
+        (reading("faq", 0.85, [("faq/countries", 0.9), ("faq/free", 0.05)]), True),
+        (reading("chitchat", 0.85, [("chitchat/thanks", 0.9)]), True),
+        (reading("inform", 0.85), False),
     ],
 )
 def test_a_question_is_answered_only_when_intent_and_answer_are_sure(data, unsure):
