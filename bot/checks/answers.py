@@ -33,11 +33,13 @@ from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
 from bot.checks.identifiers import (
     CompanyIdCheck,
     check_company_id,
+    country_adjective_alone,
     parse_country,
     recognise_company_id,
     scheme_for,
 )
-from bot.checks.invitation_codes import code_span, extract_code
+from bot.checks.invitation_codes import ALPHABET, code_span, extract_code, normalise_code
+from bot.checks.language import requested_language
 
 __all__ = [
     "COMPANY_STEP",
@@ -780,7 +782,9 @@ class Reading:
     that does not say of what (the form asks); ``inferred_country``: the country read from the
     identifier alone ("898 894 399" at the country question), to be confirmed; ``question``: a
     question the NLU did not recognise, never to be stored as a name or a job title;
-    ``special_characters``: "c'est quoi un caractère spécial ?" at the password question.
+    ``special_characters``: "c'est quoi un caractère spécial ?" at the password question;
+    ``country_word``: "francais" at the country question of a French conversation, the country
+    and not a request for the language already spoken.
     """
 
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -791,6 +795,7 @@ class Reading:
     inferred_country: str | None = None
     question: bool = False
     special_characters: bool = False
+    country_word: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1038,7 +1043,10 @@ _LABELLED_PHONE = re.compile(
 _NAME_PART = r"[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)*"
 _INTRODUCED_NAME = re.compile(
     r"(?i:\bje\s+m'?\s*appelle|\bmon\s+nom\s+est|\bje\s+suis|\bmy\s+name\s+is|\bi'?\s*m|\bi\s+am"
-    r"|\bthis\s+is)\s+(?P<first>" + _NAME_PART + r")\s+(?P<last>" + _NAME_PART + r")"
+    r"|\bthis\s+is|\bpr[ée]nom\s+(?:et\s+)?nom\s*:?"
+    # a label, as in a signature or a pasted form: "Name Sarah Connor", "Full name: ..."
+    r"|(?<!company )(?<!business )(?<!firm )\b(?:full\s+)?name\s*:?)"
+    r"\s+(?P<first>" + _NAME_PART + r")\s+(?P<last>" + _NAME_PART + r")"
     r"(?=\s*(?:[,.;!]|$|(?i:et|and|de|from|of|du|chez|at)\b))"
 )
 # Capitalised words after "je suis" / "I'm" that are a job or a state, not a name.
@@ -1322,12 +1330,26 @@ def read_turn(
             # (the SIREN was read as "on my Kbis", refused and asked for).
             other = next(f for f in _THE_PAIR if f != right)
             return Reading(cleared=(other,), corrected=other)
+    if asked == "country":
+        country = country_adjective_alone(text)
+        if country is not None and requested_language(text) in (None, slots.get("language")):
+            # "francais" in a French conversation: the country, not a request for French
+            # (it got "D'accord, je continue en français." and the question again).
+            return Reading(values={"country": country}, country_word=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
     if asked == MENU and slots.get("correction_menu") == "invitation":
         if not COMPANY_STEP & {*reading.cleared, *reading.values}:
+            if _A_CODE_ALONE.fullmatch(text.strip()):
+                # "AAAA-BBBB-CCCC-DDDE" typed again: out of turn a code needs a digit ("this
+                # will work fine" is no code), but here one of the pair is asked for, and this
+                # is a code's shape in its own alphabet (no I, L, O or U).
+                return Reading(values={"invitation_code": normalise_code(text)})
             return Reading(which=True)
     return reading
+
+
+_A_CODE_ALONE = re.compile(rf"(?i)[{ALPHABET}]{{4}}(?:[ -]?[{ALPHABET}]{{4}}){{3}}")
 
 
 def for_the_rules(
@@ -1345,6 +1367,8 @@ def for_the_rules(
     if asked == "password" and confidence < CONFIDENT:
         return False  # most likely the password (the form reads it)
     read = reading()
+    if intent == "change_language" and read.country_word:
+        return False  # "francais" at the country question of a French conversation
     if intent in ("start_registration", "greet") and read.recognised:
         return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
     if intent == "goodbye" and read.stance is Stance.WAIT:

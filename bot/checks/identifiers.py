@@ -776,6 +776,14 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def country_adjective_alone(text: str) -> str | None:
+    """ "français", "belge", "British": a country's adjective and nothing else, the answer to
+    "in which country is your company registered?" (the caller decides whether a language's
+    adjective names the language instead)."""
+    folded = [word.lower() for word in _words(text)]
+    return _ADJECTIVE_COUNTRY.get(folded[0]) if len(folded) == 1 else None
+
+
 def _countries_of_company_adjectives(folded: list[str]) -> set[str]:
     """ "société française", "entreprise de droit belge", "a British company": the countries
     of adjectives that qualify a word for the company (after it in French, before in

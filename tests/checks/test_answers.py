@@ -860,6 +860,19 @@ def test_a_correction_without_its_field_at_the_menu_asks_which(text):
         ("this is Acme Ltd, CRN 12345678", "GB", {}),
         ("I am Not Sure", "GB", {}),
         ("je suis paul martin", "FR", {}),
+        # labelled, as in a signature or a pasted form
+        (
+            "..., Name Sarah Connor, phone +44 20 7946 0958",
+            "GB",
+            {"first_name": "Sarah", "last_name": "Connor", "phone": "+44 20 7946 0958"},
+        ),
+        (
+            "Prénom et nom : Marc Durand, SIREN 732 829 320",
+            "FR",
+            {"first_name": "Marc", "last_name": "Durand"},
+        ),
+        ("Company Name: Northwind Traders, CRN 05478384", "GB", {}),
+        ("username John Smith", "GB", {}),
         ("SIREN 732 829 320, 06 12 34 56 78", "FR", {}),
         # A phone not valid for the company's country is left for its own question.
         ("téléphone 06 12 34 56 78", "GB", {}),
@@ -963,6 +976,20 @@ def test_at_the_mismatch_menu_the_one_said_right_is_kept_and_the_other_asked(tex
     assert reading.cleared == (asked_again,) and reading.values == {}
 
 
+@pytest.mark.parametrize(
+    "text", ["AAAA-BBBB-CCCC-DDDE", "aaaa bbbb cccc ddde", "AB12-CD34-EF56-GH79"]
+)
+def test_a_code_typed_again_at_the_mismatch_menu_is_the_code_even_without_a_digit(text):
+    # It got "compare the SIREN and the code" for ever: out of turn a code needs a digit.
+    reading = read_turn(text, MENU, INVITATION_MENU)
+
+    assert reading.values == {"invitation_code": text.replace(" ", "").replace("-", "").upper()}
+
+
+def test_four_words_at_the_mismatch_menu_are_no_code():
+    assert read_turn("this will work fine", MENU, INVITATION_MENU).which
+
+
 def test_a_field_said_right_is_no_correction_of_it():
     assert correction_in("le SIREN est bon, c'est sur notre Kbis", "confirmed", {}) is None
 
@@ -1016,3 +1043,30 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_read(text, value
 )
 def test_a_request_to_be_called_is_told_from_a_question_about_calls(text, asks):
     assert asks_for_a_call(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "country"),
+    [
+        ("francais", "fr", "FR"),
+        ("Française", "fr", "FR"),
+        ("english", "en", "GB"),
+        ("belge", "fr", "BE"),
+        ("British", "en", "GB"),
+    ],
+)
+def test_a_country_s_adjective_alone_at_the_country_question_is_the_country(
+    text, language, country
+):
+    # "francais" in a French conversation got "D'accord, je continue en français."
+    reading = read_turn(text, "country", {"language": language})
+
+    assert reading.values == {"country": country}
+    assert not for_the_rules("country", "change_language", 1.0, lambda: reading)
+
+
+@pytest.mark.parametrize(("text", "language"), [("français", "en"), ("English", "fr")])
+def test_the_other_language_named_at_the_country_question_is_a_request_for_it(text, language):
+    reading = read_turn(text, "country", {"language": language})
+
+    assert for_the_rules("country", "change_language", 1.0, lambda: reading)

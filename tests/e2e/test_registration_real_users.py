@@ -629,6 +629,25 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
             "job title",
             "summary",
         ),
+        # A labelled name, as in a signature or a pasted form: "Name Sarah Connor" was dropped.
+        (
+            "fr",
+            "SIREN {siren}, code {code}, email {email}, Prénom et nom : Paul Martin, "
+            "téléphone 06 12 34 56 78",
+            "oui",
+            "j'accepte",
+            "fonction",
+            "récapitulatif",
+        ),
+        (
+            "en",
+            "company number {siren}, invitation code {code}, my email is {email}, Name Paul "
+            "Martin, phone 06 12 34 56 78, I'm the finance manager.",
+            "yes",
+            "I accept",
+            "job title",
+            "summary",
+        ),
     ],
 )
 def test_a_name_and_a_phone_given_in_an_all_in_one_first_message_are_not_asked_again(
@@ -1213,3 +1232,90 @@ def test_a_last_name_corrected_as_it_is_typed_is_its_last_version(
     converse(servers, talk, turns[8:9], metadata)
 
     assert summary in texts(servers.say(talk, turns[9][0], metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "checked", "identified"),
+    [
+        ("fr", "Nous n'avons pas pu vérifier", "votre société est identifiée"),
+        ("en", "We could not verify", "your company is identified"),
+    ],
+)
+def test_codes_typed_again_after_a_mismatch_are_each_checked(
+    servers, language, checked, identified
+):
+    """A code of letters only typed at "which of the two?" got "compare the SIREN and the code
+    with the email" again and again: out of turn a code must hold a digit."""
+    siren, code = fr_invitation(servers, "HXUE")
+    talk = sender()
+    metadata = {"language": language}
+    for text in TO_CONTACT_DETAILS[language][:2]:
+        servers.say(talk, text, metadata)
+    servers.say(talk, spaced(siren), metadata)
+    first = texts(servers.say(talk, "AAAA-BBBB-CCCC-DDDD", metadata))
+
+    again = texts(servers.say(talk, "AAAA-BBBB-CCCC-DDDE", metadata))
+    right = texts(servers.say(talk, code, metadata))
+
+    assert checked in first and checked in again
+    assert identified in right
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "adjective", "asked", "switched"),
+    [
+        ("fr", "je veux m'inscrire", "francais", "Quel est le SIREN", "je continue en"),
+        ("en", "I want to register", "English", "Companies House number", "continue in"),
+    ],
+)
+def test_the_conversation_s_own_language_named_at_the_country_question_is_the_country(
+    servers, language, start, adjective, asked, switched
+):
+    """ "francais" at "dans quel pays ... ?" of a French conversation got "D'accord, je
+    continue en français." and the country question again."""
+    talk = sender()
+    metadata = {"language": language}
+    servers.say(talk, start, metadata)
+
+    reply = texts(servers.say(talk, adjective, metadata))
+
+    assert asked in reply and switched not in reply
+
+
+# --- questions the third tester asked that were not understood ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer"),
+    [
+        ("fr", "A quoi sert le code d'invitation ?", "relie votre inscription à votre client"),
+        ("en", "So what's the invitation code actually for?", "links your registration"),
+        ("fr", "je peux donner un numéro fixe ?", "Un fixe ou un mobile conviennent"),
+        ("en", "can I give a landline?", "A landline or a mobile will do"),
+        (
+            "fr",
+            "je n'ai pas de code, mon client m'a seulement demandé de m'inscrire",
+            "sur **invitation de votre client**",
+        ),
+        (
+            "en",
+            "I don't have any invitation code, my customer just asked me to sign up",
+            "by invitation from your customer",
+        ),
+    ],
+)
+def test_support_questions_the_tester_asked_are_answered(servers, language, question, answer):
+    """Each got "I am not sure I understand" (the invitation code's use, a landline, no code)."""
+    reply = texts(servers.say(sender(), question, {"language": language}))
+
+    assert answer in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "asked"), [("fr", "ouep", "mot de passe"), ("en", "yh", "password")]
+)
+def test_a_texting_yes_confirms_the_address(servers, language, yes, asked):
+    """ "yh" and "k" got "please reply yes or no"."""
+    talk = registered_up_to(servers, "HXUF", language, TO_CONTACT_DETAILS[language][:5])
+
+    assert asked in texts(servers.say(talk, yes, {"language": language}))
