@@ -20,6 +20,7 @@ from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import session_scope
 from bot.privacy.redaction import is_masked_code
 from bot.registration import drafts
+from bot.registration_start import REGISTRATION_SLOTS, forgotten_slots
 
 log = logging.getLogger(__name__)
 
@@ -28,29 +29,6 @@ PASSWORD_SET = "[enregistré]"  # noqa: S105 - the password slot's value once th
 
 # Every slot of the registration, in the order of the form, with those the validation sets
 # beside an answer (the invitation check, a suggested correction, the menu, refusal counts).
-REGISTRATION_SLOTS = (
-    "country",
-    "country_inferred",
-    "country_confirmed",
-    "company_id",
-    "invitation_code",
-    "invitation_valid",
-    "email",
-    "email_suggestion",
-    "email_suggestion_declined",
-    "email_confirmed",
-    "password",
-    "terms_accepted",
-    "first_name",
-    "last_name",
-    "phone",
-    "phone_suggestion",
-    "job_title",
-    "confirmed",
-    "correction_menu",
-    "field_to_correct",
-    "refusals",
-)
 
 
 def language_of(tracker: Tracker) -> str:
@@ -108,17 +86,10 @@ def remember_invitation_code(conversation_id: str, code: str) -> None:
 
 def reset_registration(keep_link_code: bool = True, tracker: Tracker | None = None) -> list:
     """Events that forget the registration's answers (the invitation link's code may stay)."""
-    keep = (
-        {"invitation_code"}
-        if keep_link_code and tracker and tracker.get_slot("code_from_link")
-        else set()
-    )
-    # invitation_failures is kept: restarting must not lift the lock on invitation checks.
-    return [
-        SlotSet(slot, None)
-        for slot in REGISTRATION_SLOTS
-        if slot not in keep and (tracker is None or tracker.get_slot(slot) is not None)
-    ]
+    if tracker is None:
+        return [SlotSet(slot, None) for slot in REGISTRATION_SLOTS]
+    forgotten = forgotten_slots(tracker.get_slot, keep_link_code=keep_link_code)
+    return [SlotSet(slot, None) for slot in forgotten]
 
 
 def polite_failure(

@@ -18,18 +18,13 @@ from actions.common import (
     reset_registration,
 )
 from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
-from bot.checks.answers import (
-    corrected_address,
-    holds_registration_data,
-    read_message,
-    says_already_registered,
-)
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
 from bot.registration import drafts
 from bot.registration.accounts import Registration, RegistrationStatus, register
 from bot.registration.invitations import InvitationStatus
+from bot.registration_start import registration_start
 from bot.settings import get_settings
 
 # The invitation is checked again at creation: what to say, and the outcome to record.
@@ -44,78 +39,22 @@ _FAILED = {
 
 
 class ActionStartRegistration(Action):
-    """Starts a registration, or first asks: the supplier's answer comes back here (rules).
-
-    A fresh start forgets earlier answers (an invitation link's code is kept) and the form then
-    reads the message that started it: "Bonjour, France, siren ..., code ..." is kept. Not
-    started at once: after an account was created in this conversation (said, with "another
-    company?"), and on an answer that holds no registration data ("voulez-vous commencer ?").
-    ``registration_starting`` tells the rules which way it went.
-    """
+    """Starts a registration, or first asks (bot/registration_start.py). The Rasa server does
+    it itself (rasa_ext/registration_start.py); this one runs when rasa_ext is not loaded."""
 
     def name(self) -> str:
         return "action_start_registration"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent, _ = latest_intent(tracker)
-        offer = tracker.get_slot("registration_offer")
-        registered = tracker.get_slot("registered_email")
-        if intent == "deny":
-            dispatcher.utter_message(response="utter_not_starting")
-            return _not_started(None)
-        if says_already_registered(tracker.latest_message.get("text") or ""):
-            # "I registered last week with ...": not invited to register again
-            dispatcher.utter_message(response="utter_account_may_exist")
-            return _not_started(None)
-        corrected = registered and corrected_address(tracker.latest_message.get("text") or "")
-        if corrected and corrected != registered:
-            # "je me suis trompée d'adresse, c'est X" after the account was created: the
-            # address correction, with X (it got "another company?", and X was lost).
-            return [
-                *_not_started(None),
-                SlotSet("address_correction", True),
-                SlotSet("new_email", corrected),
-                FollowupAction("email_change_form"),
-            ]
-        address = _an_address_alone(tracker) if intent == "inform" and not registered else None
-        if address is not None and offer is None:
-            # "jean@acme.fr" and nothing else (after "I can send the activation email again"):
-            # to register, or to get the activation email? It started a registration. Kept for
-            # the resend (activation_request_form reads it).
-            dispatcher.utter_message(response="utter_address_what_for", email=address)
-            return [*_not_started(None), SlotSet("activation_email", address)]
-        if registered and offer != "another" and intent != "affirm":
-            dispatcher.utter_message(response="utter_registration_exists", email=registered)
-            return _not_started("another")
-        if (
-            intent in ("inform", "skip")
-            and offer is None
-            and not holds_registration_data(tracker.latest_message.get("text") or "")
-        ):
-            dispatcher.utter_message(response="utter_answer_without_question")
-            return _not_started("start")
-        dispatcher.utter_message(response="utter_start_registration")
-        if tracker.get_slot("code_from_link"):
-            dispatcher.utter_message(response="utter_code_from_link")
-        return [
-            *reset_registration(tracker=tracker),
-            SlotSet("registration_offer", None),
-            SlotSet("requested_slot", None),
-            SlotSet("registration_starting", True),
-        ]
-
-
-def _an_address_alone(tracker: Tracker) -> str | None:
-    """The supplier's address, when the message gives nothing else a registration needs."""
-    text = tracker.latest_message.get("text") or ""
-    if set(read_message(text, None, {}).values) != {"email"}:
-        return None
-    checked = check_supplier_email(text)
-    return checked.address if checked.ok else None
-
-
-def _not_started(offer: str | None) -> list:
-    return [SlotSet("registration_offer", offer), SlotSet("registration_starting", False)]
+        text = tracker.latest_message.get("text") or ""
+        start = registration_start(intent, text, tracker.get_slot)
+        for response, arguments in start.responses:
+            dispatcher.utter_message(response=response, **arguments)
+        events: list = [SlotSet(name, value) for name, value in start.slots]
+        if start.followup:
+            events.append(FollowupAction(start.followup))
+        return events
 
 
 class ActionCorrectAfterRegistration(Action):

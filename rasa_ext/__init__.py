@@ -4,6 +4,7 @@ from rasa_ext import (
     action_call,
     forms,
     past_states,
+    registration_start,
     session_start,
     speedups,
     two_stage_fallback,
@@ -14,4 +15,5 @@ action_call.install()
 forms.install()
 past_states.install()
 session_start.install()
+registration_start.install()
 two_stage_fallback.install()

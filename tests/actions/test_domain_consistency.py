@@ -50,7 +50,9 @@ MESSAGE_LANGUAGE_RESPONSES = set(UTTERED)
 
 
 def action_sources() -> dict[Path, ast.Module]:
-    return {p: ast.parse(p.read_text(encoding="utf-8")) for p in (ROOT / "actions").glob("*.py")}
+    """The actions' code, and what decides for them in bot/ what they say."""
+    paths = [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "registration_start.py"]
+    return {p: ast.parse(p.read_text(encoding="utf-8")) for p in paths}
 
 
 def responses_named_in_actions() -> set[str]:

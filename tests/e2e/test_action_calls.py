@@ -1,10 +1,10 @@
 """How many times each message calls the action server (issue 17): once at most, none where Rasa
 alone can answer. The stack's action calls go through tests/factories.ActionCallCounter.
 
-The first message of a registration calls twice, by design of other parts: the start action,
-then the form's first validation. A session starts in the Rasa server (rasa_ext/session_start.py)
-unless the page gave an invitation code, which the custom ``action_session_start`` keeps in the
-product's database.
+The first message of a registration calls once, the form's first validation: the registration
+starts in the Rasa server (rasa_ext/registration_start.py). A session starts in the Rasa server
+too (rasa_ext/session_start.py) unless the page gave an invitation code, which the custom
+``action_session_start`` keeps in the product's database.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_each_message_of_a_registration_calls_the_action_server_once(
         for text, expected in REGISTRATIONS[language]
     ]
     calls = calls_per_message(servers, conversation_id, turns, {"language": language})
-    assert calls[0] == ["action_start_registration", VALIDATE]
+    assert calls[0] == [VALIDATE]
     # The questions asked by actions (the identifier's name, the address read back, the terms,
     # the summary) come in the same call as the validation of the answer before them, and the
     # account is created in the validation of the confirming "yes".
@@ -114,7 +114,7 @@ def test_a_session_from_an_invitation_link_calls_the_session_start_to_keep_the_c
 
     calls = calls_per_message(servers, conversation_id, [(start, asked)], metadata)
 
-    assert calls == [["action_session_start", "action_start_registration", VALIDATE]]
+    assert calls == [["action_session_start", VALIDATE]]
     # The code is kept: the identifier then identifies the company without the code asked.
     turns = [("France", "SIREN"), ("732 829 320", "ACME")]
     calls_per_message(servers, conversation_id, turns, metadata)
