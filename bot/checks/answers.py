@@ -758,6 +758,12 @@ def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool =
         if span:
             rest = _blank(rest, *span)
     named_country = parse_country(rest, fuzzy=fuzzy_country)
+    if not (country or named_country):
+        by_name = _SCHEME_NAMED.get(_scheme_word(rest) or "")
+        if by_name and check_company_id(by_name, rest).ok:
+            # "mon SIREN est 732 829 320", "our CRN is 05478384": the identifier's name says
+            # the country (a SIREN alone was asked to be confirmed, a CRN alone the country)
+            named_country = by_name
     company_id = None
     if country or named_country:
         check = check_company_id(country or named_country, rest)
@@ -1113,6 +1119,26 @@ def _answer_to(
         inferred = found.company_id.company_id.country
         values["country"] = inferred
     return values, inferred
+
+
+# The identifier's own name, which says its country: "mon SIREN est ...", "our CRN is ...".
+_SCHEME_NAMED = {
+    "siren": "FR",
+    "siret": "FR",
+    "crn": "GB",
+    "companies house": "GB",
+    "bce": "BE",
+    "kbo": "BE",
+    "cbe": "BE",
+    "numero d'entreprise": "BE",
+    "enterprise number": "BE",
+}
+_SCHEME_WORD = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _SCHEME_NAMED)) + r")(?!\w)")
+
+
+def _scheme_word(text: str) -> str | None:
+    match = _SCHEME_WORD.search(fold(text))
+    return match.group(1) if match else None
 
 
 def _evident_answers(

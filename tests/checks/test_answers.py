@@ -1070,3 +1070,25 @@ def test_the_other_language_named_at_the_country_question_is_a_request_for_it(te
     reading = read_turn(text, "country", {"language": language})
 
     assert for_the_rules("country", "change_language", 1.0, lambda: reading)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "company_id"),
+    [
+        ("Bonjour, je veux m'inscrire, mon SIREN est le 732 829 320", "FR", "732829320"),
+        ("our CRN is 05478384", "GB", "05478384"),
+        ("ok it's CRN 10486145", "GB", "10486145"),
+    ],
+)
+def test_an_identifier_called_by_its_name_says_its_country(text, country, company_id):
+    # A SIREN was asked "is your company in France?", a CRN "give the country first".
+    for asked in (None, "country"):
+        reading = read_message(text, asked, {})
+
+        assert reading.values == {"country": country, "company_id": company_id}
+        assert reading.inferred_country is None
+
+
+def test_a_number_alone_is_still_asked_to_be_confirmed():
+    assert read_message("732 829 320", None, {}).inferred_country == "FR"
+    assert read_message("05478384", "country", {}).values == {"country": "05478384"}

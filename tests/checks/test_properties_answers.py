@@ -85,4 +85,5 @@ def test_a_siren_at_the_country_question_is_kept_and_names_france(siren, lead, s
     reading = read_message(lead + typed, "country", {})
 
     assert reading.values == {"country": "FR", "company_id": CompanyId("FR", siren).value}
-    assert reading.inferred_country == "FR"
+    # A number alone is asked to be confirmed; one called a SIREN says its country itself.
+    assert reading.inferred_country == (None if "siren" in lead.lower() else "FR")

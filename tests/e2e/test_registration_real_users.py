@@ -1319,3 +1319,22 @@ def test_a_texting_yes_confirms_the_address(servers, language, yes, asked):
     talk = registered_up_to(servers, "HXUF", language, TO_CONTACT_DETAILS[language][:5])
 
     assert asked in texts(servers.say(talk, yes, {"language": language}))
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "asked"),
+    [
+        ("fr", "Bonjour, je veux m'inscrire, mon SIREN est le {siren}", "code d'invitation"),
+        ("en", "Hello, I'd like to register, our SIREN is {siren}", "invitation code"),
+    ],
+)
+def test_a_siren_called_by_its_name_in_the_first_message_is_not_asked_to_be_confirmed(
+    servers, language, first, asked
+):
+    """It got "Ce numéro est un SIREN : votre société est donc immatriculée en France. Est-ce
+    bien cela ?"."""
+    siren, _ = fr_invitation(servers, "HXUG")
+
+    reply = texts(servers.say(sender(), first.format(siren=spaced(siren)), {"language": language}))
+
+    assert asked in reply and "?" in reply and "France" not in reply
