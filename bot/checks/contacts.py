@@ -49,7 +49,9 @@ def _clean(text: str) -> str:
 
 
 def check_name(text: str) -> FieldCheck:
-    """A first or last name as typed, with lead-ins removed and capitalisation kept."""
+    """A first or last name as typed, with lead-ins removed and capitalisation kept, except a
+    name typed all in lower case, which gets its capitals ("jean-pierre" -> "Jean-Pierre": the
+    activation mail said "Bonjour jean,")."""
     value = _NAME_LEAD_INS.sub("", _clean(text)).strip(' .,!;:"')
     if not value:
         return FieldCheck(None, ContactError.EMPTY)
@@ -57,7 +59,22 @@ def check_name(text: str) -> FieldCheck:
         return FieldCheck(None, ContactError.TOO_LONG)
     if not _NAME.match(value):
         return FieldCheck(None, ContactError.INVALID_NAME)
-    return FieldCheck(value)
+    return FieldCheck(_capitalised(value) if value == value.lower() else value)
+
+
+# Lower-case words inside a name: "van der Berg", "de la Fontaine", "d'Artagnan".
+_NAME_PARTICLES = frozenset("de du des d le la van von der den di da del".split())
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _capitalised(name: str) -> str:
+    """Each word of an all-lower-case name with its capital; the particles stay lower case."""
+
+    def capital(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word if word in _NAME_PARTICLES else word[:1].upper() + word[1:]
+
+    return _NAME_WORD.sub(capital, name)
 
 
 # A link or formatting: the summary and the mails show the job title, and the widget renders

@@ -16,7 +16,16 @@ from bot.checks.contacts import (
     ("typed", "stored"),
     [
         ("Jean", "Jean"),
-        ("  jean-pierre ", "jean-pierre"),
+        # all in lower case: capitals given ("Bonjour jean," in the activation mail)
+        ("  jean-pierre ", "Jean-Pierre"),
+        ("nathalie roux", "Nathalie Roux"),
+        ("de la fontaine", "de la Fontaine"),
+        ("d'artagnan", "d'Artagnan"),
+        ("o’brien", "O’Brien"),
+        # any capital typed: kept as typed
+        ("DUPONT", "DUPONT"),
+        ("McDonald", "McDonald"),
+        ("van der Berg", "van der Berg"),
         ("Je m'appelle Marie", "Marie"),
         ("my first name is Anne", "Anne"),
         ("D'Artagnan", "D'Artagnan"),

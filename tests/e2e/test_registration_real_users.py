@@ -1338,3 +1338,21 @@ def test_a_siren_called_by_its_name_in_the_first_message_is_not_asked_to_be_conf
     reply = texts(servers.say(sender(), first.format(siren=spaced(siren)), {"language": language}))
 
     assert asked in reply and "?" in reply and "France" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"), [("fr", "Nom : Irène Vidal"), ("en", "Name: Irène Vidal")]
+)
+def test_a_name_typed_in_lower_case_gets_its_capitals(servers, language, summary):
+    """ "jean" was kept as typed: "Nom : jean Dupont", and the mail said "Bonjour jean,"."""
+    siren, code = fr_invitation(servers, "HXUH")
+    email = f"minuscules.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    turns = registration(language, siren, code, email)
+    converse(servers, talk, turns[:6], metadata)
+    servers.say(talk, "irène", metadata)
+    servers.say(talk, "vidal", metadata)
+    converse(servers, talk, turns[8:9], metadata)
+
+    assert summary in texts(servers.say(talk, turns[9][0], metadata))
