@@ -1056,9 +1056,10 @@ def _an_unsure_question(turn: _Turn, text: str) -> bool:
     """A question the NLU is not sure about, which answers nothing at a typed or a yes/no
     question (the password aside: "Velo!Rouge42?" is a password); or a sentence where an
     identifier, a code or an address is asked ("wait, Northwind is not my customer": it got
-    "not a CRN")."""
+    "not a CRN"), or the country ("I don't know which email to use, I have two": it got "I do not
+    recognise this country")."""
     reading = turn.reading
-    typed_value = turn.asked in ("company_id", "invitation_code", "email")
+    typed_value = turn.asked in ("country", "company_id", "invitation_code", "email")
     return (
         turn.intent == FALLBACK_INTENT
         # at a yes/no question too: "why can't I just skip it?" at the terms got "reply yes

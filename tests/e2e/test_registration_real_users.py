@@ -1356,3 +1356,37 @@ def test_a_name_typed_in_lower_case_gets_its_capitals(servers, language, summary
     converse(servers, talk, turns[8:9], metadata)
 
     assert summary in texts(servers.say(talk, turns[9][0], metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "sentence", "not_sure", "asked", "unknown"),
+    [
+        (
+            "fr",
+            "je veux créer mon compte",
+            "je ne sais pas quelle adresse mail mettre, j'en ai deux",
+            "Je ne suis pas sûr de bien comprendre",
+            "Dans quel pays",
+            "ne reconnais pas ce pays",
+        ),
+        (
+            "en",
+            "I want to create my account",
+            "I don't know which email to use, I have two",
+            "I am not sure I understand",
+            "In which country",
+            "do not recognise this country",
+        ),
+    ],
+)
+def test_an_unsure_sentence_at_the_country_question_is_not_read_as_a_country(
+    servers, language, start, sentence, not_sure, asked, unknown
+):
+    """It got "I do not recognise this country"."""
+    talk = sender()
+    metadata = {"language": language}
+    servers.say(talk, start, metadata)
+
+    replies = texts(servers.say(talk, sentence, metadata))
+
+    assert not_sure in replies and asked in replies and unknown not in replies
