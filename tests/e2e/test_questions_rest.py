@@ -76,7 +76,7 @@ CASES = {
             "quelles données personnelles gardez-vous et combien de temps ?",
             "faq/personal_data",
             [f"{SETTINGS.retention_days} jours", "conseiller"],
-            (),
+            ("/human_handoff",),  # erasing is an advisor's: the button is there
         ),
         (
             "pourquoi vous avez besoin de mon numéro de téléphone ?",
@@ -154,7 +154,7 @@ CASES = {
             "what personal data do you keep and for how long?",
             "faq/personal_data",
             [f"{SETTINGS.retention_days} days", "advisor"],
-            (),
+            ("/human_handoff",),
         ),
         ("why do you need my phone number?", "faq/why_phone", ["step 3"], ()),
         ("this bot is useless", "chitchat/complaint", ["sorry"], ("/human_handoff",)),
