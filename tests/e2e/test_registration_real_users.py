@@ -65,6 +65,18 @@ def registration(language: str, siren: str, code: str, email: str) -> list[tuple
 
 
 UP_TO_THE_PHONE = 8  # the turns of registration() until the phone question
+UP_TO_THE_SUMMARY = 10  # ... until the summary
+
+
+def registering(servers, prefix: str, language: str, turns: int) -> tuple[str, str, list]:
+    """A new conversation that said the first ``turns`` turns of registration() for a new
+    French company invited with codes of ``prefix``: its sender, its address, all the turns."""
+    siren, code = fr_invitation(servers, prefix)
+    email = f"{prefix.lower()}.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    every = registration(language, siren, code, email)
+    converse(servers, talk, every[:turns], {"language": language})
+    return talk, email, every
 
 
 # --- the platform's own address, from a pasted invitation email ---------------------------------
@@ -561,12 +573,8 @@ def test_already_checked_the_spam_folder_at_the_address_question_is_not_an_inval
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_skip_button_at_the_job_title_goes_on_to_the_summary(servers, language):
     """The "Passer" / "Skip" button sent /skip, which got "I cannot understand", in a loop."""
-    siren, code = fr_invitation(servers, "HXSC")
-    email = f"passer.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, _ = registering(servers, "HXSC", language, 9)  # up to the job title question
     metadata = {"language": language}
-    turns = registration(language, siren, code, email)
-    converse(servers, talk, turns[:9], metadata)  # up to the job title question
 
     reply = texts(servers.say(talk, "/skip", metadata))
 
@@ -641,7 +649,7 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
         ),
         (
             "en",
-            "company number {siren}, invitation code {code}, my email is {email}, Name Paul "
+            "our SIREN is {siren}, invitation code {code}, my email is {email}, Name Paul "
             "Martin, phone 06 12 34 56 78, I'm the finance manager.",
             "yes",
             "I accept",
@@ -660,7 +668,9 @@ def test_a_name_and_a_phone_given_in_an_all_in_one_first_message_are_not_asked_a
     metadata = {"language": language}
     message = first.format(siren=spaced(siren), code=code, email=email)
     password = "mot de passe" if language == "fr" else "password"
-    converse(servers, talk, [(message, "?"), (yes, email), (yes, password)], metadata)
+    # The message calls the identifier a SIREN: France is not asked to be confirmed, the
+    # address is read back at once.
+    converse(servers, talk, [(message, email), (yes, password)], metadata)
     converse(servers, talk, [(PASSWORD, "?")], metadata)  # the terms
 
     after_terms = texts(servers.say(talk, accept, metadata))
@@ -763,11 +773,8 @@ def test_a_first_and_a_last_name_corrected_together_at_the_summary(
     servers, language, correction, corrected
 ):
     """The first name became "Anne et le nom Girard", and "C'est corrigé." was said."""
-    siren, code = fr_invitation(servers, "HXSK")
-    email = f"deux.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, _ = registering(servers, "HXSK", language, UP_TO_THE_SUMMARY)
     metadata = {"language": language}
-    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
 
     reply = texts(servers.say(talk, correction, metadata))
 
@@ -1153,11 +1160,8 @@ def test_no_phone_says_why_it_is_needed_and_offers_an_advisor(servers, language,
 def test_the_company_named_as_the_menu_s_button_is_corrected(servers, language, no, company, asked):
     """ "la société" at "que souhaitez-vous corriger ?" (the button says "Société") got "choose
     the answer to correct with a button"."""
-    siren, code = fr_invitation(servers, "HXUA")
-    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, _ = registering(servers, "HXUA", language, UP_TO_THE_SUMMARY)
     metadata = {"language": language}
-    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
     servers.say(talk, no, metadata)
 
     assert asked in texts(servers.say(talk, company, metadata))
@@ -1175,11 +1179,8 @@ def test_the_phone_named_with_its_new_number_at_the_menu_is_corrected(
 ):
     """ "the phone, it's 07700 900123" at "what would you like to correct?" got "choose the
     answer to correct with a button"; the account is created with the new number."""
-    siren, code = fr_invitation(servers, "HXUB")
-    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, email, _ = registering(servers, "HXUB", language, UP_TO_THE_SUMMARY)
     metadata = {"language": language}
-    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
     servers.say(talk, no, metadata)
 
     reply = texts(servers.say(talk, phone, metadata))
@@ -1202,11 +1203,8 @@ def test_the_job_title_that_should_just_be_something_else_at_the_summary(
     servers, language, correction, summary
 ):
     """At the summary (yes or no), it got "please reply yes or no"."""
-    siren, code = fr_invitation(servers, "HXUC")
-    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, _ = registering(servers, "HXUC", language, UP_TO_THE_SUMMARY)
     metadata = {"language": language}
-    converse(servers, talk, registration(language, siren, code, email)[:10], metadata)
 
     assert summary in texts(servers.say(talk, correction, metadata))
 
@@ -1222,12 +1220,8 @@ def test_a_last_name_corrected_as_it_is_typed_is_its_last_version(
     servers, language, last_name, summary
 ):
     """ "dupond, pardon Dupont" got "this name does not look valid"."""
-    siren, code = fr_invitation(servers, "HXUD")
-    email = f"menu.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, turns = registering(servers, "HXUD", language, 7)  # up to the last name question
     metadata = {"language": language}
-    turns = registration(language, siren, code, email)
-    converse(servers, talk, turns[:7], metadata)  # up to the last name question
     servers.say(talk, last_name, metadata)
     converse(servers, talk, turns[8:9], metadata)
 
@@ -1345,12 +1339,8 @@ def test_a_siren_called_by_its_name_in_the_first_message_is_not_asked_to_be_conf
 )
 def test_a_name_typed_in_lower_case_gets_its_capitals(servers, language, summary):
     """ "jean" was kept as typed: "Nom : jean Dupont", and the mail said "Bonjour jean,"."""
-    siren, code = fr_invitation(servers, "HXUH")
-    email = f"minuscules.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
-    talk = sender()
+    talk, _, turns = registering(servers, "HXUH", language, 6)
     metadata = {"language": language}
-    turns = registration(language, siren, code, email)
-    converse(servers, talk, turns[:6], metadata)
     servers.say(talk, "irène", metadata)
     servers.say(talk, "vidal", metadata)
     converse(servers, talk, turns[8:9], metadata)
