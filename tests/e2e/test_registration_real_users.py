@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot import db
 from bot.models import Account, Company
 from tests.e2e.conftest import converse, texts, wait_for_mail
+from tests.e2e.test_questions_rest import NOT_SURE, payloads, topic_button
 from tests.e2e.test_registration_off_script import fr_invitation, sender, spaced
 from tests.factories import PASSWORD
 
@@ -1280,29 +1281,54 @@ def test_the_conversation_s_own_language_named_at_the_country_question_is_the_co
 
 
 @pytest.mark.parametrize(
-    ("language", "question", "answer"),
+    ("language", "question", "topic", "answer"),
     [
-        ("fr", "A quoi sert le code d'invitation ?", "relie votre inscription à votre client"),
-        ("en", "So what's the invitation code actually for?", "links your registration"),
-        ("fr", "je peux donner un numéro fixe ?", "Un fixe ou un mobile conviennent"),
-        ("en", "can I give a landline?", "A landline or a mobile will do"),
+        (
+            "fr",
+            "A quoi sert le code d'invitation ?",
+            "faq/where_invitation_code",
+            "relie votre inscription à votre client",
+        ),
+        (
+            "en",
+            "So what's the invitation code actually for?",
+            "faq/where_invitation_code",
+            "links your registration",
+        ),
+        (
+            "fr",
+            "je peux donner un numéro fixe ?",
+            "faq/why_phone",
+            "Un fixe ou un mobile conviennent",
+        ),
+        ("en", "can I give a landline?", "faq/why_phone", "A landline or a mobile will do"),
         (
             "fr",
             "je n'ai pas de code, mon client m'a seulement demandé de m'inscrire",
+            "faq/no_invitation",
             "sur **invitation de votre client**",
         ),
         (
             "en",
             "I don't have any invitation code, my customer just asked me to sign up",
+            "faq/no_invitation",
             "by invitation from your customer",
         ),
     ],
 )
-def test_support_questions_the_tester_asked_are_answered(servers, language, question, answer):
-    """Each got "I am not sure I understand" (the invitation code's use, a landline, no code)."""
-    reply = texts(servers.say(sender(), question, {"language": language}))
+def test_support_questions_the_tester_asked_are_answered(
+    servers, language, question, topic, answer
+):
+    """Each got "I am not sure I understand" with unrelated topics (the invitation code's use, a
+    landline, no code). Now the answer, or "not sure" offering it: its button answers."""
+    talk = sender()
+    metadata = {"language": language}
+    replies = servers.say(talk, question, metadata)
+    if NOT_SURE[language] in texts(replies):
+        assert topic_button(topic) in payloads(replies)
+        replies = servers.say(talk, topic_button(topic), metadata)
 
-    assert answer in reply
+    assert answer in texts(replies)
 
 
 @pytest.mark.parametrize(
