@@ -1217,18 +1217,27 @@ def _answers_the_question(asked: str | None, found: Found) -> bool:
 
 
 # "Dupond, pardon Dupont", "Jon sorry John", "Gérant, enfin plutôt Directeur": the answer
-# corrected as it is typed; what follows the repair word is the answer.
-_SELF_REPAIR = re.compile(
-    r"^(?P<old>[^\W\d_][\w'’ -]*?)\s*[,;.]?\s+(?:pardon|sorry|oups|oops|je veux dire|i mean|"
-    r"i meant|enfin plutot|enfin|plutot|or rather|rather)\s*[,:!.]?\s+(?P<new>\S.*)$"
+# corrected as it is typed; what follows the repair word is the answer. Searched for, then the
+# answer before it checked apart: one pattern for both backtracked (seconds on 1,000 spaces).
+_REPAIR_WORD = re.compile(
+    r"(?<=[\s,;.])(?:pardon|sorry|oups|oops|je veux dire|i mean|i meant|enfin plutot|enfin|"
+    r"plutot|or rather|rather)(?=[\s,:!.])"
 )
+_NAME_LIKE = re.compile(r"[^\W\d_][\w'’ -]*")
 
 
 def self_repaired(answer: str) -> str:
     """A name or job title corrected as it is typed, its last version: "dupond, pardon Dupont"
     is "Dupont" (it got "this name does not look valid")."""
-    match = _SELF_REPAIR.match(fold(answer))
-    return answer[match.start("new") :].strip(_EDGES) if match else answer
+    folded = fold(answer)
+    match = _REPAIR_WORD.search(folded)
+    if match is None:
+        return answer
+    before = folded[: match.start()].rstrip(" ,;.")
+    after = answer[match.end() :].strip(_EDGES)
+    if not after or not _NAME_LIKE.fullmatch(before):
+        return answer
+    return after
 
 
 def _menu_choice(text: str) -> Correction | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.checks.answers import (
@@ -1092,3 +1094,14 @@ def test_an_identifier_called_by_its_name_says_its_country(text, country, compan
 def test_a_number_alone_is_still_asked_to_be_confirmed():
     assert read_message("732 829 320", None, {}).inferred_country == "FR"
     assert read_message("05478384", "country", {}).values == {"country": "05478384"}
+
+
+@pytest.mark.parametrize(
+    "text", ["dupond" + " " * 500 + "pardon" + " " * 500, "a" + " " * 998 + "x", " pardon" * 140]
+)
+def test_a_hostile_answer_is_read_at_once(text):
+    # One pattern for the answer and its repair backtracked: 240 s for the first one.
+    started = time.perf_counter()
+    read_turn(text, "last_name", {"country": "FR", "first_name": "Marc"})
+
+    assert time.perf_counter() - started < 1.0
