@@ -1049,9 +1049,9 @@ _LABELLED_PHONE = re.compile(
 _NAME_PART = r"[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)*"
 _INTRODUCED_NAME = re.compile(
     r"(?i:\bje\s+m'?\s*appelle|\bmon\s+nom\s+est|\bje\s+suis|\bmy\s+name\s+is|\bi'?\s*m|\bi\s+am"
-    r"|\bthis\s+is|\bpr[ée]nom\s+(?:et\s+)?nom\s*:?"
+    r"|\bthis\s+is|\bpr[ée]nom\s+(?:et\s+)?nom(?:\s*:)?"
     # a label, as in a signature or a pasted form: "Name Sarah Connor", "Full name: ..."
-    r"|(?<!company )(?<!business )(?<!firm )\b(?:full\s+)?name\s*:?)"
+    r"|(?<!company )(?<!business )(?<!firm )\b(?:full\s+)?name(?:\s*:)?)"
     r"\s+(?P<first>" + _NAME_PART + r")\s+(?P<last>" + _NAME_PART + r")"
     r"(?=\s*(?:[,.;!]|$|(?i:et|and|de|from|of|du|chez|at)\b))"
 )
