@@ -768,9 +768,12 @@ def test_random_codes_against_a_public_siren_do_not_lock_its_supplier_out(
     [
         ("fr", "le prénom c'est Anne et le nom Girard", "Nom : Anne Girard"),
         ("en", "my first name is Anne and my last name is Girard", "Name: Anne Girard"),
+        # "should just be": it got "please reply yes or no"
+        ("fr", "la fonction devrait juste être Comptable unique", "Fonction : Comptable unique"),
+        ("en", "the job title should just be Payables Lead", "Job title: Payables Lead"),
     ],
 )
-def test_a_first_and_a_last_name_corrected_together_at_the_summary(
+def test_a_correction_typed_at_the_summary_is_in_the_new_summary(
     servers, language, correction, corrected
 ):
     """The first name became "Anne et le nom Girard", and "C'est corrigé." was said."""
@@ -1191,23 +1194,6 @@ def test_the_phone_named_with_its_new_number_at_the_menu_is_corrected(
     with db.session_scope(servers.database_url) as session:
         account = session.scalars(select(Account).where(Account.email == email)).one()
         assert account.contact.phone == "+33611223346"
-
-
-@pytest.mark.parametrize(
-    ("language", "correction", "summary"),
-    [
-        ("fr", "la fonction devrait juste être Comptable unique", "Fonction : Comptable unique"),
-        ("en", "the job title should just be Payables Lead", "Job title: Payables Lead"),
-    ],
-)
-def test_the_job_title_that_should_just_be_something_else_at_the_summary(
-    servers, language, correction, summary
-):
-    """At the summary (yes or no), it got "please reply yes or no"."""
-    talk, _, _ = registering(servers, "HXUC", language, UP_TO_THE_SUMMARY)
-    metadata = {"language": language}
-
-    assert summary in texts(servers.say(talk, correction, metadata))
 
 
 @pytest.mark.parametrize(
