@@ -166,6 +166,17 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             # "do I have to?", "do I need to give it?", not "do I need to register if ...?"
             r"\bdo i (?:have|need) to(?: (?:give|provide|answer|fill in|fill|enter|tell you|"
             r"share)(?: (?:it|this|that|one|them|my \w+))?)?$",
+            # which address: "je dois mettre mon email à moi ou celui du client ?", "which email
+            # should I use?" (at another question than the address's, it names another field)
+            r"\b(?:quel|quelle|laquelle|lequel) (?:adresse|e-?mail|mail)(?: (?:mail|e-?mail|"
+            r"electronique))? (?:dois-je|je dois|faut-il|il faut|mettre|utiliser|donner|"
+            r"indiquer|saisir)\b",
+            r"\b(?:mon|ma) (?:e-?mail|mail|adresse)(?: a moi)? ou (?:celui|celle) (?:du|de mon|"
+            r"de notre) client\b",
+            r"\bwhich (?:e-?mail|address|mailbox)(?: address)? (?:should|do|must|shall|to|"
+            r"would|can)\b",
+            r"\b(?:my|our) (?:own )?(?:e-?mail|address)(?: address)? or (?:my|our|the) "
+            r"(?:client|customer)\b",
         ),
     ),
     (

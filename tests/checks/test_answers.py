@@ -1105,3 +1105,26 @@ def test_a_hostile_answer_is_read_at_once(text):
     read_turn(text, "last_name", {"country": "FR", "first_name": "Marc"})
 
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je dois mettre mon email a moi ou celui du client ?",
+        "quelle adresse mail dois-je mettre ?",
+        "which email should I use?",
+        "should I put my own email or my customer's?",
+    ],
+)
+def test_which_address_at_the_address_question_asks_why_it_is_asked(text):
+    # It got "not sure": the answer says whose address and what for.
+    answers = {"country": "FR", "company_id": "732829320", "invitation_code": "ACMEFR0000000001"}
+
+    assert read_turn(text, "email", answers).stance is Stance.WHY
+
+
+@pytest.mark.parametrize("text", ["dans quel mail est le code ?", "which email contains the code?"])
+def test_a_question_about_the_invitation_mail_at_the_address_question_is_no_stance(text):
+    answers = {"country": "FR", "company_id": "732829320", "invitation_code": "ACMEFR0000000001"}
+
+    assert read_turn(text, "email", answers).stance is None

@@ -1392,3 +1392,31 @@ def test_an_unsure_sentence_at_the_country_question_is_not_read_as_a_country(
     replies = texts(servers.say(talk, sentence, metadata))
 
     assert not_sure in replies and asked in replies and unknown not in replies
+
+
+@pytest.mark.parametrize(
+    ("language", "which", "answer", "asked"),
+    [
+        (
+            "fr",
+            "je dois mettre mon email a moi ou celui du client ?",
+            "Indiquez votre propre adresse email",
+            "Quelle adresse email",
+        ),
+        (
+            "en",
+            "should I put my own email or my customer's?",
+            "Give your own email address",
+            "Which email address",
+        ),
+    ],
+)
+def test_which_address_to_give_is_answered_at_the_address_question(
+    servers, language, which, answer, asked
+):
+    """ "je dois mettre mon email a moi ou celui du client ?" got "not sure"."""
+    talk = registered_up_to(servers, "HXUJ", language, TO_CONTACT_DETAILS[language][:4])
+
+    reply = texts(servers.say(talk, which, {"language": language}))
+
+    assert answer in reply and asked in reply
