@@ -27,9 +27,6 @@ log = logging.getLogger(__name__)
 MAX_INVITATION_FAILURES = 5
 PASSWORD_SET = "[enregistré]"  # noqa: S105 - the password slot's value once the hash is stored server-side
 
-# Every slot of the registration, in the order of the form, with those the validation sets
-# beside an answer (the invitation check, a suggested correction, the menu, refusal counts).
-
 
 def language_of(tracker: Tracker) -> str:
     return tracker.get_slot("language") or DEFAULT_LANGUAGE

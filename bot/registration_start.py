@@ -11,7 +11,7 @@ has (no database): every branch is here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.checks.answers import (
@@ -22,7 +22,9 @@ from bot.checks.answers import (
 )
 from bot.checks.email_addresses import check_supplier_email
 
-# The registration's answers and the form's own state: a fresh start forgets them.
+# Every slot of the registration, in the order of the form, with those the validation sets
+# beside an answer (the invitation check, a suggested correction, the menu, refusal counts): a
+# fresh start forgets them.
 REGISTRATION_SLOTS = (
     "country",
     "country_inferred",
@@ -56,7 +58,6 @@ class Start:
     responses: tuple[tuple[str, dict[str, Any]], ...] = ()
     slots: tuple[tuple[str, Any], ...] = ()
     followup: str | None = None
-    started: bool = field(default=False, compare=False)
 
 
 def forgotten_slots(get_slot: Callable[[str], Any], *, keep_link_code: bool = True) -> list[str]:
@@ -121,4 +122,4 @@ def registration_start(intent: str | None, text: str, get_slot: Callable[[str], 
     slots = [(slot, None) for slot in forgotten_slots(get_slot)]
     slots += [("registration_offer", None), ("requested_slot", None)]
     slots.append(("registration_starting", True))
-    return Start(tuple(responses), tuple(slots), started=True)
+    return Start(tuple(responses), tuple(slots))

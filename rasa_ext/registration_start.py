@@ -6,8 +6,8 @@ database). Called remotely, it made the registration's first message two calls t
 server, the start and the form's first validation (issue 17: "one round trip per message at
 most"); every conversation that registers starts with it. The Rasa server now makes the same
 decision and the same events itself: the responses are generated as Rasa generates those a
-custom action sends (``RemoteAction._utter_responses``, with the arguments rasa_sdk's
-``utter_message`` sends), so the conversation log is the same either way
+custom action sends (``RemoteAction._utter_responses``, on the messages rasa_sdk's own
+dispatcher makes), so the conversation log is the same either way
 (tests/rasa_ext/test_registration_start.py compares them).
 
 Installed on import of ``rasa_ext`` (as rasa_ext/session_start.py): Rasa finds an action by its
@@ -21,25 +21,11 @@ from typing import Any
 import rasa.core.actions.action
 from rasa.core.actions.action import Action, RemoteAction
 from rasa.shared.core.events import Event, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.registration_start import registration_start
 
 NAME = "action_start_registration"
-
-
-def _sent_by_rasa_sdk(response: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """What ``dispatcher.utter_message(response=..., **arguments)`` sends to the Rasa server."""
-    return {
-        "text": None,
-        "buttons": [],
-        "elements": [],
-        "custom": {},
-        "template": response,
-        "response": response,
-        "image": None,
-        "attachment": None,
-        **arguments,
-    }
 
 
 class RegistrationStartInRasa(Action):
@@ -54,7 +40,12 @@ class RegistrationStartInRasa(Action):
         start = registration_start(
             intent, (message.text if message else None) or "", tracker.get_slot
         )
-        sent = [_sent_by_rasa_sdk(name, dict(arguments)) for name, arguments in start.responses]
+        # What the custom action sends, made by rasa_sdk's own dispatcher, then generated as
+        # Rasa generates a remote action's responses.
+        dispatcher = CollectingDispatcher()
+        for name, arguments in start.responses:
+            dispatcher.utter_message(response=name, **arguments)
+        sent = dispatcher.messages
         events: list[Event] = [
             *await RemoteAction._utter_responses(sent, output_channel, nlg, tracker),
             *(SlotSet(name, value) for name, value in start.slots),

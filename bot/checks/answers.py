@@ -27,18 +27,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.checks.contacts import check_phone
+from bot.checks.contacts import NAME_PARTICLES, check_phone
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
 from bot.checks.identifiers import (
     CompanyIdCheck,
     check_company_id,
     country_adjective_alone,
+    country_of_identifier_named,
     parse_country,
     recognise_company_id,
     scheme_for,
 )
-from bot.checks.invitation_codes import ALPHABET, code_span, extract_code, normalise_code
+from bot.checks.invitation_codes import code_alone, code_span, extract_code
 from bot.checks.language import requested_language
 
 __all__ = [
@@ -419,8 +420,7 @@ _CORRECTION_WORDS = _patterns(
     r"\b(?:not|isn'?t) (?:the )?right\b",
     r"\bmal (?:ecrite?|orthographiee?|tapee?|saisie?)\b",
     r"\bau lieu\b",
-    r"\b(?:should|must) be\b",
-    rf"\b(?:{_SHOULD_BE})\b",
+    rf"\b(?:must be|{_SHOULD_BE})\b",
 )
 
 # "I got something wrong" without saying what: the form asks which answer to correct.
@@ -770,7 +770,7 @@ def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool =
             rest = _blank(rest, *span)
     named_country = parse_country(rest, fuzzy=fuzzy_country)
     if not (country or named_country):
-        by_name = _SCHEME_NAMED.get(_scheme_word(rest) or "")
+        by_name = country_of_identifier_named(rest)
         if by_name and check_company_id(by_name, rest).ok:
             # "mon SIREN est 732 829 320", "our CRN is 05478384": the identifier's name says
             # the country (a SIREN alone was asked to be confirmed, a CRN alone the country)
@@ -979,8 +979,6 @@ def holds_registration_data(text: str) -> bool:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-# Words that start a surname ("de Gaulle", "van Damme"): two such words are not first + last.
-_PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "den", "di", "da", "del"}
 
 
 def full_name(text: str) -> tuple[str, str] | None:
@@ -989,7 +987,7 @@ def full_name(text: str) -> tuple[str, str] | None:
     words = text.split()
     if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return None
-    if any(fold(w) in _PARTICLES for w in words):
+    if any(fold(w) in NAME_PARTICLES for w in words):  # "de Gaulle": not first + last
         return None
     return words[0], words[1]
 
@@ -1132,26 +1130,6 @@ def _answer_to(
     return values, inferred
 
 
-# The identifier's own name, which says its country: "mon SIREN est ...", "our CRN is ...".
-_SCHEME_NAMED = {
-    "siren": "FR",
-    "siret": "FR",
-    "crn": "GB",
-    "companies house": "GB",
-    "bce": "BE",
-    "kbo": "BE",
-    "cbe": "BE",
-    "numero d'entreprise": "BE",
-    "enterprise number": "BE",
-}
-_SCHEME_WORD = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _SCHEME_NAMED)) + r")(?!\w)")
-
-
-def _scheme_word(text: str) -> str | None:
-    match = _SCHEME_WORD.search(fold(text))
-    return match.group(1) if match else None
-
-
 def _evident_answers(
     found: Found, asked: str | None, known: Mapping[str, str], country: str | None, marked: bool
 ) -> dict[str, str]:
@@ -1259,8 +1237,11 @@ def _menu_choice(text: str) -> Correction | None:
     if mention is None or field_said_right(text) == mention.field:
         return None
     rest = text[mention.end :]
-    value = _value_from(rest, fold(rest))
-    if value and not (_MENU_VALUE.match(fold(rest)) or any(c.isdigit() or c == "@" for c in value)):
+    folded_rest = fold(rest)
+    value = _value_from(rest, folded_rest)
+    if value and not (
+        _MENU_VALUE.match(folded_rest) or any(c.isdigit() or c == "@" for c in value)
+    ):
         value = None  # "mon entreprise a changé de nom": which answer, not its new value
     return Correction(mention.field, value)
 
@@ -1386,16 +1367,13 @@ def read_turn(
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
     if asked == MENU and slots.get("correction_menu") == "invitation":
         if not COMPANY_STEP & {*reading.cleared, *reading.values}:
-            if _A_CODE_ALONE.fullmatch(text.strip()):
-                # "AAAA-BBBB-CCCC-DDDE" typed again: out of turn a code needs a digit ("this
-                # will work fine" is no code), but here one of the pair is asked for, and this
-                # is a code's shape in its own alphabet (no I, L, O or U).
-                return Reading(values={"invitation_code": normalise_code(text)})
+            code = code_alone(text)
+            if code is not None:
+                # "AAAA-BBBB-CCCC-DDDE" typed again: out of turn a code needs a digit, but here
+                # one of the pair is asked for.
+                return Reading(values={"invitation_code": code})
             return Reading(which=True)
     return reading
-
-
-_A_CODE_ALONE = re.compile(rf"(?i)[{ALPHABET}]{{4}}(?:[ -]?[{ALPHABET}]{{4}}){{3}}")
 
 
 def for_the_rules(

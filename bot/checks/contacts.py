@@ -63,7 +63,7 @@ def check_name(text: str) -> FieldCheck:
 
 
 # Lower-case words inside a name: "van der Berg", "de la Fontaine", "d'Artagnan".
-_NAME_PARTICLES = frozenset("de du des d le la van von der den di da del".split())
+NAME_PARTICLES = frozenset("de du des d le la van von der den di da del".split())
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -72,7 +72,7 @@ def _capitalised(name: str) -> str:
 
     def capital(match: re.Match[str]) -> str:
         word = match.group(0)
-        return word if word in _NAME_PARTICLES else word[:1].upper() + word[1:]
+        return word if word in NAME_PARTICLES else word[:1].upper() + word[1:]
 
     return _NAME_WORD.sub(capital, name)
 

@@ -42,6 +42,7 @@ from stdnum.nl import btw as nl_btw
 from stdnum.pt import nif as pt_nif
 from stdnum.us import ein as us_ein
 
+from bot.checks.fields import fold
 from bot.checks.language import DEFAULT_LANGUAGE
 
 __all__ = [
@@ -774,6 +775,29 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
     if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
         return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
+
+
+# An identifier's own name, which says its country: "mon SIREN est ...", "our CRN is ...".
+_IDENTIFIER_NAMES = {
+    "siren": "FR",
+    "siret": "FR",
+    "crn": "GB",
+    "companies house": "GB",
+    "bce": "BE",
+    "kbo": "BE",
+    "cbe": "BE",
+    "numero d'entreprise": "BE",
+    "enterprise number": "BE",
+}
+_IDENTIFIER_NAME = re.compile(
+    r"(?<!\w)(" + "|".join(map(re.escape, _IDENTIFIER_NAMES)) + r")(?!\w)"
+)
+
+
+def country_of_identifier_named(text: str) -> str | None:
+    """The country whose identifier ``text`` names first ("notre SIREN", "our CRN"), or None."""
+    match = _IDENTIFIER_NAME.search(fold(text))
+    return _IDENTIFIER_NAMES[match.group(1)] if match else None
 
 
 def country_adjective_alone(text: str) -> str | None:

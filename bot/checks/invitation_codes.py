@@ -47,6 +47,16 @@ def mask_code(code: str) -> str:
     return normalised[:4] + "…" if len(normalised) > 4 else "…"
 
 
+# A message that is a code and nothing else, in the code's own alphabet (no I, L, O or U).
+_A_CODE_ALONE = re.compile(rf"(?i)[{ALPHABET}]{{4}}(?:[ -]?[{ALPHABET}]{{4}}){{3}}")
+
+
+def code_alone(text: str) -> str | None:
+    """The code a message is made of alone, normalised, even without a digit ("AAAA-BBBB-CCCC-
+    DDDE"), where a code is asked for: in a sentence "this will work fine" would be one."""
+    return normalise_code(text) if _A_CODE_ALONE.fullmatch(text.strip()) else None
+
+
 def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
     """Find an invitation code in free text ("mon code est k7m4 pq2x 9rtb 3hwd").
 
