@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.checks.contacts import NAME_PARTICLES, check_phone
+from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_phone
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
 from bot.checks.identifiers import (
@@ -912,7 +912,7 @@ def read_message(
     if correction is not None and correction.field in _EVIDENT and correction.field not in known:
         correction = None  # "siren 732 829 320" at the country question: an answer, read below
     if correction is not None and correction.field not in (None, asked):
-        return _corrected(correction, known)
+        return _with_the_pair(_corrected(correction, known), text, known, country)
     if correction is not None and correction.field == asked:
         if correction.value is None:
             return Reading(cleared=(asked,))  # "je me suis trompé de téléphone": asked again
@@ -944,11 +944,19 @@ def read_message(
         return Reading(which=True)
     values, inferred = _answer_to(asked, text, found, evident, country)
     if asked in FREE_TEXT and values.get(asked):
-        values[asked] = self_repaired(values[asked])  # "dupond, pardon Dupont" -> "Dupont"
+        # "dupond, pardon Dupont" -> "Dupont"; "comptable, comme je l'ai dit" -> "comptable"
+        values[asked] = self_repaired(without_fillers(values[asked]))
     if asked in FREE_TEXT and is_a_question:
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
+    listed = None
     if asked == "first_name" and "last_name" not in known:
+        listed = contact_details_listed(text, str(country) if country else None)
+    if listed is not None:
+        # "I already told you, Sarah Connor. phone +44 20 7946 0958, finance manager": it got
+        # "this name does not look valid"
+        values.update({k: v for k, v in listed.items() if k not in known or k == "first_name"})
+    elif asked == "first_name" and "last_name" not in known:
         answer = values.get("first_name", "")
         with_phone = name_and_phone(answer, str(country)) if country else None
         if with_phone is not None and "phone" not in known:
@@ -1032,6 +1040,89 @@ def name_and_phone(text: str, country: str) -> tuple[str, str] | None:
     return name, phone
 
 
+# What people add around answers they give again: "I already told you, Sarah Connor",
+# "accounts payable lead, as I said", "Martin, comme je l'ai déjà dit". Matched on a whole
+# folded segment of the message.
+_FILLER = re.compile(
+    r"(?:(?:but|mais|well|bon|euh|hmm|ok|okay|so|alors|voila|voici|here you go|again|encore|"
+    r"once again|encore une fois|sorry|pardon|desolee?|please|svp|s'il vous plait|thanks|merci"
+    r"|i (?:already )?(?:told|gave) you(?: (?:that|this|before|already))?|i already said(?: it)?"
+    r"|(?:as|like) i (?:said|told you)(?: before)?|i said(?: it)?(?: before)?"
+    r"|je (?:vous )?l'ai (?:deja )?(?:dit|donne)|je (?:vous )?ai (?:deja )?dit"
+    r"|comme (?:je l'ai |je vous l'ai )?(?:deja )?dit|deja dit|je repete)\b[\s!.:]*)+"
+)
+_SEGMENTS = re.compile(r"\s*(?:[,;]|\.(?=\s|$)|\s[-–]\s)\s*")
+_JOB_INTRO = (
+    r"(?:je suis|j'suis|i'm|i am|my (?:job title|job|role|position) is|ma fonction (?:est|:)"
+    r"|mon poste (?:est|:)|fonction ?:|poste ?:|job title ?:|position ?:|role ?:)\s+"
+)
+_ARTICLE = r"(?:(?:le|la|les|un|une|a|an|the)\s+|l')?"
+_JOB_TITLE_LEAD_IN = re.compile(f"^(?:{_JOB_INTRO})?{_ARTICLE}")
+_INTRODUCED_JOB_TITLE = re.compile(f"^{_JOB_INTRO}{_ARTICLE}")
+_PHONE_LABEL = re.compile(
+    r"^(?:(?:(?:mon|my|le|the)\s+)?(?:num[ée]ro(?: de t[ée]l[ée]phone)?|num|t[ée]l[ée]phone|t[ée]l"
+    r"|phone(?: number)?|mobile|portable|number)(?:\s+(?:est|is|c'est))?\s*:?\s*)?",
+    re.IGNORECASE,
+)
+
+
+def without_fillers(answer: str) -> str:
+    """``answer`` without the segments before and after it that only say it was given before
+    ("accounts payable lead, as I said" -> "accounts payable lead"), the rest as typed; the
+    answer as typed when nothing else is left."""
+    spans, start = [], 0
+    for separator in _SEGMENTS.finditer(answer):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(answer)))
+    kept = [
+        (a, b)
+        for a, b in spans
+        if answer[a:b].strip() and not _FILLER.fullmatch(fold(answer[a:b].strip()))
+    ]
+    return answer[kept[0][0] : kept[-1][1]] if kept else answer
+
+
+def _job_title_segment(segment: str) -> str | None:
+    """A job title said alone or introduced ("finance manager", "je suis comptable", "I'm the
+    CFO"): a few words without digits, not a state ("joignable le matin")."""
+    title = segment[_JOB_TITLE_LEAD_IN.match(fold(segment)).end() :].strip()
+    words = title.split()
+    if not words or len(words) > 6 or any(c.isdigit() or c in "?@" for c in title):
+        return None
+    if set(re.findall(r"[^\W\d_]+", fold(title))) & _SENTENCE_WORDS:
+        return None  # "I want to stop", "je ne sais pas": a sentence
+    return None if _NOT_A_JOB_TITLE.match(title) else title
+
+
+def contact_details_listed(text: str, country: str | None) -> dict[str, str] | None:
+    """The full name, then the phone and the job title, of a message that lists them, as at the
+    first name question: "I already told you, Sarah Connor. phone +44 20 7946 0958, finance
+    manager", "je suis Marc Durand, comptable". Every part of the message must be one of them
+    (or words such as "as I said"): otherwise None, and the text is read as a first name."""
+    details: dict[str, str] = {}
+    for segment in _SEGMENTS.split(" ".join(text.split())):
+        if not segment or _FILLER.fullmatch(fold(segment)):
+            continue
+        if "first_name" not in details:
+            said = _FILLER.match(fold(segment))  # "je vous l'ai déjà dit : Irène Vidal"
+            named = segment[said.end() :] if said else segment
+            both = full_name(NAME_LEAD_INS.sub("", named, count=1))
+            if both is None or {fold(both[0]), fold(both[1])} & _NOT_NAMES:
+                return None
+            details["first_name"], details["last_name"] = both
+            continue
+        phone = segment[_PHONE_LABEL.match(segment).end() :]
+        if country and "phone" not in details and check_phone(phone, country).ok:
+            details["phone"] = phone
+            continue
+        title = _job_title_segment(segment)
+        if title is None or "job_title" in details:
+            return None
+        details["job_title"] = title
+    return details or None
+
+
 def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:
     """The phone number and the job title of "06 45 67 89 01, je suis commercial", when the
     part before is a valid number for ``country`` and the part after is introduced as a job
@@ -1080,14 +1171,55 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Words of job titles: a job title right after an introduced name is read only with one of them
+# ("I'm Alice Martin, from ACME Industries" names no job).
+_JOB_WORDS = frozenset(
+    fold(word)
+    for word in (
+        "responsable directeur directrice gérant gérante comptable comptabilité assistant "
+        "assistante chef président présidente fondateur fondatrice associé associée expert "
+        "expert-comptable contrôleur contrôleuse juriste acheteur acheteuse secrétaire "
+        "trésorier trésorière chargé chargée gestionnaire administrateur administratrice "
+        "commercial commerciale daf raf pdg dg "
+        "manager lead head director accountant bookkeeper officer owner founder partner "
+        "controller clerk assistant buyer treasurer administrator analyst specialist "
+        "coordinator executive cfo ceo coo payable payables receivable procurement"
+    ).split()
+)
+
+
+def _a_job(title: str | None) -> str | None:
+    return title if title and set(re.findall(r"[^\W\d_]+", fold(title))) & _JOB_WORDS else None
+
+
+def _job_title_in(text: str, after_name: int) -> str | None:
+    """The job title of a message that introduces a name: the part right after the name (",
+    accounts payable lead"), or a part that says it is one ("I'm the finance manager"); only
+    with a job's word."""
+    rest = text[after_name:]
+    separator = _SEGMENTS.match(rest)
+    if separator is not None and separator.group().strip():
+        title = _a_job(_job_title_segment(_SEGMENTS.split(rest[separator.end() :], 1)[0]))
+        if title:
+            return title
+    for segment in _SEGMENTS.split(rest):
+        if _INTRODUCED_JOB_TITLE.match(fold(segment)) and _a_job(_job_title_segment(segment)):
+            return _job_title_segment(segment)
+    return None
+
+
 def contact_details_in(text: str, country: str | None) -> dict[str, str]:
-    """The first name, last name and phone a message gives beside other answers ("Bonjour, je
-    suis Paul Martin, SIREN ..., téléphone 06 12 34 56 78"): a full name only when introduced
-    and written with capitals, a phone only when named and valid for ``country``."""
+    """The first name, last name, job title and phone a message gives beside other answers
+    ("Bonjour, je suis Paul Martin, comptable, SIREN ..., téléphone 06 12 34 56 78"): a full name
+    only when introduced and written with capitals, a job title only right after it, a phone
+    only when named and valid for ``country``."""
     details: dict[str, str] = {}
     name = _INTRODUCED_NAME.search(text)
     if name and not {fold(name["first"]), fold(name["last"])} & _NOT_NAMES:
         details["first_name"], details["last_name"] = name["first"], name["last"]
+        title = _job_title_in(text, name.end())
+        if title:  # "I'm Alice Martin, accounts payable lead, ...": the job title was lost
+            details["job_title"] = title
     phone = _LABELLED_PHONE.search(text)
     if phone and country and check_phone(phone["phone"].strip(), country).ok:
         details["phone"] = phone["phone"].strip()
@@ -1268,6 +1400,28 @@ def _corrected(correction: Correction, known: Mapping[str, str]) -> Reading:
     if also is not None and also.value and also.field not in (None, "password", field_name):
         values[also.field] = also.value  # "le prénom c'est Anne et le nom Girard": both
     return Reading(values=values, corrected=field_name)
+
+
+# The identifier and the code are checked together: a correction of one that gives the other too
+# ("it should be our other company, 0714.402.228, code BBJK-...") corrects both.
+_PAIR = ("company_id", "invitation_code")
+
+
+def _with_the_pair(
+    reading: Reading, text: str, known: Mapping[str, str], country: str | None
+) -> Reading:
+    """``reading``, a correction of the identifier or the code, with the other of the two when the
+    message gives a new one (it kept the old identifier with the new code: a mismatch, then
+    two failed checks before the supplier found how to say it)."""
+    if reading.corrected not in _PAIR or not reading.values:
+        return reading
+    found = find_answers(text, country)
+    values = dict(reading.values)
+    for name in _PAIR:
+        value = _found_value(found, name)
+        if name not in values and value is not None and value != known.get(name):
+            values[name] = value
+    return dataclasses.replace(reading, values=values)
 
 
 def _read_at_the_password(

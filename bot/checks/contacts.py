@@ -17,7 +17,7 @@ JOB_TITLE_MAX_LENGTH = 100
 # Letters (any script), with the spaces, hyphens and apostrophes of compound names.
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-][^\W\d_]+)*\.?$")
 # Lead-ins people type before the answer itself ("je m'appelle Jean", "my name is Jean").
-_NAME_LEAD_INS = re.compile(
+NAME_LEAD_INS = re.compile(
     r"^(?:(?:mon|my)\s+(?:pr[ée]nom|nom(?:\s+de\s+famille)?|first\s+name|last\s+name|surname|"
     r"family\s+name|name)\s+(?:est|c'est|is)\s*:?|je\s+m'appelle|je\s+suis|c'est|it's|it\s+is|"
     r"i'm|i\s+am|call\s+me)\s+",
@@ -52,7 +52,7 @@ def check_name(text: str) -> FieldCheck:
     """A first or last name as typed, with lead-ins removed and capitalisation kept, except a
     name typed all in lower case, which gets its capitals ("jean-pierre" -> "Jean-Pierre": the
     activation mail said "Bonjour jean,")."""
-    value = _NAME_LEAD_INS.sub("", _clean(text)).strip(' .,!;:"')
+    value = NAME_LEAD_INS.sub("", _clean(text)).strip(' .,!;:"')
     if not value:
         return FieldCheck(None, ContactError.EMPTY)
     if len(value) > NAME_MAX_LENGTH:

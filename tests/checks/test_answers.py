@@ -15,6 +15,7 @@ from bot.checks.answers import (
     asks_about_special_characters,
     asks_for_a_call,
     contact_details_in,
+    contact_details_listed,
     correction_in,
     find_answers,
     for_the_rules,
@@ -27,6 +28,7 @@ from bot.checks.answers import (
     says_activation_email_missing,
     says_already_registered,
     stance_of,
+    without_fillers,
 )
 
 # What the form knows at the summary: every answer given (the email with a typo kept).
@@ -486,6 +488,35 @@ def test_corrections_at_the_summary_and_in_the_menu(asked, text, reading):
     assert read_message(text, asked, AT_THE_SUMMARY) == reading
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hmm hold on, I'm registering the wrong entity. It should be our other company, "
+        "552 100 554, code ACME-FR00-0000-0002",
+        "attendez, je me trompe de société : c'est notre autre société, 552 100 554, "
+        "code ACME-FR00-0000-0002",
+    ],
+)
+def test_another_company_s_identifier_and_code_in_one_correction_correct_both(text):
+    reading = read_message(text, "email", AT_THE_SUMMARY | {"email": None})
+
+    assert reading.values == {"invitation_code": "ACME-FR00-0000-0002", "company_id": "552100554"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the code should be ACME-FR00-0000-0002, our SIREN 732 829 320 is right",
+        "oops, the code should be ACME-FR00-0000-0002 and my phone is 06 11 22 33 44",
+    ],
+)
+def test_a_code_corrected_keeps_the_identifier_unless_a_new_one_is_given(text):
+    reading = read_message(text, "email", AT_THE_SUMMARY | {"email": None})
+
+    assert reading.values["invitation_code"].startswith("ACME-FR00-0000-0002")
+    assert "company_id" not in reading.values
+
+
 def test_a_button_of_the_menu_names_its_field():
     reading = read_message(
         '/correct_field{"field":"phone"}',
@@ -849,7 +880,12 @@ def test_a_correction_without_its_field_at_the_menu_asks_which(text):
         (
             "Bonjour, je suis Paul Martin, gérant. SIREN 732 829 320, téléphone 06 12 34 56 78",
             "FR",
-            {"first_name": "Paul", "last_name": "Martin", "phone": "06 12 34 56 78"},
+            {
+                "first_name": "Paul",
+                "last_name": "Martin",
+                "phone": "06 12 34 56 78",
+                "job_title": "gérant",
+            },
         ),
         (
             "this is Jean-Pierre O'Neil from Acme, my mobile is +44 7911 123456",
@@ -1128,3 +1164,82 @@ def test_a_question_about_the_invitation_mail_at_the_address_question_is_no_stan
     answers = {"country": "FR", "company_id": "732829320", "invitation_code": "ACMEFR0000000001"}
 
     assert read_turn(text, "email", answers).stance is None
+
+
+@pytest.mark.parametrize(
+    ("text", "details"),
+    [
+        (
+            "I already told you, Sarah Connor. phone 06 71 23 45 89, finance manager",
+            {"first_name": "Sarah", "last_name": "Connor", "phone": "06 71 23 45 89",
+             "job_title": "finance manager"},
+        ),
+        (
+            "je suis Marc Durand, responsable comptable",
+            {"first_name": "Marc", "last_name": "Durand", "job_title": "responsable comptable"},
+        ),
+        (
+            "Marc Durand - tél 06 11 22 33 44 - comptable",
+            {"first_name": "Marc", "last_name": "Durand", "phone": "06 11 22 33 44",
+             "job_title": "comptable"},
+        ),
+        ("Sarah Connor, as I said", {"first_name": "Sarah", "last_name": "Connor"}),
+        ("Okafor Chinedu, comptable",
+         {"first_name": "Okafor", "last_name": "Chinedu", "job_title": "comptable"}),
+    ],
+)  # fmt: skip
+def test_a_full_name_listed_with_a_phone_and_a_job_title_gives_each(text, details):
+    assert contact_details_listed(text, "FR") == details
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sarah",
+        "Paul, Martin",  # one word before the comma: not a full name
+        "Sarah Connor, I want to stop",  # a sentence is no job title
+        "Marc Durand, je ne sais pas",
+        "Responsable Comptable, 06 11 22 33 44",  # a job, not a name
+        "Marc Durand, comptable, commercial",  # two job titles
+        "Marc Durand, 12 34",  # not a phone
+    ],
+)
+def test_a_message_that_is_not_only_contact_details_is_not_listed(text):
+    assert contact_details_listed(text, "FR") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("accounts payable lead, as I said", "accounts payable lead"),
+        ("Comptable, comme je vous l'ai déjà dit", "Comptable"),
+        ("I told you already. Martin", "Martin"),
+        ("Okafor", "Okafor"),
+        ("as I said", "as I said"),  # nothing else: kept, for the check to read
+    ],
+)
+def test_words_saying_an_answer_was_given_before_are_left_out(text, answer):
+    assert without_fillers(text) == answer
+
+
+def test_contact_details_listed_on_hostile_input_are_read_fast():
+    started = time.perf_counter()
+    for hostile in ("ok " * 330 + "x", "i said " * 140 + "x", "Marc Durand, " + "a " * 490):
+        contact_details_listed(hostile, "FR")
+        without_fillers(hostile)
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    ("text", "job_title"),
+    [
+        ("Hi, I'm Alice Martin, accounts payable lead. SIREN 732 829 320", "accounts payable lead"),
+        ("Bonjour, je suis Paul Martin, comptable, SIREN 732 829 320", "comptable"),
+        ("Name Sarah Connor, phone 06 12 34 56 78, I'm the finance manager.", "finance manager"),
+        ("I'm Alice Martin, from ACME Industries", None),  # no job's word: not a job title
+        ("je suis Paul Martin et je veux m'inscrire", None),
+        ("I'm Alice Martin. We are a new supplier", None),
+    ],
+)
+def test_a_job_title_next_to_an_introduced_name_is_read_with_it(text, job_title):
+    assert contact_details_in(text, "FR").get("job_title") == job_title

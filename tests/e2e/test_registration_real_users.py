@@ -618,7 +618,7 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
 
 
 @pytest.mark.parametrize(
-    ("language", "first", "yes", "accept", "job_title_asked", "summary"),
+    ("language", "first", "yes", "accept", "job_title"),
     [
         (
             "fr",
@@ -626,8 +626,7 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
             "téléphone 06 12 34 56 78",
             "oui",
             "j'accepte",
-            "fonction",
-            "récapitulatif",
+            "Fonction : gérant",
         ),
         (
             "en",
@@ -635,8 +634,7 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
             "invitation code {code}, email {email}, phone 06 12 34 56 78",
             "yes",
             "I accept",
-            "job title",
-            "summary",
+            "Job title: managing director",
         ),
         # A labelled name, as in a signature or a pasted form: "Name Sarah Connor" was dropped.
         (
@@ -645,40 +643,57 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
             "téléphone 06 12 34 56 78",
             "oui",
             "j'accepte",
-            "fonction",
-            "récapitulatif",
+            None,
         ),
         (
             "en",
             "our SIREN is {siren}, invitation code {code}, my email is {email}, Name Paul "
-            "Martin, phone 06 12 34 56 78, I'm the finance manager.",
+            "Martin, phone 06 12 34 56 78",
             "yes",
             "I accept",
-            "job title",
-            "summary",
+            None,
+        ),
+        # The job title right after the name: it was lost and asked again.
+        (
+            "fr",
+            "Bonjour, je suis Paul Martin, responsable comptabilité fournisseurs, SIREN {siren}, "
+            "code {code}, email {email}, téléphone 06 12 34 56 78",
+            "oui",
+            "j'accepte",
+            "Fonction : responsable comptabilité fournisseurs",
+        ),
+        (
+            "en",
+            "Hi, I'm Paul Martin, accounts payable lead, SIREN {siren}, invitation code {code}, "
+            "email {email}, phone 06 12 34 56 78",
+            "yes",
+            "I accept",
+            "Job title: accounts payable lead",
         ),
     ],
 )
 def test_a_name_and_a_phone_given_in_an_all_in_one_first_message_are_not_asked_again(
-    servers, language, first, yes, accept, job_title_asked, summary
+    servers, language, first, yes, accept, job_title
 ):
-    """The name and the phone were asked again (and the message had said them)."""
+    """The name, the phone and the job title were asked again (and the message had said them)."""
     siren, code = fr_invitation(servers, "HXSF")
     email = f"tout.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
     talk = sender()
     metadata = {"language": language}
     message = first.format(siren=spaced(siren), code=code, email=email)
     password = "mot de passe" if language == "fr" else "password"
+    summary = "récapitulatif" if language == "fr" else "summary"
     # The message calls the identifier a SIREN: France is not asked to be confirmed, the
     # address is read back at once.
     converse(servers, talk, [(message, email), (yes, password)], metadata)
     converse(servers, talk, [(PASSWORD, "?")], metadata)  # the terms
 
-    after_terms = texts(servers.say(talk, accept, metadata))
-    assert job_title_asked in after_terms.lower()
-
-    reply = texts(servers.say(talk, "Comptable", metadata))
-    assert summary in reply.lower()
+    reply = texts(servers.say(talk, accept, metadata))
+    if job_title is None:  # the job title is asked, and only it
+        assert ("fonction" if language == "fr" else "job title") in reply.lower()
+        reply = texts(servers.say(talk, "Comptable", metadata))
+        job_title = "Fonction : Comptable" if language == "fr" else "Job title: Comptable"
+    assert summary in reply.lower() and job_title in reply
     assert "Paul Martin" in reply and "+33 6 12 34 56 78" in reply
 
 
@@ -1420,3 +1435,86 @@ def test_which_address_to_give_is_answered_at_the_address_question(
     reply = texts(servers.say(talk, which, {"language": language}))
 
     assert answer in reply and asked in reply
+
+
+# --- another company's identifier and code in one correction -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "other_company"),
+    [
+        (
+            "fr",
+            "attendez, je me trompe de société. C'est notre autre société, {siren}, code {code}",
+        ),
+        (
+            "en",
+            "hmm hold on, I'm registering the wrong entity. It should be our other company, "
+            "{siren}, code {code}",
+        ),
+    ],
+)
+def test_another_company_given_at_the_address_question_is_the_one_registered(
+    servers, language, other_company
+):
+    """The new code was taken with the old identifier: "Which of the two does not match?", and
+    two failed checks counted towards the company's lock before the supplier found the way."""
+    talk, _, every = registering(servers, "HXUK", language, 2)  # the address asked
+    siren, code = fr_invitation(servers, "HXUL")
+
+    replies = servers.say(
+        talk, other_company.format(siren=spaced(siren), code=code), {"language": language}
+    )
+
+    assert "Lequel des deux" not in texts(replies) and "Which of the two" not in texts(replies)
+    converse(servers, talk, every[2:], {"language": language})  # the account is created
+    assert accounts_of(servers, siren) == 1
+
+
+# --- the contact details listed at the first name question ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "listed", "job_title", "summary"),
+    [
+        (
+            "fr",
+            "je vous l'ai déjà dit : Irène Vidal, téléphone 06 71 23 45 89, responsable comptable",
+            "Fonction : responsable comptable",
+            "récapitulatif",
+        ),
+        (
+            "en",
+            "I already told you, Irène Vidal. phone 06 71 23 45 89, finance manager",
+            "Job title: finance manager",
+            "summary",
+        ),
+    ],
+)
+def test_the_name_phone_and_job_title_listed_at_the_first_name_question_are_all_kept(
+    servers, language, listed, job_title, summary
+):
+    """It got "This name does not look valid: please use letters, spaces, hyphens or
+    apostrophes." (the tester had given them all in the first message)."""
+    talk, _, _ = registering(servers, "HXUM", language, UP_TO_THE_PHONE - 2)  # first name asked
+
+    reply = texts(servers.say(talk, listed, {"language": language}))
+
+    assert summary in reply and "Irène Vidal" in reply and "+33 6 71 23 45 89" in reply
+    assert job_title in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "again", "kept"),
+    [
+        ("fr", "Comptable, comme je vous l'ai déjà dit", "Fonction : Comptable\n"),
+        ("en", "Accountant, as I said", "Job title: Accountant\n"),
+    ],
+)
+def test_a_job_title_given_again_with_as_i_said_is_kept_without_it(servers, language, again, kept):
+    """ "accounts payable lead, as I said" was stored as the job title word for word."""
+    talk, _, _ = registering(servers, "HXUN", language, UP_TO_THE_SUMMARY - 1)  # job title asked
+
+    reply = texts(servers.say(talk, again, {"language": language}))
+
+    assert kept in reply
