@@ -72,9 +72,13 @@ async def test_weak_password_lists_exactly_the_unmet_rules(domain, database, lan
 @pytest.mark.parametrize(
     ("language", "problems"),
     [
-        ("fr", "- il est trop courant ou trop facile à deviner\n"
+        ("fr", "- il est trop facile à deviner (un mot courant, un nom, une date, une suite de "
+               "touches ou de chiffres, même avec des symboles) : allongez-le, par exemple avec "
+               "un ou deux mots sans rapport entre eux\n"
                "- il ne doit contenir ni votre nom ni une partie de votre adresse email"),
-        ("en", "- it is too common or too easy to guess\n"
+        ("en", "- it is too easy to guess (a common word, a name, a date, a run of keys or "
+               "digits, even with symbols added): make it longer, for example with one or two "
+               "unrelated words\n"
                "- it must not contain your name or part of your email address"),
     ],
 )  # fmt: skip
