@@ -135,6 +135,9 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
     # Its beginning says it plainly; the language identifier's time grows with the text (a
     # script's 5,000 characters took 0.2 s of the Rasa server's CPU).
     words = words_of(text[:_ENOUGH_TEXT])
+    refusing = _refusing_both_in(text[:_ENOUGH_TEXT])
+    if refusing is not None:
+        return refusing  # "no hablo francés ni inglés": read as French, then as a request
     named = {_OWN_NAMES[w] for w in words if w in _OWN_NAMES}
     if len(named) == 1 and len(words) >= 2 and min_words <= MIN_WORDS:
         if not any(w in _french_or_english_only() for w in words):
@@ -198,6 +201,7 @@ def named_at(text: str, language: str) -> tuple[int, int] | None:
 # Words that refuse what follows them in the same clause: "I don't speak", "pas en", "kein".
 _REFUSING = set(
     "not no never without ne pas jamais sans plutôt nicht kein keine niet geen non não nao "
+    "neither nor ni né nem weder "
     "than instead lieu".split()
 )
 _REFUSAL_REACH = 4  # words between the refusal and the language it refuses
@@ -247,6 +251,30 @@ def _mentions(text: str) -> list[tuple[str, bool, bool]]:
             introduced = before in _INTO or bool(_ABOUT_SPEAKING.match(before)) or after in _POLITE
             found.append((_NAMED[word], refused, introduced))
     return found
+
+
+# French and English named in another language's words: "francés" is Spanish, "Frans" Dutch
+# (without accents, "frances" and "ingles" are Spanish or Portuguese: Spanish, the more common).
+_NAMED_IN = {
+    **dict.fromkeys(("francés", "frances", "inglés", "ingles"), "es"),
+    **dict.fromkeys(("francese", "inglese"), "it"),
+    **dict.fromkeys(("französisch", "franzosisch", "englisch"), "de"),
+    **dict.fromkeys(("frans", "engels"), "nl"),
+    **dict.fromkeys(("francês", "inglês"), "pt"),
+}
+
+
+def _refusing_both_in(text: str) -> str | None:
+    """The other language of a message that refuses both French and English in its words ("no
+    hablo francés ni inglés", "non parlo né francese né inglese"); None for any other message.
+    Too short for the language identifier, it read as French, then as a request to switch."""
+    mentions = _mentions(text)
+    if {language for language, _, _ in mentions} != set(LANGUAGES):
+        return None
+    if not all(refused for _, refused, _ in mentions):
+        return None
+    named_in = {_NAMED_IN.get(word) for word in _tokens(text) if word in _NAMED}
+    return named_in.pop() if len(named_in) == 1 and None not in named_in else None
 
 
 def requested_language(text: str) -> str | None:

@@ -231,3 +231,26 @@ def test_short_messages_in_another_language_and_english_ones_that_look_like_it(t
 
 def test_a_surname_that_names_a_language_is_not_that_language_at_a_names_question():
     assert written_in("Paul Deutsch", MIN_WORDS + 1) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("no hablo francés ni inglés", "es"),
+        ("no hablo frances ni ingles", "es"),
+        ("non parlo né francese né inglese", "it"),
+        ("ik spreek geen Frans of Engels", "nl"),
+        ("ich spreche weder Französisch noch Englisch", "de"),
+        ("não falo francês nem inglês", "pt"),
+        # refused in French or English words: written in that language
+        ("je ne parle ni français ni anglais", "fr"),
+        ("I speak neither French nor English", "en"),
+    ],
+)
+def test_a_message_refusing_both_languages_is_in_the_language_naming_them(text, language):
+    assert written_in(text) == language
+    assert requested_language(text) is None
+
+
+def test_refusing_french_alone_in_spanish_is_still_a_request_for_english():
+    assert requested_language("no hablo francés") == "en"

@@ -168,6 +168,12 @@ SPEAK_QUESTIONS = [
         "Hola, recibí una invitación para registrarme en My Sis ID. ¿Pueden ayudarme en español?",
         "francés e inglés",
     ),
+    # Both languages refused, too short for the language identifier: it read French, then a
+    # request to switch to the other of the two (third outside tester)
+    ("es", "no hablo francés ni inglés", "francés e inglés"),
+    ("it", "non parlo né francese né inglese", "francese e inglese"),
+    ("nl", "ik spreek geen Frans of Engels", "Frans en Engels"),
+    ("pt", "não falo francês nem inglês", "francês e inglês"),
 ]
 
 
