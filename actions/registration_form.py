@@ -1054,8 +1054,8 @@ def _filled(events: list) -> bool:
 
 def _an_unsure_question(turn: _Turn, text: str) -> bool:
     """A question the NLU is not sure about, which answers nothing at a typed or a yes/no
-    question (the password aside: "Velo!Rouge42?" is a password); or a sentence where an
-    identifier, a code or an address is asked ("wait, Northwind is not my customer": it got
+    question (at the password, only what cannot be one: "Velo!Rouge42?" is a password); or a
+    sentence where an identifier, a code or an address is asked ("wait, Northwind is not my customer": it got
     "not a CRN"), or the country ("I don't know which email to use, I have two": it got "I do not
     recognise this country")."""
     reading = turn.reading
@@ -1065,7 +1065,8 @@ def _an_unsure_question(turn: _Turn, text: str) -> bool:
         # at a yes/no question too: "why can't I just skip it?" at the terms got "reply yes
         # or no"
         and (turn.asked in TEXT_FIELDS or turn.asked in YES_NO_SLOTS)
-        and turn.asked != "password"
+        # the password: only a question that cannot be one ("combien de temps ça prend ?")
+        and (turn.asked != "password" or reading.question)
         and (text.rstrip().endswith("?") or (typed_value and is_a_sentence(text)))
         and len(text.split()) > 1
         # nothing recognised in it (at the email question the text itself is the value read)

@@ -220,6 +220,11 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bje reviens\b(?! sur)",
             r"^(?:ne )?(?:bougez|quittez) pas\b",
             r"^(?:plus tard|(?:je le ferai|je continue|on continue|je reviendrai) plus tard)\b",
+            # "je préfère le taper plus tard", "je veux vérifier avec mon chef avant"
+            r"\bplus tard$",
+            r"\bje (?:dois|veux|vais|voudrais|prefere|prefererais) (?:d'abord |dabord )?"
+            r"(?:(?:le |la |l')?(?:verifier|voir|confirmer|en parler|valider) avec|"
+            r"(?:le |la |l'|lui )?demander a) (?:mon|ma|mes|notre|nos|le|la|l')",
             # "wait", "wait a sec"; not "wait, Northwind is not my customer"
             r"^wait(?: (?:a (?:sec|second|moment|minute|bit)|please|pls))?$",
             r"^(?:hold on|hang on|one (?:moment|sec|second|minute)|just a (?:sec|second|"
@@ -231,6 +236,11 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\blet me (?:check|look|find|ask|see)\b",
             r"^i'?ll (?:check|look|ask|find)\b",
             r"^(?:maybe |perhaps )?later\b",
+            # "I'll type it later", "I need to check with my boss first"
+            r"\blater$",
+            r"\bi (?:need to|have to|must|want to|would like to|'d like to|d like to) (?:first )?"
+            r"(?:(?:check|confirm|verify|talk) (?:it |this |that )?with|ask) "
+            r"(?:my|our|the|a|someone)\b",
         ),
     ),
 )
@@ -1448,6 +1458,9 @@ def _read_at_the_password(
         stance = _stance(text, "password", None)
         if stance is not None:
             return Reading(stance=stance)
+        if text.rstrip().endswith("?") and len(text.split()) >= 2:
+            # "combien de temps ça prend ?": it was refused as a password, rule by rule
+            return Reading(question=True)
     return Reading()
 
 

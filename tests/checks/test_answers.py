@@ -1243,3 +1243,37 @@ def test_contact_details_listed_on_hostile_input_are_read_fast():
 )
 def test_a_job_title_next_to_an_introduced_name_is_read_with_it(text, job_title):
     assert contact_details_in(text, "FR").get("job_title") == job_title
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("je préfère le taper plus tard", Stance.WAIT),
+        ("attendez, je veux vérifier avec mon chef avant", Stance.WAIT),
+        ("je dois demander à mon comptable", Stance.WAIT),
+        ("I'll type it later", Stance.WAIT),
+        ("I need to check with my boss first", Stance.WAIT),
+        ("I have to ask my manager", Stance.WAIT),
+        # wanting to see or to talk is no waiting
+        ("je veux créer mon compte", None),
+        ("je veux le voir", None),
+        ("I want to see the summary", None),
+        ("I need to talk to a person", None),
+        ("I would like to check my email address", None),
+    ],
+)
+def test_checking_with_someone_first_or_later_is_waiting(text, stance):
+    assert stance_of(text) is stance
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("combien de temps ça prend ?", Reading(question=True)),
+        ("how long does this take?", Reading(question=True)),
+        ("Velo!Rouge42?", Reading()),  # a password: not read
+        ("je préfère le taper plus tard", Reading(stance=Stance.WAIT)),
+    ],
+)
+def test_at_the_password_only_what_cannot_be_one_is_a_question_or_a_stance(text, reading):
+    assert read_message(text, "password", AT_THE_SUMMARY | {"password": None}) == reading

@@ -1518,3 +1518,62 @@ def test_a_job_title_given_again_with_as_i_said_is_kept_without_it(servers, lang
     reply = texts(servers.say(talk, again, {"language": language}))
 
     assert kept in reply
+
+
+# --- later, and a question, where the password or the summary's yes is asked --------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "later", "question", "asked", "wait_reply", "refused"),
+    [
+        (
+            "fr",
+            "je préfère le taper plus tard",
+            "combien de temps ça prend ?",
+            "Choisissez un mot de passe",
+            "Prenez votre temps",
+            "ne convient pas",
+        ),
+        (
+            "en",
+            "I'll type it later",
+            "how long does this take?",
+            "Choose a password",
+            "Take your time",
+            "cannot be used",
+        ),
+    ],
+)
+def test_later_and_a_question_at_the_password_question_are_not_refused_as_passwords(
+    servers, language, later, question, asked, wait_reply, refused
+):
+    """Both were refused as passwords, rule by rule ("il manque une majuscule, un chiffre ...")."""
+    talk, _, _ = registering(servers, "HXUP", language, 4)  # the password asked
+    metadata = {"language": language}
+
+    reply = texts(servers.say(talk, later, metadata))
+    assert wait_reply in reply and asked in reply and refused not in reply
+
+    reply = texts(servers.say(talk, question, metadata))
+    assert NOT_SURE[language] in reply and asked in reply and refused not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "check_first", "wait_reply", "summary"),
+    [
+        ("fr", "attendez, je veux vérifier avec mon chef avant", "Prenez votre temps",
+         "récapitulatif"),
+        ("en", "I need to check with my boss first", "Take your time", "summary"),
+    ],
+)  # fmt: skip
+def test_checking_with_someone_first_at_the_summary_waits_and_creates_nothing(
+    servers, language, check_first, wait_reply, summary
+):
+    """In French it got "merci de répondre par « oui » ou par « non »"; in English it waited."""
+    talk, email, _ = registering(servers, "HXUQ", language, UP_TO_THE_SUMMARY)
+
+    reply = texts(servers.say(talk, check_first, {"language": language}))
+
+    assert wait_reply in reply and summary in reply and "non »" not in reply
+    with db.session_scope(servers.database_url) as session:
+        assert session.scalar(select(func.count()).where(Account.email == email)) == 0
