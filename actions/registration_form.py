@@ -89,6 +89,7 @@ from bot.db import utcnow
 from bot.registration import drafts
 from bot.registration.invitations import InvitationStatus
 from bot.registration.limits import retry_after, verify_invitation_limited
+from bot.responses import field_labels
 from bot.settings import get_settings
 from bot.understanding import FALLBACK_INTENT
 
@@ -301,7 +302,7 @@ class ValidateRegistrationForm(FormValidationAction):
             # and the question again (it got "je ne parviens pas à comprendre").
             dispatcher.utter_message(response="utter_answer_already_given")
             events.append(SlotSet(asked, None))
-        self._acknowledge(dispatcher, turn, events)
+        self._acknowledge(dispatcher, tracker, turn, events, domain)
         if _confirmed_now(events):
             # The summary confirmed: the account is created in this call (no second action
             # after the form); the form then ends, or asks again what creating it needs.
@@ -406,21 +407,50 @@ class ValidateRegistrationForm(FormValidationAction):
             ]
         tracker.add_slots(events)
 
-    def _acknowledge(self, dispatcher, turn: _Turn, events: list) -> None:
+    def _acknowledge(self, dispatcher, tracker: Tracker, turn: _Turn, events: list, domain) -> None:
         """ "C'est corrigé." once a corrected value passed its check (an address is read back);
-        a full name typed at the first name question is said back as it was split."""
+        a full name typed at the first name question is said back as it was split; answers to
+        other questions taken from the message are said back ("C'est noté : téléphone ...")."""
         final = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        noted = self._noted(tracker, turn, final)
+        first, last = final.get("first_name"), final.get("last_name")
         if turn.asked == "first_name" and {"first_name", "last_name"} <= set(turn.reading.values):
-            first, last = final.get("first_name"), final.get("last_name")
-            if first and last:
+            noted = [(name, value) for name, value in noted if name != "last_name"]
+            if first and last and not noted:  # the name alone: said with how to correct it
                 dispatcher.utter_message(
                     response="utter_full_name_read", first_name=first, last_name=last
                 )
+            elif first and last:  # with the phone or the job title: one message for all
+                noted = [("first_name", str(first)), ("last_name", str(last)), *noted]
+        if noted:
+            labels = field_labels(domain.get("responses", {}), language_of(tracker))
+            said = ", ".join(
+                f"{labels[name][:1].lower()}{labels[name][1:]} **{value}**" for name, value in noted
+            )
+            dispatcher.utter_message(response="utter_noted", noted=said)
         field = turn.reading.corrected
         if not field or field not in turn.reading.values or field in ("email", "company_id"):
             return
         if final.get(field) is not None:
             dispatcher.utter_message(response="utter_corrected")
+
+    @staticmethod
+    def _noted(tracker: Tracker, turn: _Turn, final: dict) -> list[tuple[str, str]]:
+        """The answers to other questions that this message gave and that passed their checks,
+        as the supplier will see them, when nothing else says them back (the address is read
+        back by its own confirmation, next once the company is identified)."""
+        identified = final.get("invitation_valid", tracker.get_slot("invitation_valid"))
+        noted = []
+        for name in _NOTED:
+            value = final.get(name)
+            if name not in turn.reading.values or name in (turn.asked, turn.reading.corrected):
+                continue
+            if value in (None, "", "-"):
+                continue
+            if name == "email" and identified:
+                continue
+            noted.append((name, format_phone(value) if name == "phone" else str(value)))
+        return noted
 
     # --- which questions, in which order --------------------------------------------------
 
@@ -1052,12 +1082,16 @@ def _filled(events: list) -> bool:
     )
 
 
+# The answers said back when a message gives them before their question (in this order).
+_NOTED = ("email", "first_name", "last_name", "phone", "job_title")
+
+
 def _an_unsure_question(turn: _Turn, text: str) -> bool:
     """A question the NLU is not sure about, which answers nothing at a typed or a yes/no
     question (at the password, only what cannot be one: "Velo!Rouge42?" is a password); or a
-    sentence where an identifier, a code or an address is asked ("wait, Northwind is not my customer": it got
-    "not a CRN"), or the country ("I don't know which email to use, I have two": it got "I do not
-    recognise this country")."""
+    sentence where an identifier, a code or an address is asked ("wait, Northwind is not my
+    customer": it got "not a CRN"), or the country ("I don't know which email to use, I have
+    two": it got "I do not recognise this country")."""
     reading = turn.reading
     typed_value = turn.asked in ("country", "company_id", "invitation_code", "email")
     return (

@@ -10,6 +10,7 @@ so all wording stays in the domain's files.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -47,14 +48,34 @@ def load_domain(root: Path = PROJECT_ROOT) -> dict:
     return domain
 
 
-def response_text(responses: dict[str, list[dict]], name: str, language: str) -> str:
-    """The text of response ``name`` in ``language``: the variation whose condition names the
-    language, else the unconditioned (French) one; "" when the response does not exist."""
-    fallback = ""
+def response_variation(responses: dict[str, list[dict]], name: str, language: str) -> dict:
+    """The variation of response ``name`` in ``language``: the one whose condition names the
+    language, else the unconditioned (French) one; {} when the response does not exist."""
+    fallback: dict = {}
     for variation in responses.get(name) or []:
         conditions = variation.get("condition") or []
         if not conditions:
-            fallback = fallback or variation.get("text", "")
+            fallback = fallback or variation
         elif any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            return variation.get("text", "")
+            return variation
     return fallback
+
+
+def response_text(responses: dict[str, list[dict]], name: str, language: str) -> str:
+    """The text of response ``name`` in ``language``; "" when the response does not exist."""
+    return response_variation(responses, name, language).get("text", "")
+
+
+_FIELD_IN_PAYLOAD = re.compile(r'"field"\s*:\s*"(\w+)"')
+
+
+def field_labels(responses: dict[str, list[dict]], language: str) -> dict[str, str]:
+    """Each answer's name as the correction menu's buttons say it ("Téléphone", "Job title"):
+    the one place the answers are named to the supplier."""
+    buttons = response_variation(responses, "utter_ask_what_to_correct", language).get("buttons")
+    labels = {}
+    for button in buttons or []:
+        field = _FIELD_IN_PAYLOAD.search(button.get("payload", ""))
+        if field:
+            labels[field.group(1)] = button["title"]
+    return labels

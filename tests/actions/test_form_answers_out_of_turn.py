@@ -411,3 +411,50 @@ async def test_a_single_first_name_is_kept_whole_and_the_last_name_asked(domain)
     after = slots_after(tracker, events)
     assert (after["first_name"], after["last_name"]) == ("Jean-Pierre", None)
     assert responses(dispatcher) == []
+
+
+# --- answers given before their question are said back -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "noted"),
+    [
+        ("fr", "06 45 67 89 01, je suis commercial", "C'est noté : fonction **commercial**."),
+        ("en", "06 45 67 89 01, I'm the sales manager", "Noted: job title **sales manager**."),
+    ],
+)
+async def test_a_job_title_given_with_the_phone_is_said_back(
+    domain, database, language, text, noted
+):
+    slots = {"country": "FR", "language": language, "first_name": "Jean", "last_name": "Dupont"}
+    dispatcher, events, tracker = await validate(domain, "phone", {}, text=text, slots=slots)
+
+    assert rendered(domain, dispatcher, tracker) == [noted]
+    assert slots_after(tracker, events)["phone"] == "+33645678901"
+
+
+@pytest.mark.parametrize(
+    ("language", "noted"),
+    [("fr", "C'est noté : email **jean@acme.fr**."), ("en", "Noted: email **jean@acme.fr**.")],
+)
+async def test_an_address_given_before_the_company_is_identified_is_said_back(
+    domain, database, language, noted
+):
+    """It was kept silently, and the country asked again (third outside tester, c44)."""
+    dispatcher, events, tracker = await validate(
+        domain, "country", {}, text="my email is jean@acme.fr", slots={"language": language}
+    )
+
+    assert noted in rendered(domain, dispatcher, tracker)
+    assert slots_after(tracker, events)["email"] == "jean@acme.fr"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_an_address_read_back_next_is_not_said_back_twice(domain, invite, language):
+    invite()
+    tracker = make_tracker(
+        domain, slots={"language": language}, text=FIRST_MESSAGE[language], intent="inform"
+    )
+    dispatcher, _ = await run(ValidateRegistrationForm(), tracker, domain)
+
+    assert "utter_noted" not in responses(dispatcher)  # "Vous avez saisi ... : est-elle correcte ?"

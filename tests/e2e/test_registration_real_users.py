@@ -1577,3 +1577,46 @@ def test_checking_with_someone_first_at_the_summary_waits_and_creates_nothing(
     assert wait_reply in reply and summary in reply and "non »" not in reply
     with db.session_scope(servers.database_url) as session:
         assert session.scalar(select(func.count()).where(Account.email == email)) == 0
+
+
+# --- answers given before their question are said back -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "early", "noted", "country_asked", "read_back"),
+    [
+        (
+            "fr",
+            "je veux m'inscrire",
+            "mon email est {email} et le code {code}",
+            "C'est noté : email **{email}**.",
+            "Dans quel pays",
+            "Vous avez saisi **{email}**",
+        ),
+        (
+            "en",
+            "I want to register",
+            "my email is {email} and the code is {code}",
+            "Noted: email **{email}**.",
+            "In which country",
+            "You entered **{email}**",
+        ),
+    ],
+)
+def test_an_address_given_before_its_question_is_said_back_then_read_back_to_confirm(
+    servers, language, start, early, noted, country_asked, read_back
+):
+    """The code and the address typed at the country question were kept silently, and the
+    country asked again: the supplier could not tell what was kept (third outside tester)."""
+    siren, code = fr_invitation(servers, "HXUR")
+    email = f"tot.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    talk = sender()
+    metadata = {"language": language}
+    servers.say(talk, start, metadata)
+
+    reply = texts(servers.say(talk, early.format(email=email, code=code), metadata))
+    assert noted.format(email=email) in reply and country_asked in reply
+
+    converse(servers, talk, [("France", "SIREN")], metadata)
+    reply = texts(servers.say(talk, spaced(siren), metadata))  # identified with the code kept
+    assert read_back.format(email=email) in reply and noted.format(email=email) not in reply
