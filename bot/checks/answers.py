@@ -198,6 +198,11 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bi (?:do not|don'?t|dont) (?:have|remember)(?: it| that| this| one)?$",
             r"\bwhere (?:do|can|could|would|should) i (?:find|get|look)\b",
             r"\bwhere is it\b",
+            # "je suis perdu", "I'm lost": said alone ("I'm lost" became the name "I'm Lost")
+            r"^(?:je suis (?:un peu |completement |totalement )?perdue?|je (?:ne )?comprends "
+            r"(?:pas|rien)|j'?y comprends rien|i'?m (?:a bit |completely |totally )?(?:lost|"
+            r"confused)|i am (?:a bit |completely |totally )?(?:lost|confused)|i (?:do not|don'?t|"
+            r"dont) (?:understand|get it))$",
         ),
     ),
     (
@@ -999,11 +1004,17 @@ def holds_registration_data(text: str) -> bool:
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
+# Words that begin a sentence, not a name ("I'm lost" was first name "I'm", last name "Lost").
+_NOT_A_FIRST_NAME = frozenset("i'm im i it's its c'est cest je j'suis moi me my mon ma".split())
+
+
 def full_name(text: str) -> tuple[str, str] | None:
     """ "Julien Bonnet" -> ("Julien", "Bonnet"): two name-like words, neither a particle.
     Anything else (one word, three, "de Gaulle", digits) is not read as a full name."""
     words = text.split()
     if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    if fold(words[0]) in _NOT_A_FIRST_NAME:  # "I'm lost", "it's Dupont"
         return None
     if any(fold(w) in NAME_PARTICLES for w in words):  # "de Gaulle": not first + last
         return None

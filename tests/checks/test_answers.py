@@ -1277,3 +1277,16 @@ def test_checking_with_someone_first_or_later_is_waiting(text, stance):
 )
 def test_at_the_password_only_what_cannot_be_one_is_a_question_or_a_stance(text, reading):
     assert read_message(text, "password", AT_THE_SUMMARY | {"password": None}) == reading
+
+
+@pytest.mark.parametrize(
+    "text", ["je suis perdu", "je suis un peu perdue", "je ne comprends pas", "I'm lost",
+             "I am confused", "I don't understand"],
+)  # fmt: skip
+def test_being_lost_said_alone_is_not_knowing(text):
+    assert stance_of(text) is Stance.DONT_KNOW
+
+
+@pytest.mark.parametrize("text", ["I'm lost", "It's Dupont", "je Dupont"])
+def test_a_sentence_s_first_word_is_never_a_first_name(text):
+    assert full_name(text) is None

@@ -1620,3 +1620,23 @@ def test_an_address_given_before_its_question_is_said_back_then_read_back_to_con
     converse(servers, talk, [("France", "SIREN")], metadata)
     reply = texts(servers.say(talk, spaced(siren), metadata))  # identified with the code kept
     assert read_back.format(email=email) in reply and noted.format(email=email) not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "lost", "asked_again", "not_asked"),
+    [
+        ("fr", "je suis perdu", "prénom", "nom de famille"),
+        ("en", "I'm lost", "first name", "last name"),
+    ],
+)
+def test_lost_at_the_first_name_question_is_not_a_name(
+    servers, language, lost, asked_again, not_asked
+):
+    """ "je suis perdu" became the first name "perdu"; "I'm lost" first name "I'm", last name
+    "Lost" ("Noted: ..."), and the next question came."""
+    talk, _, _ = registering(servers, "HXUS", language, UP_TO_THE_PHONE - 2)  # first name asked
+
+    reply = texts(servers.say(talk, lost, {"language": language}))
+
+    assert asked_again in reply and not_asked not in reply
+    assert "noté" not in reply and "Noted" not in reply
