@@ -1318,9 +1318,19 @@ def _evident_answers(
 _INTENT_STANCES = {"skip": Stance.RATHER_NOT, "deny": Stance.RATHER_NOT, "affirm": Stance.DONT_KNOW}
 
 
+# "la même que celle où j'ai reçu l'invitation", "the same one the invitation was sent to": the
+# address is not known here, it has to be typed (it got the FAQ about a colleague who left).
+_SAME_AS_THE_INVITATION = re.compile(
+    r"\b(?:la meme|le meme|celle|celui|the same|same one|same address|same email|the one)\b"
+    r"[^?!.]{0,60}\binvitation\b"
+)
+
+
 def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
     """The stance the message takes on the question ``asked`` (not on another field it names:
     "où trouver mon SIREN ?" at the phone question is a question for the FAQ)."""
+    if asked == "email" and _SAME_AS_THE_INVITATION.search(_folded(text)):
+        return Stance.DONT_KNOW  # which address: the help says to type it
     stance = stance_of(text)
     if stance is Stance.WAIT:
         return stance  # "2 min je cherche le mail": waiting, whatever it names

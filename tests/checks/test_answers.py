@@ -1290,3 +1290,14 @@ def test_being_lost_said_alone_is_not_knowing(text):
 @pytest.mark.parametrize("text", ["I'm lost", "It's Dupont", "je Dupont"])
 def test_a_sentence_s_first_word_is_never_a_first_name(text):
     assert full_name(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the same one the invitation was sent to", "la même que celle où j'ai reçu l'invitation",
+     "celle de l'invitation"],
+)  # fmt: skip
+def test_the_address_of_the_invitation_at_the_address_question_is_not_knowing_which(text):
+    reading = read_message(text, "email", {"country": "FR"})
+
+    assert reading.stance is Stance.DONT_KNOW and not reading.values

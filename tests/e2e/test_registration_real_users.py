@@ -1640,3 +1640,24 @@ def test_lost_at_the_first_name_question_is_not_a_name(
 
     assert asked_again in reply and not_asked not in reply
     assert "noté" not in reply and "Noted" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "same", "help_text", "asked"),
+    [
+        ("fr", "la même que celle où j'ai reçu l'invitation", "Écrivez l'adresse",
+         "Quelle adresse email"),
+        ("en", "the same one the invitation was sent to", "Type the address",
+         "Which email address"),
+    ],
+)  # fmt: skip
+def test_the_address_the_invitation_went_to_is_asked_to_be_typed(
+    servers, language, same, help_text, asked
+):
+    """English got the answer about an invitation sent to a colleague who left; French "not
+    sure": the assistant cannot see the invitation email."""
+    talk, _, _ = registering(servers, "HXUT", language, 2)  # the address asked
+
+    reply = texts(servers.say(talk, same, {"language": language}))
+
+    assert help_text in reply and asked in reply and NOT_SURE[language] not in reply
