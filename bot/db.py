@@ -78,13 +78,13 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; for a SQLite file, its folder is created if needed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        in_memory = not parsed.database or parsed.database == ":memory:"
+        if not in_memory:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool: its
         # connect and the pragmas below cost 0.5 ms, several times per message); pooled as
         # SQLAlchemy 2.0 does. Connections move between the action server's worker threads,
         # never used by two at once (the pool hands each to one session).
-        in_memory = not parsed.database or parsed.database == ":memory:"
         pooling = {} if in_memory else {"poolclass": QueuePool}
         connect_args = {"timeout": 10, **({} if in_memory else {"check_same_thread": False})}
         engine = create_engine(url, future=True, connect_args=connect_args, **pooling)

@@ -731,11 +731,16 @@ _SENTENCE_WORDS = frozenset(
 )
 
 
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text``, folded (lower case, no accents), without digits."""
+    return re.findall(r"[^\W\d_]+", fold(text))
+
+
 def is_a_sentence(text: str) -> bool:
     """A sentence rather than an answer typed wrong: three words or more, no digit, and a
     pronoun, a verb or a negation ("wait, Northwind is not my customer", "j'ai déjà vérifié
     les spams"), which "ACME Industries SAS" has not."""
-    words = re.findall(r"[^\W\d_]+", fold(text))
+    words = _folded_words(text)
     return (
         len(words) >= 3
         and not any(c.isdigit() for c in text)
@@ -964,23 +969,8 @@ def read_message(
     if asked in FREE_TEXT and is_a_question:
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
-    listed = None
     if asked == "first_name" and "last_name" not in known:
-        listed = contact_details_listed(text, str(country) if country else None)
-    if listed is not None:
-        # "I already told you, Sarah Connor. phone +44 20 7946 0958, finance manager": it got
-        # "this name does not look valid"
-        values.update({k: v for k, v in listed.items() if k not in known or k == "first_name"})
-    elif asked == "first_name" and "last_name" not in known:
-        answer = values.get("first_name", "")
-        with_phone = name_and_phone(answer, str(country)) if country else None
-        if with_phone is not None and "phone" not in known:
-            # "Marc Durand, 06 11 22 33 44": it got "this name does not look valid"
-            answer, values["phone"] = with_phone
-            values["first_name"] = answer
-        both = full_name(answer)
-        if both is not None:  # "Julien Bonnet" at the first name question
-            values["first_name"], values["last_name"] = both
+        _read_at_the_first_name(text, values, known, country)
     if asked == "phone" and "job_title" not in known and country:
         both = phone_and_job_title(values.get("phone", ""), str(country))
         if both is not None:  # "06 45 67 89 01, je suis commercial"
@@ -993,6 +983,28 @@ def read_message(
         details = contact_details_in(text, company if scheme_for(company) else None)
         values.update({k: v for k, v in details.items() if k not in known and k not in values})
     return Reading(values=values, inferred_country=inferred, recognised=found.fields)
+
+
+def _read_at_the_first_name(
+    text: str, values: dict[str, str], known: Mapping[str, str], country: str | None
+) -> None:
+    """The full name, and the phone and job title with it, of an answer to the first name
+    question, into ``values``."""
+    listed = contact_details_listed(text, str(country) if country else None)
+    if listed is not None:
+        # "I already told you, Sarah Connor. phone +44 20 7946 0958, finance manager": it got
+        # "this name does not look valid"
+        values.update({k: v for k, v in listed.items() if k not in known or k == "first_name"})
+        return
+    answer = values.get("first_name", "")
+    with_phone = name_and_phone(answer, str(country)) if country else None
+    if with_phone is not None and "phone" not in known:
+        # "Marc - tél. 06 11 22 33 44": it got "this name does not look valid"
+        answer, values["phone"] = with_phone
+        values["first_name"] = answer
+    both = full_name(answer)
+    if both is not None:  # "Julien Bonnet" at the first name question
+        values["first_name"], values["last_name"] = both
 
 
 def holds_registration_data(text: str) -> bool:
@@ -1111,7 +1123,7 @@ def _job_title_segment(segment: str) -> str | None:
     words = title.split()
     if not words or len(words) > 6 or any(c.isdigit() or c in "?@" for c in title):
         return None
-    if set(re.findall(r"[^\W\d_]+", fold(title))) & _SENTENCE_WORDS:
+    if set(_folded_words(title)) & _SENTENCE_WORDS:
         return None  # "I want to stop", "je ne sais pas": a sentence
     return None if _NOT_A_JOB_TITLE.match(title) else title
 
@@ -1177,40 +1189,37 @@ _INTRODUCED_NAME = re.compile(
     r"(?=\s*(?:[,.;!]|$|(?i:et|and|de|from|of|du|chez|at)\b))"
 )
 # Capitalised words after "je suis" / "I'm" that are a job or a state, not a name.
+# Jobs: never a name after "je suis" / "I'm", and a job title's sign next to a name.
+_JOBS = (
+    "responsable directeur directrice gérant gérante comptable assistant assistante chef "
+    "président présidente fondateur fondatrice associé associée expert expert-comptable "
+    "contrôleur contrôleuse juriste acheteur acheteuse secrétaire manager head director "
+    "accountant officer owner founder partner controller clerk buyer "
+)
 _NOT_NAMES = frozenset(
     fold(word)
     for word in (
-        "responsable directeur directrice gérant gérante comptable assistant assistante chef "
-        "président présidente fondateur fondatrice associé associée expert expert-comptable "
-        "contrôleur contrôleuse juriste acheteur acheteuse secrétaire office manager head "
-        "finance financial chief director accountant officer owner founder partner controller "
-        "clerk assistant buyer legal managing sales desolé désolé sorry new nouveau nouvelle "
-        "le la les the un une a an en in not pas "
+        _JOBS + "office finance financial chief legal managing sales desolé désolé sorry new "
+        "nouveau nouvelle le la les the un une a an en in not pas "
         "ltd limited plc llp sa sas sasu sarl eurl sci srl sprl bv nv gmbh inc corp co group "
         "groupe société societe company entreprise cabinet services"
     ).split()
 )
-
-
 # Words of job titles: a job title right after an introduced name is read only with one of them
 # ("I'm Alice Martin, from ACME Industries" names no job).
 _JOB_WORDS = frozenset(
     fold(word)
     for word in (
-        "responsable directeur directrice gérant gérante comptable comptabilité assistant "
-        "assistante chef président présidente fondateur fondatrice associé associée expert "
-        "expert-comptable contrôleur contrôleuse juriste acheteur acheteuse secrétaire "
-        "trésorier trésorière chargé chargée gestionnaire administrateur administratrice "
-        "commercial commerciale daf raf pdg dg "
-        "manager lead head director accountant bookkeeper officer owner founder partner "
-        "controller clerk assistant buyer treasurer administrator analyst specialist "
-        "coordinator executive cfo ceo coo payable payables receivable procurement"
+        _JOBS + "comptabilité trésorier trésorière chargé chargée gestionnaire administrateur "
+        "administratrice commercial commerciale daf raf pdg dg lead bookkeeper treasurer "
+        "administrator analyst specialist coordinator executive cfo ceo coo payable payables "
+        "receivable procurement"
     ).split()
 )
 
 
 def _a_job(title: str | None) -> str | None:
-    return title if title and set(re.findall(r"[^\W\d_]+", fold(title))) & _JOB_WORDS else None
+    return title if title and set(_folded_words(title)) & _JOB_WORDS else None
 
 
 def _job_title_in(text: str, after_name: int) -> str | None:
@@ -1224,8 +1233,10 @@ def _job_title_in(text: str, after_name: int) -> str | None:
         if title:
             return title
     for segment in _SEGMENTS.split(rest):
-        if _INTRODUCED_JOB_TITLE.match(fold(segment)) and _a_job(_job_title_segment(segment)):
-            return _job_title_segment(segment)
+        if _INTRODUCED_JOB_TITLE.match(fold(segment)):
+            title = _a_job(_job_title_segment(segment))
+            if title:
+                return title
     return None
 
 
@@ -1433,22 +1444,18 @@ def _corrected(correction: Correction, known: Mapping[str, str]) -> Reading:
     return Reading(values=values, corrected=field_name)
 
 
-# The identifier and the code are checked together: a correction of one that gives the other too
-# ("it should be our other company, 0714.402.228, code BBJK-...") corrects both.
-_PAIR = ("company_id", "invitation_code")
-
-
 def _with_the_pair(
     reading: Reading, text: str, known: Mapping[str, str], country: str | None
 ) -> Reading:
     """``reading``, a correction of the identifier or the code, with the other of the two when the
-    message gives a new one (it kept the old identifier with the new code: a mismatch, then
+    message gives a new one: they are checked together ("it should be our other company,
+    0714.402.228, code BBJK-..." kept the old identifier with the new code: a mismatch, then
     two failed checks before the supplier found how to say it)."""
-    if reading.corrected not in _PAIR or not reading.values:
+    if reading.corrected not in _THE_PAIR or not reading.values:
         return reading
     found = find_answers(text, country)
     values = dict(reading.values)
-    for name in _PAIR:
+    for name in _THE_PAIR:
         value = _found_value(found, name)
         if name not in values and value is not None and value != known.get(name):
             values[name] = value

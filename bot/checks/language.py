@@ -178,14 +178,28 @@ def written_in(text: str, min_words: int = MIN_WORDS) -> str | None:
 
 # --- explicit requests --------------------------------------------------------------------------
 
-# How French and English are named in the seven languages (typed without accents too).
-_NAMES = {
-    "fr": (
-        "français francais french francés frances francese französisch franzosisch frans francês"
-    ),
-    "en": "anglais english inglés ingles inglese englisch engels inglês",
+# How French and English are named in the seven languages (typed without accents too), by the
+# language that names them: without accents, "frances" and "ingles" are Spanish or Portuguese,
+# read as Spanish, the more common.
+_NAMES_IN = {
+    "fr": ("français francais", "anglais"),
+    "en": ("french", "english"),
+    "es": ("francés frances", "inglés ingles"),
+    "it": ("francese", "inglese"),
+    "de": ("französisch franzosisch", "englisch"),
+    "nl": ("frans", "engels"),
+    "pt": ("francês", "inglês"),
 }
-_NAMED = {word: language for language, words in _NAMES.items() for word in words.split()}
+# Each word: the language it names, and the language it is a word of.
+_NAMED = {
+    word: language
+    for names in _NAMES_IN.values()
+    for language, words in zip(LANGUAGES, names, strict=True)
+    for word in words.split()
+}
+_NAMED_IN = {
+    word: naming for naming, names in _NAMES_IN.items() for word in " ".join(names).split()
+}
 
 
 def named_at(text: str, language: str) -> tuple[int, int] | None:
@@ -253,17 +267,6 @@ def _mentions(text: str) -> list[tuple[str, bool, bool]]:
     return found
 
 
-# French and English named in another language's words: "francés" is Spanish, "Frans" Dutch
-# (without accents, "frances" and "ingles" are Spanish or Portuguese: Spanish, the more common).
-_NAMED_IN = {
-    **dict.fromkeys(("francés", "frances", "inglés", "ingles"), "es"),
-    **dict.fromkeys(("francese", "inglese"), "it"),
-    **dict.fromkeys(("französisch", "franzosisch", "englisch"), "de"),
-    **dict.fromkeys(("frans", "engels"), "nl"),
-    **dict.fromkeys(("francês", "inglês"), "pt"),
-}
-
-
 def _refusing_both_in(text: str) -> str | None:
     """The other language of a message that refuses both French and English in its words ("no
     hablo francés ni inglés", "non parlo né francese né inglese"); None for any other message.
@@ -273,8 +276,8 @@ def _refusing_both_in(text: str) -> str | None:
         return None
     if not all(refused for _, refused, _ in mentions):
         return None
-    named_in = {_NAMED_IN.get(word) for word in _tokens(text) if word in _NAMED}
-    return named_in.pop() if len(named_in) == 1 and None not in named_in else None
+    named_in = {_NAMED_IN[word] for word in _tokens(text) if word in _NAMED}
+    return named_in.pop() if len(named_in) == 1 and named_in <= set(OTHER_LANGUAGES) else None
 
 
 def requested_language(text: str) -> str | None:
