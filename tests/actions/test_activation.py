@@ -267,6 +267,36 @@ async def test_resend_without_account_in_this_conversation_asks_the_address(doma
 
 
 @pytest.mark.parametrize(
+    ("language", "words"),
+    [("fr", "seul votre client peut vous envoyer une nouvelle invitation"),
+     ("en", "only your customer can send you a new invitation")],
+)  # fmt: skip
+async def test_resend_after_an_expired_code_says_only_the_customer_sends_a_new_one(
+    domain, database, language, words
+):
+    """ "vous pouvez m'en renvoyer un ?" right after "ce code d'invitation ... est expiré": a new
+    code is meant; no address is asked for an activation email that was never sent."""
+    slots = {"language": language, "invitation_check": ["expired"]}
+    tracker = make_tracker(domain, slots=slots, intent="resend_activation", active_loop=None)
+    dispatcher, events = await run(ActionResendActivation(), tracker, domain)
+
+    assert said(dispatcher) == [{"response": "utter_invitation_expired_no_new_code"}]
+    assert words in rendered(domain, dispatcher, tracker)[0]
+    assert slot_events(events) == [("activation_request", False)]
+    assert outbox() == []
+
+
+@pytest.mark.parametrize("check", [["valid"], ["mismatch"], ["used"], ["mismatch", "locked"]])
+async def test_resend_after_another_invitation_check_asks_the_address(domain, database, check):
+    slots = {"invitation_check": check}
+    tracker = make_tracker(domain, slots=slots, intent="resend_activation", active_loop=None)
+    dispatcher, events = await run(ActionResendActivation(), tracker, domain)
+
+    assert said(dispatcher) == []
+    assert slot_events(events) == [("activation_request", True)]
+
+
+@pytest.mark.parametrize(
     ("language", "text"),
     [
         ("fr", "L'email d'activation vous sera envoyé dès la fin de votre inscription."),

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot import db
+from bot.checks.identifiers import CompanyId
 from bot.models import Account, Company
 from tests.e2e.conftest import converse, texts, wait_for_mail
 from tests.e2e.test_questions_rest import NOT_SURE, payloads, topic_button
-from tests.e2e.test_registration_off_script import fr_invitation, sender, spaced
-from tests.factories import PASSWORD
+from tests.e2e.test_registration_off_script import fr_invitation, new_siren, sender, spaced
+from tests.e2e.test_registration_off_script import new_code as new_code_of
+from tests.factories import PASSWORD, invite
 
 
 def accounts_of(servers, siren: str) -> int:
@@ -1661,3 +1664,34 @@ def test_the_address_the_invitation_went_to_is_asked_to_be_typed(
     reply = texts(servers.say(talk, same, {"language": language}))
 
     assert help_text in reply and asked in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "resend", "new_code", "extend"),
+    [
+        ("fr", "je veux créer mon compte", "vous pouvez m'en renvoyer un ?",
+         "pouvez-vous me donner un nouveau code ?", "vous ne pouvez pas prolonger mon code ?"),
+        ("en", "I want to create my account", "can you send me a new one?",
+         "can you give me a new code?", "can't you extend my code?"),
+    ],
+)  # fmt: skip
+def test_after_an_expired_code_a_new_one_is_the_customers_not_an_activation_email(
+    servers, language, start, resend, new_code, extend
+):
+    """After "this invitation code ... has expired", asking for a new one was taken for the
+    activation email ("Which email address did you register with?"): nothing was created."""
+    siren, code = new_siren(), new_code_of("HXVA")
+    four_months_ago = db.utcnow() - timedelta(days=120)
+    invite(servers.database_url, CompanyId("FR", siren), code=code, issued_at=four_months_ago)
+    talk, metadata = sender(), {"language": language}
+    expired = texts(servers.say(talk, f"{start}. France, {spaced(siren)}, {code}", metadata))
+    assert "3 mois" in expired or "3 months" in expired
+
+    for question, answer in [
+        (resend, ("seul votre client", "only your customer")),
+        (new_code, ("ne peut pas être prolongé", "nor extended")),
+        (extend, ("ne peut pas être prolongé", "nor extended")),
+    ]:
+        reply = texts(servers.say(talk, question, metadata))
+        assert answer[language == "en"] in reply, (question, reply)
+        assert "adresse email" not in reply and "email address" not in reply
