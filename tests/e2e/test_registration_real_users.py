@@ -14,7 +14,12 @@ from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.models import Account, Company
 from tests.e2e.conftest import converse, texts, wait_for_mail
-from tests.e2e.test_questions_rest import NOT_SURE, payloads, topic_button
+from tests.e2e.test_questions_rest import (
+    NOT_SURE,
+    assert_answered_or_offered,
+    payloads,
+    topic_button,
+)
 from tests.e2e.test_registration_off_script import fr_invitation, new_siren, sender, spaced
 from tests.e2e.test_registration_off_script import new_code as new_code_of
 from tests.factories import PASSWORD, invite
@@ -1695,3 +1700,31 @@ def test_after_an_expired_code_a_new_one_is_the_customers_not_an_activation_emai
         reply = texts(servers.say(talk, question, metadata))
         assert answer[language == "en"] in reply, (question, reply)
         assert "adresse email" not in reply and "email address" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "doubt"),
+    [
+        ("fr", "je veux créer mon compte",
+         "Attendez, Hexatop ? On ne travaille pas avec Hexatop, ce n'est pas notre client. "
+         "C'est bizarre."),
+        ("en", "I want to create my account",
+         "Wait, Hexatop? We don't work with Hexatop, they're not our customer. That's weird."),
+    ],
+)  # fmt: skip
+def test_a_customer_the_supplier_does_not_know_gets_how_to_check_the_invitation(
+    servers, language, start, doubt
+):
+    """A supplier who does not know the customer named by the invitation may be the target of a
+    fraud: the answer is how to check an invitation (or the topic offered). It got "not sure"
+    with topics that did not include it."""
+    siren = new_siren()
+    code = invite(servers.database_url, CompanyId("FR", siren), customer="Hexatop")
+    talk, metadata = sender(), {"language": language, "invitation_code": code}
+    converse(
+        servers, talk, [(start, "?"), ("France", "SIREN"), (spaced(siren), "Hexatop")], metadata
+    )
+
+    replies = servers.say(talk, doubt, metadata)
+
+    assert_answered_or_offered(replies, language, "faq/genuine_invitation", ["noreply@sis-id.com"])
