@@ -178,6 +178,16 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"would|can)\b",
             r"\b(?:my|our) (?:own )?(?:e-?mail|address)(?: address)? or (?:my|our|the) "
             r"(?:client|customer)\b",
+            # "qu'est-ce qui se passe si je n'accepte pas ?", "what if I don't give it?": why it
+            # is needed (it got "not sure"); not "que se passe-t-il si je me trompe ?" (an FAQ)
+            r"\b(?:se passe(?:-t-il| t il)?|ca fait quoi|il arrive quoi)(?: quoi)? si "
+            r"(?:je|on|nous) (?:refuse|n'accepte pas|ne (?:l'|le |la |les )?(?:accepte|donne|"
+            r"indique|mets|remplis) pas)\b",
+            r"^(?:et |mais )?si (?:je|on|nous) (?:refuse|n'accepte pas|ne (?:l'|le |la |les )?"
+            r"(?:accepte|donne) pas)\b",
+            r"\bwhat (?:happens |will happen |would happen )?if (?:i|we) (?:(?:don'?t|do not|"
+            r"won'?t|will not|can'?t|cannot) (?:accept|agree|give|provide|answer|sign)|refuse|"
+            r"decline|say no)\b",
         ),
     ),
     (

@@ -80,6 +80,13 @@ NOTHING_YET: dict = {}
         ("why do you need this?", Stance.WHY),
         ("what is it for?", Stance.WHY),
         ("is it mandatory?", Stance.WHY),
+        # a third outside tester's, at the terms question: "not sure" with topics before
+        ("qu'est-ce qui se passe si je n'accepte pas ?", Stance.WHY),
+        ("et si je refuse ?", Stance.WHY),
+        ("ça fait quoi si je ne le donne pas ?", Stance.WHY),
+        ("what happens if I don't accept?", Stance.WHY),
+        ("what if I decline?", Stance.WHY),
+        ("what happens if we don't give it?", Stance.WHY),
         ("attendez je cherche", Stance.WAIT),
         ("un instant, je le cherche dans mes mails", Stance.WAIT),
         ("hold on", Stance.WAIT),
@@ -118,6 +125,9 @@ def test_what_a_message_says_instead_of_an_answer(text, stance):
         "attendez, ce n'est pas mon client",
         "do I need to register if my colleague already did?",  # a question of its own
         "Minute Maid SAS",  # a company's name, not "one minute"
+        "que se passe-t-il si je me trompe d'adresse ?",  # a question of its own
+        "what happens if I give the wrong number?",
+        "what happens after I accept?",
     ],
 )
 def test_an_answer_or_a_real_question_takes_no_stance(text):

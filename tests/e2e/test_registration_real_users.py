@@ -1728,3 +1728,43 @@ def test_a_customer_the_supplier_does_not_know_gets_how_to_check_the_invitation(
     replies = servers.say(talk, doubt, metadata)
 
     assert_answered_or_offered(replies, language, "faq/genuine_invitation", ["noreply@sis-id.com"])
+
+
+@pytest.mark.parametrize(
+    ("language", "what_if", "because", "asked"),
+    [
+        ("fr", "qu'est-ce qui se passe si je n'accepte pas ?",
+         "Sans votre acceptation, nous ne pouvons pas créer votre compte", "Acceptez-vous"),
+        ("en", "what happens if I don't accept?",
+         "Without your acceptance we cannot create your account", "Do you accept"),
+    ],
+)  # fmt: skip
+def test_what_happens_without_accepting_the_terms_is_answered(
+    servers, language, what_if, because, asked
+):
+    """It got "not sure" with topics (an outside tester, c37)."""
+    talk, _, _ = registering(servers, "HXVC", language, 5)  # the terms asked
+
+    reply = texts(servers.say(talk, what_if, {"language": language}))
+
+    assert because in reply and asked in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "landline", "answer", "asked"),
+    [
+        ("fr", "je peux donner un fixe ?", "Un fixe ou un mobile conviennent",
+         "Quel est votre numéro de téléphone"),
+        ("en", "can I give a landline?", "A landline or a mobile will do",
+         "What is your phone number"),
+    ],
+)  # fmt: skip
+def test_whether_a_landline_will_do_is_answered_at_the_phone_question(
+    servers, language, landline, answer, asked
+):
+    """It got "not sure" with topics (an outside tester, c47)."""
+    talk, _, _ = registering(servers, "HXVD", language, UP_TO_THE_PHONE)
+
+    reply = texts(servers.say(talk, landline, {"language": language}))
+
+    assert answer in reply and asked in reply and NOT_SURE[language] not in reply
