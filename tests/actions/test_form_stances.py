@@ -76,7 +76,7 @@ async def test_i_dont_know_at_the_code_points_to_the_invitation_email(domain, la
         ("fr", "non", "deny"),
     ],
 )
-async def test_refusing_the_phone_says_why_it_is_needed_who_sees_it_and_offers_an_advisor(
+async def test_refusing_the_phone_says_why_it_is_needed_and_offers_an_advisor(
     domain, language, text, intent
 ):
     """Not "Ce numéro n'est pas valide pour France"."""
@@ -92,7 +92,7 @@ async def test_refusing_the_phone_says_why_it_is_needed_who_sees_it_and_offers_a
 
     assert responses(dispatcher) == ["utter_why_phone", "utter_needed_advisor"]
     said_text = rendered(domain, dispatcher, tracker)[0]
-    assert ("n'est visible que" if language == "fr" else "Only the My Sis ID team") in said_text
+    assert ("vous joindre" if language == "fr" else "reach you") in said_text
     buttons = variation(domain, "utter_needed_advisor", language)["buttons"]
     assert buttons[0]["payload"] == "/human_handoff"
     assert slots_after(tracker, events)["phone"] is None

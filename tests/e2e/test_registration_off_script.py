@@ -503,8 +503,8 @@ def test_i_dont_know_at_the_identifier_says_where_to_find_it(servers, language, 
 @pytest.mark.parametrize(
     ("language", "refusal", "why", "title"),
     [
-        ("fr", "je préfère ne pas donner mon numéro", "n'est visible que", "je ne sais pas"),
-        ("en", "I'd rather not give my phone number", "Only the My Sis ID team", "I don't know"),
+        ("fr", "je préfère ne pas donner mon numéro", "vous joindre", "je ne sais pas"),
+        ("en", "I'd rather not give my phone number", "reach you", "I don't know"),
     ],
 )
 def test_refusals_and_i_dont_know_get_an_answer_for_the_question(
