@@ -23,3 +23,14 @@ def test_an_unknown_response_has_no_text():
 def test_a_response_without_english_falls_back_to_french():
     responses = {"utter_x": [{"text": "Bonjour"}]}
     assert response_text(responses, "utter_x", "en") == "Bonjour"
+
+
+def test_the_time_answers_are_kept_is_the_sessions():
+    """ "Take your time" says how long the answers wait: after the domain's session expiration
+    a new session starts the registration again (carry_over_slots_to_new_session is false)."""
+    session = load_domain()["session_config"]
+    assert (
+        session["session_expiration_time"] == 60 and not session["carry_over_slots_to_new_session"]
+    )
+    assert "une heure" in response_text(RESPONSES, "utter_take_your_time", "fr")
+    assert "for an hour" in response_text(RESPONSES, "utter_take_your_time", "en")
