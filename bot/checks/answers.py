@@ -204,6 +204,8 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"\bou (?:se trouve|trouver|est)-(?:t-)?(?:il|elle)\b",
             r"\bi (?:do not|don'?t|dont) know\b",
             r"\b(?:dunno|no idea|no clue|not sure)\b",
+            # SMS style, said alone: "jsp" was kept as a job title
+            r"^(?:jsp|jsais pas|j'sais pas|chepa|chepas|sais pas|idk)$",
             r"\bi (?:can'?t|cannot|can not|couldn'?t) (?:find|remember|see)\b",
             r"\bi (?:do not|don'?t|dont) (?:have|remember)(?: it| that| this| one)?$",
             r"\bwhere (?:do|can|could|would|should) i (?:find|get|look)\b",

@@ -62,6 +62,9 @@ NOTHING_YET: dict = {}
         ("no idea", Stance.DONT_KNOW),
         ("I can't find it", Stance.DONT_KNOW),
         ("where do I find it?", Stance.DONT_KNOW),
+        ("jsp", Stance.DONT_KNOW),  # an outside tester's job title "jsp" was kept
+        ("Jsp.", Stance.DONT_KNOW),
+        ("idk", Stance.DONT_KNOW),
         ("je préfère ne pas donner mon numéro", Stance.RATHER_NOT),
         ("je ne veux pas le donner", Stance.RATHER_NOT),
         ("ça ne vous regarde pas", Stance.RATHER_NOT),

@@ -1768,3 +1768,16 @@ def test_whether_a_landline_will_do_is_answered_at_the_phone_question(
     reply = texts(servers.say(talk, landline, {"language": language}))
 
     assert answer in reply and asked in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "dont_know", "summary", "not_given"),
+    [("fr", "jsp", "récapitulatif", "non renseignée"), ("en", "idk", "summary", "not given")],
+)
+def test_i_dont_know_in_sms_style_is_no_job_title(servers, language, dont_know, summary, not_given):
+    """ "jsp" was kept as the job title (an outside tester, c38)."""
+    talk, _, _ = registering(servers, "HXVE", language, UP_TO_THE_SUMMARY - 1)  # job title asked
+
+    reply = texts(servers.say(talk, dont_know, {"language": language}))
+
+    assert summary in reply and not_given in reply and dont_know not in reply.lower().split()
