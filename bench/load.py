@@ -457,6 +457,8 @@ async def give_password(
             accept_password, conversation.database_url, conversation.sender, password
         )
     timings.append(time.perf_counter() - started)
+    if unmet is None:
+        raise RuntimeError(f"{conversation.sender}: the password was not asked (no address)")
     return unmet
 
 

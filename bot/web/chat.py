@@ -309,14 +309,18 @@ async def _ask_rasa(request: web.Request, forwarded: dict[str, Any]) -> list | N
 # --- POST /chat/password ----------------------------------------------------------------------
 
 
-def accept_password(database_url: str, conversation_id: str, password: str) -> list[str]:
+def accept_password(database_url: str, conversation_id: str, password: str) -> list[str] | None:
     """The masked field's work, off the event loop: the article's rule and the strength checks
     (against the draft's address), then the Argon2id hash kept in the conversation's draft.
-    Returns the unmet rules' names, empty when the password was accepted and kept. "Mon mot
-    de passe sera X" keeps X, as the assistant does for a typed password."""
-    password = password_in(password)
+    Returns the unmet rules' names, empty when the password was accepted and kept; None when
+    the conversation has no confirmed address yet, so the password has not been asked (the form
+    keeps the address in the draft before it asks): nothing is checked, hashed or kept. "Mon
+    mot de passe sera X" keeps X, as the assistant does for a typed password."""
     with db.session_scope(database_url) as session:
         email = drafts.email_for(session, conversation_id)
+    if email is None:
+        return None
+    password = password_in(password)
     rules = check_password(password, email)
     if rules:
         return [rule.value for rule in rules]
@@ -362,6 +366,9 @@ async def check_password_answer(request: web.Request) -> web.Response:
         unmet = await asyncio.to_thread(accept_password, database_url, conversation_id, chat.text)
     finally:
         hashing.release()
+    if unmet is None:
+        # A script's post before the question (a browser shows the field only when asked).
+        return json_error(409, "not_asked")
     if unmet:
         return web.json_response(
             {"accepted": False, "rules": unmet, "message": refusal_text(unmet, admitted.language)},

@@ -288,6 +288,19 @@ async def check(client: TestClient, password: str, language: str = "fr", **extra
     return await client.post(PASSWORD, json={**body, **extra})
 
 
+ADDRESS = "jean.dupont@acme.fr"
+
+
+async def asked(client: TestClient, rasa, database, language: str = "fr", **extra) -> str:
+    """A conversation at the password question: its first message (the id Rasa got), then the
+    address the form keeps in the draft once confirmed, before it asks for the password."""
+    await say(client, language=language, **extra)
+    conversation_id = rasa.senders()[-1]
+    with db.session_scope(database) as session:
+        drafts.save_email(session, conversation_id, ADDRESS)
+    return conversation_id
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
@@ -311,6 +324,7 @@ async def test_a_weak_password_gets_the_unmet_rules_in_the_domains_words(
     clients, rasa, database, language, expected
 ):
     client = await clients()
+    await asked(client, rasa, database, language)
     response = await check(client, "abc", language)
     assert response.status == 200
     assert await response.json() == {
@@ -318,11 +332,12 @@ async def test_a_weak_password_gets_the_unmet_rules_in_the_domains_words(
         "rules": ["min_length", "uppercase", "digit", "special"],
         "message": expected,
     }
-    assert rasa.received == []
+    assert [body["message"] for body in rasa.received] == ["bonjour"]  # asked() said it
 
 
-async def test_the_answer_follows_the_conversations_language_not_the_pages(clients):
+async def test_the_answer_follows_the_conversations_language_not_the_pages(clients, rasa, database):
     client = await clients()
+    await asked(client, rasa, database, "fr")
     # A French page whose conversation switched to English: the question said "en".
     response = await check(client, "abc", language="en", metadata={"language": "fr"})
     assert (await response.json())["message"].startswith("This password cannot be used")
@@ -330,8 +345,7 @@ async def test_the_answer_follows_the_conversations_language_not_the_pages(clien
 
 async def test_a_strong_password_is_hashed_into_the_conversations_draft(clients, rasa, database):
     client = await clients()
-    await say(client, thread=THREAD)  # the conversation, as Rasa knows it
-    [conversation_id] = rasa.senders()
+    conversation_id = await asked(client, rasa, database, thread=THREAD)
     response = await check(client, STRONG, thread=THREAD)
     assert response.status == 200 and await response.json() == {"accepted": True}
     with db.session_scope(database) as session:
@@ -348,8 +362,7 @@ async def test_a_password_typed_in_a_sentence_keeps_the_password_alone(
 ):
     """ "Mon mot de passe sera X" in the masked field: the account's password is X."""
     client = await clients()
-    await say(client, language=language, thread=THREAD)
-    [conversation_id] = rasa.senders()
+    conversation_id = await asked(client, rasa, database, language, thread=THREAD)
     response = await check(client, sentence.format(STRONG), language=language, thread=THREAD)
     assert await response.json() == {"accepted": True}
     with db.session_scope(database) as session:
@@ -362,7 +375,7 @@ async def test_an_address_in_the_masked_field_is_refused_without_being_read_back
 ):
     """ "d.gauthier@gauthier-sa.fr" to correct the address: told how, never echoed."""
     client = await clients()
-    await say(client, language=language, thread=THREAD)
+    await asked(client, rasa, database, language, thread=THREAD)
     response = await check(client, "d.gauthier@gauthier-sa.fr", language=language, thread=THREAD)
     body = await response.json()
     assert body["accepted"] is False and body["rules"] == ["an_address"]
@@ -384,20 +397,41 @@ async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa,
 
 async def test_another_browser_cannot_set_a_conversations_password(clients, rasa, database):
     owner = await clients()
-    await say(owner, thread=THREAD)
-    [conversation_id] = rasa.senders()
+    conversation_id = await asked(owner, rasa, database, thread=THREAD)
     intruder = await clients()
-    assert (await check(intruder, STRONG, thread=THREAD)).status == 200
+    # The intruder's cookie names a conversation of its own, which asked for no password.
+    reply = await check(intruder, STRONG, thread=THREAD)
+    assert reply.status == 409 and await reply.json() == {"error": "not_asked"}
     with db.session_scope(database) as session:
         assert drafts.password_hash_for(session, conversation_id) is None
 
 
-async def test_password_checks_are_rate_limited_hard(clients):
+async def test_password_checks_are_rate_limited_hard(clients, rasa, database):
     client = await clients(RATE_LIMIT_PASSWORD="2 per minute")
+    await asked(client, rasa, database)
     statuses = [(await check(client, "abc")).status for _ in range(3)]
     assert statuses == [200, 200, 429]
     other = await clients(RATE_LIMIT_PASSWORD_ADDRESS="1 per minute")
+    await asked(other, rasa, database)
     assert [(await check(other, "abc")).status for _ in range(2)] == [200, 429]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_password_before_the_question_is_not_checked_hashed_or_kept(
+    clients, rasa, database, language
+):
+    """A script's post before the address is confirmed (the widget shows the masked field only
+    at the password question): 409, no hash computed or kept, nothing sent to Rasa."""
+    client = await clients()
+    await say(client, language=language, thread=THREAD)
+    [conversation_id] = rasa.senders()
+
+    reply = await check(client, STRONG, language, thread=THREAD)
+
+    assert reply.status == 409 and await reply.json() == {"error": "not_asked"}
+    with db.session_scope(database) as session:
+        assert drafts.password_hash_for(session, conversation_id) is None
+    assert [body["message"] for body in rasa.received] == ["bonjour"]
 
 
 @pytest.mark.parametrize(
