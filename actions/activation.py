@@ -12,8 +12,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import database, language_of, polite_failure
-from bot.analytics.recorded import INVITATION_CHECK
+from actions.common import after_an_expired_code, database, language_of, polite_failure
 from bot.checks.email_addresses import (
     EmailCheck,
     EmailError,
@@ -23,7 +22,6 @@ from bot.checks.email_addresses import (
 from bot.registration import drafts
 from bot.registration.accounts import ResendStatus
 from bot.registration.activation_requests import request_activation_email
-from bot.registration.invitations import InvitationStatus
 from bot.settings import get_settings
 
 _RESEND_REPLIES = {
@@ -63,11 +61,6 @@ def _ask_for_the_address(tracker: Tracker) -> list:
     if given.ok:
         events.append(SlotSet("activation_email", given.address))
     return events
-
-
-def _after_an_expired_code(tracker: Tracker) -> bool:
-    """This conversation's latest invitation check found the code expired (and created nothing)."""
-    return InvitationStatus.EXPIRED.value in (tracker.get_slot(INVITATION_CHECK) or [])
 
 
 class ActionActivationHelp(Action):
@@ -113,7 +106,7 @@ class ActionResendActivation(Action):
         if result.status is ResendStatus.NOT_FOUND:
             if _registering(tracker):
                 dispatcher.utter_message(response="utter_activation_after_registration")
-            elif _after_an_expired_code(tracker):
+            elif after_an_expired_code(tracker):
                 # "vous pouvez m'en renvoyer un ?": a new code, not an activation email.
                 dispatcher.utter_message(response="utter_invitation_expired_no_new_code")
                 return [SlotSet("activation_request", False)]

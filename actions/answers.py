@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import language_of, latest_intent
+from actions.common import after_an_expired_code, language_of, latest_intent
 from actions.fallback import TOPIC_ENTITY
 from actions.form_questions import pending_question
 from bot.analytics.recorded import (
@@ -59,6 +59,9 @@ def answer_key(message: dict, responses: dict) -> str | None:
     return answer.key
 
 
+_NEXT_STEP = f"{FAQ}/next_step"
+
+
 def _placeholders(responses: dict, response: str) -> set[str]:
     """The ``{name}`` placeholders of a response's variations."""
     return {
@@ -96,6 +99,11 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return dropped
         response = "utter_" + key
+        registering = (tracker.active_loop or {}).get("name")
+        if key == _NEXT_STEP and after_an_expired_code(tracker) and not registering:
+            # "et maintenant je fais quoi ?" after "this code has expired": not the steps
+            # (which start with the code), what to do about the code.
+            response = "utter_invitation_expired_no_new_code"
         # Only the figures this answer states: Rasa keeps what an action passes with the message.
         wanted = _placeholders(responses, response)
         facts = {k: v for k, v in answer_facts(language_of(tracker)).items() if k in wanted}

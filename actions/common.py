@@ -15,11 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import responses
-from bot.analytics.recorded import REGISTRATION_STEPS, steps_with
+from bot.analytics.recorded import INVITATION_CHECK, REGISTRATION_STEPS, steps_with
 from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import session_scope
 from bot.privacy.redaction import is_masked_code
 from bot.registration import drafts
+from bot.registration.invitations import InvitationStatus
 from bot.registration_start import REGISTRATION_SLOTS, forgotten_slots
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,12 @@ def language_of(tracker: Tracker) -> str:
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def after_an_expired_code(tracker: Tracker) -> bool:
+    """This conversation's latest invitation check found the code expired (nothing was
+    created): "can you send me a new one?", "what now?" are about a new invitation."""
+    return InvitationStatus.EXPIRED.value in (tracker.get_slot(INVITATION_CHECK) or [])
 
 
 def reached(tracker: Tracker, *steps: str) -> dict[str, list[str]]:

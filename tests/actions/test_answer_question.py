@@ -320,3 +320,43 @@ def test_the_sorry_reply_offers_the_advisor_in_both_languages(domain):
             "/answer_helpful",
             "/answer_not_helpful",
         ]
+
+
+# --- an answer in its context -----------------------------------------------------------------
+
+
+def after_the_code(domain, check: list[str], language: str = "fr", active_loop=None):
+    return make_tracker(
+        domain,
+        slots={"language": language, "invitation_check": check},
+        text="et maintenant, je fais quoi ?",
+        intent="faq",
+        active_loop=active_loop,
+        response_selector=selector("faq/next_step"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("fr", "seul votre client"), ("en", "only your customer")]
+)
+async def test_what_next_after_an_expired_code_is_a_new_invitation_not_the_steps(
+    domain, language, words
+):
+    """The steps start with the code the supplier was just told has expired."""
+    tracker = after_the_code(domain, ["expired"], language)
+    dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
+
+    [first, *_] = said(dispatcher)
+    assert first == {"response": "utter_invitation_expired_no_new_code"}
+    assert words in await rasa_text(first, language)
+
+
+@pytest.mark.parametrize(
+    ("check", "active_loop"),
+    [(["valid"], None), (["mismatch"], None), (["expired"], "registration_form")],
+)
+async def test_what_next_otherwise_is_the_steps(domain, check, active_loop):
+    tracker = after_the_code(domain, check, active_loop=active_loop)
+    dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
+
+    assert said(dispatcher)[0] == {"response": "utter_faq/next_step"}

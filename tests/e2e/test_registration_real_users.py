@@ -1672,19 +1672,21 @@ def test_the_address_the_invitation_went_to_is_asked_to_be_typed(
 
 
 @pytest.mark.parametrize(
-    ("language", "start", "resend", "new_code", "extend"),
+    ("language", "start", "resend", "new_code", "extend", "what_now"),
     [
         ("fr", "je veux créer mon compte", "vous pouvez m'en renvoyer un ?",
-         "pouvez-vous me donner un nouveau code ?", "vous ne pouvez pas prolonger mon code ?"),
+         "pouvez-vous me donner un nouveau code ?", "vous ne pouvez pas prolonger mon code ?",
+         "et maintenant je fais quoi ?"),
         ("en", "I want to create my account", "can you send me a new one?",
-         "can you give me a new code?", "can't you extend my code?"),
+         "can you give me a new code?", "can't you extend my code?", "what do I do now?"),
     ],
 )  # fmt: skip
 def test_after_an_expired_code_a_new_one_is_the_customers_not_an_activation_email(
-    servers, language, start, resend, new_code, extend
+    servers, language, start, resend, new_code, extend, what_now
 ):
     """After "this invitation code ... has expired", asking for a new one was taken for the
-    activation email ("Which email address did you register with?"): nothing was created."""
+    activation email ("Which email address did you register with?"): nothing was created.
+    "What now?" got the registration's 5 steps, which start with the code."""
     siren, code = new_siren(), new_code_of("HXVA")
     four_months_ago = db.utcnow() - timedelta(days=120)
     invite(servers.database_url, CompanyId("FR", siren), code=code, issued_at=four_months_ago)
@@ -1696,6 +1698,7 @@ def test_after_an_expired_code_a_new_one_is_the_customers_not_an_activation_emai
         (resend, ("seul votre client", "only your customer")),
         (new_code, ("ne peut pas être prolongé", "nor extended")),
         (extend, ("ne peut pas être prolongé", "nor extended")),
+        (what_now, ("seul votre client", "only your customer")),  # not the 5 steps
     ]:
         reply = texts(servers.say(talk, question, metadata))
         assert answer[language == "en"] in reply, (question, reply)
