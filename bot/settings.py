@@ -117,6 +117,10 @@ class Settings:
     invitation_validity_months: int = 3
     activation_token_hours: int = 48
     resend_limit_per_hour: int = 3
+    # Resends asked for an address outside the conversation that created the account (anyone
+    # who knows the address can ask): at most this many a day as well, each one voiding the
+    # previous link (bot/registration/accounts.py).
+    resend_limit_per_day: int = 6
     # First retry of an undelivered mail; each later retry waits twice as long (up to 1 h).
     outbox_retry_seconds: float = 30.0
     # How long Rasa's REST channel works on one message before it answers "please try again"

@@ -329,8 +329,8 @@ class ResendResult:
     email: str | None = None
 
 
-def _resends_in_last_hour(session: Session, account: Account, now: datetime) -> int:
-    """Activation emails sent again in the last hour (the first one does not count)."""
+def _resends_since(session: Session, account: Account, since: datetime) -> int:
+    """Activation emails sent again since ``since`` (the first one does not count)."""
     first_token = session.scalar(
         select(func.min(ActivationToken.id)).where(ActivationToken.account_pk == account.id)
     )
@@ -338,25 +338,35 @@ def _resends_in_last_hour(session: Session, account: Account, now: datetime) -> 
         select(func.count(ActivationToken.id)).where(
             ActivationToken.account_pk == account.id,
             ActivationToken.id != first_token,
-            ActivationToken.created_at > now - timedelta(hours=1),
+            ActivationToken.created_at > since,
         )
+    )
+
+
+def _too_many_resends(session: Session, account: Account, now: datetime) -> bool:
+    """A few an hour, and a few more a day: anyone who knows an address can ask, and each
+    resend voids the link its owner may be about to click."""
+    settings = get_settings()
+    return (
+        _resends_since(session, account, now - timedelta(hours=1)) >= settings.resend_limit_per_hour
+        or _resends_since(session, account, now - timedelta(days=1))
+        >= settings.resend_limit_per_day
     )
 
 
 def resend_activation(
     session: Session, account_pk: int, *, now: datetime | None = None, limited: bool = True
 ) -> ResendResult:
-    """Send a new activation email (the previous link stops working), a few times an hour
-    (``limited``: the conversation that created the account counts its own requests instead,
-    bot/registration/drafts.py)."""
+    """Send a new activation email (the previous link stops working), a few times an hour and
+    a day (``limited``: the conversation that created the account counts its own requests
+    instead, bot/registration/drafts.py)."""
     now = now or utcnow()
     account = session.get(Account, account_pk)
     if account is None:
         return ResendResult(ResendStatus.NOT_FOUND)
     if account.status == "active":
         return ResendResult(ResendStatus.ALREADY_ACTIVE, account.email)
-    limit = get_settings().resend_limit_per_hour
-    if limited and _resends_in_last_hour(session, account, now) >= limit:
+    if limited and _too_many_resends(session, account, now):
         return ResendResult(ResendStatus.RATE_LIMITED, account.email)
     _issue_token_and_mail(session, account, now)
     return ResendResult(ResendStatus.SENT, account.email)

@@ -7,7 +7,8 @@ the same insert for every address) and answers at once; the outbox sender's hous
 looks the address up and sends what applies (:func:`process_activation_requests`):
 
 - an account waiting for activation: a new activation email (the previous link stops
-  working), at most ``resend_limit_per_hour`` an hour per account;
+  working), at most ``resend_limit_per_hour`` an hour and ``resend_limit_per_day`` a day per
+  account;
 - an account already active: a mail saying so, with the login link (capped per address like
   the "account already exists" mails);
 - no account: nothing.
