@@ -1784,3 +1784,18 @@ def test_i_dont_know_in_sms_style_is_no_job_title(servers, language, dont_know, 
     reply = texts(servers.say(talk, dont_know, {"language": language}))
 
     assert summary in reply and not_given in reply and dont_know not in reply.lower().split()
+
+
+@pytest.mark.parametrize(
+    ("language", "back", "asked"),
+    [
+        ("fr", "Bonjour, je reviens pour finir mon inscription commencée hier", "Dans quel pays"),
+        ("en", "Hi, I'm back to finish my registration from yesterday", "which country"),
+    ],
+)
+def test_coming_back_to_finish_the_registration_starts_it(servers, language, back, asked):
+    """A new tab the next day: the answers of yesterday's session are gone (an hour, the
+    session's expiration), and this got "not sure" (an outside tester, M8)."""
+    reply = texts(servers.say(sender(), back, {"language": language}))
+
+    assert asked.lower() in reply.lower() and NOT_SURE[language] not in reply
