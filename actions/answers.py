@@ -99,8 +99,8 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return dropped
         response = "utter_" + key
-        registering = (tracker.active_loop or {}).get("name")
-        if key == _NEXT_STEP and after_an_expired_code(tracker) and not registering:
+        in_a_form = (tracker.active_loop or {}).get("name")
+        if key == _NEXT_STEP and after_an_expired_code(tracker) and not in_a_form:
             # "et maintenant je fais quoi ?" after "this code has expired": not the steps
             # (which start with the code), what to do about the code.
             response = "utter_invitation_expired_no_new_code"
