@@ -197,7 +197,7 @@ class _Turn:
     intent: str | None
     confidence: float
     reading: Reading
-    checked: dict[str, Any]  # the identifier and the code before this message
+    checked: dict[str, Any]  # the identifier, the code and the address before this message
 
 
 # One value per request: the action server serves several conversations at once.
@@ -259,7 +259,9 @@ class ValidateRegistrationForm(FormValidationAction):
             return await self._extract_validation_events(dispatcher, tracker, domain)
         asked = tracker.get_slot("requested_slot")
         intent, confidence = latest_intent(tracker)
-        checked = {slot: tracker.get_slot(slot) for slot in ("company_id", "invitation_code")}
+        checked = {
+            slot: tracker.get_slot(slot) for slot in ("company_id", "invitation_code", "email")
+        }
         turn = _Turn(asked, intent, confidence, self._read(tracker, asked, intent), checked)
         if self._for_the_rules(turn):
             return []  # the form is rejected: a rule answers, then the form asks again
@@ -906,7 +908,11 @@ class ValidateRegistrationForm(FormValidationAction):
             response = "utter_email_has_the_account_created"
             return self._refused("email", tracker, dispatcher, response, email=check.address)
         accepted = self._accepted("email", tracker)
-        if check.address == tracker.get_slot("email") and tracker.get_slot("email_confirmed"):
+        turn = _TURN.get()
+        # The address before this message (rasa_sdk has already put the extracted one in the
+        # slot): a new address at the summary or the password question is confirmed again.
+        before = turn.checked["email"] if turn is not None else tracker.get_slot("email")
+        if check.address == before and tracker.get_slot("email_confirmed"):
             return {"email": check.address, **accepted}  # re-validation of the confirmed address
         declined = check.address == tracker.get_slot("email_suggestion_declined")
         return {

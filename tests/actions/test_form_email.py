@@ -106,11 +106,26 @@ async def test_the_confirmed_address_given_again_keeps_its_confirmation(domain):
         domain,
         "email",
         {"email": "jean.dupont@acme.fr"},
-        slots={"email_confirmed": True, "email_suggestion": None},
+        slots={"email": "jean.dupont@acme.fr", "email_confirmed": True, "email_suggestion": None},
     )
 
     assert slot_events(events) == [("email", "jean.dupont@acme.fr")]
     assert dispatcher.messages == []
+
+
+async def test_another_address_after_the_confirmation_is_asked_to_be_confirmed(domain):
+    # At the summary, read by the form (rasa_sdk puts the address it extracts in the slot
+    # before validate_email runs: the address before the message is the one confirmed).
+    _, events, _ = await validate(
+        domain,
+        "confirmed",
+        {},
+        slots={"email": "jean.dupont@acme.fr", "email_confirmed": True},
+        text="en fait je préfère compta@acme.fr",
+    )
+
+    assert ("email", "compta@acme.fr") in slot_events(events)
+    assert ("email_confirmed", None) in slot_events(events)
 
 
 async def test_an_unconfirmed_address_given_again_is_asked_to_be_confirmed(domain):

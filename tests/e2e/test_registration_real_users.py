@@ -1799,3 +1799,30 @@ def test_coming_back_to_finish_the_registration_starts_it(servers, language, bac
     reply = texts(servers.say(sender(), back, {"language": language}))
 
     assert asked.lower() in reply.lower() and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "change", "read_back", "yes", "summary"),
+    [
+        ("fr", "en fait je préfère utiliser {new}", "Vous avez saisi **{new}**", "oui",
+         "Email : {new}"),
+        ("en", "actually I'd rather use {new}", "You entered **{new}**", "yes", "Email: {new}"),
+    ],
+)  # fmt: skip
+def test_an_address_changed_at_the_summary_is_read_back_to_confirm(
+    servers, language, change, read_back, yes, summary
+):
+    """A new address typed at the summary went into the next summary without "is it
+    correct?", which every other address gets: the activation email goes there (an outside
+    tester, m6). Confirmed, the account is created with it."""
+    talk, old, _ = registering(servers, "HXWB", language, UP_TO_THE_SUMMARY)
+    new = f"neuve.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    metadata = {"language": language}
+
+    reply = texts(servers.say(talk, change.format(new=new), metadata))
+    assert read_back.format(new=new) in reply and summary.format(new=new) not in reply
+
+    assert summary.format(new=new) in texts(servers.say(talk, yes, metadata))
+    servers.say(talk, yes, metadata)
+    wait_for_mail(servers.smtp, new)
+    assert not servers.smtp.inbox.to(old)
