@@ -19,6 +19,7 @@ from bot.checks.answers import (
     holds_registration_data,
     read_message,
     says_already_registered,
+    says_coming_back,
 )
 from bot.checks.email_addresses import check_supplier_email
 
@@ -116,10 +117,15 @@ def registration_start(intent: str | None, text: str, get_slot: Callable[[str], 
         return Start((exists,), _not_started("another"))
     if intent in ("inform", "skip") and offer is None and not holds_registration_data(text):
         return Start((("utter_answer_without_question", {}),), _not_started("start"))
-    responses: list[tuple[str, dict[str, Any]]] = [("utter_start_registration", {})]
+    forgotten = forgotten_slots(get_slot)
+    # "je reviens pour finir mon inscription" with nothing of it here: begun in an earlier
+    # conversation, whose answers are gone (said, rather than starting as if it were new).
+    again = not forgotten and says_coming_back(text)
+    start = "utter_start_registration_again" if again else "utter_start_registration"
+    responses: list[tuple[str, dict[str, Any]]] = [(start, {})]
     if get_slot("code_from_link"):
         responses.append(("utter_code_from_link", {}))
-    slots = [(slot, None) for slot in forgotten_slots(get_slot)]
+    slots = [(slot, None) for slot in forgotten]
     slots += [("registration_offer", None), ("requested_slot", None)]
     slots.append(("registration_starting", True))
     return Start(tuple(responses), tuple(slots))

@@ -68,6 +68,7 @@ __all__ = [
     "read_message",
     "read_turn",
     "says_already_registered",
+    "says_coming_back",
     "stance_of",
 ]
 
@@ -234,7 +235,9 @@ _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
             r"^je vais (?:le |la |les |l')?(?:chercher|regarder|voir|verifier|demander|"
             r"recuperer|retrouver)\b",
             r"^je (?:le |la |l')?demande a\b",
-            r"\bje reviens\b(?! sur)",
+            # not "je reviens pour finir mon inscription" (back to finish it)
+            r"\bje reviens\b(?! sur| pour (?:finir|terminer|continuer|completer|finaliser|"
+            r"reprendre|poursuivre)\b)",
             r"^(?:ne )?(?:bougez|quittez) pas\b",
             r"^(?:plus tard|(?:je le ferai|je continue|on continue|je reviendrai) plus tard)\b",
             # "je préfère le taper plus tard", "je veux vérifier avec mon chef avant"
@@ -418,6 +421,29 @@ def says_activation_email_missing(text: str) -> bool:
 def says_already_registered(text: str) -> bool:
     """ "I registered last week with ...", "je me suis déjà inscrit": not a new registration."""
     return bool(_ALREADY_REGISTERED.search(_folded(text)))
+
+
+# "je reviens pour finir mon inscription", "I'm back to finish my registration": a registration
+# begun in an earlier conversation, whose answers are not kept (the session's hour).
+_REGISTRATION = (
+    r"(?:mon |ma |l'|notre |my |the |our )?(?:inscription|enregistrement|registration|sign ?up)\b"
+)
+_COMING_BACK = _patterns(
+    r"\b(?:je reviens|je suis de retour|de retour|me revoila|je reprends|reprendre|finir|terminer|"
+    r"continuer|completer|finaliser|poursuivre|achever)\b(?: \S+){0,4}? " + _REGISTRATION,
+    r"\b(?:i'?m back|i am back|back to|came back|come back|coming back|resume|pick up|finish|"
+    r"continue|complete|finali[sz]e)\b(?: \S+){0,4}? " + _REGISTRATION,
+)
+
+
+_HOW = re.compile(r"\b(?:comment|how)\b")
+
+
+def says_coming_back(text: str) -> bool:
+    """ "je reviens pour finir mon inscription", "I want to resume my registration": back to a
+    registration begun before; not "comment finir mon inscription ?" (how to)."""
+    folded = _folded(text)
+    return bool(_COMING_BACK.search(folded)) and not _HOW.search(folded)
 
 
 _SPECIAL = re.compile(r"\bcaracteres? speciau?[xl]?\b|\bspecial char\w*|\bsymbol")

@@ -27,6 +27,7 @@ from bot.checks.answers import (
     read_turn,
     says_activation_email_missing,
     says_already_registered,
+    says_coming_back,
     stance_of,
     without_fillers,
 )
@@ -654,6 +655,36 @@ def test_a_supplier_who_says_they_registered_before(text):
 )
 def test_a_request_to_register_is_not_a_past_registration(text):
     assert not says_already_registered(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, je reviens pour finir mon inscription commencée hier",
+        "je reviens pour terminer mon inscription",
+        "je voudrais reprendre mon inscription",
+        "Hi, I'm back to finish my registration from yesterday",
+        "I'd like to resume my registration",
+        "can I continue my sign up?",
+    ],
+)
+def test_back_to_finish_a_registration_is_coming_back_not_waiting(text):
+    assert says_coming_back(text)
+    assert stance_of(text) is None  # "je reviens" alone is "I'll be back" (waiting)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je veux m'inscrire",
+        "I want to register",
+        "comment terminer mon inscription ?",
+        "how do I finish the registration?",
+        "je reviens dans 5 minutes",
+    ],
+)
+def test_a_new_registration_or_how_to_finish_one_is_not_coming_back(text):
+    assert not says_coming_back(text)
 
 
 @pytest.mark.parametrize(

@@ -1787,18 +1787,40 @@ def test_i_dont_know_in_sms_style_is_no_job_title(servers, language, dont_know, 
 
 
 @pytest.mark.parametrize(
-    ("language", "back", "asked"),
+    ("language", "back", "gone", "asked"),
     [
-        ("fr", "Bonjour, je reviens pour finir mon inscription commencée hier", "Dans quel pays"),
-        ("en", "Hi, I'm back to finish my registration from yesterday", "which country"),
+        ("fr", "Bonjour, je reviens pour finir mon inscription commencée hier",
+         "Les réponses d'une conversation précédente ne sont pas conservées", "Dans quel pays"),
+        ("en", "Hi, I'm back to finish my registration from yesterday",
+         "Answers from an earlier conversation are not kept", "which country"),
     ],
-)
-def test_coming_back_to_finish_the_registration_starts_it(servers, language, back, asked):
+)  # fmt: skip
+def test_coming_back_to_finish_the_registration_says_it_starts_again(
+    servers, language, back, gone, asked
+):
     """A new tab the next day: the answers of yesterday's session are gone (an hour, the
-    session's expiration), and this got "not sure" (an outside tester, M8)."""
+    session's expiration). This got "not sure" (an outside tester, M8), then a start as if
+    nothing had been given before."""
     reply = texts(servers.say(sender(), back, {"language": language}))
 
-    assert asked.lower() in reply.lower() and NOT_SURE[language] not in reply
+    assert gone in reply and asked.lower() in reply.lower() and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "back", "summary"),
+    [
+        ("fr", "je reviens pour terminer mon inscription", "récapitulatif"),
+        ("en", "I'm back to finish my registration", "summary"),
+    ],
+)
+def test_back_to_finish_within_the_hour_goes_on_where_it_was(servers, language, back, summary):
+    """ "je reviens pour terminer mon inscription" at the summary got "Prenez votre temps"
+    ("je reviens" read as "I'll be right back"); the answers are still here: the summary."""
+    talk, _, _ = registering(servers, "HXWC", language, UP_TO_THE_SUMMARY)
+
+    reply = texts(servers.say(talk, back, {"language": language}))
+
+    assert summary in reply and "Prenez votre temps" not in reply and "not kept" not in reply
 
 
 @pytest.mark.parametrize(

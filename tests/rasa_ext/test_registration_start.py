@@ -65,6 +65,13 @@ def in_rasa(tracker: DialogueStateTracker) -> list[dict]:
         ("je veux m'inscrire", "start_registration",
          {"code_from_link": True, "invitation_code": "ACMEFR0000000001", "email": "a@b.fr"},
          "utter_code_from_link"),
+        # begun in an earlier conversation: its answers are gone, said
+        ("Bonjour, je reviens pour finir mon inscription commencée hier", "start_registration",
+         {}, "utter_start_registration_again"),
+        ("I'm back to finish my registration", "start_registration", {"language": "en"},
+         "utter_start_registration_again"),
+        ("je veux reprendre mon inscription", "start_registration", {"email": "a@b.fr"},
+         "utter_start_registration"),
         ("non", "deny", {"registration_offer": "start"}, "utter_not_starting"),
         ("I registered last week with jean@acme.fr", "start_registration", {"language": "en"},
          "utter_account_may_exist"),
