@@ -12,7 +12,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import after_an_expired_code, database, language_of, polite_failure
+from actions.common import (
+    after_an_expired_code,
+    database,
+    language_of,
+    latest_intent,
+    polite_failure,
+)
+from bot.checks.answers import hedges
 from bot.checks.email_addresses import (
     EmailCheck,
     EmailError,
@@ -171,6 +178,18 @@ class ValidateEmailChangeForm(FormValidationAction):
 
     @polite_failure
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        if tracker.get_slot("requested_slot") == "new_email_confirmed":
+            text = tracker.latest_message.get("text") or ""
+            check = check_supplier_email(text)
+            if check.ok and check.address != tracker.get_slot("new_email"):
+                # "non, c'est X", or X alone: that address, read back in its turn
+                return [SlotSet("new_email", check.address), SlotSet("new_email_confirmed", None)]
+            intent, _ = latest_intent(tracker)
+            if intent not in ("affirm", "deny") or hedges(text):
+                # "euh je sais pas", "peut-être": the question again (it got "I cannot
+                # understand your request", the address left unconfirmed)
+                dispatcher.utter_message(response="utter_answer_yes_or_no")
+                return [SlotSet("new_email_confirmed", None)]
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
@@ -182,7 +201,15 @@ class ValidateEmailChangeForm(FormValidationAction):
         if not check.ok:
             _say_why_refused(dispatcher, check)
             return {"new_email": None}
-        return {"new_email": check.address}
+        return {"new_email": check.address, "new_email_confirmed": None}
+
+    def validate_new_email_confirmed(self, value: bool, dispatcher, tracker, domain) -> dict:
+        # "non": the address is asked again (the activation email is sent only to a yes).
+        return (
+            {"new_email_confirmed": True}
+            if value
+            else {"new_email": None, "new_email_confirmed": None}
+        )
 
 
 class ActionChangeEmail(Action):
@@ -197,7 +224,7 @@ class ActionChangeEmail(Action):
             return []
         with database() as session:
             result = drafts.correct_address(session, tracker.sender_id, new_email)
-        events = [SlotSet("new_email", None)]
+        events = [SlotSet("new_email", None), SlotSet("new_email_confirmed", None)]
         if result.status is ResendStatus.NOT_FOUND:
             dispatcher.utter_message(response=_CHANGE_REPLIES[result.status])
             return events

@@ -28,6 +28,7 @@ SLOT_KINDS = {
     "invitation_code": "invitation_code",
     "email": "email",
     "new_email": "email",
+    "new_email_confirmed": "email_confirm",
     "country_confirmed": "country_confirm",
     "email_confirmed": "email_confirm",
     "email_suggestion": "email_suggestion",

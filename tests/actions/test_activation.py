@@ -522,8 +522,80 @@ async def test_new_email_is_normalised(domain, account):
     await account()
     dispatcher, events = await change_form_turn(domain, "c'est Jean.Martin@Acme.FR")
 
-    assert slot_events(events) == [("new_email", "jean.martin@acme.fr")]
+    # read back to be confirmed ("Vous avez saisi ... : est-elle correcte ?", Rasa's form)
+    assert slot_events(events) == [
+        ("new_email", "jean.martin@acme.fr"),
+        ("new_email_confirmed", None),
+    ]
     assert dispatcher.messages == []
+
+
+async def confirmation_turn(domain, intent: str, confirmed: bool):
+    tracker = make_tracker(
+        domain,
+        slots={
+            "requested_slot": "new_email_confirmed",
+            "registered_email": EMAIL,
+            "new_email": "jean.martin@acme.fr",
+        },
+        extracted={"new_email_confirmed": confirmed},
+        intent=intent,
+        active_loop="email_change_form",
+    )
+    return await run(CHANGE_FORM, tracker, domain)
+
+
+async def test_yes_to_the_new_address_ends_the_form_for_the_change(domain, account):
+    await account()
+    _, events = await confirmation_turn(domain, "affirm", True)
+
+    # the form is complete: action_change_email follows (rule), the form sends nothing
+    assert slot_events(events) == [("new_email_confirmed", True)]
+    assert outbox() == [("activation", EMAIL)]  # nothing sent by the form itself
+
+
+async def test_another_address_at_the_confirmation_is_read_back(domain, account):
+    await account()
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "new_email_confirmed", "new_email": "jean.martin@acme.fr"},
+        text="non, c'est Jean.Martin@Acme-Industrie.fr",
+        intent="deny",
+        active_loop="email_change_form",
+    )
+    dispatcher, events = await run(CHANGE_FORM, tracker, domain)
+
+    assert slot_events(events) == [
+        ("new_email", "jean.martin@acme-industrie.fr"),
+        ("new_email_confirmed", None),
+    ]
+    assert dispatcher.messages == []  # Rasa's form reads the new one back
+
+
+@pytest.mark.parametrize(("text", "intent"), [("euh je sais pas", "nlu_fallback"),
+                                              ("peut-être", "affirm")])  # fmt: skip
+async def test_neither_yes_nor_no_at_the_confirmation_asks_again(domain, account, text, intent):
+    await account()
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "new_email_confirmed", "new_email": "jean.martin@acme.fr"},
+        text=text,
+        intent=intent,
+        active_loop="email_change_form",
+    )
+    dispatcher, events = await run(CHANGE_FORM, tracker, domain)
+
+    assert slot_events(events) == [("new_email_confirmed", None)]
+    assert responses(dispatcher) == ["utter_answer_yes_or_no"]
+    assert outbox() == [("activation", EMAIL)]
+
+
+async def test_no_to_the_new_address_asks_it_again(domain, account):
+    await account()
+    _, events = await confirmation_turn(domain, "deny", False)
+
+    # both forgotten: Rasa's form asks the address again
+    assert sorted(slot_events(events)) == [("new_email", None), ("new_email_confirmed", None)]
 
 
 async def test_invalid_new_email(domain, account):
@@ -561,7 +633,11 @@ async def test_change_to_a_new_address_sends_the_activation_there(domain, accoun
 
     assert said(dispatcher) == [{"response": "utter_email_changed", "email": "jean.martin@acme.fr"}]
     assert rendered(domain, dispatcher, tracker) == [text]
-    assert slot_events(events) == [("new_email", None), ("registered_email", "jean.martin@acme.fr")]
+    assert slot_events(events) == [
+        ("new_email", None),
+        ("new_email_confirmed", None),
+        ("registered_email", "jean.martin@acme.fr"),
+    ]
     assert outbox() == [("activation", EMAIL), ("activation", "jean.martin@acme.fr")]
     [account_now] = accounts()
     assert account_now.id == created.id
@@ -595,7 +671,11 @@ async def test_change_to_an_address_that_has_an_account_is_answered_like_a_chang
     _, dispatcher, events = await change_email(domain, "someone@acme.fr")
 
     assert said(dispatcher) == [{"response": "utter_email_changed", "email": "someone@acme.fr"}]
-    assert slot_events(events) == [("new_email", None), ("registered_email", "someone@acme.fr")]
+    assert slot_events(events) == [
+        ("new_email", None),
+        ("new_email_confirmed", None),
+        ("registered_email", "someone@acme.fr"),
+    ]
     assert outbox("account_exists") == [("account_exists", "someone@acme.fr")]
     assert [a.email for a in accounts()] == [EMAIL, "someone@acme.fr"]  # nothing changed
     assert draft().submitted_email == "someone@acme.fr"  # what the conversation was told
@@ -605,7 +685,7 @@ async def test_change_without_account_in_this_conversation(domain, database):
     _, dispatcher, events = await change_email(domain, "jean.martin@acme.fr")
 
     assert said(dispatcher) == [{"response": "utter_no_account_in_conversation"}]
-    assert slot_events(events) == [("new_email", None)]
+    assert slot_events(events) == [("new_email", None), ("new_email_confirmed", None)]
     assert outbox() == []
 
 
@@ -616,7 +696,7 @@ async def test_change_of_an_active_account_is_refused(domain, account):
     _, dispatcher, events = await change_email(domain, "jean.martin@acme.fr")
 
     assert said(dispatcher) == [{"response": "utter_already_active", "email": EMAIL}]
-    assert slot_events(events) == [("new_email", None)]
+    assert slot_events(events) == [("new_email", None), ("new_email_confirmed", None)]
     assert count(Account, Account.email == EMAIL) == 1
 
 
@@ -628,7 +708,7 @@ async def test_change_counts_as_a_resend(domain, account):
 
     # Said plainly: the address was not changed (the tester read it as any refused resend).
     assert said(dispatcher) == [{"response": "utter_email_change_rate_limited", "email": EMAIL}]
-    assert slot_events(events) == [("new_email", None)]
+    assert slot_events(events) == [("new_email", None), ("new_email_confirmed", None)]
     assert [a.email for a in accounts()] == [EMAIL]
     assert draft().submitted_email == EMAIL
 

@@ -35,6 +35,7 @@ QUESTIONS = {
     "utter_ask_cancel_registration": "cancel_confirm",
     "utter_activation_options": "activation_help",
     "utter_ask_new_email": "email",
+    "utter_ask_new_email_confirmed": "email_confirm",
     "utter_ask_handoff_contact": "handoff_contact",
     "utter_ask_handoff_contact_known": "handoff_contact",
 }
@@ -51,6 +52,7 @@ PLACEHOLDERS = {
     "id_name": "SIREN",
     "example": "732 829 320",
     "email": "jean@example.fr",
+    "new_email": "jean@example.fr",
     "suggestion": "jean@gmail.com",
     "terms_url": "https://example.test/cgu",
     "company": "SIREN 732 829 320 (France)",

@@ -251,25 +251,90 @@ def registered(servers, language: str, prefix: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("language", "prefix", "correction", "done"),
+    ("language", "prefix", "correction", "read_back", "yes", "done"),
     [
-        ("fr", "HXQP", "en fait mon email c'est {new}", "C'est corrigé"),
-        ("fr", "HXQR", "je me suis trompée d'adresse, c'est {new}", "C'est corrigé"),
-        ("en", "HXQS", "oops, my email is wrong, it should be {new}", "Corrected"),
-        ("en", "HXQT", "actually my email is {new}", "Corrected"),
+        ("fr", "HXQP", "en fait mon email c'est {new}", "Vous avez saisi **{new}**", "oui",
+         "C'est corrigé"),
+        ("fr", "HXQR", "je me suis trompée d'adresse, c'est {new}", "Vous avez saisi **{new}**",
+         "oui", "C'est corrigé"),
+        ("en", "HXQS", "oops, my email is wrong, it should be {new}", "You entered **{new}**",
+         "yes", "Corrected"),
+        ("en", "HXQT", "actually my email is {new}", "You entered **{new}**", "yes", "Corrected"),
     ],
-)
-def test_a_wrong_address_corrected_with_the_new_one_is_corrected_at_once(
-    servers, language, prefix, correction, done
+)  # fmt: skip
+def test_a_wrong_address_corrected_with_the_new_one_is_read_back_then_corrected(
+    servers, language, prefix, correction, read_back, yes, done
 ):
     """It got "not sure", "your account already exists: another company?", or "what is the
-    right address?" (the new address, in the message, was lost)."""
+    right address?" (the new address, in the message, was lost); then the activation email
+    went to the new address at once, unconfirmed, where every other address is read back (an
+    outside tester, m6)."""
     talk, _ = registered(servers, language, prefix)
     new = f"apres.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
     reply = texts(servers.say(talk, correction.format(new=new), {"language": language}))
+    assert read_back.format(new=new) in reply and done not in reply
+    assert not servers.smtp.inbox.to(new)
 
+    reply = texts(servers.say(talk, yes, {"language": language}))
     assert done in reply and new in reply
     wait_for_mail(servers.smtp, new)  # the new activation email
+
+
+@pytest.mark.parametrize(
+    ("language", "correction", "no", "asked", "yes", "done"),
+    [
+        ("fr", "je me suis trompé d'adresse email", "non", "Quelle est la bonne adresse", "oui",
+         "C'est corrigé"),
+        ("en", "I made a mistake in my email address", "no", "What is the right email address",
+         "yes", "Corrected"),
+    ],
+)  # fmt: skip
+def test_no_to_the_corrected_address_asks_it_again(
+    servers, language, correction, no, asked, yes, done
+):
+    """A typo in the new address: "non" asks it again; nothing is sent to the wrong one."""
+    talk, _ = registered(servers, language, "HXWD")
+    typo = f"apres.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    right = f"bonne.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    metadata = {"language": language}
+    servers.say(talk, correction, metadata)
+    servers.say(talk, typo, metadata)
+
+    assert asked in texts(servers.say(talk, no, metadata))
+    servers.say(talk, right, metadata)
+    assert done in texts(servers.say(talk, yes, metadata))
+    wait_for_mail(servers.smtp, right)
+    assert not servers.smtp.inbox.to(typo)
+
+
+@pytest.mark.parametrize(
+    ("language", "correction", "unsure", "again", "other", "read_back", "yes", "done"),
+    [
+        ("fr", "je me suis trompé d'adresse, c'est {typo}", "euh je sais pas", "« oui » ou par « non »",
+         "non c'est {right}", "Vous avez saisi **{right}**", "oui", "C'est corrigé"),
+        ("en", "I mistyped my email, it's {typo}", "I don't know", '"yes" or "no"',
+         "no, it's {right}", "You entered **{right}**", "yes", "Corrected"),
+    ],
+)  # fmt: skip
+def test_the_corrected_address_s_confirmation_takes_another_address_or_asks_yes_or_no(
+    servers, language, correction, unsure, again, other, read_back, yes, done
+):
+    """Neither yes nor no, or another address, at "is it correct?": the question again, or the
+    other address read back (not "I cannot understand your request")."""
+    talk, _ = registered(servers, language, "HXWE")
+    typo = f"apres.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    right = f"bonne.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    metadata = {"language": language}
+    servers.say(talk, correction.format(typo=typo), metadata)
+
+    reply = texts(servers.say(talk, unsure, metadata))
+    assert again in reply and typo in reply
+    assert read_back.format(right=right) in texts(
+        servers.say(talk, other.format(right=right), metadata)
+    )
+    assert done in texts(servers.say(talk, yes, metadata))
+    wait_for_mail(servers.smtp, right)
+    assert not servers.smtp.inbox.to(typo)
 
 
 # --- questions in the middle of the registration ------------------------------------------------
