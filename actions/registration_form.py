@@ -1107,7 +1107,12 @@ def _an_unsure_question(turn: _Turn, text: str) -> bool:
         and (turn.asked in TEXT_FIELDS or turn.asked in YES_NO_SLOTS)
         # the password: only a question that cannot be one ("combien de temps ça prend ?")
         and (turn.asked != "password" or reading.question)
-        and (text.rstrip().endswith("?") or (typed_value and is_a_sentence(text)))
+        and (
+            text.rstrip().endswith("?")
+            or (typed_value and is_a_sentence(text))
+            # "Is there a fee for this? We have 2 portals already"
+            or (turn.asked == "password" and reading.question)
+        )
         and len(text.split()) > 1
         # nothing recognised in it (at the email question the text itself is the value read)
         and not (reading.recognised or reading.stance or reading.corrected or reading.which)

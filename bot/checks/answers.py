@@ -41,6 +41,7 @@ from bot.checks.identifiers import (
 )
 from bot.checks.invitation_codes import code_alone, code_span, extract_code
 from bot.checks.language import requested_language
+from bot.checks.passwords import reads_as_a_question
 
 __all__ = [
     "COMPANY_STEP",
@@ -1506,16 +1507,25 @@ def _read_at_the_password(
     """At the password question, only what cannot be a password is read."""
     correction = correction_in(text, "password", known)
     if correction is not None and correction.field not in (None, "password"):
+        if correction.value is not None:
+            found = find_answers(correction.value, country)
+            evident = correction.field in _EVIDENT
+            value = _found_value(found, correction.field) if evident else None
+            if value is not None:
+                return Reading(values={correction.field: value}, corrected=correction.field)
+    if reads_as_a_question(text):
+        # "je peux utiliser la même adresse pour mes 15 clients ?": a question, even with a
+        # digit and a special character (it became the account's password)
+        if asks_about_special_characters(text):
+            return Reading(special_characters=True)
+        return Reading(question=True)
+    if correction is not None and correction.field not in (None, "password"):
         if correction.value is None:
             return (
                 Reading(cleared=(correction.field,), corrected=correction.field)
                 if (correcting or not _could_be_a_password(text))
                 else Reading()
             )
-        found = find_answers(correction.value, country)
-        value = _found_value(found, correction.field) if correction.field in _EVIDENT else None
-        if value is not None:
-            return Reading(values={correction.field: value}, corrected=correction.field)
         return Reading()
     if not _could_be_a_password(text):
         if asks_about_special_characters(text):

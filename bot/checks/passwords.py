@@ -50,6 +50,10 @@ class PasswordRule(str, Enum):
     # The whole answer is an email address: typed at the password question to correct the
     # address ("d.gauthier@gauthier-sa.fr"), never read back, never a password.
     AN_ADDRESS = "an_address"
+    # A sentence with a question in it ("Is there a fee for this? We have 2 portals"), typed in
+    # the masked field or at the password question: never the account's password (an outside
+    # tester's question became one, and the first login failed).
+    A_QUESTION = "a_question"
 
 
 MIN_LENGTH: int = 8
@@ -255,6 +259,8 @@ def check_password(
     pw = _normalise(password)
     if _is_an_address(pw):
         return [PasswordRule.AN_ADDRESS]  # not a try at a password: the other rules say nothing
+    if reads_as_a_question(pw):
+        return [PasswordRule.A_QUESTION]  # likewise
     unmet: list[PasswordRule] = []
     too_short = len(pw) < MIN_LENGTH
     if too_short:
@@ -276,6 +282,18 @@ def check_password(
     if (email and _contains_email(pw, email)) or any(w in lowered for w in _name_words(names)):
         unmet.append(PasswordRule.NOT_EMAIL)
     return unmet
+
+
+# A question mark that ends a word, in a text of at least this many words: "Velo!Rouge42?" and
+# "Où? Ici 42!" may be passwords, "je peux utiliser la même adresse pour mes 15 clients ?" not.
+_QUESTION_MARK = re.compile(r"\?(?=\s|$)")
+QUESTION_MIN_WORDS = 4
+
+
+def reads_as_a_question(text: str) -> bool:
+    """A sentence that asks something: at least QUESTION_MIN_WORDS words and a question mark
+    ending one of them."""
+    return len(text.split()) >= QUESTION_MIN_WORDS and bool(_QUESTION_MARK.search(text))
 
 
 def _is_an_address(password: str) -> bool:

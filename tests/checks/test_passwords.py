@@ -231,5 +231,27 @@ def test_an_email_address_is_no_password_and_only_that_is_said(typed: str) -> No
     assert check_password(typed, "jean@acme.fr") == [PasswordRule.AN_ADDRESS]
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Is there a fee for this? We have 2 suppliers portals already",
+        "Sorry, how long must it be? Is 1 special character like £ enough?",
+        "Attendez, je vais devoir faire ça pour mes 15 clients, je peux utiliser la même "
+        "adresse email pour tous ?",
+    ],
+)
+def test_a_question_is_no_password_and_only_that_is_said(typed: str) -> None:
+    """Typed in the masked field, each met every rule and became the account's password (an
+    outside tester): the first login would have failed."""
+    assert check_password(typed, "jean@acme.fr") == [PasswordRule.A_QUESTION]
+
+
+@pytest.mark.parametrize(
+    "typed", ["Velo!Rouge42?", "Où? Ici 42!", "Jardin bleu 2026 !", "Velo ? Rouge42!"]
+)
+def test_a_password_or_passphrase_with_a_question_mark_is_a_password(typed: str) -> None:
+    assert PasswordRule.A_QUESTION not in check_password(typed, "jean@acme.fr")
+
+
 def test_a_password_with_an_at_sign_is_a_password() -> None:
     assert check_password("Email:jean@acme.fr!2", "marie@acme.fr") == []

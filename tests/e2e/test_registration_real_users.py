@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.models import Account, Company
+from bot.registration import drafts
 from tests.e2e.conftest import converse, texts, wait_for_mail
 from tests.e2e.test_questions_rest import (
     NOT_SURE,
@@ -310,7 +311,8 @@ def test_no_to_the_corrected_address_asks_it_again(
 @pytest.mark.parametrize(
     ("language", "correction", "unsure", "again", "other", "read_back", "yes", "done"),
     [
-        ("fr", "je me suis trompé d'adresse, c'est {typo}", "euh je sais pas", "« oui » ou par « non »",
+        ("fr", "je me suis trompé d'adresse, c'est {typo}", "euh je sais pas",
+         "« oui » ou par « non »",
          "non c'est {right}", "Vous avez saisi **{right}**", "oui", "C'est corrigé"),
         ("en", "I mistyped my email, it's {typo}", "I don't know", '"yes" or "no"',
          "no, it's {right}", "You entered **{right}**", "yes", "Corrected"),
@@ -1913,3 +1915,30 @@ def test_an_address_changed_at_the_summary_is_read_back_to_confirm(
     servers.say(talk, yes, metadata)
     wait_for_mail(servers.smtp, new)
     assert not servers.smtp.inbox.to(old)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "not_sure", "asked", "not_next"),
+    [
+        ("fr", "Attendez, je vais devoir faire ça pour mes 15 clients, je peux utiliser la même "
+         "adresse email pour tous ?", "Je ne suis pas sûr", "Choisissez un mot de passe",
+         "Conditions Générales"),
+        ("en", "Wait, I have 15 clients to do this for, can I use the same email address for "
+         "all of them?", "I am not sure", "Choose a password", "Terms of Use"),
+        ("en", "Is there a fee for this? We have 2 suppliers portals already", "I am not sure",
+         "Choose a password", "Terms of Use"),
+    ],
+)  # fmt: skip
+def test_a_question_typed_at_the_password_question_is_never_the_password(
+    servers, language, question, not_sure, asked, not_next
+):
+    """It met every rule, became the account's password, and the terms came next: the first
+    login would have failed (an outside tester, S1). Now the closest topics, and the password
+    asked again; nothing kept."""
+    talk, _, _ = registering(servers, "HXWF", language, 4)  # the password asked
+
+    reply = texts(servers.say(talk, question, {"language": language}))
+
+    assert not_sure in reply and asked in reply and not_next not in reply
+    with db.session_scope(servers.database_url) as session:
+        assert drafts.password_hash_for(session, talk) is None

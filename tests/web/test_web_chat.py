@@ -382,6 +382,27 @@ async def test_an_address_in_the_masked_field_is_refused_without_being_read_back
     assert how in body["message"] and "gauthier" not in body["message"]
 
 
+@pytest.mark.parametrize(
+    ("language", "question", "how"),
+    [
+        ("fr", "Attendez, c'est payant ? On a déjà 2 portails fournisseurs", "dans un message"),
+        ("en", "Is there a fee for this? We have 2 suppliers portals already", "as a message"),
+    ],
+)
+async def test_a_question_in_the_masked_field_is_refused_not_kept_as_the_password(
+    clients, rasa, database, language, question, how
+):
+    """It met every rule and became the account's password (an outside tester, S1)."""
+    client = await clients()
+    conversation_id = await asked(client, rasa, database, language, thread=THREAD)
+    response = await check(client, question, language=language, thread=THREAD)
+    body = await response.json()
+    assert body["accepted"] is False and body["rules"] == ["a_question"]
+    assert how in body["message"]
+    with db.session_scope(database) as session:
+        assert drafts.password_hash_for(session, conversation_id) is None
+
+
 async def test_a_password_built_on_the_confirmed_email_is_refused(clients, rasa, database):
     client = await clients()
     await say(client)
