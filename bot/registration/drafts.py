@@ -84,7 +84,8 @@ def mark_submitted(
     *,
     retry: Registration | None = None,
 ) -> None:
-    """The registration was submitted: the hash is no longer needed here.
+    """The registration was submitted: the hash and the confirmed address are no longer
+    needed here.
 
     ``account_pk`` is None when the address already had an account (nothing was created); an
     account created earlier in this conversation is then kept, so that resend and correction
@@ -94,6 +95,9 @@ def mark_submitted(
     if account_pk is not None:
         draft.account_pk = account_pk
     draft.submitted_email = email
+    # No password is asked any more: the masked field refuses one until an address is
+    # confirmed for another registration (it accepted and hashed one for nothing).
+    draft.confirmed_email = None
     if retry is None:  # the invitation opened the account: its code is no longer needed
         draft.password_hash = None
         draft.pending_registration = None

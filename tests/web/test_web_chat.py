@@ -455,6 +455,23 @@ async def test_a_password_before_the_question_is_not_checked_hashed_or_kept(
     assert [body["message"] for body in rasa.received] == ["bonjour"]
 
 
+async def test_a_password_after_the_account_s_creation_is_not_checked_hashed_or_kept(
+    clients, rasa, database
+):
+    """The account created, the masked field still accepted and hashed a password, for
+    nothing (an outside tester, m4): 409 as before the question."""
+    client = await clients()
+    conversation_id = await asked(client, rasa, database, thread=THREAD)
+    with db.session_scope(database) as session:  # what creating the account keeps
+        drafts.mark_submitted(session, conversation_id, "jean.dupont@acme.fr", None)
+
+    reply = await check(client, STRONG, thread=THREAD)
+
+    assert reply.status == 409 and await reply.json() == {"error": "not_asked"}
+    with db.session_scope(database) as session:
+        assert drafts.password_hash_for(session, conversation_id) is None
+
+
 @pytest.mark.parametrize(
     ("language", "said"),
     [
