@@ -405,6 +405,9 @@ _NOT_RECEIVED = _patterns(
     r" " + _ACTIVATION_MAIL,
     _ACTIVATION_MAIL + r"(?: \S+){0,6}? (?:pas|jamais|toujours pas) (?:\S+ ){0,2}"
     r"(?:recu|arrive|parvenu)\b",
+    # "je recois pas votre mail d'activation", "je ne reçois toujours rien"
+    r"\b(?:recois|recoit|recevons|recoivent|arrive|vois) (?:toujours |jamais )?(?:pas|rien|jamais)"
+    r"\b(?: \S+){0,4}? " + _ACTIVATION_MAIL,
     r"\b(?:did not|didn't|didnt|never|haven't|have not|still haven't|not) (?:\S+ ){0,2}"
     r"(?:get|got|receive|received|gotten|seen|see)\b(?: \S+){0,4}? (?:the |my |an |any )?"
     + _ACTIVATION_MAIL_EN,

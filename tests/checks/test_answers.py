@@ -1083,6 +1083,9 @@ def test_a_field_said_right_is_no_correction_of_it():
         ("l'email d'activation n'est toujours pas arrivé", True),
         ("I haven't received the activation link", True),
         ("the activation email never arrived", True),
+        ("C'EST LA 3EME FOIS QUE JE RECOIS PAS VOTRE MAIL D'ACTIVATION, J'EN AI MARRE", True),
+        ("je ne reçois toujours rien, le mail d'activation", True),
+        ("je reçois bien le mail d'activation", False),
         ("j'ai bien reçu le mail d'activation", False),
         ("I did not get the invitation email", False),  # the invitation, not the activation
         ("je ne veux pas le lien d'activation", False),

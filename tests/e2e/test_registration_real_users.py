@@ -1942,3 +1942,23 @@ def test_a_question_typed_at_the_password_question_is_never_the_password(
     assert not_sure in reply and asked in reply and not_next not in reply
     with db.session_scope(servers.database_url) as session:
         assert drafts.password_hash_for(session, talk) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "angry", "checklist"),
+    [
+        ("fr", "C'EST LA 3EME FOIS QUE JE RECOIS PAS VOTRE MAIL D'ACTIVATION, J'EN AI MARRE",
+         "courriers indésirables"),
+        ("fr", "je ne reçois toujours pas votre email d'activation", "courriers indésirables"),
+        ("en", "THIS IS THE THIRD TIME I HAVEN'T RECEIVED YOUR ACTIVATION EMAIL. FED UP.",
+         "spam folder"),
+    ],
+)  # fmt: skip
+def test_an_activation_email_not_received_in_the_present_tense_gets_the_checklist(
+    servers, language, angry, checklist
+):
+    """ "je recois pas votre mail d'activation" got "not sure" in French, in capitals or not;
+    English got the article's checklist (fourth outside tester, M8)."""
+    reply = texts(servers.say(sender(), angry, {"language": language}))
+
+    assert checklist in reply and NOT_SURE[language] not in reply
