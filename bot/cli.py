@@ -17,6 +17,7 @@ from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.mail import outbox
 from bot.registration import accounts, invitations
 from bot.settings import get_settings
+from bot.web.texts import TEXTS
 
 
 class CommandError(Exception):
@@ -40,8 +41,15 @@ def cmd_db_upgrade(args: argparse.Namespace) -> None:
     print("Database schema is up to date.")
 
 
-def _invitation_link(code: str) -> str:
-    return get_settings().link("/?invitation=" + code)
+def _invitation_link(code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The help-centre page in the invitation's language, its code in the link (the English
+    email opened the French page, and the chat started in French)."""
+    return get_settings().link(TEXTS[language]["home_url"] + "?invitation=" + code)
+
+
+def _mail_date(day: datetime, language: str) -> str:
+    """07/03/2027 in French; 7 March 2027 in English (07/03/2027 reads as July there)."""
+    return day.strftime("%d/%m/%Y") if language == "fr" else f"{day.day} {day:%B %Y}"
 
 
 def cmd_invitations_create(args: argparse.Namespace) -> None:
@@ -91,13 +99,13 @@ def cmd_invitations_create(args: argparse.Namespace) -> None:
                 code=code,
                 company_id=check.company_id.display(),
                 country=country,
-                invitation_url=_invitation_link(invitation.code),
-                expires_on=invitations.expires_at(invitation.issued_at).strftime("%d/%m/%Y"),
+                invitation_url=_invitation_link(invitation.code, args.language),
+                expires_on=_mail_date(invitations.expires_at(invitation.issued_at), args.language),
                 secrets=[code, invitation.code],  # masked in the copy kept once sent
             )
     # Printed once: the database keeps only a hash of the code.
     print(f"Invitation code: {code}")
-    print(f"Invitation link: {_invitation_link(invitation.code)}")
+    print(f"Invitation link: {_invitation_link(invitation.code, args.language)}")
     if email:
         report = asyncio.run(outbox.deliver_due(db.session_factory()))
         state = "sent" if report.sent else "queued (SMTP server unreachable; retried later)"

@@ -1,6 +1,7 @@
 """The command line, run as operators run it: `python -m bot ...` in a subprocess."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -254,7 +255,12 @@ def test_invitation_email_is_queued_then_flushed_when_the_server_is_back(cli, sm
     [message] = smtp_server.inbox.to("compta@fournisseur.be")
     assert message["Subject"] == "Brussels Foods invites you to register on My Sis ID"
     code = created.stdout.splitlines()[0].split(": ")[1]
-    assert code in message.get_body(("plain",)).get_content()
+    body = message.get_body(("plain",)).get_content()
+    assert code in body
+    # The English page, with the code (the French one started the chat in French), and a
+    # date an English reader does not take for another (07/03/2027 reads as July).
+    assert f"https://help.example.test/en/?invitation={code.replace('-', '')}" in body
+    assert re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}\.", body)
     # The copy kept in the outbox, and the invitations table, hold the code no more.
     database = cli.env["DATABASE_URL"].removeprefix("sqlite:///")
     written = b"".join(p.read_bytes() for p in Path(database).parent.glob("cli.db*"))
