@@ -17,7 +17,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import after_an_expired_code, language_of, latest_intent
+from actions.common import (
+    after_an_expired_code,
+    language_of,
+    latest_intent,
+    warned_of_a_lookalike,
+)
 from actions.fallback import TOPIC_ENTITY
 from actions.form_questions import pending_question
 from bot.analytics.recorded import (
@@ -94,6 +99,8 @@ class ActionAnswerQuestion(Action):
         responses = domain.get("responses", {})
         pending = tracker.get_slot(FEEDBACK_TOPIC)
         dropped = [SlotSet(FEEDBACK_TOPIC, None)] if pending else []
+        if warned_of_a_lookalike(dispatcher, tracker):
+            return dropped
         key = answer_key(tracker.latest_message, responses)
         if key is None:
             dispatcher.utter_message(response="utter_ask_rephrase")

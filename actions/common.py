@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot import responses
 from bot.analytics.recorded import INVITATION_CHECK, REGISTRATION_STEPS, steps_with
+from bot.checks.email_addresses import lookalike_of
 from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import session_scope
+from bot.facts import answer_facts, our_domains
 from bot.privacy.redaction import is_masked_code
 from bot.registration import drafts
 from bot.registration.invitations import InvitationStatus
@@ -111,3 +113,20 @@ def polite_failure(
             return []
 
     return wrapper
+
+
+def warned_of_a_lookalike(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "Le mail venait de noreply@sis-id.com-securite.ru, c'est normal ?": a plain "no, not
+    ours, do not click" rather than the answer about our sender (a hurried reader saw
+    "noreply@sis-id.com" in both) or "not sure". True when it was said."""
+    found = lookalike_of(tracker.latest_message.get("text") or "", our_domains())
+    if found is None:
+        return False
+    facts = answer_facts(language_of(tracker))
+    dispatcher.utter_message(
+        response="utter_not_our_address",
+        address=found,
+        mail_from=facts["mail_from"],
+        site=facts["site"],
+    )
+    return True

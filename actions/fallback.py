@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.activation import say_activation_help
-from actions.common import language_of, polite_failure, response_text
+from actions.common import language_of, polite_failure, response_text, warned_of_a_lookalike
 from bot.understanding import FALLBACK_INTENT, ranked_topics
 
 HANDOFF_INTENT = "human_handoff"
@@ -90,6 +90,8 @@ def say_not_sure(
     """ "Je ne suis pas sûr de bien comprendre" with the closest topics and the advisor as
     buttons, and "Autre chose" (``something_else``: Rasa's two-stage fallback reads its
     out_of_scope as "none of these" and asks to rephrase)."""
+    if warned_of_a_lookalike(dispatcher, tracker):
+        return
     language = language_of(tracker)
 
     def label(key: str) -> str:

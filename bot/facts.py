@@ -42,3 +42,14 @@ def answer_facts(language: str, settings: Settings | None = None) -> dict[str, s
         "site": urlsplit(settings.public_base_url).netloc or settings.public_base_url,
         "countries": countries_list(language),
     }
+
+
+def our_domains(settings: Settings | None = None) -> set[str]:
+    """The domains the product's mails and links use: any other that names "sis-id" is not
+    ours (bot/checks/email_addresses.py ``lookalike_of``)."""
+    settings = settings or get_settings()
+    addresses = (settings.mail_from, settings.support_email)
+    links = (settings.platform_url, settings.public_base_url)
+    return {a.rpartition("@")[2].lower() for a in addresses} | {
+        (urlsplit(link).hostname or "").lower() for link in links
+    } - {""}

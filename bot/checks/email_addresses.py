@@ -22,6 +22,7 @@ __all__ = [
     "EmailError",
     "check_email",
     "check_supplier_email",
+    "lookalike_of",
     "mask_email",
     "suggest_domain",
 ]
@@ -353,3 +354,24 @@ def mask_email(address: str) -> str:
         return "***"
     masked = f"{local[0]}***{local[-1]}" if len(local) >= 3 else "***"
     return f"{masked}@{domain}"
+
+
+# An address or a domain name in a message ("noreply@sis-id.com-securite.ru",
+# "mysisid-secure-login.com"): labels of letters, digits and hyphens, a TLD of letters.
+_HOST = re.compile(
+    r"(?<![\w.@-])(?:[\w.+-]{1,64}@)?((?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24})(?![\w-])", re.I
+)
+
+
+def lookalike_of(text: str, ours: Collection[str]) -> str | None:
+    """The first address or domain in ``text`` that names "sis-id" (letters and digits only:
+    "sis-id", "sisid", "mysisid") without being one of ``ours`` or under one: the phishing a
+    supplier asks about ("le mail venait de noreply@sis-id.com-securite.ru, c'est normal ?")."""
+    ours = {domain.lower() for domain in ours if domain}
+    for match in _HOST.finditer(text or ""):
+        host = match.group(1).lower()
+        if any(host == domain or host.endswith("." + domain) for domain in ours):
+            continue
+        if "sisid" in re.sub(r"[^a-z0-9]", "", host):
+            return match.group(0).lower()
+    return None

@@ -12,6 +12,7 @@ from bot.checks.email_addresses import (
     EmailError,
     check_email,
     check_supplier_email,
+    lookalike_of,
     mask_email,
     says_something_else,
     suggest_domain,
@@ -299,3 +300,23 @@ def test_mask_hides_local_part_length() -> None:
 )
 def test_a_sentence_without_an_address_is_told_from_a_mistyped_address(text, says_else) -> None:
     assert says_something_else(text) is says_else
+
+
+OURS = {"sis-id.com", "my.sis-id.com"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("le mail venait de noreply@sis-id.com-securite.ru c normal ?",
+         "noreply@sis-id.com-securite.ru"),
+        ("the link goes to mysisid-secure-login.com", "mysisid-secure-login.com"),
+        ("from noreply@sisid.com", "noreply@sisid.com"),
+        ("vos emails viennent de noreply@sis-id.com ?", None),
+        ("https://my.sis-id.com/login", None),
+        ("support.sis-id.com", None),
+        ("jean@acme.fr", None),
+    ],
+)  # fmt: skip
+def test_an_address_or_link_naming_sis_id_that_is_not_ours_is_a_lookalike(text, found):
+    assert lookalike_of(text, OURS) == found

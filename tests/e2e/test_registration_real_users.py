@@ -1962,3 +1962,34 @@ def test_an_activation_email_not_received_in_the_present_tense_gets_the_checklis
     reply = texts(servers.say(sender(), angry, {"language": language}))
 
     assert checklist in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "warning", "address"),
+    [
+        ("fr", "le mail venait de noreply@sis-id.com-securite.ru c normal ?",
+         "n'est pas l'une de nos adresses", "noreply@sis-id.com-securite.ru"),
+        ("en", "The invitation link goes to mysisid-secure-login.com, that's you, right?",
+         "is not one of our addresses", "mysisid-secure-login.com"),
+    ],
+)  # fmt: skip
+def test_a_lookalike_sender_or_link_gets_a_plain_no(servers, language, question, warning, address):
+    """It got "our emails are sent from noreply@sis-id.com": a hurried reader saw
+    noreply@sis-id.com in both (fourth outside tester, M10)."""
+    reply = texts(servers.say(sender(), question, {"language": language}))
+
+    assert warning in reply and f"**{address}**" in reply and "noreply@sis-id.com**" in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("fr", "est-ce que vos emails viennent bien de noreply@sis-id.com ?"),
+        ("en", "do your emails come from noreply@sis-id.com?"),
+    ],
+)
+def test_our_own_sender_is_not_called_a_lookalike(servers, language, question):
+    reply = texts(servers.say(sender(), question, {"language": language}))
+
+    assert "noreply@sis-id.com" in reply and "n'est pas l'une" not in reply
+    assert "is not one of our" not in reply
