@@ -725,9 +725,26 @@ def correction_in(
         if value and (marked or introduced):
             return _second_correction(value, field)
         return Correction(field) if marked and not value else None
+    if marked and not value and not bare and _a_question_without_mistake(folded):
+        # "responsable des achats, mais en fait c'est mon collègue qui gère le compte, je mets
+        # son nom ?": a question; the last name was forgotten and asked again
+        return None
     if marked or bare or (value and introduced):
         return _second_correction(value, field) if value else Correction(field)
     return None
+
+
+# Words that mark a correction only with others ("en fait, c'est ..."): in a question, alone,
+# they mark none ("en fait c'est mon collègue qui va gérer le compte, je mets son nom ?").
+_SOFT_CORRECTION_WORDS = re.compile(
+    r"\b(?:en fait|actually|attendez|attends|wait|pardon|sorry|desolee?|plutot|instead)\b"
+)
+
+
+def _a_question_without_mistake(folded: str) -> bool:
+    return folded.rstrip().endswith("?") and not _CORRECTION_WORDS.search(
+        _SOFT_CORRECTION_WORDS.sub(" ", folded)
+    )
 
 
 # --- answers that say what they are ------------------------------------------------------------
@@ -973,6 +990,16 @@ def read_message(
         correction = Correction(named_field)
     if correction is not None and correction.field in _EVIDENT and correction.field not in known:
         correction = None  # "siren 732 829 320" at the country question: an answer, read below
+    elif (
+        correction is not None
+        and correction.value
+        and correction.field not in (None, asked)
+        and correction.field not in known
+        and asked in (None, *COMPANY_STEP, "email")
+    ):
+        # "jean@acme.fr, and my mobile is 06 ..." at the address question: nothing to correct,
+        # the phone given ahead with the address (it said "Corrected", and the address was lost)
+        correction = None
     if correction is not None and correction.field not in (None, asked):
         return _with_the_pair(_corrected(correction, known), text, known, country)
     if correction is not None and correction.field == asked:
@@ -1063,16 +1090,26 @@ _NOT_A_FIRST_NAME = frozenset("i'm im i it's its c'est cest je j'suis moi me my 
 
 
 def full_name(text: str) -> tuple[str, str] | None:
-    """ "Julien Bonnet" -> ("Julien", "Bonnet"): two name-like words, neither a particle.
-    Anything else (one word, three, "de Gaulle", digits) is not read as a full name."""
+    """ "Julien Bonnet" -> ("Julien", "Bonnet"): two name-like words, neither a particle; a
+    first name then a last name that begins with particles ("Marie-Thérèse de La Fontaine" ->
+    ("Marie-Thérèse", "de La Fontaine"), "Anne-Sophie Van den Broeck"). Anything else (one
+    word, three without a particle, "de Gaulle", digits) is not read as a full name."""
     words = text.split()
-    if len(words) != 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
+    if len(words) < 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return None
     if fold(words[0]) in _NOT_A_FIRST_NAME:  # "I'm lost", "it's Dupont"
         return None
-    if any(fold(w) in NAME_PARTICLES for w in words):  # "de Gaulle": not first + last
+    if fold(words[0]) in NAME_PARTICLES:  # "de Gaulle": not first + last
         return None
-    return words[0], words[1]
+    last = words[1:]
+    particles = [fold(w) in NAME_PARTICLES for w in last]
+    if len(last) == 1 and not particles[0]:
+        return words[0], last[0]
+    # particles, then at least one name word, and no particle after it
+    count = next((i for i, particle in enumerate(particles) if not particle), len(last))
+    if count == 0 or count == len(last) or any(particles[count:]):
+        return None
+    return words[0], " ".join(last)
 
 
 # "06 45 67 89 01, je suis commercial", "+44 20 7946 0958 - I'm the finance manager": a job
@@ -1217,7 +1254,9 @@ def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:
 # "téléphone 06 12 34 56 78", "my mobile is +44 7700 900123": a number said to be the phone.
 _LABELLED_PHONE = re.compile(
     r"\b(?:t[ée]l[ée]phone|t[ée]l|portable|mobile|phone(?:\s+number)?|cell)\b"
-    r"(?:\s*(?:est|is|:|=|-|n°))?\s*(?P<phone>\+?[\d(][\d\s().-]{5,}\d)",
+    # "téléphone : 06 ...", "mon portable c'est le 06 ...", "my mobile is +32 ..."
+    r"(?:\s*(?:c['’]?\s*est(?:\s+le)?|est(?:\s+le)?|is|:|=|-|n°))?\s*"
+    r"(?P<phone>\+?[\d(][\d\s().-]{5,}\d)",
     re.IGNORECASE,
 )
 # "je suis Paul Martin, ...", "my name is Paul Martin.": a full name, introduced, in capitals.

@@ -700,7 +700,7 @@ def test_a_new_registration_or_how_to_finish_one_is_not_coming_back(text):
         ("J0hn Smith", None),
     ],
 )
-def test_a_full_name_is_two_name_words_without_a_particle(text, expected):
+def test_a_full_name_is_a_first_name_then_a_last_name(text, expected):
     assert full_name(text) == expected
 
 
@@ -1348,3 +1348,48 @@ def test_the_address_of_the_invitation_at_the_address_question_is_not_knowing_wh
     reading = read_message(text, "email", {"country": "FR"})
 
     assert reading.stance is Stance.DONT_KNOW and not reading.values
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Marie-Thérèse de La Fontaine", ("Marie-Thérèse", "de La Fontaine")),
+        ("Anne-Sophie Van den Broeck", ("Anne-Sophie", "Van den Broeck")),
+        ("Julien Bonnet", ("Julien", "Bonnet")),
+        ("de Gaulle", None),
+        ("Jean Pierre Martin", None),  # which is the last name? asked
+        ("Paul de", None),
+    ],
+)
+def test_a_full_name_is_split_before_the_last_name_s_particles(text, expected):
+    assert full_name(text) == expected
+
+
+AT_THE_JOB_TITLE = {**AT_THE_SUMMARY, "job_title": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "cleared"),
+    [
+        ("en fait c'est mon collègue qui va gérer le compte, je mets son nom ?", ()),
+        ("actually my colleague will manage it, should I put his name?", ()),
+        ("puis-je corriger mon nom ?", ("last_name",)),
+        ("attendez, le nom est faux", ("last_name",)),
+    ],
+)
+def test_a_question_with_en_fait_corrects_nothing_unless_it_says_a_mistake(text, cleared):
+    assert read_turn(text, "job_title", AT_THE_JOB_TITLE).cleared == cleared
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jean@acme.fr et mon portable c'est le 06 12 34 56 78",
+        "jean@acme.fr, and my mobile is 06 12 34 56 78 if you need it",
+    ],
+)
+def test_the_phone_given_with_the_address_is_kept_with_it(text):
+    reading = read_turn(text, "email", {"country": "FR", "company_id": "732829320"})
+    assert reading.corrected is None
+    assert "jean@acme.fr" in reading.values["email"]
+    assert reading.values["phone"] == "06 12 34 56 78"

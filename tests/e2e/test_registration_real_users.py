@@ -1993,3 +1993,69 @@ def test_our_own_sender_is_not_called_a_lookalike(servers, language, question):
 
     assert "noreply@sis-id.com" in reply and "n'est pas l'une" not in reply
     assert "is not one of our" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "both", "noted", "read_back"),
+    [
+        ("fr", "{email} et mon portable c'est le 06 12 34 56 78",
+         "C'est noté : téléphone **+33 6 12 34 56 78**", "Vous avez saisi **{email}**"),
+        ("en", "{email}, and my mobile is 06 12 34 56 78 if you need it",
+         "Noted: phone **+33 6 12 34 56 78**", "You entered **{email}**"),
+    ],
+)  # fmt: skip
+def test_an_address_with_the_phone_at_the_address_question_keeps_both(
+    servers, language, both, noted, read_back
+):
+    """It said "Corrected.", kept the phone and asked the address again, the address lost
+    ("my mobile is ..." read as a correction of a phone never given; fourth outside tester,
+    M5)."""
+    talk, email, _ = registering(servers, "HXWG", language, 2)  # the address asked
+
+    reply = texts(servers.say(talk, both.format(email=email), {"language": language}))
+
+    assert noted in reply and read_back.format(email=email) in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "noted", "asked"),
+    [
+        ("fr", "Marie-Thérèse de La Fontaine",
+         "prénom **Marie-Thérèse**, nom **de La Fontaine**", "téléphone"),
+        ("en", "Ludwig van Beethoven", "first name **Ludwig**, last name **van Beethoven**",
+         "phone"),
+    ],
+)  # fmt: skip
+def test_a_full_name_with_a_particle_is_split_before_it(servers, language, name, noted, asked):
+    """ "Marie-Thérèse de La Fontaine" was all first name, then the last name was asked, and
+    the summary read "Marie-Thérèse de La Fontaine de La Fontaine" (fourth outside tester,
+    M6)."""
+    talk, _, _ = registering(servers, "HXWH", language, 6)  # the first name asked
+
+    reply = texts(servers.say(talk, name, {"language": language}))
+
+    assert noted in reply and asked in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked", "summary", "last_name"),
+    [
+        ("fr", "responsable des achats mais en fait c'est mon collègue Paul Martin qui va gérer "
+         "le compte, je mets son nom ?", "Quelle est votre fonction", "Comptable",
+         "Nom : Irène Vidal"),
+        ("en", "purchasing manager but actually my colleague Paul Martin will manage the "
+         "account, should I put his name?", "What is your job title", "Accountant",
+         "Name: Irène Vidal"),
+    ],
+)  # fmt: skip
+def test_a_question_about_a_colleague_at_the_job_title_keeps_the_last_name(
+    servers, language, question, asked, summary, last_name
+):
+    """ "... en fait ... je mets son nom ?" read as a correction of the last name: it was
+    forgotten and asked again, without a word (fourth outside tester, M7)."""
+    talk, _, _ = registering(servers, "HXWI", language, UP_TO_THE_SUMMARY - 1)  # job title
+
+    reply = texts(servers.say(talk, question, {"language": language}))
+    assert asked in reply
+
+    assert last_name in texts(servers.say(talk, summary, {"language": language}))
