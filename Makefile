@@ -17,7 +17,7 @@ RASA_DATA := domain.yml config.yml $(shell find data -name '*.yml' 2>/dev/null)
 # The pipeline's own components (config.yml names them) are part of the model too.
 RASA_COMPONENTS := rasa_ext/intent_classifier.py rasa_ext/sentence_encoder.py \
   rasa_ext/response_selector.py rasa_ext/entity_extractor.py rasa_ext/stored_component.py \
-  rasa_ext/answer_fallback.py bot/understanding.py
+  rasa_ext/answer_fallback.py rasa_ext/placeholders.py rasa_ext/tokenizer.py bot/understanding.py
 MODEL := models/onboarding.tar.gz
 export ACTION_PORT ?= 5055
 export RASA_PORT ?= 5005

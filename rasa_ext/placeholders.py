@@ -77,10 +77,24 @@ def placeholder_spans(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+# Abbreviations people type for the words the answers are about, spelt out for the sentence
+# encoder, which does not know them: "et si j'oublie mon mdp ?" read as a question about personal
+# data (sure of it), "what if I forget my pwd?" as nothing it knew.
+_ABBREVIATIONS = {
+    "mdp": "mot de passe",
+    "pwd": "password",
+    "pswd": "password",
+    "passwd": "password",
+}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b", re.IGNORECASE)
+
+
 def with_placeholders(text: str) -> str:
-    """``text`` with each address, link and identifier replaced by the same words every time."""
+    """``text`` with each address, link and identifier replaced by the same words every time,
+    and the abbreviations above spelt out."""
     pieces, last = [], 0
     for start, end, kind in placeholder_spans(text):
         pieces += [text[last:start], SPOKEN[kind]]
         last = end
-    return "".join(pieces) + text[last:]
+    spoken = "".join(pieces) + text[last:]
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).lower()], spoken)

@@ -49,6 +49,20 @@ def test_words_and_small_numbers_are_left_as_they_are(text):
     assert placeholder_spans(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("et si j'oublie mon mdp ?", "et si j'oublie mon mot de passe ?"),
+        ("what if I forget my PWD?", "what if I forget my password?"),
+        ("mdpx et amdp", "mdpx et amdp"),  # only the whole word
+    ],
+)
+def test_the_password_s_abbreviations_are_spelt_out_for_the_encoder(text, expected):
+    """ "et si j'oublie mon mdp ?" got the personal data's answer, sure of it (an outside
+    tester): the encoder does not know "mdp"."""
+    assert with_placeholders(text) == expected
+
+
 def test_spans_say_what_each_thing_is():
     text = "a.b@c.fr 552100554 https://x.fr"
 
