@@ -112,7 +112,10 @@ def registration_start(intent: str | None, text: str, get_slot: Callable[[str], 
             (("utter_address_what_for", {"email": address}),),
             _not_started(None, ("activation_email", address)),
         )
-    if registered and offer != "another" and intent != "affirm":
+    another = {"company_id", "invitation_code"} <= read_message(text, None, {}).values.keys()
+    if registered and offer != "another" and intent != "affirm" and not another:
+        # (the next company's identifier and code in the message: that one is registered,
+        # they were lost after "another company?")
         exists = ("utter_registration_exists", {"email": registered})
         return Start((exists,), _not_started("another"))
     if intent in ("inform", "skip") and offer is None and not holds_registration_data(text):

@@ -250,14 +250,19 @@ def _registration_data(message: Message) -> bool:
       an address (bot/checks/answers.py, as the registration's start reads it);
     - or, whatever the intent, the text holds a company identifier and an invitation code: only
       a supplier registering pastes both ("Bonjour, notre SIREN est ..., le code ..., que
-      dois-je faire ?"). Its intent becomes `inform` (first in the ranking), so the
-      registration starts with them instead of "not sure" losing them.
+      dois-je faire ?"); or an identifier in a message that asks nothing. Its intent becomes
+      `inform` (first in the ranking), so the registration starts with them instead of "not
+      sure" losing them.
     """
     intent, _ = intent_of(message.data)
     values = read_message(message.get(TEXT) or "", None, {}).values
     if intent in DATA_INTENTS:
         return bool(values)
-    if not REGISTERING_DATA <= values.keys():
+    text = message.get(TEXT) or ""
+    # "We are a Belgian company, numéro d'entreprise BE 0692.867.634, we got an invitation":
+    # an identifier in a message that asks nothing (it got "not sure", then the country asked)
+    identifies = "company_id" in values and "?" not in text
+    if not (REGISTERING_DATA <= values.keys() or identifies):
         return False
     _put_first(message, "inform")
     return True

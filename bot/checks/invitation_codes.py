@@ -87,9 +87,15 @@ def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
     return None
 
 
-def _looks_like_a_code(candidate: str) -> tuple[bool, bool, int]:
+# Words that name what follows them, never a group of a code: in "crn 05478384 code kjpq hc8k
+# f7x7 w24h" the code was read as "05478384 code kjpq" (more digits than the real one).
+_LABEL_WORDS = frozenset({"code", "siren", "siret", "crn", "tva", "vat"})
+
+
+def _looks_like_a_code(candidate: str) -> tuple[bool, bool, bool, int]:
     normalised = normalise_code(candidate)
     return (
+        not _LABEL_WORDS & set(re.split(r"[ \-]", candidate.lower())),
         all(char in ALPHABET for char in normalised),
         not any(char.islower() for char in candidate),
         sum(char.isdigit() for char in candidate),

@@ -90,3 +90,10 @@ def test_a_code_typed_among_other_answers_is_found_with_its_place():
     assert code == "ACMEFR0000000001"
     start, end = code_span(text, code)
     assert text[start:end] == "ACME-FR00-0000-0001"
+
+
+def test_a_label_word_is_never_a_group_of_the_code():
+    """ "crn 05478384 code kjpq hc8k f7x7 w24h": the code was "05478384 code kjpq", more digits
+    than the real one (an outside tester)."""
+    text = "hi need 2 register asap, tesco sent me a code. crn 05478384 code kjpq hc8k f7x7 w24h"
+    assert extract_code(text) == "KJPQHC8KF7X7W24H"

@@ -2059,3 +2059,88 @@ def test_a_question_about_a_colleague_at_the_job_title_keeps_the_last_name(
     assert asked in reply
 
     assert last_name in texts(servers.say(talk, summary, {"language": language}))
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer"),
+    [
+        ("fr", "et si j'oublie mon mdp ?", "Mot de passe oublié"),
+        ("en", "what if I forget my pwd?", "Forgot password"),
+    ],
+)
+def test_the_password_s_abbreviation_gets_the_forgotten_password_s_answer(
+    servers, language, question, answer
+):
+    """ "et si j'oublie mon mdp ?" got the answer about personal data, sure of it; "what if I
+    forget my pwd?" got "not sure" (fourth outside tester, M3)."""
+    reply = texts(servers.say(sender(), question, {"language": language}))
+
+    assert answer in reply and NOT_SURE[language] not in reply
+
+
+def _lower_case(code: str) -> str:
+    return " ".join(code.lower()[i : i + 4] for i in range(0, 16, 4))
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "identified"),
+    [
+        ("fr", "bjr faut que je m'inscrive vite, siren {siren} code {code}",
+         "votre société est identifiée"),
+        ("en", "hi need 2 register asap, my customer sent me a code. siren {siren} code {code}",
+         "your company is identified"),
+    ],
+)  # fmt: skip
+def test_a_lower_case_code_in_a_first_message_identifies_the_company(
+    servers, language, first, identified
+):
+    """ "crn 05478384 code kjpq hc8k f7x7 w24h" read the code as "05478384 code kjpq": "not
+    sure", then both asked again (fourth outside tester, M4)."""
+    siren, code = fr_invitation(servers, "HXWN")
+    text = first.format(siren=spaced(siren), code=_lower_case(code))
+
+    reply = texts(servers.say(sender(), text, {"language": language}))
+
+    assert identified in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "asked"),
+    [
+        ("fr", "Bonjour, nous sommes une société belge, numéro d'entreprise BE 0692.867.634, on "
+         "a reçu une invitation de Brussels Foods", "Quel est votre code d'invitation"),
+        ("en", "Hello. We are a Belgian company, enterprise number BE 0692.867.634, we got an "
+         "invitation from Brussels Foods", "What is your invitation code"),
+    ],
+)  # fmt: skip
+def test_an_identifier_in_a_first_message_that_asks_nothing_starts_with_it(
+    servers, language, first, asked
+):
+    """It got "not sure", then "we want to register" asked the country: the country and the
+    number were lost (fourth outside tester, M4)."""
+    reply = texts(servers.say(sender(), first, {"language": language}))
+
+    assert asked in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "next_one", "identified"),
+    [
+        ("fr", "merci. maintenant je fais le client suivant : SIREN {siren} code {code}",
+         "votre société est identifiée"),
+        ("en", "thanks. now the next client: SIREN {siren} code {code}",
+         "your company is identified"),
+    ],
+)  # fmt: skip
+def test_the_next_company_s_identifier_and_code_after_an_account_start_its_registration(
+    servers, language, next_one, identified
+):
+    """It asked "another company?", and "oui" asked the country: the SIREN and the code were
+    lost (fourth outside tester, M4)."""
+    talk, _ = registered(servers, language, "HXWO")
+    siren, code = fr_invitation(servers, "HXWP")
+
+    reply = texts(servers.say(talk, next_one.format(siren=spaced(siren), code=code),
+                              {"language": language}))  # fmt: skip
+
+    assert identified in reply

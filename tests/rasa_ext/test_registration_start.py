@@ -81,6 +81,9 @@ def in_rasa(tracker: DialogueStateTracker) -> list[dict]:
          "utter_registration_exists"),
         ("oui", "affirm", {"registered_email": "jean@acme.fr", "registration_offer": "another"},
          "utter_start_registration"),
+        # the next company's identifier and code: it is registered (they were lost)
+        ("maintenant le client suivant : SIREN 732 829 320 code ACME-FR00-0000-0001",
+         "inform", {"registered_email": "jean@acme.fr"}, "utter_start_registration"),
         # the address of the account just created, corrected: the address change, no response
         ("je me suis trompée d'adresse, c'est marie@acme-industrie.fr", "start_registration",
          {"registered_email": "marie@acme.fr"}, None),
