@@ -212,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         **environment.env(),
         "RASA_URL": environment.rasa_url,
         "SESSION_SECRET": SESSION_SECRET,
+        "TERMS_URL": "https://help.example.test/conditions-generales",
         "TRUSTED_PROXIES": "127.0.0.1",
     }
     env.pop("DEVELOPMENT", None)

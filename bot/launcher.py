@@ -28,7 +28,7 @@ from pathlib import Path
 from bot import db
 from bot.cli import cmd_demo_data
 from bot.mail import dev_server
-from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, get_settings
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, get_settings, production_problem
 from bot.web.sessions import SessionSecretError, load_secret
 
 LOG_DIR = VAR_DIR / "log"
@@ -284,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
                 load_secret(settings)
             except SessionSecretError as error:
                 print(f"Not started: {error}", file=sys.stderr)
+                return 2
+            problem = production_problem(settings)
+            if problem is not None:
+                print(f"Not started: {problem}", file=sys.stderr)
                 return 2
         action_port, rasa_port = _port("ACTION_PORT", 5055), _port("RASA_PORT", 5005)
         env = {

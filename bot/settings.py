@@ -144,6 +144,9 @@ class Settings:
     # `make run` sets DEVELOPMENT=true: the development mailbox (when SMTP_HOST is unset), the
     # published demo invitations and a session secret generated under var/. Never in production.
     development: bool = False
+    # TERMS_URL given: required without DEVELOPMENT (production_problem), where the default
+    # address serves nothing and suppliers would accept terms they cannot open.
+    terms_url_set: bool = False
     dev_mailbox: bool = False  # development and no SMTP_HOST: /mailbox shows the caught mail
     mailbox_dir: Path = VAR_DIR / "mailbox"
     # Conversation events (Rasa's SQL tracker store schema): read by the report, transcripts,
@@ -230,6 +233,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         terms_url=env.get("TERMS_URL", "").strip()
         or public_base_url.rstrip("/") + "/conditions-generales",
         development=development,
+        terms_url_set=bool(env.get("TERMS_URL", "").strip()),
         # Fails closed: a production web app without SMTP_HOST shows no mailbox.
         dev_mailbox=development and smtp_host is None,
         mailbox_dir=Path(mailbox_dir) if mailbox_dir else default_mailbox_dir(database_url),
@@ -281,3 +285,14 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     global _cached
     _cached = None
+
+
+def production_problem(settings: Settings) -> str | None:
+    """Why the product must not start as configured, without DEVELOPMENT; None when it may.
+    The launcher and the web app refuse to start with it (as without a session secret)."""
+    if settings.development or settings.terms_url_set:
+        return None
+    return (
+        "TERMS_URL is required (DEVELOPMENT is not set): the address of the published Acte "
+        "d'Adhésion aux Conditions Générales d'Utilisation that suppliers accept"
+    )

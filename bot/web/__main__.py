@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 
-from bot.settings import get_settings
+from bot.settings import get_settings, production_problem
 from bot.web.app import create_app
 from bot.web.server import UnsafeHttpParser, require_c_parser, serve
 from bot.web.sessions import SessionSecretError
@@ -20,6 +20,10 @@ def main() -> int:
         app = create_app(settings)
     except (UnsafeHttpParser, SessionSecretError) as error:
         print(f"The web app does not start: {error}", file=sys.stderr)
+        return 2
+    problem = production_problem(settings)
+    if problem is not None:
+        print(f"The web app does not start: {problem}", file=sys.stderr)
         return 2
     # Loopback by default: a reverse proxy (TLS, nginx) is what faces the internet.
     asyncio.run(serve(app, settings.web_interface, settings.web_port))

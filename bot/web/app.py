@@ -76,6 +76,10 @@ def _help_page(language: str):
     return handler
 
 
+async def _development_terms(request: web.Request) -> web.Response:
+    return message_page(request, request_language(request), "dev_terms")
+
+
 def _with_slash(home_url: str):
     """``/en`` to ``/en/``, the query kept: the language's page is the folder."""
 
@@ -229,6 +233,10 @@ def create_app(
     activation.add_routes(app)
     mailbox_pages.add_routes(app)
     add_console(app, settings)  # /console/: support and analysts
+    if settings.development and not settings.terms_url_set:
+        # The terms' default address, which the terms question links to: a stand-in in
+        # development (it was a 404); production requires TERMS_URL (settings.py).
+        app.router.add_get(urlsplit(settings.terms_url).path or "/", _development_terms)
     app.router.add_static("/assets/", ASSETS_DIR)
     # The widget's folder belongs to the widget; it may not exist yet in a fresh checkout.
     STATIC_DIR.mkdir(exist_ok=True)

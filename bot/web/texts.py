@@ -48,6 +48,9 @@ TEXTS: dict[str, dict[str, str]] = {
         # Errors
         "not_found_title": "Page introuvable",
         "not_found_text": "Cette page n'existe pas. Vous pouvez revenir au centre d'aide.",
+        "dev_terms_title": "Acte d'Adhésion aux Conditions Générales d'Utilisation",
+        "dev_terms_text": "Page de développement : sur le site, ce lien mène au document publié "
+        "par My Sis ID (réglage TERMS_URL, obligatoire hors développement).",
         "unavailable_title": "Service momentanément indisponible",
         "unavailable_text": "Nous n'avons pas pu traiter votre demande. Veuillez réessayer dans "
         "quelques instants.",
@@ -101,6 +104,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "assistant, in the help centre's chat window, to send the activation email again.",
         "not_found_title": "Page not found",
         "not_found_text": "This page does not exist. You can go back to the help centre.",
+        "dev_terms_title": "Terms of Use Membership Agreement",
+        "dev_terms_text": "Development page: on the site, this link leads to the document "
+        "published by My Sis ID (the TERMS_URL setting, required outside development).",
         "unavailable_title": "Service temporarily unavailable",
         "unavailable_text": "We could not process your request. Please try again in a moment.",
         "bad_request_title": "Invalid request",

@@ -87,6 +87,7 @@ def attack_stack(servers) -> Iterator[AttackStack]:
         WEB_PORT=str(port),
         PUBLIC_BASE_URL=url,
         SESSION_SECRET=SESSION_SECRET,
+        TERMS_URL="https://help.example.test/conditions-generales",
         TRUSTED_PROXIES="127.0.0.1",
         RATE_LIMIT_ADDRESS=f"{ADDRESS_LIMIT} per minute",
         PYTHONPATH=str(Path(__file__).resolve().parents[2]),

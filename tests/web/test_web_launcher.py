@@ -25,7 +25,7 @@ from bot.checks.invitation_codes import normalise_code
 from bot.launcher import prepare_database
 from bot.models import Invitation
 from bot.settings import get_settings, reset_settings
-from tests.factories import free_port
+from tests.factories import SESSION_SECRET, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The Rasa server loads its model in about a minute; many more on a saturated machine.
@@ -276,6 +276,24 @@ def test_without_development_the_launcher_needs_a_session_secret(tmp_path):
     assert result.returncode == 2
     assert "SESSION_SECRET is required" in result.stderr
     assert not (tmp_path / "onboarding.db").exists()  # nothing was prepared or started
+
+
+def test_without_development_the_launcher_needs_the_terms_address(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("TERMS_URL", "DEVELOPMENT")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'onboarding.db'}", SESSION_SECRET=SESSION_SECRET
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.launcher"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "TERMS_URL is required" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "onboarding.db").exists()
 
 
 @pytest.mark.timeout(START_TIMEOUT + 120)

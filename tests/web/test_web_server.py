@@ -62,13 +62,14 @@ def _start_web_app(env: dict[str, str]) -> subprocess.CompletedProcess:
         ({"AIOHTTP_NO_EXTENSIONS": "1", "SESSION_SECRET": SESSION_SECRET}, "CVE-2024-52304"),
         ({}, "SESSION_SECRET is required"),
         ({"SESSION_SECRET": "changeme"}, "SESSION_SECRET is too weak"),
+        ({"SESSION_SECRET": SESSION_SECRET}, "TERMS_URL is required"),
     ],
 )
 def test_the_web_app_refuses_to_start_unsafe(tmp_path, extra, reason):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SESSION_SECRET", "DEVELOPMENT", "AIOHTTP_NO_EXTENSIONS")
+        if key not in ("SESSION_SECRET", "DEVELOPMENT", "AIOHTTP_NO_EXTENSIONS", "TERMS_URL")
     }
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'web.db'}", WEB_PORT=str(free_port()), **extra)
     result = _start_web_app(env)
