@@ -44,6 +44,8 @@ _CHANGE_REPLIES = {
     ResendStatus.EMAIL_TAKEN: "utter_email_changed",
     # Said plainly: the address was not changed (it read as any refused resend).
     ResendStatus.RATE_LIMITED: "utter_email_change_rate_limited",
+    # Not "you can log in": how to change it (an outside tester, m9).
+    ResendStatus.ALREADY_ACTIVE: "utter_change_of_an_active_account",
 }
 
 

@@ -113,7 +113,10 @@ SELECT
              THEN 1 ELSE 0 END) AS password_rule_not_email,
     SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
               AND CAST(e.data AS json) ->> 'value' LIKE '%"an_address"%'
-             THEN 1 ELSE 0 END) AS password_rule_an_address
+             THEN 1 ELSE 0 END) AS password_rule_an_address,
+    SUM(CASE WHEN e.type_name = 'slot' AND CAST(e.data AS json) ->> 'name' = 'password_rules_unmet'
+              AND CAST(e.data AS json) ->> 'value' LIKE '%"a_question"%'
+             THEN 1 ELSE 0 END) AS password_rule_a_question
 FROM events e
 JOIN (
     -- A conversation stored without a session start still had one session.

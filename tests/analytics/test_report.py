@@ -244,7 +244,7 @@ def test_documented_sql_views_give_the_same_funnel_on_sqlite(tracker_url, databa
         " SUM(invitation_locked), SUM(passwords_refused), SUM(password_rule_min_length),"
         " SUM(password_rule_uppercase), SUM(password_rule_lowercase), SUM(password_rule_digit),"
         " SUM(password_rule_special), SUM(password_rule_not_common), SUM(password_rule_not_email),"
-        " SUM(password_rule_an_address)"
+        " SUM(password_rule_an_address), SUM(password_rule_a_question)"
         " FROM onboarding_conversations"
     ).fetchone()
     connection.close()
