@@ -228,7 +228,9 @@ class ActionHandoff(Action):
                 progress=progress(tracker, domain),
                 contact_email=contact,
             )
-        if not ticket.new:
+        if ticket.limited:
+            response = "utter_handoff_write_to_support"
+        elif not ticket.new:
             response = "utter_handoff_already"
         elif ticket.contact_email:
             response = "utter_handoff_with_contact"

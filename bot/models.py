@@ -217,7 +217,8 @@ class Ticket(Base):
     reason = Column(String(40), nullable=False)
     step = Column(String(40), nullable=False)
     summary = Column(Text, nullable=False)
-    created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Indexed: the handoff limits count the site's tickets of the last hour.
+    created_at: datetime = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     # How support can reach the supplier: the address they left, in full (the conversation
     # logs keep it masked); None when they declined.
     contact_email = Column(String(320))

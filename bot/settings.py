@@ -133,6 +133,12 @@ class Settings:
     # Handoff tickets one conversation may open (bot/registration/tickets.py); past it the
     # same reference is given again and no mail is sent.
     handoff_ticket_limit: int = 3
+    # Across conversations (a script opens a new one at will): tickets naming one contact
+    # address within a day (support would write to a stranger again and again), and tickets
+    # of the whole site within an hour (support's mailbox); beyond either, no ticket, and the
+    # supplier is given the support address to write to (bot/registration/tickets.py).
+    handoff_tickets_per_contact_per_day: int = 5
+    handoff_tickets_per_hour: int = 200
     # "An account already exists for this address" mails sent to one address within an hour,
     # whoever causes them (registration, address correction, resend): beyond, none is sent
     # and the conversation says the same (bot/registration/accounts.py).
@@ -247,6 +253,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         account_exists_mails_per_hour=_env_int(env, "ACCOUNT_EXISTS_MAILS_PER_HOUR", 3),
         draft_retention_hours=_env_float(env, "DRAFT_RETENTION_HOURS", 24.0, unit="hours"),
         handoff_ticket_limit=_env_positive_int(env, "HANDOFF_TICKET_LIMIT", 3),
+        handoff_tickets_per_hour=_env_positive_int(env, "HANDOFF_TICKETS_PER_HOUR", 200),
         web_port=web_port,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()

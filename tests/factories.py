@@ -230,6 +230,10 @@ class StackEnvironment:
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "PYTHONPATH": str(ROOT),
             "RASA_TELEMETRY_ENABLED": "false",
+            # Every test of a session talks to one site: its hourly ticket limit (tested in
+            # tests/registration/test_drafts_and_tickets.py) would make them depend on each
+            # other's count. The per-contact limit stays (tests use addresses of their own).
+            "HANDOFF_TICKETS_PER_HOUR": "100000",
             **self.extra,
         }
         if self.smtp_port is None:

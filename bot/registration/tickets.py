@@ -6,13 +6,18 @@ the phone masked, never a password), and how to reach the supplier: the contact 
 chose to leave, kept in full for support (the conversation logs only keep it masked, see
 bot/privacy/redaction.py). A conversation opens at most ``handoff_ticket_limit`` tickets
 (a setting): past it, the last reference is given again and no mail is sent, so that a script
-cannot flood the support mailbox from one conversation.
+cannot flood the support mailbox from one conversation. A script opens new conversations at
+will: across them, a contact address is named in at most ``handoff_tickets_per_contact_per_day``
+tickets a day, and the site opens at most ``handoff_tickets_per_hour`` tickets an hour; beyond,
+nothing is recorded or sent and the supplier is given the support address (``TicketInfo.
+limited``). Two conversations racing for the last place may both get one (one ticket more).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import func, select
@@ -21,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import CompanyId
 from bot.checks.invitation_codes import mask_code
+from bot.db import utcnow
 from bot.mail.outbox import queue_mail
 from bot.models import Ticket
 from bot.settings import get_settings
@@ -120,10 +126,11 @@ def mask_phone(phone: str) -> str:
 
 @dataclass(frozen=True)
 class TicketInfo:
-    reference: str
+    reference: str | None  # None when ``limited``
     support_email: str
     new: bool = True  # False: the conversation's ticket limit was reached, nothing was sent
     contact_email: str | None = None
+    limited: bool = False  # the contact's or the site's limit: no ticket, write to support
 
 
 def reference(ticket_pk: int) -> str:
@@ -148,6 +155,22 @@ def tickets_opened(session: Session, conversation_id: str) -> int:
 def limit_reached(session: Session, conversation_id: str) -> bool:
     """No new ticket may be opened in this conversation (the same reference is given)."""
     return tickets_opened(session, conversation_id) >= get_settings().handoff_ticket_limit
+
+
+def _site_limit_reached(session: Session, contact_email: str | None, now: datetime) -> bool:
+    """The site's tickets within the hour, or this contact's within the day, are at their
+    limits (the module's docstring)."""
+    settings = get_settings()
+    count = select(func.count(Ticket.id))
+    if contact_email is not None:
+        named = count.where(
+            func.lower(Ticket.contact_email) == contact_email.lower(),
+            Ticket.created_at > now - timedelta(days=1),
+        )
+        if session.scalar(named) >= settings.handoff_tickets_per_contact_per_day:
+            return True
+    recent = count.where(Ticket.created_at > now - timedelta(hours=1))
+    return session.scalar(recent) >= settings.handoff_tickets_per_hour
 
 
 def known_contact(session: Session, conversation_id: str) -> str | None:
@@ -189,6 +212,8 @@ def open_ticket(
     if limit_reached(session, conversation_id):
         last = session.scalars(_tickets_of(conversation_id).order_by(Ticket.id.desc())).first()
         return TicketInfo(reference(last.id), settings.support_email, new=False, contact_email=None)
+    if _site_limit_reached(session, contact_email, utcnow()):
+        return TicketInfo(None, settings.support_email, new=False, limited=True)
     ticket = Ticket(
         conversation_id=conversation_id,
         language=language,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+import uuid
 
 import pytest
 
@@ -172,7 +173,9 @@ def test_one_conversation_opens_three_tickets_at_most_then_gets_the_same_referen
     metadata = {"language": language}
     servers.say(conversation_id, turns["human"][0], metadata)
     references = [
-        REFERENCE.search(texts(servers.say(conversation_id, "x@example.org", metadata))).group(0)
+        REFERENCE.search(
+            texts(servers.say(conversation_id, f"x.{conversation_id[:8]}@example.org", metadata))
+        ).group(0)
     ]
     for _ in range(4):
         # the address is known: no question, a ticket straight away (or the same reference)
@@ -186,3 +189,32 @@ def test_one_conversation_opens_three_tickets_at_most_then_gets_the_same_referen
         m for m in servers.smtp.inbox.to(SUPPORT) if any(r in m["Subject"] for r in references)
     ]
     assert len(mails) == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "write"), [("fr", "Écrivez directement à"), ("en", "Please write directly to")]
+)
+def test_new_conversations_cannot_name_one_contact_address_in_tickets_without_end(
+    servers, language, write
+):
+    """A script opened one ticket per new conversation, each naming a stranger's address for
+    support's reply (an outside tester, M11): five a day per address, then the support address
+    is given and nothing is sent."""
+    turns = TURNS[language]
+    metadata = {"language": language}
+    victim = f"victim.{uuid.uuid4().hex[:8]}@example.org"
+    references = []
+    for _ in range(5):
+        conversation = uuid.uuid4().hex
+        servers.say(conversation, turns["human"][0], metadata)
+        said = texts(servers.say(conversation, victim, metadata))
+        references.append(REFERENCE.search(said).group(0))
+    sixth = uuid.uuid4().hex
+    servers.say(sixth, turns["human"][0], metadata)
+
+    said = texts(servers.say(sixth, victim, metadata))
+
+    assert write in said and SUPPORT in said and REFERENCE.search(said) is None
+    time.sleep(2)  # the outbox sender delivers every 0.5 s: nothing more is coming
+    mails = [m for m in servers.smtp.inbox.to(SUPPORT) if victim in body(m)]
+    assert len(mails) == 5 and len(set(references)) == 5

@@ -1,5 +1,6 @@
 import json
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -266,3 +267,33 @@ def test_housekeeping_handles_requests_every_round_and_cleans_up_every_interval(
     with db.session_scope() as session:
         assert session.get(RegistrationDraft, "old-too") is None
     assert cleanup_interval() == 300
+
+
+def test_one_contact_address_is_named_in_five_tickets_a_day_across_conversations(session):
+    """A script opened a ticket per new conversation, each with a stranger's address as the
+    reply address (an outside tester, M11): support would write to them again and again."""
+    opened = [
+        open_ticket(session, **locked(f"conv-{n}", contact_email="Victim@example.org"))
+        for n in range(6)
+    ]
+    other = open_ticket(session, **locked("conv-other", contact_email="jean@acme.fr"))
+
+    assert [t.limited for t in opened] == [False] * 5 + [True]
+    assert opened[5].reference is None and not opened[5].new
+    assert not other.limited  # another address is not held back
+    assert session.scalar(select(func.count(Ticket.id))) == 6
+    assert session.scalar(select(func.count(OutboxMail.id))) == 6
+
+
+def test_the_site_opens_a_limited_number_of_tickets_an_hour(session, monkeypatch):
+    monkeypatch.setenv("HANDOFF_TICKETS_PER_HOUR", "3")
+    reset_settings()
+    opened = [open_ticket(session, **locked(f"conv-{n}")) for n in range(4)]
+
+    assert [t.limited for t in opened] == [False, False, False, True]
+    assert session.scalar(select(func.count(OutboxMail.id))) == 3
+    # an hour later, tickets open again
+    for ticket in session.scalars(select(Ticket)):
+        ticket.created_at = ticket.created_at - timedelta(minutes=61)
+    session.flush()
+    assert not open_ticket(session, **locked("conv-later")).limited
