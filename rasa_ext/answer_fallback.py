@@ -49,9 +49,11 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.checks.answers import (
     asks_for_a_call,
     asks_for_a_person,
+    asks_something,
     begins_with_no,
     corrected_address,
     goes_on_registering,
+    has_correction_words,
     read_message,
     says_activation_email_missing,
 )
@@ -261,7 +263,10 @@ def _registration_data(message: Message) -> bool:
     text = message.get(TEXT) or ""
     # "We are a Belgian company, numéro d'entreprise BE 0692.867.634, we got an invitation":
     # an identifier in a message that asks nothing (it got "not sure", then the country asked)
-    identifies = "company_id" in values and "?" not in text
+    # ("I entered the wrong company number, CRN X instead of Y": a correction, an advisor's)
+    identifies = (
+        "company_id" in values and not asks_something(text) and not has_correction_words(text)
+    )
     if not (REGISTERING_DATA <= values.keys() or identifies):
         return False
     _put_first(message, "inform")

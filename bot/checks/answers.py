@@ -61,6 +61,7 @@ __all__ = [
     "Reading",
     "Stance",
     "asks_about_special_characters",
+    "asks_something",
     "correction_in",
     "find_answers",
     "for_the_rules",
@@ -441,6 +442,16 @@ _COMING_BACK = _patterns(
 
 
 _HOW = re.compile(r"\b(?:comment|how)\b")
+# A question without its question mark: "c'est quoi le SIREN ... de mon client".
+_QUESTION_START = re.compile(
+    r"^(?:c'est quoi|qu'est-ce|quel|quelle|quels|quelles|comment|pourquoi|ou|est-ce|combien|"
+    r"what|which|how|why|where|when|who|is|are|can|could|do|does|should)\b"
+)
+
+
+def asks_something(text: str) -> bool:
+    """A question mark, or a message that starts as a question."""
+    return "?" in (text or "") or bool(_QUESTION_START.match(_folded(text)))
 
 
 def says_coming_back(text: str) -> bool:

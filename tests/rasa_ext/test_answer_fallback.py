@@ -359,3 +359,25 @@ def test_an_unsure_message_about_giving_bank_details_gets_never_give_them(
 
     topics = [e["value"] for e in decided.get("entities") or [] if e["entity"] == "topic"]
     assert topics == ([read_as] if read_as else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # an identifier in a message that asks nothing: the registration, with it
+        ("We are a Belgian company, enterprise number BE 0692.867.634, we got an invitation",
+         "inform"),
+        # a question, or a correction of an account's number, is not
+        ("c'est quoi le SIREN 732 829 320 de mon client", "nlu_fallback"),
+        ("I entered the wrong company number, CRN 07419932 instead of 07419923",
+         "nlu_fallback"),
+        ("is CRN 07419932 a valid number?", "nlu_fallback"),
+    ],
+)  # fmt: skip
+def test_an_unsure_message_with_an_identifier_that_asks_nothing_starts_the_registration(
+    text, read_as
+):
+    data = reading("faq", 0.55, [("faq/where_company_id", 0.9)])
+    data["text"] = text
+
+    assert decide(data)["intent"]["name"] == read_as
