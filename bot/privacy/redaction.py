@@ -39,6 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.checks.bank_details import bank_details_span
 from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import check_company_id, supported_countries
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
@@ -350,18 +351,48 @@ def _redact_answer(event: dict) -> None:
                 entity["value"] = REDACTED
 
 
+def mask_bank_details(text: str) -> str:
+    """Each IBAN or bank account number in ``text`` down to its country letters ("FR76 3000
+    6000 ..." -> "FR…"): pasted in the chat, it was kept as "FR76 3000… 7890 189", its bank
+    code and the end of the account with its key (an outside tester)."""
+    for _ in range(_MAX_BANK_DETAILS):
+        span = bank_details_span(text)
+        if span is None:
+            break
+        start, end = _the_number(text, *span)
+        country = re.match(r"[A-Za-z]{2}(?=\d)", text[start:end])
+        text = text[:start] + (country.group(0).upper() if country else "") + "…" + text[end:]
+    return text
+
+
+def _the_number(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span's words from the first to the last that holds a digit: a number called an IBAN
+    is read with the words around it ("RIB is 3000 ... 189 pour aller")."""
+    words = [m for m in re.finditer(r"\S+", text[start:end]) if re.search(r"\d", m.group())]
+    if not words:
+        return start, end
+    return start + words[0].start(), start + words[-1].end()
+
+
+_MAX_BANK_DETAILS = 10  # numbers masked in one text (a script's message may hold more)
+
+
+def _mask_shapes(text: str) -> str:
+    return _mask_code_shapes(mask_bank_details(text))
+
+
 def _mask_typed_shapes(event: dict) -> None:
     if isinstance(event.get("text"), str):
-        event["text"] = _mask_code_shapes(event["text"])
+        event["text"] = _mask_shapes(event["text"])
     if isinstance(event.get("metadata"), dict):
-        event["metadata"] = _walk(event["metadata"], _mask_code_shapes)
+        event["metadata"] = _walk(event["metadata"], _mask_shapes)
     parse_data = event.get("parse_data")
     if isinstance(parse_data, dict):
         if isinstance(parse_data.get("text"), str):
-            parse_data["text"] = _mask_code_shapes(parse_data["text"])
+            parse_data["text"] = _mask_shapes(parse_data["text"])
         for entity in parse_data.get("entities") or []:
             if isinstance(entity, dict) and isinstance(entity.get("value"), str):
-                entity["value"] = _mask_code_shapes(entity["value"])
+                entity["value"] = _mask_shapes(entity["value"])
 
 
 def _searched(secret: str) -> bool:

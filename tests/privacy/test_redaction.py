@@ -217,6 +217,21 @@ def test_a_wrong_code_typed_anywhere_is_masked_but_words_and_ids_are_not():
     assert redacted[1]["text"] == "Id 3f2a9c1e-1234-5678-9abc-def012345678"
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("voici notre IBAN FR76 3000 6000 0112 3456 7890 189 pour aller plus vite",
+         "voici notre IBAN FR… pour aller plus vite"),
+        ("our RIB is 30006000011234567890189, ok?", "our RIB is …, ok?"),
+        ("GB82 WEST 1234 5698 7654 32", "GB…"),
+    ],
+)  # fmt: skip
+def test_bank_details_pasted_in_the_chat_keep_only_their_country(typed, kept):
+    """An IBAN was kept as "FR76 3000… 7890 189": the bank code, and the end of the account
+    with its key (fourth outside tester, m10)."""
+    assert redact_events([user(typed)])[0]["text"] == kept
+
+
 def test_redaction_is_idempotent_and_leaves_its_input_alone():
     events = registration()
     original = json.dumps(events)
