@@ -687,6 +687,7 @@ def test_a_second_company_registered_elsewhere_with_a_taken_address_can_go_on_wi
 
     new = f"autre.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
     servers.say(talk, correction.format(new=new), metadata)  # what the mail says to write
+    servers.say(talk, "oui" if language == "fr" else "yes", metadata)  # the address read back
 
     wait_for_mail(servers.smtp, new)  # the second company's activation email
     assert accounts_of(servers, siren) == 1
@@ -970,8 +971,9 @@ def test_an_address_change_refused_by_the_hourly_limit_says_it_was_not_changed(
     for _ in range(3):
         servers.say(talk, "/resend_activation", metadata)
     new = f"limite.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    servers.say(talk, correction.format(new=new), metadata)  # read back: "is it correct?"
 
-    reply = texts(servers.say(talk, correction.format(new=new), metadata))
+    reply = texts(servers.say(talk, "oui" if language == "fr" else "yes", metadata))
 
     assert not_changed in reply
 

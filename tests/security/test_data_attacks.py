@@ -177,6 +177,7 @@ PROBE = {
     "fr": {
         "correct": "l'adresse email de mon compte est fausse",
         "asked": "Quelle est la bonne adresse email",
+        "yes": "oui",  # the new address read back: "est-elle correcte ?"
         "resend": "vous pouvez me renvoyer l'email d'activation ?",
         "missing": "je n'ai pas reçu l'email d'activation",
         "address asked": "Quelle adresse email avez-vous utilisée",
@@ -184,6 +185,7 @@ PROBE = {
     "en": {
         "correct": "my account's email address is wrong",
         "asked": "What is the right email address",
+        "yes": "yes",
         "resend": "can you resend the activation email?",
         "missing": "I did not get the activation email",
         "address asked": "Which email address did you register with",
@@ -218,6 +220,7 @@ def probe(servers, language: str, sender: str, address: str) -> list[str]:
         for r in (
             servers.say(sender, words["correct"], metadata),
             servers.say(sender, address, metadata),
+            servers.say(sender, words["yes"], metadata),
         )
     ]
     assert words["asked"] in seen[0], seen
@@ -240,7 +243,7 @@ def test_the_enumeration_probe_reads_the_same_for_a_taken_and_a_free_address(ser
 
     assert taken_replies == free_replies
     # The correction and 2 resends are sent, the 3rd resend is refused: in both cases.
-    assert free_replies[2] == free_replies[3] != free_replies[4]
+    assert free_replies[3] == free_replies[4] != free_replies[5]
     # The links sent before the correction stop working in both cases: the activation page
     # says "replaced by a newer email" for both.
     with db.session_scope(servers.database_url) as session:
@@ -322,7 +325,8 @@ def test_thirty_corrections_to_someones_address_send_at_most_three_mails(servers
     answers = []
     for _ in range(30):
         servers.say(sender, PROBE["fr"]["correct"], metadata)
-        answers.append(texts(servers.say(sender, victim, metadata)))
+        servers.say(sender, victim, metadata)  # read back: "est-elle correcte ?"
+        answers.append(texts(servers.say(sender, "oui", metadata)))
     time.sleep(3)  # the sender runs every 0.5 s: anything queued has left
     with db.session_scope(servers.database_url) as session:
         queued = session.scalar(
