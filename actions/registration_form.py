@@ -121,6 +121,8 @@ DEPENDENT_SLOTS = {
 # What is said, question by question, for "why?", "I don't know" and "I'd rather not" (the job
 # title is optional: "I don't know" skips it).
 _WHY, _DONT_KNOW, _RATHER_NOT = Stance.WHY, Stance.DONT_KNOW, Stance.RATHER_NOT
+# Stances that say nothing about an optional answer (the job title): the question again.
+_NO_ANSWER_STANCES = (Stance.WHY, Stance.WAIT, Stance.GO_ON)
 _NEEDED = "utter_needed_advisor"
 _HELP: dict[str, dict[Stance, tuple[str, ...]]] = {
     "country": {
@@ -353,6 +355,9 @@ class ValidateRegistrationForm(FormValidationAction):
         if stance is Stance.WAIT:  # "un instant, je cherche": the question again, unhurried
             dispatcher.utter_message(response="utter_take_your_time")
             return True
+        if stance is Stance.GO_ON:  # "non en fait je continue": the question again
+            dispatcher.utter_message(response="utter_registration_continues")
+            return True
         typed = tracker.latest_message.get("text") or ""
         if asked in OPTIONAL and stance is not Stance.WHY and stance_of(typed) is None:
             return True  # "passer", "non merci": nothing to say, the next question comes
@@ -565,7 +570,7 @@ class ValidateRegistrationForm(FormValidationAction):
         if slot == turn.asked and (
             reading.stance or reading.question or reading.which or reading.special_characters
         ):
-            if slot in OPTIONAL and reading.stance not in (None, Stance.WHY, Stance.WAIT):
+            if slot in OPTIONAL and reading.stance not in (None, *_NO_ANSWER_STANCES):
                 return {slot: "-"}  # "je ne sais pas", "passer": no job title
             return {slot: None}  # answered by _help; the question is asked again
         return {}

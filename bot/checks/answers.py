@@ -108,6 +108,7 @@ class Stance(str, Enum):
     WHY = "why"  # "pourquoi ?", "why do you need my phone number?", "c'est obligatoire ?"
     DONT_KNOW = "dont_know"  # "je ne sais pas", "where do I find it?", "I don't have it"
     WAIT = "wait"  # "un instant, je cherche", "hold on", "let me check"
+    GO_ON = "go_on"  # "non en fait je continue", "I'll carry on": the question again
 
 
 def _patterns(*alternatives: str) -> re.Pattern[str]:
@@ -116,6 +117,20 @@ def _patterns(*alternatives: str) -> re.Pattern[str]:
 
 # On folded text (lower case, no accents, ' for every apostrophe): fold() in fields.py.
 _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
+    (
+        Stance.GO_ON,
+        # The whole message: "non en fait je continue" after "Prenez votre temps" was a refusal
+        # to give the address (its "non"); "je continue plus tard" is waiting (below).
+        _patterns(
+            r"^(?:(?:non|no|nope|nan|ah|oh)\b ?)*(?:(?:en fait|finalement|actually|in fact|bon|ok|"
+            r"okay|alors|allez|c'est bon|its fine|it's fine)\b ?)*"
+            r"(?:je continue|on continue|je poursuis|on poursuit|continuons|poursuivons|"
+            r"je reprends|on reprend|i'?ll (?:carry on|continue|go on|keep going)|"
+            r"i will (?:carry on|continue|go on)|let'?s (?:continue|carry on|go on|keep going)|"
+            r"carry on|go on|keep going)"
+            r"(?: (?:finalement|alors|actually|then|after all|quand meme|anyway))?$",
+        ),
+    ),
     (
         Stance.RATHER_NOT,
         _patterns(
@@ -1435,7 +1450,7 @@ def _stance(text: str, asked: str | None, intent: str | None) -> Stance | None:
     if asked == "email" and _SAME_AS_THE_INVITATION.search(_folded(text)):
         return Stance.DONT_KNOW  # which address: the help says to type it
     stance = stance_of(text)
-    if stance is Stance.WAIT:
+    if stance in (Stance.WAIT, Stance.GO_ON):
         return stance  # "2 min je cherche le mail": waiting, whatever it names
     mention = field_mentioned(text) if stance is not None else None
     if mention is not None and _topic(mention.field) != _topic(asked) and asked in TEXT_FIELDS:

@@ -1393,3 +1393,20 @@ def test_the_phone_given_with_the_address_is_kept_with_it(text):
     assert reading.corrected is None
     assert "jean@acme.fr" in reading.values["email"]
     assert reading.values["phone"] == "06 12 34 56 78"
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("non en fait je continue", Stance.GO_ON),
+        ("bon allez on continue", Stance.GO_ON),
+        ("no actually I'll carry on", Stance.GO_ON),
+        ("je continue plus tard", Stance.WAIT),
+        ("non je continue pas", None),
+        ("non", None),
+    ],
+)
+def test_going_on_is_a_stance_of_its_own(text, stance):
+    """ "non en fait je continue" after "Prenez votre temps" was read as a refusal to give the
+    address (its "non"; fourth outside tester, m3)."""
+    assert stance_of(text) is stance

@@ -2146,3 +2146,27 @@ def test_the_next_company_s_identifier_and_code_after_an_account_start_its_regis
                               {"language": language}))  # fmt: skip
 
     assert identified in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "pause", "go_on", "continues", "asked", "refused"),
+    [
+        ("fr", "stop j'arrete, je dois demander a mon patron", "non en fait je continue",
+         "Très bien, continuons", "Quelle adresse email", "nécessaire"),
+        ("en", "hold on, I need to check with my boss first", "no actually I'll carry on",
+         "Fine, let's continue", "Which email address", "needed"),
+    ],
+)  # fmt: skip
+def test_going_on_after_a_pause_asks_the_question_again(
+    servers, language, pause, go_on, continues, asked, refused
+):
+    """ "non en fait je continue" after "Prenez votre temps" got "Indiquez votre propre adresse
+    email ... cette information est nécessaire": its "non" read as a refusal (fourth outside
+    tester, m3)."""
+    talk, _, _ = registering(servers, "HXWQ", language, 2)  # the address asked
+    metadata = {"language": language}
+    servers.say(talk, pause, metadata)
+
+    reply = texts(servers.say(talk, go_on, metadata))
+
+    assert continues in reply and asked in reply and refused not in reply
