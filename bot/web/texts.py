@@ -29,8 +29,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "connecter à My Sis ID pour sécuriser votre compte et les coordonnées bancaires de "
         "votre société.",
         "already_title": "Votre compte est déjà activé",
-        "already_text": "Ce lien a déjà servi : votre compte est actif. Connectez-vous à My Sis ID "
-        "avec votre adresse email et votre mot de passe.",
+        # Whichever link activated it: this one, or a newer one (this one then never served).
+        "already_text": "Votre compte est actif : connectez-vous à My Sis ID avec votre adresse "
+        "email et votre mot de passe.",
         "expired_title": "Ce lien d'activation a expiré",
         "expired_text": "Pour des raisons de sécurité, le lien n'est valable que {hours} heures. "
         "Demandez à l'assistant, dans la fenêtre de discussion du centre d'aide, de vous "
@@ -88,8 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "activated_text": "Thank you, your email address is verified. You can now log in to "
         "My Sis ID to secure your account and your company's bank details.",
         "already_title": "Your account is already activated",
-        "already_text": "This link has already been used: your account is active. Log in to "
-        "My Sis ID with your email address and your password.",
+        "already_text": "Your account is active: log in to My Sis ID with your email address "
+        "and your password.",
         "expired_title": "This activation link has expired",
         "expired_text": "For security reasons, the link is only valid for {hours} hours. Please "
         "ask the assistant, in the help centre's chat window, to send the activation email "

@@ -8,10 +8,12 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from bot import db
+from bot.models import OutboxMail
 from bot.registration.accounts import find_account, resend_activation
-from tests.factories import register_supplier
+from tests.factories import activation_token_in, register_supplier
 
 
 def status_of(database_url: str, email: str) -> str:
@@ -105,6 +107,34 @@ async def test_a_link_replaced_by_a_newer_email_points_to_the_latest(
     response = await client.post("/activate", data={"token": old})
     assert response.status == 410 and words in unescape(await response.text())
     assert status_of(database, "jean@example.fr") == "pending"
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "not_said"),
+    [
+        ("fr", "Votre compte est déjà activé", "déjà servi"),
+        ("en", "Your account is already activated", "already been used"),
+    ],
+)
+async def test_a_replaced_link_after_the_newer_one_activated_says_active_not_used(
+    client, database, language, words, not_said
+):
+    """It said "Ce lien a déjà servi": this link never served, the newer one did (an outside
+    tester, m7)."""
+    old = register_supplier(database, "jean@example.fr", language=language)
+    with db.session_scope(database) as session:
+        resend_activation(session, find_account(session, "jean@example.fr").id)
+        newer = session.scalars(
+            select(OutboxMail)
+            .where(OutboxMail.kind == "activation", OutboxMail.to_address == "jean@example.fr")
+            .order_by(OutboxMail.id.desc())
+        ).first()
+        token = activation_token_in(newer.text_body)
+    await client.post("/activate", data={"token": token})
+
+    html = unescape(await (await client.post("/activate", data={"token": old})).text())
+
+    assert words in html and not_said not in html
 
 
 @pytest.mark.parametrize(
