@@ -77,6 +77,7 @@ from bot.checks.identifiers import (
     recognise_company_id,
     scheme_for,
     supported_countries,
+    unsupported_country,
 )
 from bot.checks.invitation_codes import extract_code, mask_code
 from bot.checks.passwords import (
@@ -655,6 +656,16 @@ class ValidateRegistrationForm(FormValidationAction):
             language = language_of(tracker)
             if holds_a_number(value or ""):
                 return self._refused("country", tracker, dispatcher, "utter_country_first")
+            name = unsupported_country(value or "", language)
+            if name is not None:  # "Ireland": not "I do not recognise this country"
+                return self._refused(
+                    "country",
+                    tracker,
+                    dispatcher,
+                    "utter_country_not_supported",
+                    country=name,
+                    countries=country_names(language),
+                )
             return self._refused(
                 "country",
                 tracker,

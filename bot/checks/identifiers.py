@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from babel import Locale
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from stdnum.be import vat as be_vat
@@ -775,6 +776,38 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
     if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
         return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
+
+
+# Every country's name in French and English (Babel's CLDR data), for a country that exists but
+# whose companies the registry cannot check ("Ireland" was "I do not recognise this country").
+_NAME_LANGUAGES = ("fr", "en")
+
+
+def _country_names() -> dict[tuple[str, ...], str]:
+    names: dict[tuple[str, ...], str] = {}
+    for language in _NAME_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha():  # countries, not regions ("150": Europe)
+                names.setdefault(tuple(w.lower() for w in _words(name)), code)
+    return names
+
+
+_COUNTRY_NAMES: dict[tuple[str, ...], str] = {}
+
+
+def unsupported_country(text: str, language: str) -> str | None:
+    """The name, in ``language``, of a country that ``text`` names and the registry does not
+    hold ("Ireland", "nous sommes en Irlande"); None when it names none, or a supported one."""
+    if not _COUNTRY_NAMES:
+        _COUNTRY_NAMES.update(_country_names())
+    folded = [word.lower() for word in _words(text)]
+    supported = {scheme.country for scheme in supported_countries()}
+    for size in (4, 3, 2, 1):
+        for start in range(len(folded) - size + 1):
+            code = _COUNTRY_NAMES.get(tuple(folded[start : start + size]))
+            if code is not None and code not in supported:
+                return Locale(language).territories[code]
+    return None
 
 
 # An identifier's own name, which says its country: "mon SIREN est ...", "our CRN is ...".

@@ -48,3 +48,24 @@ async def test_unknown_country_lists_the_supported_ones_in_the_conversation_lang
     assert slot_events(events) == [("country", None)]
     assert said(dispatcher) == [{"response": "utter_country_unknown", "countries": countries}]
     assert rendered(domain, dispatcher, tracker)[0].startswith(sentence_start)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "sentence_start"),
+    [
+        ("fr", "nous sommes en Irlande",
+         "Je ne peux pas inscrire une société de ce pays : Irlande ne fait pas partie"),
+        ("en", "Ireland", "I cannot register a company from this country: Ireland is not among"),
+    ],
+)  # fmt: skip
+async def test_a_country_that_cannot_register_is_said_so_with_the_advisor(
+    domain, language, typed, sentence_start
+):
+    """ "Ireland" got "I do not recognise this country" (fourth outside tester, m8)."""
+    dispatcher, events, tracker = await validate(
+        domain, "country", {"country": typed}, slots={"language": language}, text=typed
+    )
+
+    assert slot_events(events) == [("country", None)]
+    assert [m["response"] for m in said(dispatcher)] == ["utter_country_not_supported"]
+    assert rendered(domain, dispatcher, tracker)[0].startswith(sentence_start)

@@ -2170,3 +2170,27 @@ def test_going_on_after_a_pause_asks_the_question_again(
     reply = texts(servers.say(talk, go_on, metadata))
 
     assert continues in reply and asked in reply and refused not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "country", "said"),
+    [
+        (
+            "fr",
+            "je veux m'inscrire",
+            "Irlande",
+            "Irlande ne fait pas partie des pays pris en charge",
+        ),
+        ("en", "I want to register", "Ireland", "Ireland is not among the supported countries"),
+    ],
+)
+def test_a_country_that_cannot_register_is_named_with_the_advisor(
+    servers, language, start, country, said
+):
+    """ "Ireland" got "I do not recognise this country" (fourth outside tester, m8)."""
+    talk = sender()
+    servers.say(talk, start, {"language": language})
+
+    replies = servers.say(talk, country, {"language": language})
+
+    assert said in texts(replies) and "/human_handoff" in payloads(replies)
