@@ -1064,6 +1064,14 @@ def read_message(
     if asked in FREE_TEXT and is_a_question:
         values.pop(asked, None)  # a question is never a name or a job title
         return Reading(values=values, question=True)
+    if asked in ("first_name", "last_name") and "phone" not in known and country:
+        alone = not any(char.isalpha() for char in text)
+        if alone and check_phone(text.strip(), str(country)).ok:
+            # "06.12.34.56.78" at the last name question: the phone, given ahead (it got "this
+            # name does not look valid", and the number was lost); the name asked again
+            values.pop(asked, None)
+            values["phone"] = text.strip()
+            return Reading(values=values, recognised=found.fields)
     if asked == "first_name" and "last_name" not in known:
         _read_at_the_first_name(text, values, known, country)
     if asked == "phone" and "job_title" not in known and country:

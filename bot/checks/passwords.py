@@ -291,9 +291,11 @@ QUESTION_MIN_WORDS = 4
 
 
 def reads_as_a_question(text: str) -> bool:
-    """A sentence that asks something: at least QUESTION_MIN_WORDS words and a question mark
-    ending one of them."""
-    return len(text.split()) >= QUESTION_MIN_WORDS and bool(_QUESTION_MARK.search(text))
+    """A sentence that asks something: at least QUESTION_MIN_WORDS words, two of them with
+    letters ("0 0 0 ?" is no sentence), and a question mark ending one of them."""
+    words = text.split()
+    worded = sum(any(char.isalpha() for char in word) for word in words)
+    return len(words) >= QUESTION_MIN_WORDS and worded >= 2 and bool(_QUESTION_MARK.search(text))
 
 
 def _is_an_address(password: str) -> bool:

@@ -2194,3 +2194,26 @@ def test_a_country_that_cannot_register_is_named_with_the_advisor(
     replies = servers.say(talk, country, {"language": language})
 
     assert said in texts(replies) and "/human_handoff" in payloads(replies)
+
+
+@pytest.mark.parametrize(
+    ("language", "noted", "asked", "last_name", "job_title"),
+    [
+        ("fr", "C'est noté : téléphone **+33 6 12 34 56 79**", "nom de famille", "Vidal",
+         "fonction"),
+        ("en", "Noted: phone **+33 6 12 34 56 79**", "last name", "Vidal", "job title"),
+    ],
+)  # fmt: skip
+def test_a_phone_typed_at_the_last_name_question_is_kept_as_the_phone(
+    servers, language, noted, asked, last_name, job_title
+):
+    """ "06.12.34.56.78" at the last name question got "this name does not look valid", and the
+    number was lost (fourth outside tester, m2)."""
+    talk, _, _ = registering(servers, "HXWR", language, UP_TO_THE_PHONE - 1)  # last name asked
+    metadata = {"language": language}
+
+    reply = texts(servers.say(talk, "06.12.34.56.79", metadata))
+    assert noted in reply and asked in reply
+
+    reply = texts(servers.say(talk, last_name, metadata))  # then the job title, not the phone
+    assert job_title in reply
