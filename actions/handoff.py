@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
 from actions.fallback import HANDOFF_INTENT
+from bot.checks.answers import asks_for_a_call
 from bot.checks.email_addresses import EmailError, check_email, check_supplier_email
 from bot.checks.identifiers import check_company_id
 from bot.registration import tickets
@@ -180,6 +181,9 @@ class ValidateHandoffForm(FormValidationAction):
             return {CONTACT: DECLINED, CONTACT_REFUSALS: None}
         if found.error is EmailError.AMBIGUOUS:
             dispatcher.utter_message(response="utter_email_ambiguous")
+        elif asks_for_a_call(value if isinstance(value, str) else ""):
+            # "just call me back on 07911 123456": it got "no valid email address found"
+            dispatcher.utter_message(response="utter_handoff_no_call")
         else:
             dispatcher.utter_message(response="utter_handoff_contact_invalid")
         return {CONTACT: None, CONTACT_REFUSALS: float(refusals)}

@@ -365,13 +365,19 @@ _REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b"
 
 
 def _asked_plainly(request: re.Pattern[str], text: str) -> bool:
-    """Whether ``text`` makes the request, without a negation just before it ("je ne veux pas
-    ..."): one elsewhere in the message says nothing about the request."""
-    folded = _folded(text)
-    match = request.search(folded)
-    return match is not None and not _REFUSED.search(
-        folded[max(0, match.start() - 20) : match.end()]
-    )
+    """Whether ``text`` makes the request, without a negation just before it in the same
+    clause ("je ne veux pas ..."): one elsewhere in the message says nothing about the request
+    ("votre machin marche pas, passez moi quelqu'un" asks for a person)."""
+    if request.search(_folded(text)) is None:
+        return False  # (most messages: read once)
+    for clause in re.split(r"[,;.!?\n]+", text or ""):
+        folded = _folded(clause)
+        match = request.search(folded)
+        if match is not None and not _REFUSED.search(
+            folded[max(0, match.start() - 20) : match.end()]
+        ):
+            return True
+    return False
 
 
 def asks_for_a_person(text: str) -> bool:

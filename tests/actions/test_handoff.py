@@ -403,7 +403,7 @@ async def test_declining_leaves_no_address(domain, database):
 async def test_an_answer_without_an_address_is_explained_once_then_the_ticket_goes_without(
     domain, database, language, text
 ):
-    tracker = contact_answer(domain, "appelez-moi plutôt", language=language)
+    tracker = contact_answer(domain, "mon adresse habituelle", language=language)
     dispatcher, events = await run(ValidateHandoffForm(), tracker, domain)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["handoff_contact"] is None and slots["handoff_contact_refusals"] == 1.0
@@ -412,6 +412,26 @@ async def test_an_answer_without_an_address_is_explained_once_then_the_ticket_go
     dispatcher, slots = await validate_contact(domain, "je ne sais pas", refusals=1.0)
     assert slots["handoff_contact"] == "-"  # never kept at this question
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "said"),
+    [
+        ("fr", "appelez-moi plutôt", "je ne peux pas demander qu'on vous rappelle"),
+        ("en", "I don't want to give my email, just call me back on 07911 123456",
+         "I cannot ask for a call back"),
+    ],
+)  # fmt: skip
+async def test_a_call_back_asked_instead_of_an_address_is_answered(
+    domain, database, language, answer, said
+):
+    """ "just call me back on 07911 123456" got "I could not find a valid email address"
+    (fourth outside tester, M9)."""
+    tracker = contact_answer(domain, answer, language=language)
+    dispatcher, events = await run(ValidateHandoffForm(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["handoff_contact"] is None and slots["handoff_contact_refusals"] == 1.0
+    assert said in rendered(domain, dispatcher, tracker)[0]
 
 
 async def test_two_addresses_in_one_answer_are_asked_again(domain, database):

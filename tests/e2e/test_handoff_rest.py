@@ -218,3 +218,28 @@ def test_new_conversations_cannot_name_one_contact_address_in_tickets_without_en
     time.sleep(2)  # the outbox sender delivers every 0.5 s: nothing more is coming
     mails = [m for m in servers.smtp.inbox.to(SUPPORT) if victim in body(m)]
     assert len(mails) == 5 and len(set(references)) == 5
+
+
+@pytest.mark.parametrize(
+    ("language", "angry", "call", "no_call"),
+    [
+        ("fr", "ca fait 3 fois que j'essaie votre machin marche pas, passez moi quelqu'un de "
+         "chez vous", "je veux pas donner mon email, rappelez-moi au 06 12 34 56 78",
+         "je ne peux pas demander qu'on vous rappelle"),
+        ("en", "tried 3 times, your thing does not work, put me through to someone from your "
+         "team", "I don't want to give my email, just call me back on 07911 123456",
+         "I cannot ask for a call back"),
+    ],
+)  # fmt: skip
+def test_a_request_for_a_person_after_a_complaint_and_a_call_back_are_understood(
+    servers, language, angry, call, no_call
+):
+    """ "... marche pas, passez moi quelqu'un" got "not sure" (the "pas" of the complaint read
+    as "do not put me through"), and "just call me back on ..." at the contact question got
+    "no valid email address found" (fourth outside tester, M9)."""
+    conversation = uuid.uuid4().hex
+    metadata = {"language": language}
+
+    assert TURNS[language]["human"][1] in texts(servers.say(conversation, angry, metadata))
+    reply = texts(servers.say(conversation, call, metadata))
+    assert no_call in reply and REFERENCE.search(reply) is None
