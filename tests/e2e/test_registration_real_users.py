@@ -2217,3 +2217,15 @@ def test_a_phone_typed_at_the_last_name_question_is_kept_as_the_phone(
 
     reply = texts(servers.say(talk, last_name, metadata))  # then the job title, not the phone
     assert job_title in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "accept", "asked"),
+    [("fr", "lu et approuvé", "prénom"), ("en", "read and approved", "first name")],
+)
+def test_read_and_approved_accepts_the_terms(servers, language, accept, asked):
+    """ "lu et approuvé", the formula people write under a contract, got "reply yes or no"
+    (fourth outside tester, M9)."""
+    talk, _, _ = registering(servers, "HXWS", language, 5)  # the terms asked
+
+    assert asked in texts(servers.say(talk, accept, {"language": language}))
