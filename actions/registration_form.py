@@ -88,7 +88,7 @@ from bot.checks.passwords import (
 )
 from bot.db import utcnow
 from bot.registration import drafts
-from bot.registration.invitations import InvitationStatus
+from bot.registration.invitations import InvitationCheck, InvitationStatus, verify_invitation
 from bot.registration.limits import retry_after, verify_invitation_limited
 from bot.responses import field_labels
 from bot.settings import get_settings
@@ -962,7 +962,25 @@ class ValidateRegistrationForm(FormValidationAction):
             drafts.save_email(
                 session, tracker.sender_id, slots.get("email") or tracker.get_slot("email")
             )
+            used = self._used_meanwhile(session, tracker)
+        if used is not None:
+            # Another conversation (a colleague) created the account with this invitation since
+            # it was checked: said now, not after the password, the terms and the contact
+            # details (it was found at the summary's "yes").
+            dispatcher.utter_message(response="utter_invitation_used", customer=used.customer)
+            _STOPPED.set(True)
+            return {**slots, "requested_slot": None, INVITATION_CHECK: [used.status.value]}
         return slots
+
+    @staticmethod
+    def _used_meanwhile(session, tracker: Tracker) -> InvitationCheck | None:
+        """The invitation checked earlier in this conversation, if it has been used since."""
+        country, company = tracker.get_slot("country"), tracker.get_slot("company_id")
+        code = drafts.invitation_code_for(session, tracker.sender_id)
+        if not (country and company and code and tracker.get_slot("invitation_valid")):
+            return None
+        check = verify_invitation(session, CompanyId(country, company), code)
+        return check if check.status is InvitationStatus.USED else None
 
     async def extract_password(self, dispatcher, tracker: Tracker, domain) -> Slots:
         """The password is read here, not by a slot mapping, so that it never enters a slot.

@@ -207,3 +207,37 @@ async def test_database_outage_during_the_check_is_a_polite_failure(domain, data
 
     assert responses(dispatcher) == ["utter_try_again_later"]
     assert events == []
+
+
+async def test_an_invitation_used_meanwhile_is_said_when_the_address_is_confirmed(domain, invite):
+    """A colleague's conversation created the account with the same invitation after this one
+    checked it: said at the address's confirmation, not after the password, the terms and the
+    contact details (an outside tester's m6)."""
+    invite()
+    dispatcher, events, tracker = await validate(
+        domain,
+        "invitation_code",
+        {"invitation_code": ACME_CODE},
+        slots={"country": "FR", "company_id": ACME.value, "language": "en"},
+    )
+    assert dict(slot_events(events))["invitation_valid"] is True
+    with db.session_scope() as session:
+        find_invitation(session, ACME_CODE).used_at = utcnow()
+
+    dispatcher, events, _ = await validate(
+        domain,
+        "email_confirmed",
+        {"email_confirmed": True},
+        slots={
+            "country": "FR",
+            "company_id": ACME.value,
+            "invitation_valid": True,
+            "email": "jean.dupont@acme.fr",
+            "language": "en",
+        },
+        intent="affirm",
+        sender_id=tracker.sender_id,
+    )
+
+    assert said(dispatcher) == [{"response": "utter_invitation_used", "customer": "ACME"}]
+    assert dict(slot_events(events))["requested_slot"] is None

@@ -2229,3 +2229,29 @@ def test_read_and_approved_accepts_the_terms(servers, language, accept, asked):
     talk, _, _ = registering(servers, "HXWS", language, 5)  # the terms asked
 
     assert asked in texts(servers.say(talk, accept, {"language": language}))
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "used"),
+    [
+        ("fr", "oui", "Un compte a déjà été créé avec cette invitation"),
+        ("en", "yes", "An account has already been created with this invitation"),
+    ],
+)
+def test_an_invitation_a_colleague_used_meanwhile_is_said_at_the_address(
+    servers, language, yes, used
+):
+    """A colleague registered the company with the same invitation in another conversation:
+    it was found only at the summary's "yes", after the password, the terms and the contact
+    details (fourth outside tester, m6)."""
+    siren, code = fr_invitation(servers, "HXWT")
+    metadata = {"language": language}
+    mine, colleague = sender(), sender()
+    me = f"moi.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    converse(servers, mine, registration(language, siren, code, me)[:3], metadata)  # read back
+    other = f"collegue.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    converse(servers, colleague, registration(language, siren, code, other), metadata)
+
+    reply = texts(servers.say(mine, yes, metadata))
+
+    assert used in reply
