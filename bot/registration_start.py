@@ -80,6 +80,12 @@ def _an_address_alone(text: str) -> str | None:
     return checked.address if checked.ok else None
 
 
+def _another_company(text: str) -> bool:
+    """The next company's identifier and code in the message ("maintenant le client suivant :
+    SIREN ... code ..."): that one is registered (they were lost after "another company?")."""
+    return {"company_id", "invitation_code"} <= read_message(text, None, {}).values.keys()
+
+
 def registration_start(intent: str | None, text: str, get_slot: Callable[[str], Any]) -> Start:
     """Starts a registration, or first asks: the supplier's answer comes back here (rules).
 
@@ -112,10 +118,7 @@ def registration_start(intent: str | None, text: str, get_slot: Callable[[str], 
             (("utter_address_what_for", {"email": address}),),
             _not_started(None, ("activation_email", address)),
         )
-    another = {"company_id", "invitation_code"} <= read_message(text, None, {}).values.keys()
-    if registered and offer != "another" and intent != "affirm" and not another:
-        # (the next company's identifier and code in the message: that one is registered,
-        # they were lost after "another company?")
+    if registered and offer != "another" and intent != "affirm" and not _another_company(text):
         exists = ("utter_registration_exists", {"email": registered})
         return Start((exists,), _not_started("another"))
     if intent in ("inform", "skip") and offer is None and not holds_registration_data(text):
