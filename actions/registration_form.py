@@ -51,6 +51,7 @@ from bot.checks.answers import (
     YES_OR_NO,
     Reading,
     Stance,
+    disagrees,
     for_the_rules,
     hedges,
     holds_a_number,
@@ -638,6 +639,8 @@ class ValidateRegistrationForm(FormValidationAction):
         turn = _TURN.get()
         if turn is None or turn.asked != slot or turn.intent != FALLBACK_INTENT:
             return {}
+        if disagrees(tracker.latest_message.get("text") or ""):
+            return {slot: False}  # "bof, pas vraiment d'accord": a no, whatever the guess
         ranking = tracker.latest_message.get("intent_ranking") or []
         guess = next((i.get("name") for i in ranking if i.get("name") != FALLBACK_INTENT), None)
         return {slot: False} if guess == "deny" else {}

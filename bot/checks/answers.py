@@ -63,6 +63,7 @@ __all__ = [
     "asks_about_special_characters",
     "asks_something",
     "correction_in",
+    "disagrees",
     "find_answers",
     "for_the_rules",
     "has_correction_words",
@@ -463,6 +464,18 @@ _COMING_BACK = _patterns(
 
 
 _HOW = re.compile(r"\b(?:comment|how)\b")
+_DISAGREES = re.compile(
+    r"\bpas (?:vraiment |tout a fait |trop |du tout )?d'accord\b"
+    r"|\b(?:don'?t|do not|not) (?:really |quite )?agree\b|\bdisagree\b"
+)
+
+
+def disagrees(text: str) -> bool:
+    """ "bof, pas vraiment d'accord avec tout ça", "I don't really agree": a no to a yes/no
+    question, whatever the NLU leans to ("d'accord" pulls it towards a yes)."""
+    return bool(_DISAGREES.search(_folded(text)))
+
+
 # A question without its question mark: "c'est quoi le SIREN ... de mon client".
 _QUESTION_START = re.compile(
     r"^(?:c'est quoi|qu'est-ce|quel|quelle|quels|quelles|comment|pourquoi|ou|est-ce|combien|"

@@ -17,6 +17,7 @@ from bot.checks.answers import (
     contact_details_in,
     contact_details_listed,
     correction_in,
+    disagrees,
     find_answers,
     for_the_rules,
     full_name,
@@ -1410,3 +1411,17 @@ def test_going_on_is_a_stance_of_its_own(text, stance):
     """ "non en fait je continue" after "Prenez votre temps" was read as a refusal to give the
     address (its "non"; fourth outside tester, m3)."""
     assert stance_of(text) is stance
+
+
+@pytest.mark.parametrize(
+    ("text", "no"),
+    [
+        ("bof, pas vraiment d'accord avec tout ça", True),
+        ("I don't really agree", True),
+        ("d'accord", False),
+        ("lu et approuvé", False),
+    ],
+)
+def test_disagreeing_is_a_no_whatever_the_nlu_leans_to(text, no):
+    """ "d'accord" pulled "pas vraiment d'accord" towards a yes once "bon pour accord" was one."""
+    assert disagrees(text) is no
