@@ -41,7 +41,7 @@ from bot.checks.identifiers import (
 )
 from bot.checks.invitation_codes import code_alone, code_span, extract_code
 from bot.checks.language import requested_language
-from bot.checks.passwords import reads_as_a_question
+from bot.checks.sentences import reads_as_a_question
 
 __all__ = [
     "COMPANY_STEP",
@@ -1608,12 +1608,11 @@ def _read_at_the_password(
             value = _found_value(found, correction.field) if evident else None
             if value is not None:
                 return Reading(values={correction.field: value}, corrected=correction.field)
+    special_characters = asks_about_special_characters(text)
     if reads_as_a_question(text):
         # "je peux utiliser la même adresse pour mes 15 clients ?": a question, even with a
         # digit and a special character (it became the account's password)
-        if asks_about_special_characters(text):
-            return Reading(special_characters=True)
-        return Reading(question=True)
+        return Reading(special_characters=True) if special_characters else Reading(question=True)
     if correction is not None and correction.field not in (None, "password"):
         if correction.value is None:
             return (
@@ -1623,7 +1622,7 @@ def _read_at_the_password(
             )
         return Reading()
     if not _could_be_a_password(text):
-        if asks_about_special_characters(text):
+        if special_characters:
             return Reading(special_characters=True)
         # "pourquoi vous avez besoin de mon téléphone ?": about the phone, not the password
         stance = _stance(text, "password", None)

@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from bot.checks.email_addresses import check_email
+from bot.checks.sentences import reads_as_a_question
 
 __all__ = [
     "MIN_GUESSES",
@@ -282,20 +283,6 @@ def check_password(
     if (email and _contains_email(pw, email)) or any(w in lowered for w in _name_words(names)):
         unmet.append(PasswordRule.NOT_EMAIL)
     return unmet
-
-
-# A question mark that ends a word, in a text of at least this many words: "Velo!Rouge42?" and
-# "Où? Ici 42!" may be passwords, "je peux utiliser la même adresse pour mes 15 clients ?" not.
-_QUESTION_MARK = re.compile(r"\?(?=\s|$)")
-QUESTION_MIN_WORDS = 4
-
-
-def reads_as_a_question(text: str) -> bool:
-    """A sentence that asks something: at least QUESTION_MIN_WORDS words, two of them with
-    letters ("0 0 0 ?" is no sentence), and a question mark ending one of them."""
-    words = text.split()
-    worded = sum(any(char.isalpha() for char in word) for word in words)
-    return len(words) >= QUESTION_MIN_WORDS and worded >= 2 and bool(_QUESTION_MARK.search(text))
 
 
 def _is_an_address(password: str) -> bool:

@@ -16,9 +16,9 @@ from bot.checks.passwords import (
     PasswordRule,
     check_password,
     hash_password,
-    reads_as_a_question,
     verify_password,
 )
+from bot.checks.sentences import reads_as_a_question
 from bot.responses import load_domain
 
 COMPOSITION = {
