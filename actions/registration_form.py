@@ -51,6 +51,7 @@ from bot.checks.answers import (
     YES_OR_NO,
     Reading,
     Stance,
+    begins_with_yes,
     disagrees,
     for_the_rules,
     hedges,
@@ -620,10 +621,10 @@ class ValidateRegistrationForm(FormValidationAction):
             # The next answer typed instead of "oui" (the invitation code): going on is a yes,
             # and the invitation check refuses a code that is not this country's company's.
             return {"country_confirmed": True}
-        return self._unsure_no("country_confirmed", tracker)
+        return self._unsure_no("country_confirmed", tracker, plain_yes=True)
 
     def extract_email_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._unsure_no("email_confirmed", tracker)
+        return self._unsure_no("email_confirmed", tracker, plain_yes=True)
 
     def extract_terms_accepted(self, dispatcher, tracker: Tracker, domain) -> Slots:
         return self._unsure_no("terms_accepted", tracker)
@@ -632,15 +633,22 @@ class ValidateRegistrationForm(FormValidationAction):
         return self._unsure_no("confirmed", tracker)
 
     @staticmethod
-    def _unsure_no(slot: str, tracker: Tracker) -> Slots:
+    def _unsure_no(slot: str, tracker: Tracker, *, plain_yes: bool = False) -> Slots:
         """ "I don't agree with them": the NLU is not sure, and its best guess is "no". A no
         is never a consent nor an account created, so an unsure one counts (an unsure yes
-        does not: Rasa's mapping reads only a sure one); it got "reply yes or no"."""
+        does not: Rasa's mapping reads only a sure one); it got "reply yes or no".
+
+        With ``plain_yes`` (a confirmation that neither consents nor creates: the country,
+        the address), a message that begins with a yes and takes nothing back is a yes: "ah
+        oui pardon on est a bruxelles" got "reply yes or no"."""
         turn = _TURN.get()
         if turn is None or turn.asked != slot or turn.intent != FALLBACK_INTENT:
             return {}
-        if disagrees(tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        if disagrees(text):
             return {slot: False}  # "bof, pas vraiment d'accord": a no, whatever the guess
+        if plain_yes and begins_with_yes(text):
+            return {slot: True}
         ranking = tracker.latest_message.get("intent_ranking") or []
         guess = next((i.get("name") for i in ranking if i.get("name") != FALLBACK_INTENT), None)
         return {slot: False} if guess == "deny" else {}

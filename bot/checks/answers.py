@@ -62,6 +62,7 @@ __all__ = [
     "Stance",
     "asks_about_special_characters",
     "asks_something",
+    "begins_with_yes",
     "correction_in",
     "disagrees",
     "find_answers",
@@ -395,6 +396,29 @@ def begins_with_no(text: str) -> bool:
     """ "Non non je continue finalement", "no, not yet": the message begins by answering no.
     Never with a digit in it: a password holds one ("Non!2026abc")."""
     return not any(c.isdigit() for c in text) and bool(_BEGINS_WITH_NO.match(_folded(text)))
+
+
+# "ah oui pardon on est a bruxelles": "oui" first, after at most an interjection, and nothing
+# that takes it back or asks ("oui mais ...", "oui enfin non", "oui ?").
+_BEGINS_WITH_YES = re.compile(
+    r"^(?:(?:ah|oh|eh|euh|bah|ben|ha|ok|okay|ah bon) )?(?:oui|ouais|ouep|yes|yep|yeah|yup)\b"
+)
+_TAKES_IT_BACK = re.compile(
+    r"\b(?:non|no|not|pas|ne|n'\w*|mais|but|enfin|sauf|except|hmm?|peut-etre|maybe|perhaps)\b"
+)
+
+
+def begins_with_yes(text: str) -> bool:
+    """ "ah oui pardon on est a bruxelles", "yes sorry we're in Brussels": the message begins by
+    answering yes and nothing in it takes the yes back or asks something. Read only at a
+    confirmation that neither consents nor creates anything (the country, the address)."""
+    folded = _folded(text)
+    return (
+        "?" not in text
+        and not any(c.isdigit() for c in text)
+        and bool(_BEGINS_WITH_YES.match(folded))
+        and not _TAKES_IT_BACK.search(folded)
+    )
 
 
 def asks_for_a_call(text: str) -> bool:

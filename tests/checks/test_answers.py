@@ -14,6 +14,7 @@ from bot.checks.answers import (
     Stance,
     asks_about_special_characters,
     asks_for_a_call,
+    begins_with_yes,
     contact_details_in,
     contact_details_listed,
     correction_in,
@@ -1425,3 +1426,24 @@ def test_going_on_is_a_stance_of_its_own(text, stance):
 def test_disagreeing_is_a_no_whatever_the_nlu_leans_to(text, no):
     """ "d'accord" pulled "pas vraiment d'accord" towards a yes once "bon pour accord" was one."""
     assert disagrees(text) is no
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("ah oui pardon on est a bruxelles", True),
+        ("yes sorry, we're in Brussels", True),
+        ("ouais c'est ça", True),
+        ("oui mais non, c'est la France", False),
+        ("oui enfin je crois", False),
+        ("oui, pas en France", False),
+        ("yes but wait", False),
+        ("oui ?", False),
+        ("Oui2026!Velo", False),
+        ("d'accord", False),
+    ],
+)
+def test_a_yes_in_everyday_words_is_one_only_when_nothing_takes_it_back(text, yes):
+    """ "ah oui pardon on est a bruxelles" at the country's confirmation got "reply yes or no"
+    (fourth outside tester, M9)."""
+    assert begins_with_yes(text) is yes

@@ -767,6 +767,37 @@ def test_the_country_named_when_asked_to_confirm_it_is_a_yes(servers, language, 
             [
                 ("je veux créer mon compte", "dans quel pays"),
                 ("{siren}", "donc immatriculée en France"),
+                ("ah oui pardon on est a paris", "code d'invitation"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("I want to create my account", "which country"),
+                ("{siren}", "registered in France"),
+                ("oh yes sorry we're based in paris", "invitation code"),
+            ],
+        ),
+    ],
+)
+def test_a_yes_in_everyday_words_confirms_the_country(servers, language, turns):
+    """ "ah oui pardon on est a bruxelles" (the fourth tester) got "reply yes or no"."""
+    siren, code = fr_invitation(servers, "HXWU")
+
+    replies = converse(servers, sender(), filled(turns, siren, code), {"language": language})
+
+    assert "oui » ou par « non" not in texts(replies)
+    assert 'please reply "yes" or "no"' not in texts(replies)
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "fr",
+            [
+                ("je veux créer mon compte", "dans quel pays"),
+                ("{siren}", "donc immatriculée en France"),
                 ("c'est quoi un SIREN ?", "donc immatriculée en France"),
                 ("Bonjour, je voudrais créer mon compte", "donc immatriculée en France"),
                 ("oui", "code d'invitation"),
