@@ -148,11 +148,10 @@ def create_account(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
         return _created(dispatcher, tracker, email)
     response, outcome = _FAILED[result.status]
     dispatcher.utter_message(response=response, customer=result.customer or "")
-    return [
-        *reset_registration(tracker=tracker),
-        SlotSet(INVITATION_CHECK, [outcome.value]),
-        SlotSet("requested_slot", None),
-    ]
+    # The form ends with the answers kept: the advisor offered with the refusal opens a ticket
+    # that says how far the supplier went and what they gave (it said "no step reached"); a
+    # new registration forgets them (bot/registration_start.py).
+    return [SlotSet(INVITATION_CHECK, [outcome.value]), SlotSet("requested_slot", None)]
 
 
 def _created(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> list:

@@ -505,8 +505,9 @@ ACCOUNT_CREATED = {
     "registered_email": "jean.dupont@acme.fr",
     "requested_slot": None,
 }
-# The invitation refused at creation: everything forgotten, and the form ends.
-REFUSED_AT_CREATION = {**FORGOTTEN, "requested_slot": None}
+# The invitation refused at creation: the form ends, the answers kept for the advisor's ticket
+# (a new registration forgets them).
+REFUSED_AT_CREATION = {"requested_slot": None}
 
 
 @pytest.mark.parametrize(

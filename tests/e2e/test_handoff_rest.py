@@ -14,8 +14,11 @@ import pytest
 
 from bot import db
 from bot.checks.identifiers import CompanyId
+from bot.db import utcnow
 from bot.registration.accounts import find_account
+from bot.registration.invitations import find_invitation
 from tests.e2e.conftest import converse, texts
+from tests.e2e.test_registration_off_script import new_code, new_siren
 from tests.factories import PASSWORD, SmtpServer, invite
 
 SUPPORT = "support@sis-id.com"
@@ -143,6 +146,58 @@ def test_a_handoff_mid_registration_asks_a_contact_and_the_registration_goes_on(
     assert email not in ticket and code not in ticket and PASSWORD not in ticket
     logs = stored_events(servers, conversation_id)
     assert contact not in logs and f"{contact[0]}***" in logs  # masked in the tracker store
+
+
+@pytest.mark.parametrize(
+    ("language", "refused", "step"),
+    [
+        ("fr", "Un compte a déjà été créé avec cette invitation", "3. informations de contact"),
+        (
+            "en",
+            "An account has already been created with this invitation",
+            "3. informations de contact",
+        ),
+    ],
+)
+def test_the_ticket_after_an_account_refused_at_the_summary_says_what_was_given(
+    servers, conversation_id, language, refused, step
+):
+    """A colleague used the invitation in another conversation while the supplier filled in
+    the form: the ticket she opened from the refusal said "no step reached, nothing given"
+    (fourth outside tester, m5)."""
+    turns = TURNS[language]
+    siren, email = new_siren(), f"paul.{conversation_id[:8]}@menuiserie.fr"
+    code = new_code("HXWV")
+    invite(servers.database_url, CompanyId("FR", siren), code=code)
+    metadata = {"language": language}
+    converse(
+        servers,
+        conversation_id,
+        [
+            turns["start"],
+            turns["country"],
+            (siren, turns["code_question"]),
+            (code, turns["email_question"]),
+            (email, email),
+            turns["email_confirm"],
+            *turns["rest"][:-1],
+        ],
+        metadata,
+    )
+    with db.session_scope(servers.database_url) as session:
+        find_invitation(session, code).used_at = utcnow()  # the colleague's account
+
+    said = texts(servers.say(conversation_id, turns["rest"][-1][0], metadata))
+    assert refused in said
+    servers.say(conversation_id, "/human_handoff", metadata)
+    reference = REFERENCE.search(texts(servers.say(conversation_id, email, metadata))).group(0)
+
+    ticket = body(support_mail(servers.smtp, reference))
+    assert f"Étape atteinte : {step}" in ticket  # labels in French, for support
+    assert "- Identifiant de la société : " in ticket and "Paul" in ticket
+    assert code not in ticket
+    with db.session_scope(servers.database_url) as session:
+        assert find_account(session, email) is None
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
