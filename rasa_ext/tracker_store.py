@@ -282,23 +282,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     break
                 searches += 1
                 masked_rows += self._mask_earlier_rows(session, sender_id, password)
-            rows = []
-            for data in redacted.events:
-                rows.append(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=data["event"],
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {})
-                        .get("intent", {})
-                        .get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.add_all(rows)
+            written_last = self._insert_rows(session, sender_id, redacted.events)
             session.commit()
-            last_id = rows[-1].id if rows else (known.last_id if known else 0)
+            last_id = written_last or (known.last_id if known else 0)
         new_session = any(data["event"] == "session_started" for data in new)
         self._contexts.put(
             sender_id,
@@ -308,6 +294,34 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._forget_old_pages()
             self.earlier_rows_masked(sender_id)
         return redacted.events
+
+    def _insert_rows(self, session: Any, sender_id: str, events: list[dict]) -> int | None:
+        """The events' rows, in one INSERT with many parameter sets (the ORM sent one statement
+        per event, each with its unit-of-work bookkeeping); the last row's id, or None when
+        there was nothing to write. The Redis lock store orders a conversation's messages, so
+        the conversation's highest id in this transaction is the last row written here."""
+        if not events:
+            return None
+        table = self.SQLEvent.__table__
+        session.execute(
+            table.insert(),
+            [
+                {
+                    "sender_id": sender_id,
+                    "type_name": data["event"],
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": (data.get("parse_data") or {})
+                    .get("intent", {})
+                    .get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+                for data in events
+            ],
+        )
+        return session.scalar(
+            sqlalchemy.select(sqlalchemy.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+        )
 
     def _forget_old_pages(self) -> None:
         """SQLite keeps the rows as they were in its write-ahead log until a checkpoint:
