@@ -2255,3 +2255,30 @@ def test_an_invitation_a_colleague_used_meanwhile_is_said_at_the_address(
     reply = texts(servers.say(mine, yes, metadata))
 
     assert used in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer"),
+    [
+        ("fr", "jai recu aucun mail de mon client", "sur **invitation de votre client**"),
+        ("en", "i never got any email from my customer", "**by invitation from your customer**"),
+        ("fr", "c bon c activé. je me connecte ou maintenant ?", "Si votre compte est déjà activé"),
+        ("en", "ok its activated. where do i log in now?", "If your account is already activated"),
+        ("fr", "et une fois activé je dois faire quoi ? on me demandera le RIB ?",
+         "il reste l'étape 5"),
+        ("en", "and once it's activated what do i do? will you ask for our bank details?",
+         "there is one last step"),
+        ("fr", "c koi le code dinvit jlai pa", "Le code d'invitation relie votre inscription"),
+        ("en", "wat is the invite code i dont have it",
+         "The invitation code links your registration"),
+    ],
+)  # fmt: skip
+def test_everyday_wordings_of_support_questions_get_their_answer(
+    servers, language, question, answer
+):
+    """Each got "not sure" (fourth outside tester, M9): no invitation from the customer, where
+    to log in once activated, what comes after the activation, the invitation code in SMS
+    style."""
+    reply = texts(servers.say(sender(), question, {"language": language}))
+
+    assert answer in reply and NOT_SURE[language] not in reply
