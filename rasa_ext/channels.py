@@ -31,6 +31,7 @@ from sanic.request import Request
 
 from bot.checks.conversation_ids import is_conversation_id
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
+from bot.checks.sentences import without_invisible
 from bot.responses import load_domain, response_text
 from bot.settings import get_settings
 
@@ -109,7 +110,7 @@ class RestInput(RasaRestInput):
 
     def _extract_message(self, req: Request) -> str | None:
         message = self._body(req).get("message")
-        return None if message is None else str(message)
+        return None if message is None else without_invisible(str(message))
 
     def _extract_input_channel(self, req: Request) -> str:
         channel = self._body(req).get("input_channel")

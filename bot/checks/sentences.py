@@ -1,4 +1,4 @@
-"""Whether a text reads as a sentence that asks something.
+"""What a message's text is made of: the characters nobody sees, and whether it asks something.
 
 Shared by the password rule (bot/checks/passwords.py: a question is never the account's
 password) and the reading of a message at the password question (bot/checks/answers.py: a
@@ -9,6 +9,7 @@ strength libraries (argon2, zxcvbn) the Rasa server has no use for.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A question mark that ends a word, in a text of at least this many words: "Velo!Rouge42?" and
 # "Où? Ici 42!" may be passwords, "je peux utiliser la même adresse pour mes 15 clients ?" not.
@@ -22,3 +23,14 @@ def reads_as_a_question(text: str) -> bool:
     words = text.split()
     worded = sum(any(char.isalpha() for char in word) for word in words)
     return len(words) >= QUESTION_MIN_WORDS and worded >= 2 and bool(_QUESTION_MARK.search(text))
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the characters that print nothing (Unicode's "format" category: zero-
+    width spaces and joiners, soft hyphens, byte-order marks, bidirectional controls). A SIREN
+    copied from a PDF arrived as "732\u200b829\u200b320" and got "not the right number of
+    characters"; a direction control can make a name or a link read differently from what it
+    is. Done where a message enters the Rasa server (rasa_ext/channels.py)."""
+    if text.isascii():
+        return text
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
