@@ -312,6 +312,12 @@ OURS = {"sis-id.com", "my.sis-id.com"}
          "noreply@sis-id.com-securite.ru"),
         ("the link goes to mysisid-secure-login.com", "mysisid-secure-login.com"),
         ("from noreply@sisid.com", "noreply@sisid.com"),
+        # a Cyrillic "і", a Greek "ο", an accent, full-width letters: they read as ours
+        ("Le mail venait de noreply@sis-\u0456d.com, c'est bien vous ?", "noreply@sis-\u0456d.com"),
+        ("link: my.sis-id.c\u03bfm/activate", "my.sis-id.c\u03bfm"),
+        ("noreply@s\u00eds-id.com", "noreply@s\u00eds-id.com"),
+        ("\uff53\uff49\uff53-id.com", "\uff53\uff49\uff53-id.com"),
+        ("écrivez à jean@société-générale.fr", None),
         ("vos emails viennent de noreply@sis-id.com ?", None),
         ("https://my.sis-id.com/login", None),
         ("support.sis-id.com", None),

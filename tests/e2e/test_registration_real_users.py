@@ -1973,11 +1973,17 @@ def test_an_activation_email_not_received_in_the_present_tense_gets_the_checklis
          "n'est pas l'une de nos adresses", "noreply@sis-id.com-securite.ru"),
         ("en", "The invitation link goes to mysisid-secure-login.com, that's you, right?",
          "is not one of our addresses", "mysisid-secure-login.com"),
+        # a Cyrillic "і" in place of the "i" (fifth outside tester, S1)
+        ("fr", "Le mail venait de noreply@sis-\u0456d.com, c'est bien vous ?",
+         "n'est pas l'une de nos adresses", "noreply@sis-\u0456d.com"),
+        ("en", "The email came from noreply@sis-\u0456d.com, is that really you?",
+         "is not one of our addresses", "noreply@sis-\u0456d.com"),
     ],
 )  # fmt: skip
 def test_a_lookalike_sender_or_link_gets_a_plain_no(servers, language, question, warning, address):
     """It got "our emails are sent from noreply@sis-id.com": a hurried reader saw
-    noreply@sis-id.com in both (fourth outside tester, M10)."""
+    noreply@sis-id.com in both (fourth outside tester, M10), and a Cyrillic "і" is invisible
+    (fifth, S1)."""
     reply = texts(servers.say(sender(), question, {"language": language}))
 
     assert warning in reply and f"**{address}**" in reply and "noreply@sis-id.com**" in reply
@@ -2282,3 +2288,20 @@ def test_everyday_wordings_of_support_questions_get_their_answer(
     reply = texts(servers.say(sender(), question, {"language": language}))
 
     assert answer in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "asked"), [("fr", "code d'invitation"), ("en", "invitation code")]
+)
+def test_an_identifier_copied_with_invisible_characters_is_read(servers, language, asked):
+    """A SIREN copied from a PDF holds zero-width spaces: it got "not the right number of
+    characters" (fifth outside tester, m6)."""
+    siren, _ = fr_invitation(servers, "HXWW")
+    talk = sender()
+    start = "je veux m'inscrire" if language == "fr" else "I want to register"
+    converse(servers, talk, [(start, "?"), ("France", "SIREN")], {"language": language})
+
+    typed = "\u200b".join([siren[:3], siren[3:6], siren[6:]]) + "\ufeff"
+    reply = texts(servers.say(talk, typed, {"language": language}))
+
+    assert asked in reply
