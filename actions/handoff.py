@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
 from actions.fallback import HANDOFF_INTENT
 from bot.checks.answers import asks_for_a_call
+from bot.checks.conversation_ids import CLIENT_REFERENCE
 from bot.checks.email_addresses import EmailError, check_email, check_supplier_email
 from bot.checks.identifiers import check_company_id
 from bot.registration import tickets
@@ -98,6 +99,14 @@ def _contact_given(value: Any) -> str | None:
         return None
     found = check_supplier_email(value)
     return found.address if found.ok and "*" not in value else None
+
+
+def _client_reference(tracker: Tracker) -> str | None:
+    """The web app's reference of the browser's address, in the message's metadata (None
+    from another client of Rasa's REST channel)."""
+    metadata = tracker.latest_message.get("metadata")
+    value = metadata.get(CLIENT_REFERENCE) if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
 
 
 def lone_advisor_offer(tracker: Tracker) -> bool:
@@ -231,6 +240,7 @@ class ActionHandoff(Action):
                 reason=handoff_reason(tracker),
                 progress=progress(tracker, domain),
                 contact_email=contact,
+                client_reference=_client_reference(tracker),
             )
         if ticket.limited:
             response = "utter_handoff_write_to_support"

@@ -224,6 +224,13 @@ class Ticket(Base):
     contact_email = Column(String(320))
     # What the registration had reached, as JSON fields (bot/registration/tickets.py Progress).
     details = Column(Text)
+    # The browser's address as the web app names it (an HMAC, never the address): the handoff
+    # limit per client and day. None when the message did not come through the web app.
+    client_reference = Column(String(64))
+
+    __table_args__ = (
+        Index("ix_tickets_client_reference_created_at", "client_reference", "created_at"),
+    )
 
 
 class InvitationCheckSlot(Base):

@@ -139,6 +139,10 @@ class Settings:
     # supplier is given the support address to write to (bot/registration/tickets.py).
     handoff_tickets_per_contact_per_day: int = 5
     handoff_tickets_per_hour: int = 200
+    # Tickets opened from one client address (the web app's reference of it) within a day,
+    # whatever the session, thread or contact address named: a script's new threads each opened
+    # one, naming a stranger's address for support's reply.
+    handoff_tickets_per_client_per_day: int = 10
     # "An account already exists for this address" mails sent to one address within an hour,
     # whoever causes them (registration, address correction, resend): beyond, none is sent
     # and the conversation says the same (bot/registration/accounts.py).
@@ -254,6 +258,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         draft_retention_hours=_env_float(env, "DRAFT_RETENTION_HOURS", 24.0, unit="hours"),
         handoff_ticket_limit=_env_positive_int(env, "HANDOFF_TICKET_LIMIT", 3),
         handoff_tickets_per_hour=_env_positive_int(env, "HANDOFF_TICKETS_PER_HOUR", 200),
+        handoff_tickets_per_client_per_day=_env_positive_int(
+            env, "HANDOFF_TICKETS_PER_CLIENT_PER_DAY", 10
+        ),
         web_port=web_port,
         rasa_url=(env.get("RASA_URL", "").strip() or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
         action_endpoint_url=env.get("ACTION_ENDPOINT_URL", "").strip()

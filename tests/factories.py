@@ -43,6 +43,8 @@ BRITISH_COMPANY = CompanyId("GB", "SC123456")
 ISSUED_AGO = timedelta(days=3)
 PUBLIC_BASE_URL = "https://help.example.test"
 # The web app's SESSION_SECRET in tests (bot/web/sessions.py refuses a weak one).
+# Handoff tickets a day per client address on the test stack (the product's default: 10).
+CLIENT_TICKETS = 3
 SESSION_SECRET = "test-session-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 # Loading the model takes well under a minute on an idle machine, minutes on a busy one
@@ -234,6 +236,9 @@ class StackEnvironment:
             # tests/registration/test_drafts_and_tickets.py) would make them depend on each
             # other's count. The per-contact limit stays (tests use addresses of their own).
             "HANDOFF_TICKETS_PER_HOUR": "100000",
+            # Per client address (the web app's reference: tests/security, one address per
+            # test client), lowered so that an attack test reaches it in a few messages.
+            "HANDOFF_TICKETS_PER_CLIENT_PER_DAY": str(CLIENT_TICKETS),
             **self.extra,
         }
         if self.smtp_port is None:

@@ -15,3 +15,10 @@ CONVERSATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 def is_conversation_id(value: object) -> bool:
     return isinstance(value, str) and CONVERSATION_ID.fullmatch(value) is not None
+
+
+# The session metadata key under which the web app names the browser's address (an HMAC of it,
+# bot/web/sessions.py client_reference), whatever the browser sent under it: the handoff limit
+# per client and day (bot/registration/tickets.py). Never written to the conversation logs
+# (bot/privacy/redaction.py drops it).
+CLIENT_REFERENCE = "client_reference"

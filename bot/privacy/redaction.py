@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.checks.bank_details import bank_details_span
+from bot.checks.conversation_ids import CLIENT_REFERENCE
 from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import check_company_id, supported_countries
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
@@ -215,13 +216,16 @@ def mask_addresses(text: str) -> str:
 
 
 def _mask_code_fields(value: Any) -> Any:
-    """``value`` with every ``invitation_code`` field (metadata) masked, whatever it holds."""
+    """``value`` with every ``invitation_code`` field (metadata) masked, whatever it holds, and
+    without the web app's client reference (a pseudonym of the browser's address, for the
+    handoff limit only: it would let the logs link conversations by address)."""
     if isinstance(value, dict):
         return {
             key: mask_code(normalise_code(item)[:64])
             if key == "invitation_code" and isinstance(item, str) and not is_masked_code(item)
             else _mask_code_fields(item)
             for key, item in value.items()
+            if key != CLIENT_REFERENCE
         }
     if isinstance(value, list):
         return [_mask_code_fields(item) for item in value]

@@ -8,9 +8,11 @@ bot/privacy/redaction.py). A conversation opens at most ``handoff_ticket_limit``
 (a setting): past it, the last reference is given again and no mail is sent, so that a script
 cannot flood the support mailbox from one conversation. A script opens new conversations at
 will: across them, a contact address is named in at most ``handoff_tickets_per_contact_per_day``
-tickets a day, and the site opens at most ``handoff_tickets_per_hour`` tickets an hour; beyond,
-nothing is recorded or sent and the supplier is given the support address (``TicketInfo.
-limited``). Two conversations racing for the last place may both get one (one ticket more).
+tickets a day, one client address (the web app's reference of it, ``client_reference``) opens at
+most ``handoff_tickets_per_client_per_day`` a day, and the site at most
+``handoff_tickets_per_hour`` an hour; beyond, nothing is recorded or sent and the supplier is
+given the support address (``TicketInfo.limited``). Two conversations racing for the last place
+may both get one (one ticket more).
 """
 
 from __future__ import annotations
@@ -157,17 +159,21 @@ def limit_reached(session: Session, conversation_id: str) -> bool:
     return tickets_opened(session, conversation_id) >= get_settings().handoff_ticket_limit
 
 
-def _site_limit_reached(session: Session, contact_email: str | None, now: datetime) -> bool:
-    """The site's tickets within the hour, or this contact's within the day, are at their
-    limits (the module's docstring)."""
+def _site_limit_reached(
+    session: Session, contact_email: str | None, client_reference: str | None, now: datetime
+) -> bool:
+    """The site's tickets within the hour, or this contact's or this client's within the day,
+    are at their limits (the module's docstring)."""
     settings = get_settings()
     count = select(func.count(Ticket.id))
+    day = Ticket.created_at > now - timedelta(days=1)
     if contact_email is not None:
-        named = count.where(
-            func.lower(Ticket.contact_email) == contact_email.lower(),
-            Ticket.created_at > now - timedelta(days=1),
-        )
+        named = count.where(func.lower(Ticket.contact_email) == contact_email.lower(), day)
         if session.scalar(named) >= settings.handoff_tickets_per_contact_per_day:
+            return True
+    if client_reference is not None:
+        client = count.where(Ticket.client_reference == client_reference, day)
+        if session.scalar(client) >= settings.handoff_tickets_per_client_per_day:
             return True
     recent = count.where(Ticket.created_at > now - timedelta(hours=1))
     return session.scalar(recent) >= settings.handoff_tickets_per_hour
@@ -202,6 +208,7 @@ def open_ticket(
     reason: HandoffReason,
     progress: Progress,
     contact_email: str | None = None,
+    client_reference: str | None = None,
 ) -> TicketInfo:
     """Record the ticket and notify support by email (through the outbox).
 
@@ -212,7 +219,7 @@ def open_ticket(
     if limit_reached(session, conversation_id):
         last = session.scalars(_tickets_of(conversation_id).order_by(Ticket.id.desc())).first()
         return TicketInfo(reference(last.id), settings.support_email, new=False, contact_email=None)
-    if _site_limit_reached(session, contact_email, utcnow()):
+    if _site_limit_reached(session, contact_email, client_reference, utcnow()):
         return TicketInfo(None, settings.support_email, new=False, limited=True)
     ticket = Ticket(
         conversation_id=conversation_id,
@@ -221,6 +228,7 @@ def open_ticket(
         step=progress.step.value,
         summary=summary_text(progress, contact_email),
         contact_email=contact_email,
+        client_reference=client_reference,
         details=json.dumps(
             {"pending_question": progress.pending_question, **progress.fields()},
             ensure_ascii=False,

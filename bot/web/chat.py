@@ -33,13 +33,14 @@ import aiohttp
 from aiohttp import web
 
 from bot import db
+from bot.checks.conversation_ids import CLIENT_REFERENCE
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.checks.passwords import check_password, hash_password, password_in
 from bot.registration import drafts
 from bot.responses import load_domain, response_text
 from bot.web.pages import CLIENT, RASA_URL, SETTINGS
 from bot.web.rate_limits import LimitsUnavailable, RateLimits, client_address
-from bot.web.sessions import THREAD, ChatSession, SessionKeys, chat_session
+from bot.web.sessions import THREAD, ChatSession, SessionKeys, chat_session, client_reference
 from bot.web.texts import TEXTS
 
 log = logging.getLogger(__name__)
@@ -276,9 +277,13 @@ async def rasa_webhook(request: web.Request) -> web.Response:
     limited = await _limited(request, [("conversation", sender)], admitted.language)
     if limited is not None:
         return limited
-    forwarded: dict[str, Any] = {"sender": sender, "message": chat.text}
-    if chat.metadata:
-        forwarded["metadata"] = chat.metadata
+    # The client's reference is the web app's to set, never the browser's.
+    client = client_reference(request.app[KEYS], client_address(request, request.app[TRUSTED]))
+    forwarded: dict[str, Any] = {
+        "sender": sender,
+        "message": chat.text,
+        "metadata": {**chat.metadata, CLIENT_REFERENCE: client},
+    }
     answers = await _ask_rasa(request, forwarded)
     if answers is None:
         return json_error(503, "unavailable")

@@ -135,6 +135,13 @@ class ChatSession:
         return digest.hexdigest()[:32]
 
 
+def client_reference(keys: SessionKeys, address: str) -> str:
+    """Names the browser's address for the handoff limit per client (bot/registration/
+    tickets.py) without revealing it: the same address, the same reference, in every session."""
+    message = "\0".join(("client", address)).encode()
+    return hmac.new(keys.reference, message, hashlib.sha256).hexdigest()[:32]
+
+
 async def chat_session(request: web.Request) -> ChatSession:
     """The browser's chat session; a new one (and its cookie) when it has none or a bad one."""
     session = await get_session(request)

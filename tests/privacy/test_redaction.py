@@ -186,6 +186,23 @@ def test_a_code_from_the_invitation_link_is_masked_in_metadata_and_slots():
     assert redacted[4]["text"] == "Your invitation code ACME… is already filled in."
 
 
+def test_the_web_app_s_client_reference_is_never_written():
+    """A pseudonym of the browser's address, for the handoff limit per client only: kept, it
+    would let the logs link a supplier's conversations by address."""
+    reference = "c" * 32
+    metadata = {"language": "fr", "client_reference": reference}
+    events = [
+        {"event": "session_started", "metadata": dict(metadata)},
+        slot("session_started_metadata", dict(metadata)),
+        user("bonjour", metadata=dict(metadata), parse_data={"metadata": dict(metadata)}),
+    ]
+    redacted = redact_events(events)
+
+    assert reference not in dump(redacted)
+    assert redacted[0]["metadata"] == {"language": "fr"}
+    assert redacted[2]["metadata"] == {"language": "fr"}
+
+
 def test_a_code_slot_filled_with_the_whole_message_is_masked_as_the_code_it_holds():
     # The form's from_text mapping first sets the slot to the message, then validation to the
     # code: the message stays readable, with the code masked.

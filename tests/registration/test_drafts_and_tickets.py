@@ -285,6 +285,30 @@ def test_one_contact_address_is_named_in_five_tickets_a_day_across_conversations
     assert session.scalar(select(func.count(OutboxMail.id))) == 6
 
 
+def test_one_client_address_opens_ten_tickets_a_day_whatever_the_thread_or_contact(session):
+    """One browser opened a ticket in each new chat thread, each naming another stranger's
+    address (fifth outside tester, M8): the web app's reference of its address holds them."""
+    opened = [
+        open_ticket(
+            session,
+            **locked(f"thread-{n}", contact_email=f"victim{n}@example.org"),
+            client_reference="a" * 32,
+        )
+        for n in range(11)
+    ]
+    neighbour = open_ticket(session, **locked("elsewhere"), client_reference="b" * 32)
+    direct = open_ticket(session, **locked("no-web-app"))  # another client of Rasa's REST
+
+    assert [t.limited for t in opened] == [False] * 10 + [True]
+    assert not neighbour.limited and not direct.limited
+    assert session.scalar(select(func.count(OutboxMail.id))) == 12
+    # a day later, the address may open tickets again
+    for ticket in session.scalars(select(Ticket)):
+        ticket.created_at = ticket.created_at - timedelta(hours=25)
+    session.flush()
+    assert not open_ticket(session, **locked("thread-x"), client_reference="a" * 32).limited
+
+
 def test_the_site_opens_a_limited_number_of_tickets_an_hour(session, monkeypatch):
     monkeypatch.setenv("HANDOFF_TICKETS_PER_HOUR", "3")
     reset_settings()

@@ -11,8 +11,9 @@ the tracker store, the event broker's output, the databases, every process's log
 "browser") and its own address (X-Forwarded-For, believed from the trusted proxy only), so
 that tests can play several people, or one attacker with many sessions or many addresses.
 
-The limits are the product's defaults except the per-address one, lowered to 20 a minute so
-that a flood from one address costs a few seconds (the mechanism is the same).
+The limits are the product's defaults except the per-address ones, lowered to 20 messages a
+minute and (on the shared stack, tests/factories.py) 3 handoff tickets a day, so that a flood
+from one address costs a few seconds (the mechanism is the same).
 """
 
 from __future__ import annotations

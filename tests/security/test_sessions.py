@@ -14,7 +14,7 @@ import time
 import pytest
 
 from bot.checks.identifiers import CompanyId
-from tests.factories import invite
+from tests.factories import CLIENT_TICKETS, invite
 from tests.security.conftest import Client
 
 pytestmark = pytest.mark.timeout(1800)
@@ -138,3 +138,36 @@ async def test_the_support_mail_names_the_ticket_not_the_conversation(attack_sta
     html = mail.get_body(("html",)).get_content()
     assert f"/console/tickets/{reference}" in text  # staff only: signed-in console page
     assert conversation_id not in text and conversation_id not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "ask", "write"),
+    [
+        ("fr", "parler à un conseiller", "Écrivez directement à"),
+        ("en", "talk to a human", "Please write directly to"),
+    ],
+)
+async def test_new_threads_of_one_browser_cannot_open_tickets_without_end(
+    attack_stack, language, ask, write
+):
+    """One cookie, a new chat thread each time, a stranger's address each time: seven tickets,
+    each promising that support would write to the stranger (fifth outside tester, M8; the
+    browser chooses its threads, and its cookies). The web app names the client's address to
+    the assistant, which holds the address's tickets for the day."""
+    references, replies = [], []
+    async with Client(attack_stack, language) as client:
+        for n in range(CLIENT_TICKETS + 2):
+            client.thread = f"{n:02d}" + client.thread[2:]
+            if n == CLIENT_TICKETS + 1:
+                client.forget_cookies()  # a new session: the same address
+            await client.say(ask)
+            reply = await client.say(f"victim{n}.{client.thread[:6]}@example.org")
+            replies.append(reply.texts)
+            references += re.findall(r"T-\d{6}", reply.texts)
+
+    assert len(set(references)) == CLIENT_TICKETS
+    assert all(write in text for text in replies[CLIENT_TICKETS:])
+    async with Client(attack_stack, language) as neighbour:  # another address is not held
+        await neighbour.say(ask)
+        reply = await neighbour.say(f"jean.{neighbour.thread[:6]}@example.org")
+    assert re.search(r"T-\d{6}", reply.texts)

@@ -186,7 +186,11 @@ async def test_the_proxy_forwards_the_message_metadata_and_a_sender_it_derived(m
                 json={
                     "sender": "chosen-by-the-browser",
                     "message": "bonjour",
-                    "metadata": {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"},
+                    "metadata": {
+                        "language": "fr",
+                        "invitation_code": "ACME-FR00-0000-0001",
+                        "client_reference": "chosen-by-the-browser",
+                    },
                     "extra": "dropped",
                 },
             )
@@ -196,7 +200,11 @@ async def test_the_proxy_forwards_the_message_metadata_and_a_sender_it_derived(m
     [forwarded] = received
     assert set(forwarded) == {"sender", "message", "metadata"}
     assert forwarded["message"] == "bonjour"
+    client = forwarded["metadata"].pop("client_reference")
     assert forwarded["metadata"] == {"language": "fr", "invitation_code": "ACME-FR00-0000-0001"}
+    # The client's reference (the handoff limit per address) is the web app's, never the
+    # browser's: an HMAC of the address.
+    assert re.fullmatch(r"[0-9a-f]{32}", client)
     # The browser's sender is ignored: the conversation id is derived from the session cookie.
     assert re.fullmatch(r"[0-9a-f]{32}", forwarded["sender"])
 
