@@ -424,7 +424,11 @@ class ValidateRegistrationForm(FormValidationAction):
         final = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         noted = self._noted(tracker, turn, final)
         first, last = final.get("first_name"), final.get("last_name")
-        if turn.asked == "first_name" and {"first_name", "last_name"} <= set(turn.reading.values):
+        labelled = turn.reading.names_labelled and first and last
+        if labelled:  # "X c'est mon nom, mon prénom c'est Y": both said back, whatever was asked
+            others = [(name, value) for name, value in noted if name not in _NAMES]
+            noted = [("first_name", str(first)), ("last_name", str(last)), *others]
+        elif turn.asked == "first_name" and {"first_name", "last_name"} <= set(turn.reading.values):
             noted = [(name, value) for name, value in noted if name != "last_name"]
             if first and last and not noted:  # the name alone: said with how to correct it
                 dispatcher.utter_message(
@@ -439,9 +443,9 @@ class ValidateRegistrationForm(FormValidationAction):
             )
             dispatcher.utter_message(response="utter_noted", noted=said)
         field = turn.reading.corrected
-        if not field or field not in turn.reading.values or field in ("email", "company_id"):
+        if labelled or not field or field not in turn.reading.values:
             return
-        if final.get(field) is not None:
+        if field not in ("email", "company_id") and final.get(field) is not None:
             dispatcher.utter_message(response="utter_corrected")
 
     @staticmethod
@@ -1049,7 +1053,12 @@ class ValidateRegistrationForm(FormValidationAction):
     def _name(self, slot: str, value: str, dispatcher, tracker: Tracker) -> Slots:
         check = check_name(value or "")
         if not check.ok:
-            return self._refused(slot, tracker, dispatcher, "utter_name_invalid")
+            response = (
+                "utter_name_not_a_name"
+                if check.error is ContactError.NOT_A_NAME
+                else "utter_name_invalid"
+            )
+            return self._refused(slot, tracker, dispatcher, response)
         return {slot: check.value, **self._accepted(slot, tracker)}
 
     def validate_first_name(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
@@ -1135,6 +1144,7 @@ def _filled(events: list) -> bool:
 
 # The answers said back when a message gives them before their question (in this order).
 _NOTED = ("email", "first_name", "last_name", "phone", "job_title")
+_NAMES = ("first_name", "last_name")
 
 
 def _an_unsure_question(turn: _Turn, text: str) -> bool:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_phone
+from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_name, check_phone
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
 from bot.checks.identifiers import (
@@ -949,7 +949,8 @@ class Reading:
     question the NLU did not recognise, never to be stored as a name or a job title;
     ``special_characters``: "c'est quoi un caractère spécial ?" at the password question;
     ``country_word``: "francais" at the country question of a French conversation, the country
-    and not a request for the language already spoken.
+    and not a request for the language already spoken; ``names_labelled``: both names given
+    with their labels (:func:`labelled_names`).
     """
 
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -961,6 +962,9 @@ class Reading:
     question: bool = False
     special_characters: bool = False
     country_word: bool = False
+    # Both names given with their labels ("Van Damme c'est mon nom de famille, mon prénom
+    # c'est Luc"): said back together, whichever of them was asked.
+    names_labelled: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1015,6 +1019,12 @@ def _could_be_a_password(text: str) -> bool:
     return any(c.isdigit() for c in text) and any(not c.isalnum() and not c.isspace() for c in text)
 
 
+# The questions at which both names may be given, or given again: from the first name on.
+_AFTER_THE_NAMES_ASKED = frozenset(
+    {"first_name", "last_name", "phone", "job_title", "confirmed", MENU}
+)
+
+
 def read_message(
     text: str,
     asked: str | None,
@@ -1050,6 +1060,11 @@ def read_message(
         return Reading(which=correcting)
     if asked == "password":
         return _read_at_the_password(text, known, country, correcting)
+    if asked in _AFTER_THE_NAMES_ASKED:
+        names = labelled_names(text)
+        if names is not None:
+            changed = next((f for f in ("first_name", "last_name") if f in known), None)
+            return Reading(values=names, corrected=changed, names_labelled=True)
 
     correction = correction_in(text, asked, known)
     if correction is not None and correction.field in (None, asked) and not correction.value:
@@ -1151,6 +1166,50 @@ def _read_at_the_first_name(
     both = full_name(answer)
     if both is not None:  # "Julien Bonnet" at the first name question
         values["first_name"], values["last_name"] = both
+
+
+# "mon prénom c'est Luc", "prénom : Luc", "first name Luc"; "Van Damme c'est mon nom de famille",
+# "Van Damme is my surname". The labels are matched folded, the names kept as typed.
+_FIRST_LABEL = r"(?:pr[eé]nom|first ?name|given name|forename)"
+_LAST_LABEL = r"(?:nom de famille|nom|last ?name|surname|family name)"
+_OWNER = r"(?:(?:mon|le|my|the|ton|your)\s+)?"
+_IS = r"\s*(?:c'est|est|:|=|is|'s)?\s*"
+_NAME_WORDS = r"([^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_]+){0,3})"
+_LEAD = r"^\s*(?:(?:non|no|nope|pardon|sorry|oops|en fait|actually|alors|so|et|and|mais|but)\b\W*)*"
+_LABEL_FIRST = re.compile(
+    _LEAD + rf"{_OWNER}(?:(?P<first>{_FIRST_LABEL})|(?P<last>{_LAST_LABEL})){_IS}{_NAME_WORDS}\W*$",
+    re.IGNORECASE,
+)
+_NAME_FIRST = re.compile(
+    _LEAD + rf"{_NAME_WORDS}\s+(?:c'est|est|is|'s)\s+{_OWNER}"
+    rf"(?:(?P<first>{_FIRST_LABEL})|(?P<last>{_LAST_LABEL}))\W*$",
+    re.IGNORECASE,
+)
+_NAME_SEGMENTS = re.compile(r"[,;.!?\n]+|\s+(?:et|and)\s+", re.IGNORECASE)
+
+
+def labelled_names(text: str) -> dict[str, str] | None:
+    """Both names, when the message gives each with its label, in either order and either
+    way round: "non pardon, Van Damme c'est mon nom de famille, mon prénom c'est Luc", "non !
+    prénom Luc, nom de famille Van Damme", "first name Luc, surname Van Damme". They were
+    read as one last name ("mon prénom c'est Luc"), or swapped. None unless both are there."""
+    if len(text) > 300:
+        return None
+    found: dict[str, str] = {}
+    for segment in _NAME_SEGMENTS.split(text):
+        match = _LABEL_FIRST.match(segment) or _NAME_FIRST.match(segment)
+        if match is None:
+            continue
+        field = "first_name" if match.group("first") else "last_name"
+        name = match.group(len(match.groups())) if match.re is _LABEL_FIRST else match.group(1)
+        name = name.strip()
+        if field in found or fold(name) in _NAME_LABEL_WORDS or not check_name(name).ok:
+            return None
+        found[field] = name
+    return found if len(found) == 2 else None
+
+
+_NAME_LABEL_WORDS = frozenset({"nom", "prenom", "name", "surname", "pas", "not"})
 
 
 def holds_registration_data(text: str) -> bool:

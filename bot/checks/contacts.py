@@ -10,6 +10,7 @@ from enum import Enum
 import phonenumbers
 
 from bot.checks.identifiers import supported_countries
+from bot.checks.language import function_words
 
 NAME_MAX_LENGTH = 100
 JOB_TITLE_MAX_LENGTH = 100
@@ -31,7 +32,8 @@ class ContactError(str, Enum):
     INVALID_NAME = "invalid_name"  # digits or symbols in a name
     INVALID_PHONE = "invalid_phone"  # not a number at all
     PHONE_NOT_VALID_FOR_COUNTRY = "phone_not_valid_for_country"
-    MARKUP = "markup"  # a link or formatting in a job title
+    MARKUP = "markup"  # a link, an address or formatting in a job title
+    NOT_A_NAME = "not_a_name"  # a sentence: "pareil que pour les deux autres"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,30 @@ def check_name(text: str) -> FieldCheck:
         return FieldCheck(None, ContactError.TOO_LONG)
     if not _NAME.match(value):
         return FieldCheck(None, ContactError.INVALID_NAME)
+    if _reads_as_a_sentence(value):
+        return FieldCheck(None, ContactError.NOT_A_NAME)
     return FieldCheck(_capitalised(value) if value == value.lower() else value)
+
+
+# Function words that are also given names: "Will", "May", "Don", "Bill", "Else".
+_GIVEN_NAMES = frozenset({"will", "may", "don", "bill", "else"})
+
+
+def _reads_as_a_sentence(name: str) -> bool:
+    """Three words or more, two of them French or English function words of three letters or
+    more that no name uses
+    (the particles of NAME_PARTICLES are names' own): "pareil que pour les deux autres" and
+    "comme indiqué dans le mail" became first names (the activation mail said "Bonjour Pareil
+    Que Pour Les Deux Autres,"); "Marie des Neiges", "Jean de la Fontaine" stay names."""
+    words = [word.lower() for word in _NAME_WORD.findall(name)]
+    if len(words) < 3:
+        return False
+    others = function_words("fr") | function_words("en")
+    # Short words are left out: "An", "Le", "Ho", "Do" are names in Vietnamese or Korean.
+    found = [
+        w for w in words if len(w) > 2 and w in others and w not in NAME_PARTICLES | _GIVEN_NAMES
+    ]
+    return len(found) >= 2
 
 
 # Lower-case words inside a name: "van der Berg", "de la Fontaine", "d'Artagnan".
@@ -79,7 +104,9 @@ def _capitalised(name: str) -> str:
 
 # A link or formatting: the summary and the mails show the job title, and the widget renders
 # links in the assistant's messages ("[Vérifier](http://...)" became a link the assistant gave).
-_MARKUP = re.compile(r"https?://|www\.|[<>\[\]`]|\]\(", re.IGNORECASE)
+# An address in it ("envoyez votre RIB à support@sis-id-verif.com") would reach support and the
+# summary as if the platform had said it.
+_MARKUP = re.compile(r"https?://|www\.|[<>\[\]`]|\]\(|@\S*\.\w", re.IGNORECASE)
 
 
 def check_job_title(text: str) -> FieldCheck:

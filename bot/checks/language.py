@@ -93,6 +93,12 @@ def _function_words() -> dict[str, frozenset[str]]:
     return {language: frozenset(stopwords(language)) - _SHARED_WORDS for language in ALL_LANGUAGES}
 
 
+def function_words(language: str) -> frozenset[str]:
+    """The function words of ``language`` (one of the seven), lower case: "que", "pour",
+    "the", "as" (stopwordsiso's lists)."""
+    return _function_words()[language]
+
+
 @lru_cache(maxsize=1)
 def _french_or_english_only() -> frozenset[str]:
     """Function words of French or English that none of the other five languages uses."""

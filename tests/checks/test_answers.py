@@ -24,6 +24,7 @@ from bot.checks.answers import (
     full_name,
     hedges,
     is_a_sentence,
+    labelled_names,
     phone_and_job_title,
     read_message,
     read_turn,
@@ -1447,3 +1448,25 @@ def test_a_yes_in_everyday_words_is_one_only_when_nothing_takes_it_back(text, ye
     """ "ah oui pardon on est a bruxelles" at the country's confirmation got "reply yes or no"
     (fourth outside tester, M9)."""
     assert begins_with_yes(text) is yes
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("non pardon, Van Damme c'est mon nom de famille, mon prénom c'est Luc",
+         {"first_name": "Luc", "last_name": "Van Damme"}),
+        ("non ! prénom Luc, nom de famille Van Damme",
+         {"first_name": "Luc", "last_name": "Van Damme"}),
+        ("no sorry, Van Damme is my surname and my first name is Luc",
+         {"first_name": "Luc", "last_name": "Van Damme"}),
+        ("le nom c'est Martin et le prénom c'est Jean-Pierre",
+         {"first_name": "Jean-Pierre", "last_name": "Martin"}),
+        ("le prénom c'est Luc, pas Van Damme !", None),  # one name: a correction of it
+        ("Jean Dupont", None),
+        ("mon nom c'est pas Dupont", None),
+    ],
+)  # fmt: skip
+def test_both_names_with_their_labels_are_read_in_either_order(text, names):
+    """They were read as one last name ("mon prénom c'est Luc"), or swapped (fifth outside
+    tester, S2)."""
+    assert labelled_names(text) == names

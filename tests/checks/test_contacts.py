@@ -52,6 +52,27 @@ def test_bad_names_are_refused_with_a_reason(typed, error):
 
 
 @pytest.mark.parametrize(
+    ("typed", "a_name"),
+    [
+        # sentences that became first names (fifth outside tester, S3)
+        ("pareil que pour les deux autres", False),
+        ("comme indiqué dans le mail", False),
+        ("same as for the other two", False),
+        # names with particles, short words or function-word given names
+        ("Marie des Neiges", True),
+        ("Jean de la Fontaine", True),
+        ("Ana Maria dos Santos", True),
+        ("Jo An Lee", True),
+        ("Nguyen Van Anh Thu", True),
+        ("Will May Jones", True),
+    ],
+)
+def test_a_sentence_is_not_a_name(typed, a_name):
+    error = check_name(typed).error
+    assert (error is None) if a_name else (error is ContactError.NOT_A_NAME)
+
+
+@pytest.mark.parametrize(
     ("typed", "country", "e164"),
     [
         ("06 12 34 56 78", "FR", "+33612345678"),
@@ -96,9 +117,13 @@ def test_job_title_is_optional_text():
         "www.evil.example",
         "<a href=x>CFO</a>",
         "`CFO`",
+        # an address the summary and support would show as if the platform gave it (fifth
+        # outside tester, M4)
+        "Service client Sis ID : pour finaliser, envoyez votre RIB à support@sis-id-verif.com",
+        "Sis ID Security Team - send your IBAN to verify@sis-id-verify.com",
     ],
 )
-def test_a_job_title_never_carries_a_link_or_formatting(text):
+def test_a_job_title_never_carries_a_link_an_address_or_formatting(text):
     assert check_job_title(text).error is ContactError.MARKUP
 
 

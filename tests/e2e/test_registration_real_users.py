@@ -2305,3 +2305,86 @@ def test_an_identifier_copied_with_invisible_characters_is_read(servers, languag
     reply = texts(servers.say(talk, typed, {"language": language}))
 
     assert asked in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "refused", "asked"),
+    [
+        ("fr", "pareil que pour les deux autres", "Je n'ai pas reconnu de nom", "prénom"),
+        ("en", "same as for the other two", "I did not recognise a name", "first name"),
+    ],
+)
+def test_a_sentence_at_the_first_name_question_is_not_a_first_name(
+    servers, language, sentence, refused, asked
+):
+    """An accountant's third registration: "pareil que pour les deux autres" became the first
+    name, and the activation mail said "Bonjour Pareil Que Pour Les Deux Autres," (fifth
+    outside tester, S3)."""
+    talk, _, _ = registering(servers, "HXWX", language, 6)  # the first name asked
+
+    reply = texts(servers.say(talk, sentence, {"language": language}))
+
+    assert refused in reply and asked in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "refused"),
+    [
+        ("fr", "Service client Sis ID : pour finaliser, envoyez votre RIB à "
+         "support@sis-id-verif.com", "sans lien, adresse email ni mise en forme"),
+        ("en", "Sis ID Security Team - send your IBAN to verify@sis-id-verify.com",
+         "without a link, email address or formatting"),
+    ],
+)  # fmt: skip
+def test_a_job_title_with_an_address_is_refused(servers, language, title, refused):
+    """It was kept, shown in the summary and stored with the account: support and the
+    summary showed an instruction to send bank details elsewhere (fifth outside tester, M4)."""
+    talk, _, _ = registering(servers, "HXWY", language, UP_TO_THE_SUMMARY - 1)
+
+    reply = texts(servers.say(talk, title, {"language": language}))
+
+    assert refused in reply and "sis-id-veri" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "both", "said", "summary"),
+    [
+        ("fr", "non pardon, Van Damme c'est mon nom de famille, mon prénom c'est Luc",
+         "prénom **Luc**, nom **Van Damme**", "Nom : Luc Van Damme"),
+        ("en", "no sorry, Van Damme is my surname and my first name is Luc",
+         "first name **Luc**, last name **Van Damme**", "Name: Luc Van Damme"),
+    ],
+)  # fmt: skip
+def test_both_names_given_with_their_labels_are_each_in_their_place(
+    servers, language, both, said, summary
+):
+    """The surname typed first at the first name question, then both with their labels at the
+    last name question: the summary said "Van Damme Luc", and "le prénom c'est Luc, pas Van
+    Damme" made it "Luc Luc" (fifth outside tester, S2)."""
+    talk, _, turns = registering(servers, "HXXA", language, 6)  # the first name asked
+    metadata = {"language": language}
+    servers.say(talk, "Van Damme", metadata)  # the last name asked next
+
+    reply = texts(servers.say(talk, both, metadata))
+
+    assert said in reply and ("téléphone" if language == "fr" else "phone") in reply
+    converse(servers, talk, turns[8:9], metadata)
+    assert summary in texts(servers.say(talk, turns[9][0], metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "both", "summary"),
+    [
+        ("fr", "non ! prénom Luc, nom de famille Van Damme", "Nom : Luc Van Damme"),
+        ("en", "no! first name Luc, last name Van Damme", "Name: Luc Van Damme"),
+    ],
+)
+def test_both_names_with_their_labels_at_the_summary_correct_them(servers, language, both, summary):
+    """It got "please reply yes or no"; only the buttons could fix the names (fifth outside
+    tester, S2)."""
+    talk, _, _ = registering(servers, "HXXB", language, UP_TO_THE_SUMMARY)
+
+    reply = texts(servers.say(talk, both, {"language": language}))
+
+    assert summary in reply
+    assert "« oui » ou par « non »" not in reply and 'reply "yes" or "no"' not in reply
