@@ -65,6 +65,7 @@ def answer_key(message: dict, responses: dict) -> str | None:
 
 
 _NEXT_STEP = f"{FAQ}/next_step"
+_FORGOT_PASSWORD = f"{FAQ}/forgot_password"
 
 
 def _placeholders(responses: dict, response: str) -> set[str]:
@@ -111,6 +112,10 @@ class ActionAnswerQuestion(Action):
             # "et maintenant je fais quoi ?" after "this code has expired": not the steps
             # (which start with the code), what to do about the code.
             response = "utter_invitation_expired_no_new_code"
+        elif key == _FORGOT_PASSWORD and in_a_form and tracker.get_slot("password"):
+            # "pouvez-vous me rappeler le mot de passe que je viens de choisir ?": the one just
+            # chosen, not an account's (the login page's "forgotten password" was the answer).
+            response = "utter_password_not_shown"
         # Only the figures this answer states: Rasa keeps what an action passes with the message.
         wanted = _placeholders(responses, response)
         facts = {k: v for k, v in answer_facts(language_of(tracker)).items() if k in wanted}

@@ -48,6 +48,7 @@ from bot.checks.answers import (
     NOT_AN_ANSWER,
     OPTIONAL,
     TEXT_FIELDS,
+    YES_NO_SLOTS,
     YES_OR_NO,
     Reading,
     Stance,
@@ -112,7 +113,6 @@ _EMAIL_ERRORS = {
 }
 
 # Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
-YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # What else to forget when an answer is corrected, and the invitation to check again.
 DEPENDENT_SLOTS = {
     "country": ("company_id", "invitation_valid", "country_inferred", "country_confirmed"),

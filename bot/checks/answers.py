@@ -55,6 +55,7 @@ __all__ = [
     "QUESTION_INTENTS",
     "QUESTION_WORDS",
     "TEXT_FIELDS",
+    "YES_NO_SLOTS",
     "YES_OR_NO",
     "Correction",
     "Found",
@@ -360,8 +361,11 @@ _ASKS_FOR_A_CALL = _patterns(
     r"\b(?:can|could) (?:you|someone|somebody|anyone|an advisor|an agent) (?:please )?"
     r"(?:call|phone|ring) me\b",
     r"^\W*(?:please )?(?:call|phone|ring) me(?: back)?(?: please)?\W*$",
-    r"\b(?:etre rappelee?|qu'on me rappelle|que vous me rappeliez|que quelqu'un me rappelle)\b",
+    r"\b(?:etre rappelee?|etre appelee?|qu'on me rappelle|qu'on m'appelle|qu'on me telephone"
+    r"|que vous me rappeliez|que vous m'appeliez|que quelqu'un me rappelle)\b",
     r"\b(?:please call me|give me a call|i'd like a call|i want a call|call me back)\b",
+    r"\b(?:want|would like|'d like|need) (?:someone|somebody|you|an advisor|a person|an agent) "
+    r"to (?:call|phone|ring) me\b",
 )
 _REFUSED = re.compile(r"\b(?:pas|plus|jamais|don'?t|do not|no need|never|not)\b")
 
@@ -421,9 +425,21 @@ def begins_with_yes(text: str) -> bool:
     )
 
 
+# "Pouvez-vous me rappeler le mot de passe que je viens de choisir ?": to remind, not to call
+# back (it opened a ticket). "rappeler" followed by what is to be remembered; not by a time
+# ("rappeler le matin", "rappeler demain").
+_REMIND = re.compile(
+    r"\brappel(?:er|ez-moi) (?:(?:le|la|les|l'|mon|ma|mes|votre|vos|notre|nos|ce|cet|cette|ces) ?"
+    r"(?!matin|soir|midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|plus tard|demain|"
+    r"apres-midi|numero|au |a )\w|ce que|ce qu'|quel|quelle|quels|quelles|comment|a quoi|"
+    r"pourquoi|combien|si )"
+)
+
+
 def asks_for_a_call(text: str) -> bool:
-    """ "Pouvez-vous m'appeler ?", "can someone call me back?" (not "ne m'appelez pas")."""
-    return _asked_plainly(_ASKS_FOR_A_CALL, text)
+    """ "Pouvez-vous m'appeler ?", "can someone call me back?" (not "ne m'appelez pas", nor
+    "pouvez-vous me rappeler le mot de passe ?")."""
+    return _asked_plainly(_ASKS_FOR_A_CALL, text) and not _REMIND.search(_folded(text))
 
 
 # "Finalement je veux continuer mon inscription", "actually, I'd like to continue my
@@ -445,13 +461,18 @@ def goes_on_registering(text: str) -> bool:
 
 # "je n'ai pas reçu l'email d'activation", "I did not get the activation email": with an address
 # in it ("je me suis inscrite avec claire.martin@... mais ...") the NLU was not sure any more.
-_ACTIVATION_MAIL = r"(?:l'|un |le )?(?:e-?mail|mail|courriel|lien|message) (?:d'|de )?activation"
+_ACTIVATION_MAIL = (
+    r"(?:l'|un |le )?(?:e-?mail|mail|courriel|lien|message) (?:(?:d'|de )?activation|pour activer)"
+)
 _ACTIVATION_MAIL_EN = r"activation (?:e-?mail|mail|link|message)"
 _NOT_RECEIVED = _patterns(
     r"\b(?:pas|jamais|toujours pas|rien) (?:\S+ ){0,2}(?:recu|arrive|vu|eu)\b(?: \S+){0,4}?"
     r" " + _ACTIVATION_MAIL,
     _ACTIVATION_MAIL + r"(?: \S+){0,6}? (?:pas|jamais|toujours pas) (?:\S+ ){0,2}"
     r"(?:recu|arrive|parvenu)\b",
+    # "toujours pas de mail pour activer", "toujours aucun email d'activation"
+    r"\b(?:pas de |pas d'|aucun |jamais de |jamais d')(?:e-?mail|mail|courriel|lien|message) "
+    r"(?:(?:d'|de )?activation|pour activer)",
     # "je recois pas votre mail d'activation", "je ne reçois toujours rien"
     r"\b(?:recois|recoit|recevons|recoivent|arrive|vois) (?:toujours |jamais )?(?:pas|rien|jamais)"
     r"\b(?: \S+){0,4}? " + _ACTIVATION_MAIL,
@@ -1751,6 +1772,8 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
 _OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
+# The form's yes/no questions.
+YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # The identifier and the code whose pair failed the invitation check.
 _THE_PAIR = ("company_id", "invitation_code")
 # The intents of "yes" and "no" (the answers to the form's yes/no questions).
@@ -1817,5 +1840,9 @@ def for_the_rules(
         return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
     if intent == "goodbye" and read.stance is Stance.WAIT:
         return False  # "je reviens", "hold on, I'll be right back": not leaving
+    if asked in YES_NO_SLOTS and read.stance is Stance.DONT_KNOW and confidence >= CONFIDENT:
+        # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at
+        # the terms: a sure question, answered (it was a "no" to the terms)
+        return True
     knows_better = read.stance or read.corrected or read.which
     return not (intent in _OVERRIDABLE and (knows_better or read.special_characters))

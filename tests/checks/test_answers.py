@@ -1092,6 +1092,10 @@ def test_a_field_said_right_is_no_correction_of_it():
         ("j'ai bien reçu le mail d'activation", False),
         ("I did not get the invitation email", False),  # the invitation, not the activation
         ("je ne veux pas le lien d'activation", False),
+        # fifth outside tester, M5
+        ("inscrit hier avec compta@roux.fr et toujours pas de mail pour activer", True),
+        ("toujours aucun email d'activation", True),
+        ("comment activer mon compte ?", False),
     ],
 )
 def test_the_activation_email_not_received_is_told_whatever_else_is_said(text, missing):
@@ -1127,6 +1131,12 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_read(text, value
         ("will you call me?", False),
         ("surtout ne m'appelez pas", False),
         ("please do not call me", False),
+        # fifth outside tester, M3 and m4: "rappeler" to remind, "qu'on m'appelle"
+        ("pouvez-vous me rappeler le mot de passe que je viens de choisir ?", False),
+        ("rappelez-moi ce que je dois faire", False),
+        ("pouvez-vous me rappeler demain matin ?", True),
+        ("je veux qu'on m'appelle au 04 78 12 34 56", True),
+        ("I want someone to call me on 07700 900461", True),
     ],
 )
 def test_a_request_to_be_called_is_told_from_a_question_about_calls(text, asks):

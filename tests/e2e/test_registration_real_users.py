@@ -2388,3 +2388,69 @@ def test_both_names_with_their_labels_at_the_summary_correct_them(servers, langu
 
     assert summary in reply
     assert "« oui » ou par « non »" not in reply and 'reply "yes" or "no"' not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer", "asked"),
+    [
+        ("fr", "pouvez-vous me rappeler le mot de passe que je viens de choisir ? je l'ai déjà "
+         "oublié", "Je ne peux pas vous redire votre mot de passe", "Conditions Générales"),
+        ("fr", "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus",
+         "Je ne peux pas vous redire votre mot de passe", "Conditions Générales"),
+        ("en", "can you remind me what password I just chose? I forgot it already",
+         "I cannot tell you your password again", "Terms of Use"),
+    ],
+)  # fmt: skip
+def test_the_password_just_chosen_is_never_said_again_nor_a_ticket_opened(
+    servers, language, question, answer, asked
+):
+    """At the terms: "pouvez-vous me rappeler ..." was a request to be called back (a ticket
+    nobody asked for), "... je ne m'en souviens plus" a refusal of the terms (fifth outside
+    tester, M3)."""
+    talk, _, _ = registering(servers, "HXXD", language, 5)  # the terms asked
+
+    reply = texts(servers.say(talk, question, {"language": language}))
+
+    assert answer in reply and asked in reply
+    assert "conseiller" not in reply and "advisor" not in reply
+    assert "Sans votre acceptation" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "checklist"),
+    [
+        ("fr", "je me suis inscrit hier avec compta@menuiserie-roux.fr et toujours pas de mail "
+         "pour activer. j'ai regardé partout", "courriers indésirables"),
+        ("en", "I signed up yesterday with accounts@roux-joinery.co.uk and still no email to "
+         "activate, I looked everywhere", "spam folder"),
+    ],
+)  # fmt: skip
+def test_still_no_mail_to_activate_gets_the_checklist(servers, language, message, checklist):
+    """ "toujours pas de mail pour activer" got "not sure" (fifth outside tester, M5)."""
+    reply = texts(servers.say(sender(), message, {"language": language}))
+
+    assert checklist in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "human", "call", "email_only"),
+    [
+        ("fr", "je voudrais parler à un conseiller",
+         "Non je ne veux pas écrire, je veux qu'on m'appelle au 04 78 12 34 56",
+         "Les conseillers répondent par email"),
+        ("en", "I'd like to talk to an advisor",
+         "No I don't want to write, I want someone to call me on 07700 900461",
+         "Advisors reply by email"),
+    ],
+)  # fmt: skip
+def test_a_call_asked_at_the_contact_question_is_told_advisors_write(
+    servers, language, human, call, email_only
+):
+    """ "je veux qu'on m'appelle au ..." got "no valid email address in your message" (fifth
+    outside tester, m4; the English "just call me back" was fixed before)."""
+    talk = sender()
+    servers.say(talk, human, {"language": language})
+
+    reply = texts(servers.say(talk, call, {"language": language}))
+
+    assert email_only in reply
