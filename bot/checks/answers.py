@@ -912,6 +912,28 @@ def _names_company_id(text: str) -> bool:
     )
 
 
+# "c'est la maison mère qui est en Belgique, nous on est en France": of two countries, the one
+# said of "us" is the company's; the group's, the parent company's are not.
+_CLAUSES = re.compile(r"[,;.!?\n]+|\s(?:mais|but|et|and|alors que|whereas|while)\s", re.IGNORECASE)
+_US = re.compile(r"\b(?:nous|on est|on a|notre societe|notre entreprise|we|we're|our company)\b")
+_OTHER_ENTITY = re.compile(
+    r"\b(?:maison mere|groupe|holding|societe mere|siege du groupe|parent|group|head ?office|"
+    r"headquarters|mother company)\b"
+)
+
+
+def _our_country(text: str) -> str | None:
+    """The one country named in the clauses that speak of "us" and of no other entity, when
+    the whole text names several (parse_country then reads none)."""
+    ours = {
+        found
+        for clause in _CLAUSES.split(text)
+        if _US.search(folded := _folded(clause)) and not _OTHER_ENTITY.search(folded)
+        if (found := parse_country(clause)) is not None
+    }
+    return ours.pop() if len(ours) == 1 else None
+
+
 def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool = False) -> Found:
     """The country, company identifier, invitation code and email address in ``text``.
 
@@ -937,7 +959,7 @@ def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool =
         span = code_span(rest, code)
         if span:
             rest = _blank(rest, *span)
-    named_country = parse_country(rest, fuzzy=fuzzy_country)
+    named_country = parse_country(rest, fuzzy=fuzzy_country) or _our_country(rest)
     if not (country or named_country):
         by_name = country_of_identifier_named(rest)
         if by_name and check_company_id(by_name, rest).ok:

@@ -1480,3 +1480,19 @@ def test_both_names_with_their_labels_are_read_in_either_order(text, names):
     """They were read as one last name ("mon prénom c'est Luc"), or swapped (fifth outside
     tester, S2)."""
     assert labelled_names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ah non attendez, c'est la maison mère qui est en Belgique, nous on est en France",
+        "euh non pardon, c'est notre groupe qui est en Belgique, nous on est une filiale en France",
+        "no wait, our parent company is in Belgium, we are in France",
+    ],
+)
+def test_of_two_countries_the_one_said_of_us_is_the_company_s(text):
+    """At the Belgian number question it got "not sure" and Belgium was kept (fifth outside
+    tester, M2)."""
+    reading = read_turn(text, "company_id", {"country": "BE"})
+
+    assert reading.values == {"country": "FR"} and reading.corrected == "country"

@@ -2454,3 +2454,25 @@ def test_a_call_asked_at_the_contact_question_is_told_advisors_write(
     reply = texts(servers.say(talk, call, {"language": language}))
 
     assert email_only in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "belgium", "ours", "siren"),
+    [
+        ("fr", "je veux m'inscrire, on est en Belgique", "numéro d'entreprise",
+         "ah non attendez, c'est la maison mère qui est en Belgique, nous on est en France",
+         "SIREN"),
+        ("en", "I want to register, we are in Belgium", "enterprise number",
+         "no wait, our parent company is in Belgium, we are in France", "SIREN"),
+    ],
+)  # fmt: skip
+def test_the_country_said_of_us_beside_the_parent_company_s_is_the_company_s(
+    servers, language, start, belgium, ours, siren
+):
+    """It got "not sure", and the Belgian number was asked again (fifth outside tester, M2)."""
+    talk = sender()
+    converse(servers, talk, [(start, belgium)], {"language": language})
+
+    reply = texts(servers.say(talk, ours, {"language": language}))
+
+    assert siren in reply and NOT_SURE[language] not in reply
