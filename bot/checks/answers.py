@@ -1008,6 +1008,9 @@ class Reading:
     # Both names given with their labels ("Van Damme c'est mon nom de famille, mon prénom
     # c'est Luc"): said back together, whichever of them was asked.
     names_labelled: bool = False
+    # The message names the platform's own brand ("noreply@sis-id.com-securite.ru c normal ?"):
+    # an address in it is asked about, not given (set by read_turn).
+    names_the_platform: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1794,6 +1797,8 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
 _OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
+# The answers recognised by their shape (an address, an identifier, a code).
+_SHAPED = ("email", "company_id", "invitation_code")
 # The form's yes/no questions.
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # The identifier and the code whose pair failed the invitation check.
@@ -1830,6 +1835,8 @@ def read_turn(
             return Reading(values={"country": country}, country_word=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
+    if "sisid" in re.sub(r"[^a-z]", "", fold(text)):
+        reading = dataclasses.replace(reading, names_the_platform=True)
     if asked == MENU and slots.get("correction_menu") == "invitation":
         if not COMPANY_STEP & {*reading.cleared, *reading.values}:
             code = code_alone(text)
@@ -1862,6 +1869,13 @@ def for_the_rules(
         return False  # "bonjour, je veux m'inscrire : France, 732 829 320": answers kept
     if intent == "goodbye" and read.stance is Stance.WAIT:
         return False  # "je reviens", "hold on, I'll be right back": not leaving
+    shaped = asked in _SHAPED and asked in read.recognised and read.values.get(asked)
+    if shaped and not read.names_the_platform:
+        # "accounts@kestrel-print.co.uk - actually hang on, is it ok to use a shared mailbox?"
+        # at the address question: the address is kept and read back (it got the sender's
+        # address answer, and the address was lost). Unless the message names our own
+        # platform's addresses ("noreply@sis-id.com-securite.ru c normal ?"): a question.
+        return False
     if asked in YES_NO_SLOTS and read.stance is Stance.DONT_KNOW and confidence >= CONFIDENT:
         # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at
         # the terms: a sure question, answered (it was a "no" to the terms)

@@ -78,6 +78,18 @@ CASES = {
 }
 
 
+def up_to_the_password(turns: dict, siren: str, code: str, email: str) -> list:
+    """The turns from the first message to the password question."""
+    return [
+        turns["start"],
+        turns["country"],
+        (siren, turns["code_question"]),
+        (code, turns["email_question"]),
+        (email, email),
+        turns["email_confirm"],
+    ]
+
+
 def support_mail(smtp: SmtpServer, reference: str, timeout: float = 30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -109,19 +121,7 @@ def test_a_handoff_mid_registration_asks_a_contact_and_the_registration_goes_on(
     contact = f"paul.{language}.perso@gmail.com"
     invite(servers.database_url, CompanyId("FR", siren), code=code)
     metadata = {"language": language}
-    converse(
-        servers,
-        conversation_id,
-        [
-            turns["start"],
-            turns["country"],
-            (siren, turns["code_question"]),
-            (code, turns["email_question"]),
-            (email, email),
-            turns["email_confirm"],
-        ],
-        metadata,
-    )
+    converse(servers, conversation_id, up_to_the_password(turns, siren, code, email), metadata)
     # At the password question, an advisor: the contact question offers the registration
     # address as a button, and the supplier types another one.
     replies = servers.say(conversation_id, turns["human"][0], metadata)
@@ -170,20 +170,8 @@ def test_the_ticket_after_an_account_refused_at_the_summary_says_what_was_given(
     code = new_code("HXWV")
     invite(servers.database_url, CompanyId("FR", siren), code=code)
     metadata = {"language": language}
-    converse(
-        servers,
-        conversation_id,
-        [
-            turns["start"],
-            turns["country"],
-            (siren, turns["code_question"]),
-            (code, turns["email_question"]),
-            (email, email),
-            turns["email_confirm"],
-            *turns["rest"][:-1],
-        ],
-        metadata,
-    )
+    up_to_the_summary = [*up_to_the_password(turns, siren, code, email), *turns["rest"][:-1]]
+    converse(servers, conversation_id, up_to_the_summary, metadata)
     with db.session_scope(servers.database_url) as session:
         find_invitation(session, code).used_at = utcnow()  # the colleague's account
 

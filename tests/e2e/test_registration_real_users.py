@@ -2476,3 +2476,25 @@ def test_the_country_said_of_us_beside_the_parent_company_s_is_the_company_s(
     reply = texts(servers.say(talk, ours, {"language": language}))
 
     assert siren in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "read_back"),
+    [
+        ("fr", "compta@imprimerie-kestrel.fr - attendez, c'est bon si c'est une boîte partagée "
+         "que 4 personnes lisent ?", "est-elle correcte"),
+        ("en", "accounts@kestrel-print.co.uk - actually hang on, is it ok to use a shared "
+         "mailbox that 4 people read?", "is it correct"),
+    ],
+)  # fmt: skip
+def test_an_address_given_with_a_question_is_kept_and_read_back(
+    servers, language, message, read_back
+):
+    """The question got the answer about our sender's address, and the address was lost
+    (fifth outside tester, M1)."""
+    talk, _, _ = registering(servers, "HXXE", language, 2)  # the address asked
+
+    reply = texts(servers.say(talk, message, {"language": language}))
+
+    assert message.split()[0] in reply and read_back in reply
+    assert "noreply@sis-id.com" not in reply
