@@ -925,6 +925,8 @@ _OTHER_ENTITY = re.compile(
 def _our_country(text: str) -> str | None:
     """The one country named in the clauses that speak of "us" and of no other entity, when
     the whole text names several (parse_country then reads none)."""
+    if not _US.search(_folded(text)):
+        return None  # most messages: nothing said of "us"
     ours = {
         found
         for clause in _CLAUSES.split(text)
