@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.checks.bank_details import bank_details_span
 from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_name, check_phone
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
@@ -1010,9 +1011,10 @@ class Reading:
     # Both names given with their labels ("Van Damme c'est mon nom de famille, mon prénom
     # c'est Luc"): said back together, whichever of them was asked.
     names_labelled: bool = False
-    # The message names the platform's own brand ("noreply@sis-id.com-securite.ru c normal ?"):
-    # an address in it is asked about, not given (set by read_turn).
-    names_the_platform: bool = False
+    # The message names the platform's own brand ("noreply@sis-id.com-securite.ru c normal ?"),
+    # or holds bank details: what looks like an answer in it is asked about or pasted by
+    # mistake, not given (set by read_turn).
+    not_given: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1837,8 +1839,8 @@ def read_turn(
             return Reading(values={"country": country}, country_word=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
-    if "sisid" in re.sub(r"[^a-z]", "", fold(text)):
-        reading = dataclasses.replace(reading, names_the_platform=True)
+    if "sisid" in re.sub(r"[^a-z]", "", fold(text)) or bank_details_span(text) is not None:
+        reading = dataclasses.replace(reading, not_given=True)
     if asked == MENU and slots.get("correction_menu") == "invitation":
         if not COMPANY_STEP & {*reading.cleared, *reading.values}:
             code = code_alone(text)
@@ -1872,11 +1874,12 @@ def for_the_rules(
     if intent == "goodbye" and read.stance is Stance.WAIT:
         return False  # "je reviens", "hold on, I'll be right back": not leaving
     shaped = asked in _SHAPED and asked in read.recognised and read.values.get(asked)
-    if shaped and not read.names_the_platform:
+    if shaped and not read.not_given:
         # "accounts@kestrel-print.co.uk - actually hang on, is it ok to use a shared mailbox?"
         # at the address question: the address is kept and read back (it got the sender's
         # address answer, and the address was lost). Unless the message names our own
-        # platform's addresses ("noreply@sis-id.com-securite.ru c normal ?"): a question.
+        # platform's addresses ("noreply@sis-id.com-securite.ru c normal ?": a question) or
+        # holds bank details (the warning comes first).
         return False
     if asked in YES_NO_SLOTS and read.stance is Stance.DONT_KNOW and confidence >= CONFIDENT:
         # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at

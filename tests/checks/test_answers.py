@@ -1496,3 +1496,21 @@ def test_of_two_countries_the_one_said_of_us_is_the_company_s(text):
     reading = read_turn(text, "company_id", {"country": "BE"})
 
     assert reading.values == {"country": "FR"} and reading.corrected == "country"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "for_rules"),
+    [
+        # the answer kept, the question not answered (fifth outside tester, M1)
+        ("accounts@kestrel-print.co.uk - is it ok to use a shared mailbox?", "email", False),
+        ("732 829 320 c'est bien le SIREN ?", "company_id", False),
+        # a question about our own addresses, or bank details pasted: not an answer
+        ("le mail venait de noreply@sis-id.com-securite.ru c normal ?", "email", True),
+        ("je vous donne notre IBAN : FR76 3000 6000 0112 3456 7890 189", "invitation_code", True),
+    ],
+)
+def test_an_answer_recognised_by_its_shape_in_a_question_is_the_form_s(text, asked, for_rules):
+    known = {"country": "FR", "company_id": "732829320"}
+    reading = read_turn(text, asked, known, intent="faq")
+
+    assert for_the_rules(asked, "faq", 0.99, lambda: reading) is for_rules
