@@ -420,6 +420,7 @@ def begins_with_yes(text: str) -> bool:
     folded = _folded(text)
     return (
         "?" not in text
+        and "@" not in text  # "yes, it's jean@acme.fr": another address, read back first
         and not any(c.isdigit() for c in text)
         and bool(_BEGINS_WITH_YES.match(folded))
         and not _TAKES_IT_BACK.search(folded)

@@ -1451,6 +1451,7 @@ def test_disagreeing_is_a_no_whatever_the_nlu_leans_to(text, no):
         ("yes but wait", False),
         ("oui ?", False),
         ("Oui2026!Velo", False),
+        ("yes sorry, it's jean.dupont@acme.fr", False),  # an address: read back first
         ("d'accord", False),
     ],
 )
