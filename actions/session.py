@@ -45,22 +45,6 @@ class ActionSessionStart(Action):
         return [*events, ActionExecuted("action_listen")]
 
 
-class ActionLanguageSwitched(Action):
-    """A change of language outside the registration: said in the new language, then, when no
-    form waits for an answer, what the assistant can do (after "Ich verstehe kein Französisch.
-    Englisch geht zur Not." it said "Sure, I will continue in English." and nothing more). The
-    registration's own rule asks its pending question instead (data/rules/language.yml)."""
-
-    def name(self) -> str:
-        return "action_language_switched"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(response="utter_language_switched")
-        if not (tracker.active_loop or {}).get("name"):
-            dispatcher.utter_message(response="utter_how_can_i_help")
-        return []
-
-
 class ActionRestart(Action):
     """Rasa's "/restart" typed in the chat: says so and forgets the conversation.
 

@@ -87,10 +87,7 @@ def test_a_message_in_the_other_language_is_answered_then_offered_once(
     assert "interpolator" not in (servers.log_dir / "rasa.log").read_text(errors="replace")
     second = servers.say(conversation_id, question, metadata)
     assert answer_in_page in texts(second) and not offers(second)  # once only
-    # said first, then what the assistant can do (nothing else is pending)
-    assert texts(servers.say(conversation_id, BUTTON[written], metadata)).startswith(
-        SWITCHED[written]
-    )
+    assert texts(servers.say(conversation_id, BUTTON[written], metadata)) == SWITCHED[written]
     assert answer_after_switch in texts(servers.say(conversation_id, again, metadata))
 
 
@@ -189,7 +186,7 @@ def test_a_message_in_another_language_gets_an_answer_in_that_language(
     assert len(replies) == 1, replies  # no answer picked from a guess, no "did you mean"
     assert answer in replies[0]["text"]
     assert sorted(payloads(replies[0])) == sorted(BUTTON.values())
-    assert texts(servers.say(conversation_id, BUTTON["en"])).startswith(SWITCHED["en"])
+    assert texts(servers.say(conversation_id, BUTTON["en"])) == SWITCHED["en"]
 
 
 @pytest.mark.parametrize(
@@ -237,24 +234,3 @@ def test_the_password_is_never_read_for_its_language(
     replies = servers.say(conversation_id, passphrase, {"language": page})
     assert next_question in texts(replies)
     assert not offers(replies)  # a passphrase in the other language is not a language
-
-
-@pytest.mark.parametrize(
-    ("page", "message", "switched", "offered"),
-    [
-        ("fr", "Ich verstehe kein Französisch. Englisch geht zur Not.",
-         "Sure, I will continue in English.", "What can I do for you?"),
-        ("en", "je ne parle pas anglais", "D'accord, je continue en français.",
-         "Que puis-je faire pour vous ?"),
-    ],
-)  # fmt: skip
-def test_a_change_of_language_at_the_first_message_says_what_the_assistant_can_do(
-    servers, conversation_id, page, message, switched, offered
-):
-    """After "Ich verstehe kein Französisch. Englisch geht zur Not." it said "Sure, I will
-    continue in English." and nothing more: no question, no button (fifth outside tester,
-    m8)."""
-    reply = servers.say(conversation_id, message, {"language": page})
-
-    assert switched in texts(reply) and offered in texts(reply)
-    assert any(answer.get("buttons") for answer in reply)

@@ -104,7 +104,7 @@ def test_a_request_switches_both_ways_before_the_confirmation(trained, current, 
         language=current,
     )
     action, events = predict(trained, tracker)
-    assert (action, slot_events(events)) == ("action_language_switched", {"language": wanted})
+    assert (action, slot_events(events)) == ("utter_language_switched", {"language": wanted})
     assert predict(trained, tracker)[0] == "action_listen"
 
 
@@ -113,7 +113,7 @@ def test_a_request_that_names_no_language_switches_to_the_other_one(trained, cur
     tracker = conversation(
         trained[1], said("une autre langue", "change_language"), language=current
     )
-    assert predict(trained, tracker) == ("action_language_switched", [SlotSet("language", other)])
+    assert predict(trained, tracker) == ("utter_language_switched", [SlotSet("language", other)])
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
