@@ -112,7 +112,6 @@ _EMAIL_ERRORS = {
     EmailError.PLATFORM: "utter_email_platform",
 }
 
-# Questions answered by "yes" or "no" (slot mappings from the affirm and deny intents).
 # What else to forget when an answer is corrected, and the invitation to check again.
 DEPENDENT_SLOTS = {
     "country": ("company_id", "invitation_valid", "country_inferred", "country_confirmed"),

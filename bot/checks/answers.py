@@ -1804,7 +1804,7 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 _OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
 # The answers recognised by their shape (an address, an identifier, a code).
 _SHAPED = ("email", "company_id", "invitation_code")
-# The form's yes/no questions.
+# The form's yes/no questions (slot mappings from the affirm and deny intents).
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # The identifier and the code whose pair failed the invitation check.
 _THE_PAIR = ("company_id", "invitation_code")
