@@ -624,19 +624,19 @@ class ValidateRegistrationForm(FormValidationAction):
             # The next answer typed instead of "oui" (the invitation code): going on is a yes,
             # and the invitation check refuses a code that is not this country's company's.
             return {"country_confirmed": True}
-        return self._unsure_no("country_confirmed", tracker, plain_yes=True)
+        return self._unsure_answer("country_confirmed", tracker, plain_yes=True)
 
     def extract_email_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._unsure_no("email_confirmed", tracker, plain_yes=True)
+        return self._unsure_answer("email_confirmed", tracker, plain_yes=True)
 
     def extract_terms_accepted(self, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._unsure_no("terms_accepted", tracker)
+        return self._unsure_answer("terms_accepted", tracker)
 
     def extract_confirmed(self, dispatcher, tracker: Tracker, domain) -> Slots:
-        return self._unsure_no("confirmed", tracker)
+        return self._unsure_answer("confirmed", tracker)
 
     @staticmethod
-    def _unsure_no(slot: str, tracker: Tracker, *, plain_yes: bool = False) -> Slots:
+    def _unsure_answer(slot: str, tracker: Tracker, *, plain_yes: bool = False) -> Slots:
         """ "I don't agree with them": the NLU is not sure, and its best guess is "no". A no
         is never a consent nor an account created, so an unsure one counts (an unsure yes
         does not: Rasa's mapping reads only a sure one); it got "reply yes or no".

@@ -1236,6 +1236,8 @@ _NAME_FIRST = re.compile(
     rf"(?:(?P<first>{_FIRST_LABEL})|(?P<last>{_LAST_LABEL}))\W*$",
     re.IGNORECASE,
 )
+# A "name" that is a label or a negation: "prénom c'est nom", "mon nom c'est pas ...".
+_NAME_LABEL_WORDS = frozenset({"nom", "prenom", "name", "surname", "pas", "not"})
 _NAME_SEGMENTS = re.compile(r"[,;.!?\n]+|\s+(?:et|and)\s+", re.IGNORECASE)
 
 
@@ -1258,9 +1260,6 @@ def labelled_names(text: str) -> dict[str, str] | None:
             return None
         found[field] = name
     return found if len(found) == 2 else None
-
-
-_NAME_LABEL_WORDS = frozenset({"nom", "prenom", "name", "surname", "pas", "not"})
 
 
 def holds_registration_data(text: str) -> bool:
@@ -1840,7 +1839,7 @@ def read_turn(
             return Reading(values={"country": country}, country_word=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
-    if "sisid" in re.sub(r"[^a-z]", "", fold(text)) or bank_details_span(text) is not None:
+    if asked in _SHAPED and asked in reading.recognised and _not_given(text):
         reading = dataclasses.replace(reading, not_given=True)
     if asked == MENU and slots.get("correction_menu") == "invitation":
         if not COMPANY_STEP & {*reading.cleared, *reading.values}:
@@ -1851,6 +1850,11 @@ def read_turn(
                 return Reading(values={"invitation_code": code})
             return Reading(which=True)
     return reading
+
+
+def _not_given(text: str) -> bool:
+    """The message names our platform's brand, or holds bank details (Reading.not_given)."""
+    return "sisid" in re.sub(r"[^a-z]", "", fold(text)) or bank_details_span(text) is not None
 
 
 def for_the_rules(

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import phonenumbers
 
@@ -70,6 +71,12 @@ def check_name(text: str) -> FieldCheck:
 _GIVEN_NAMES = frozenset({"will", "may", "don", "bill", "else"})
 
 
+@lru_cache(maxsize=1)
+def _sentence_words() -> frozenset[str]:
+    """French and English function words that no name uses (once, not per name)."""
+    return (function_words("fr") | function_words("en")) - NAME_PARTICLES - _GIVEN_NAMES
+
+
 def _reads_as_a_sentence(name: str) -> bool:
     """Three words or more, two of them French or English function words of three letters or
     more that no name uses
@@ -79,11 +86,9 @@ def _reads_as_a_sentence(name: str) -> bool:
     words = [word.lower() for word in _NAME_WORD.findall(name)]
     if len(words) < 3:
         return False
-    others = function_words("fr") | function_words("en")
+    others = _sentence_words()
     # Short words are left out: "An", "Le", "Ho", "Do" are names in Vietnamese or Korean.
-    found = [
-        w for w in words if len(w) > 2 and w in others and w not in NAME_PARTICLES | _GIVEN_NAMES
-    ]
+    found = [w for w in words if len(w) > 2 and w in others]
     return len(found) >= 2
 
 

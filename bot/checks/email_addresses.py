@@ -8,12 +8,13 @@ the invitation e-mail itself.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
 from email_validator import EmailNotValidError, validate_email
+
+from bot.checks.fields import fold
 
 __all__ = [
     "COMMON_MAILBOX_DOMAINS",
@@ -370,8 +371,7 @@ def _latin_skeleton(host: str) -> str:
     full-width forms folded, and each letter of another script that looks like a Latin one
     replaced by it (Unicode's confusables, from confusable-homoglyphs: "іd" with a Cyrillic
     "і" reads "id"). Loaded only for a host that is not plain ASCII (17 MB)."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", host).lower())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    folded = fold(host)
     if not folded.isascii():
         from confusable_homoglyphs import confusables
 

@@ -215,7 +215,7 @@ def mask_addresses(text: str) -> str:
     return _ADDRESS.sub(lambda match: mask_email(match.group(0)), text)
 
 
-def _mask_code_fields(value: Any) -> Any:
+def _masked_metadata_fields(value: Any) -> Any:
     """``value`` with every ``invitation_code`` field (metadata) masked, whatever it holds, and
     without the web app's client reference (a pseudonym of the browser's address, for the
     handoff limit only: it would let the logs link conversations by address)."""
@@ -223,12 +223,12 @@ def _mask_code_fields(value: Any) -> Any:
         return {
             key: mask_code(normalise_code(item)[:64])
             if key == "invitation_code" and isinstance(item, str) and not is_masked_code(item)
-            else _mask_code_fields(item)
+            else _masked_metadata_fields(item)
             for key, item in value.items()
             if key != CLIENT_REFERENCE
         }
     if isinstance(value, list):
-        return [_mask_code_fields(item) for item in value]
+        return [_masked_metadata_fields(item) for item in value]
     return value
 
 
@@ -476,7 +476,7 @@ def redact_new_events(events: Sequence[dict], context: RedactionContext | None =
         # A code given as such (session metadata, and the slot Rasa copies it to) is masked
         # whatever its characters, even where no pattern matches it as written (letters that
         # change when upper-cased, "ß", ligatures).
-        event = _mask_code_fields(event)
+        event = _masked_metadata_fields(event)
         # Code shapes are looked for only in what the user typed or sent: elsewhere (ids,
         # bot replies) the known codes suffice and a code-like id must stay intact.
         if kind in ("user", "session_started"):

@@ -236,6 +236,7 @@ class _Admitted:
     body: object
     language: str  # of the answers: a 429's, the password rules'
     session: ChatSession
+    address: str  # the client's, as the trusted proxies give it
 
 
 async def _admit(
@@ -256,7 +257,7 @@ async def _admit(
     address_scope, session_scope = scopes
     checks = [(address_scope, address), (session_scope, session.reference(request.app[KEYS]))]
     limited = await _limited(request, checks, language, too_many)
-    return limited if limited is not None else _Admitted(body, language, session)
+    return limited if limited is not None else _Admitted(body, language, session, address)
 
 
 # --- POST /webhooks/rest/webhook ----------------------------------------------------------------
@@ -278,7 +279,7 @@ async def rasa_webhook(request: web.Request) -> web.Response:
     if limited is not None:
         return limited
     # The client's reference is the web app's to set, never the browser's.
-    client = client_reference(request.app[KEYS], client_address(request, request.app[TRUSTED]))
+    client = client_reference(request.app[KEYS], admitted.address)
     forwarded: dict[str, Any] = {
         "sender": sender,
         "message": chat.text,
