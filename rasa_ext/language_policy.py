@@ -15,7 +15,9 @@ the policy offers once (per session) to continue in that language (``utter_offer
 with a button for each language). A message plainly in German, Dutch, Italian, Spanish or
 Portuguese gets, instead of an answer picked from a guess, a short reply in that language
 saying the assistant speaks French and English (``utter_other_language``, same buttons); an
-answer a form took from it is forgotten, the form's question stays pending.
+answer a form took from it is forgotten, the form's question stays pending. A switch when nothing
+is under way (the assistant has only greeted or spoken of the language) is followed by what the
+assistant can do (``utter_what_can_i_do``), in the new language.
 
 Which language a message is written in is never looked at while the password is asked, and a
 form's free-text question (a name, a job title) needs one word more than elsewhere: "Van den
@@ -36,9 +38,13 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.constants import (
+    ACTION_LISTEN_NAME,
+    ACTION_SESSION_START_NAME,
+    REQUESTED_SLOT,
+)
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.checks.answers import CONFIDENT, FREE_TEXT
@@ -66,7 +72,17 @@ MESSAGE_LANGUAGE = "message_language"
 CHANGE_LANGUAGE = "change_language"
 OFFER = "utter_offer_language"
 OTHER_LANGUAGE = "utter_other_language"
-UTTERED = (OFFER, OTHER_LANGUAGE)  # the responses only this policy predicts
+SWITCHED = "utter_language_switched"
+# After a switch that answered nothing else: what the assistant can do, in the new language.
+WHAT_NEXT = "utter_what_can_i_do"
+# The responses written in the language of the supplier's message, not the conversation's.
+IN_THE_MESSAGE_LANGUAGE = (OFFER, OTHER_LANGUAGE)
+UTTERED = (*IN_THE_MESSAGE_LANGUAGE, WHAT_NEXT)  # the responses only this policy predicts
+# What the assistant may have said before a switch that leaves nothing under way: the session's
+# start, the greeting and its own words about the language.
+NOTHING_UNDER_WAY = frozenset(
+    {ACTION_SESSION_START_NAME, ACTION_LISTEN_NAME, "utter_greet", SWITCHED, *UTTERED}
+)
 # The slot whose answer is never read for its language.
 PASSWORD_SLOT = "password"  # noqa: S105 - a slot name
 
@@ -107,8 +123,11 @@ class LanguageRulePolicy(RulePolicy):
             return prediction
         if latest_action == ACTION_LISTEN_NAME:
             return self._on_message(tracker, domain, prediction)
-        if self._predicted(prediction, domain) == ACTION_LISTEN_NAME and self._offer_due(tracker):
-            return self._say(OFFER, domain, [SlotSet(OFFERED, True)])
+        if self._predicted(prediction, domain) == ACTION_LISTEN_NAME:
+            if self._offer_due(tracker):
+                return self._say(OFFER, domain, [SlotSet(OFFERED, True)])
+            if latest_action == SWITCHED and self._nothing_under_way(tracker):
+                return self._say(WHAT_NEXT, domain)
         return prediction
 
     # --- right after the user's message -------------------------------------------------------
@@ -189,6 +208,17 @@ class LanguageRulePolicy(RulePolicy):
             None,
         )
         return written in LANGUAGES and written != tracker.get_slot(LANGUAGE)
+
+    @staticmethod
+    def _nothing_under_way(tracker: DialogueStateTracker) -> bool:
+        """No form, and the assistant has only greeted or spoken of the language: "Englisch geht
+        zur Not" after the German notice got "Sure, I will continue in English." and nothing
+        more. Anywhere else the switch leaves a question or an answer on screen to go on from."""
+        return tracker.active_loop_name is None and all(
+            event.action_name in NOTHING_UNDER_WAY
+            for event in tracker.events
+            if isinstance(event, ActionExecuted)
+        )
 
     # --- predictions ----------------------------------------------------------------------------
 

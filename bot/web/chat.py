@@ -1,9 +1,11 @@
 """The chat API of the web app: the same-origin proxy to Rasa's REST channel, and the password
 check of the widget's masked field.
 
-``POST /webhooks/rest/webhook`` takes ``{message, metadata, thread}`` and forwards
+``POST /webhooks/rest/webhook`` takes ``{message, metadata, thread, language}`` and forwards
 ``{sender, message, metadata}`` to Rasa, the sender derived from the chat session's cookie
-(bot/web/sessions.py): a ``sender`` in the body is ignored.
+(bot/web/sessions.py): a ``sender`` in the body is ignored. ``language`` (optional) is the
+conversation's language as the widget last heard it (after a switch, not the page's): only the
+words of a 429 use it.
 
 ``POST /chat/password`` takes ``{password, thread, metadata, language}``: the password typed in
 the widget's masked field, which never passes through Rasa. The web app applies the article's
@@ -135,7 +137,8 @@ def _language(body: object) -> str | None:
 
 
 def _answer_language(body: object) -> str | None:
-    """The conversation's language as the password question gave it (``language``)."""
+    """The conversation's language as the widget last heard it (``language``: from the
+    password question or a switch), else the page's."""
     language = body.get("language") if isinstance(body, dict) else None
     return language if language in LANGUAGES else _language(body)
 
@@ -268,7 +271,7 @@ async def rasa_webhook(request: web.Request) -> web.Response:
 
     Only this path is proxied: Rasa's other endpoints stay unreachable from the browser.
     """
-    admitted = await _admit(request, ("address", "session"), _language)
+    admitted = await _admit(request, ("address", "session"), _answer_language)
     if isinstance(admitted, web.Response):
         return admitted
     chat = parse_chat_request(admitted.body)

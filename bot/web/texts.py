@@ -148,6 +148,8 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "passwordSent": "Mot de passe envoyé (masqué)",
         "choices": "Réponses proposées",
         "newTab": "(s'ouvre dans un nouvel onglet)",
+        "tooLong": "Votre message a atteint la longueur maximale : ce qui dépasse n'a pas été "
+        "pris. Envoyez la suite dans un autre message.",
     },
     "en": {
         "title": "My Sis ID assistant",
@@ -171,6 +173,8 @@ WIDGET_TEXTS: dict[str, dict[str, str]] = {
         "passwordSent": "Password sent (hidden)",
         "choices": "Suggested answers",
         "newTab": "(opens in a new tab)",
+        "tooLong": "Your message has reached the maximum length: anything beyond it was not kept. "
+        "Send the rest in another message.",
     },
 }
 

@@ -17,6 +17,7 @@ class Chat:
         self.input = self.root.locator(".aw-input")
         self.form = self.root.locator(".aw-form")
         self.status = self.root.locator(".aw-status")
+        self.hint = self.root.locator(".aw-hint")
 
     # --- reading -----------------------------------------------------------------------------
 

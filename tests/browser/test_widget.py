@@ -375,6 +375,49 @@ def test_a_flood_from_the_widget_is_slowed_with_a_message_then_retried(stack, co
         stack.web.start()
 
 
+def test_after_a_switch_to_english_the_slow_down_is_in_english(stack, context):
+    """The fifth outside tester's m7: on the French page, after "English please", the message
+    of a 429 was still French."""
+    page = context.new_page()
+    try:
+        stack.web.stop()
+        stack.web.start(RATE_LIMIT_CONVERSATION="2 per 6 seconds")
+        page.goto(stack.url + "/")
+        chat = Chat(page)
+        chat.open()
+        chat.wait_for_bot(0)
+        chat.say("English please", "What can I do for you?")  # 2
+        before = chat.bot_count()
+        chat.input.fill("I'd like to register")
+        chat.input.press("Enter")  # 3: over the limit
+        expect(chat.status).to_contain_text("a little too fast", timeout=20_000)
+        assert "which country" in chat.wait_for_bot(before)
+    finally:
+        page.close()
+        stack.web.stop()
+        stack.web.start()
+
+
+@pytest.mark.parametrize(
+    ("path", "words"), [("/", "longueur maximale"), ("/en/", "maximum length")]
+)
+def test_a_paste_longer_than_the_field_takes_is_said_to_be_cut(stack, context, path, words):
+    """The fifth outside tester: a pasted text over the limit was cut without a word, and the
+    SIREN at its end lost."""
+    page = context.new_page()
+    chat = Chat(page)
+    page.goto(stack.url + path)
+    chat.open()
+    chat.wait_for_bot(0)
+    chat.input.focus()
+    page.keyboard.insert_text("Bonjour, voici le mail reçu. " * 200 + "SIREN 732 829 320")
+    expect(chat.hint).to_contain_text(words)
+    assert len(chat.input.input_value()) == 5000  # what the web app accepts, no more
+    chat.input.fill("France")  # shorter: the notice goes
+    expect(chat.hint).to_be_hidden()
+    page.close()
+
+
 @pytest.mark.parametrize(
     ("language", "path", "texts"),
     [

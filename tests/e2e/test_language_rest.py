@@ -12,6 +12,7 @@ from tests.e2e.conftest import converse, texts
 from tests.factories import invite
 
 SWITCHED = {"fr": "D'accord, je continue en français.", "en": "Sure, I will continue in English."}
+WHAT_NEXT = {"fr": "Que puis-je faire pour vous ?", "en": "What can I do for you?"}
 OFFER = {
     "en": "You are writing in English: would you like to continue in English?",
     "fr": "Vous écrivez en français : souhaitez-vous continuer en français ?",
@@ -21,6 +22,11 @@ BUTTON = {lang: f'/change_language{{"language": "{lang}"}}' for lang in ("fr", "
 
 def payloads(reply: dict) -> list[str]:
     return [button["payload"] for button in reply.get("buttons") or []]
+
+
+def said(replies: list[dict]) -> list[str]:
+    """The texts of the replies, without the parts only the widget reads (custom)."""
+    return [r["text"] for r in replies if r.get("text")]
 
 
 def offers(replies: list[dict]) -> list[dict]:
@@ -87,7 +93,7 @@ def test_a_message_in_the_other_language_is_answered_then_offered_once(
     assert "interpolator" not in (servers.log_dir / "rasa.log").read_text(errors="replace")
     second = servers.say(conversation_id, question, metadata)
     assert answer_in_page in texts(second) and not offers(second)  # once only
-    assert texts(servers.say(conversation_id, BUTTON[written], metadata)) == SWITCHED[written]
+    assert said(servers.say(conversation_id, BUTTON[written], metadata)) == [SWITCHED[written]]
     assert answer_after_switch in texts(servers.say(conversation_id, again, metadata))
 
 
@@ -186,7 +192,30 @@ def test_a_message_in_another_language_gets_an_answer_in_that_language(
     assert len(replies) == 1, replies  # no answer picked from a guess, no "did you mean"
     assert answer in replies[0]["text"]
     assert sorted(payloads(replies[0])) == sorted(BUTTON.values())
-    assert texts(servers.say(conversation_id, BUTTON["en"])) == SWITCHED["en"]
+    assert said(servers.say(conversation_id, BUTTON["en"])) == [SWITCHED["en"], WHAT_NEXT["en"]]
+
+
+@pytest.mark.parametrize(
+    ("page", "asking", "wanted"),
+    [
+        ("fr", "Ich verstehe kein Französisch. Englisch geht zur Not.", "en"),
+        ("en", "Ich verstehe kein Englisch. Französisch geht zur Not.", "fr"),
+    ],
+)
+def test_a_switch_at_the_first_message_asks_what_to_do(
+    servers, conversation_id, page, asking, wanted
+):
+    """The fifth outside tester got "Sure, I will continue in English." and nothing more: no
+    question, no button to go on with. The widget hears the new language (the words of a 429
+    are in it)."""
+    replies = servers.say(conversation_id, asking, {"language": page})
+    assert said(replies) == [SWITCHED[wanted], WHAT_NEXT[wanted]]
+    assert {"language": wanted} in [r.get("custom") for r in replies]
+    asked = next(r for r in replies if r.get("text") == WHAT_NEXT[wanted])
+    assert "/start_registration" in payloads(asked)
+    # a button of it in the new language starts the registration in that language
+    country = "country" if wanted == "en" else "pays"
+    assert country in texts(servers.say(conversation_id, "/start_registration", {"language": page}))
 
 
 @pytest.mark.parametrize(

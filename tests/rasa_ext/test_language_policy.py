@@ -105,6 +105,39 @@ def test_a_request_switches_both_ways_before_the_confirmation(trained, current, 
     )
     action, events = predict(trained, tracker)
     assert (action, slot_events(events)) == ("utter_language_switched", {"language": wanted})
+    # Nothing was under way: what the assistant can do, in the new language, then listen.
+    assert predict(trained, tracker)[0] == "utter_what_can_i_do"
+    assert predict(trained, tracker)[0] == "action_listen"
+
+
+@pytest.mark.parametrize(("page", "wanted"), [("fr", "en"), ("en", "fr")])
+def test_after_the_other_language_notice_a_switch_asks_what_to_do(trained, page, wanted):
+    """ "Ich verstehe kein Französisch. Englisch geht zur Not." got the notice, then "English
+    then" got "Sure, I will continue in English." and nothing more (fifth tester m8)."""
+    tracker = conversation(
+        trained[1],
+        said("Ich verstehe kein Französisch, bitte auf Deutsch", "change_language"),
+        language=page,
+    )
+    assert predict(trained, tracker)[0] == "utter_other_language"
+    assert predict(trained, tracker)[0] == "action_listen"
+    tracker.update(said("…", "change_language", entities=[{"entity": "language", "value": wanted}]))
+    assert predict(trained, tracker) == ("utter_language_switched", [SlotSet("language", wanted)])
+    assert predict(trained, tracker)[0] == "utter_what_can_i_do"
+    assert predict(trained, tracker)[0] == "action_listen"
+
+
+@pytest.mark.parametrize(("page", "wanted"), [("fr", "en"), ("en", "fr")])
+def test_a_switch_after_an_answer_leaves_the_answer_to_go_on_from(trained, page, wanted):
+    tracker = conversation(
+        trained[1],
+        said("où trouver le code d'invitation ?", "faq", 0.97),
+        ActionExecuted("action_answer_question"),
+        ActionExecuted("action_listen"),
+        said("…", "change_language", entities=[{"entity": "language", "value": wanted}]),
+        language=page,
+    )
+    assert predict(trained, tracker)[0] == "utter_language_switched"
     assert predict(trained, tracker)[0] == "action_listen"
 
 

@@ -232,6 +232,29 @@ async def test_a_flooding_conversation_is_slowed_and_another_is_served(
     assert len(rasa.received) == 4
 
 
+@pytest.mark.parametrize(
+    ("page", "spoken", "words"),
+    [("fr", "en", "a little too fast"), ("en", "fr", "un peu trop vite")],
+)
+async def test_after_a_switch_the_slow_down_is_in_the_conversations_language(
+    clients, rasa, page, spoken, words
+):
+    """The fifth outside tester switched a French page's conversation to English: the 429 came
+    in French. The widget names the language it last heard; the page's stays the key."""
+    client = await clients(RATE_LIMIT_CONVERSATION="2 per minute")
+    statuses = [(await say(client, language=page)).status for _ in range(2)]
+    refused = await client.post(
+        WEBHOOK, json={"message": "ok", "metadata": {"language": page}, "language": spoken}
+    )
+    assert statuses == [200, 200] and refused.status == 429
+    assert words in (await refused.json())["message"]
+    # Anything else than the two languages is the page's.
+    odd = await client.post(
+        WEBHOOK, json={"message": "ok", "metadata": {"language": page}, "language": "de"}
+    )
+    assert odd.status == 429 and words not in (await odd.json())["message"]
+
+
 async def test_a_flooding_address_is_slowed_whatever_sessions_it_uses(clients, rasa):
     client = await clients(RATE_LIMIT_ADDRESS="4 per minute")
     statuses = []

@@ -78,14 +78,14 @@
           }),
           open: saved.open === true,
           awaitingPassword: saved.awaitingPassword === true,
-          passwordLanguage: saved.passwordLanguage === "en" || saved.passwordLanguage === "fr" ? saved.passwordLanguage : "",
+          conversationLanguage: saved.conversationLanguage === "en" || saved.conversationLanguage === "fr" ? saved.conversationLanguage : "",
           draft: typeof saved.draft === "string" ? saved.draft : "",
         };
       }
     } catch (error) {
       // Storage disabled or unreadable: start a fresh conversation.
     }
-    return { id: randomId(), history: [], open: false, awaitingPassword: false, passwordLanguage: "", draft: "" };
+    return { id: randomId(), history: [], open: false, awaitingPassword: false, conversationLanguage: "", draft: "" };
   }
 
   var state = loadState();
@@ -365,7 +365,7 @@
       history: state.history.map(stored),
       open: state.open,
       awaitingPassword: state.awaitingPassword,
-      passwordLanguage: state.passwordLanguage,
+      conversationLanguage: state.conversationLanguage,
       draft: state.awaitingPassword ? "" : state.draft,
     };
     try {
@@ -551,7 +551,10 @@
   }
 
   function talk(text) {
-    return post(ENDPOINT, { message: text, metadata: metadata(), thread: state.id }).then(
+    // language: the conversation's, for the words of a 429 (metadata.language stays the page's,
+    // part of the conversation's key).
+    var body = { message: text, metadata: metadata(), thread: state.id, language: state.conversationLanguage || LANGUAGE };
+    return post(ENDPOINT, body).then(
       function (answers) {
         if (!Array.isArray(answers)) {
           throw new Error("unexpected answer");
@@ -567,7 +570,7 @@
       password: message.payload,
       metadata: metadata(),
       thread: state.id,
-      language: state.passwordLanguage || LANGUAGE,
+      language: state.conversationLanguage || LANGUAGE,
     }).then(function (result) {
       if (!result || typeof result !== "object" || typeof result.accepted !== "boolean") {
         throw new Error("unexpected answer");
@@ -580,7 +583,7 @@
       }
       message.payload = "";
       // The unmet rules, in the assistant's words; the password question stays open.
-      return [{ text: String(result.message || ""), custom: { input: "password", language: state.passwordLanguage } }];
+      return [{ text: String(result.message || ""), custom: { input: "password", language: state.conversationLanguage } }];
     });
   }
 
@@ -611,6 +614,7 @@
         if (message.fromInput) {
           input.value = "";
           state.draft = "";
+          showTooLong(false);
         }
         message.payload = ""; // a password does not stay in memory once delivered
         var asksPassword = false;
@@ -619,11 +623,12 @@
             return;
           }
           var custom = answer.custom;
-          if (custom && typeof custom === "object" && custom.input === "password") {
-            asksPassword = true;
+          if (custom && typeof custom === "object") {
+            // The conversation's language, said with the password question and a switch.
             if (custom.language === "fr" || custom.language === "en") {
-              state.passwordLanguage = custom.language; // the conversation's language
+              state.conversationLanguage = custom.language;
             }
+            asksPassword = asksPassword || custom.input === "password";
           }
           var text = typeof answer.text === "string" ? answer.text : "";
           var buttons = Array.isArray(answer.buttons)
@@ -692,8 +697,20 @@
     if (!state.awaitingPassword) {
       state.draft = input.value;
       persist();
+      showTooLong(input.value.length >= MAX_MESSAGE_CHARS);
     }
   });
+
+  function showTooLong(on) {
+    // A paste longer than the field takes is cut by the browser without a word: say so.
+    if (on) {
+      hint.textContent = T.tooLong;
+      hint.hidden = false;
+    } else if (hint.textContent === T.tooLong) {
+      hint.textContent = "";
+      hint.hidden = true;
+    }
+  }
 
   // --- Opening and closing ------------------------------------------------------------------
 
