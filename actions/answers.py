@@ -19,12 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     after_an_expired_code,
+    confirmed_our_link,
     language_of,
     latest_intent,
     warned_of_a_lookalike,
 )
 from actions.fallback import TOPIC_ENTITY
 from actions.form_questions import pending_question
+from actions.handoff import say_ticket_followup
 from bot.analytics.recorded import (
     ANSWER_FEEDBACK,
     ANSWERED_TOPIC,
@@ -66,6 +68,7 @@ def answer_key(message: dict, responses: dict) -> str | None:
 
 _NEXT_STEP = f"{FAQ}/next_step"
 _FORGOT_PASSWORD = f"{FAQ}/forgot_password"
+_TICKET_FOLLOWUP = f"{FAQ}/ticket_followup"
 
 
 def _placeholders(responses: dict, response: str) -> set[str]:
@@ -100,12 +103,14 @@ class ActionAnswerQuestion(Action):
         responses = domain.get("responses", {})
         pending = tracker.get_slot(FEEDBACK_TOPIC)
         dropped = [SlotSet(FEEDBACK_TOPIC, None)] if pending else []
-        if warned_of_a_lookalike(dispatcher, tracker):
+        if warned_of_a_lookalike(dispatcher, tracker) or confirmed_our_link(dispatcher, tracker):
             return dropped
         key = answer_key(tracker.latest_message, responses)
         if key is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return dropped
+        if key == _TICKET_FOLLOWUP and say_ticket_followup(dispatcher, tracker):
+            return [*dropped, SlotSet(ANSWERED_TOPIC, [key])]
         response = "utter_" + key
         in_a_form = (tracker.active_loop or {}).get("name")
         if key == _NEXT_STEP and after_an_expired_code(tracker) and not in_a_form:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from bot import responses
 from bot.analytics.recorded import INVITATION_CHECK, REGISTRATION_STEPS, steps_with
-from bot.checks.email_addresses import lookalike_of
+from bot.checks.email_addresses import lookalike_of, our_link
 from bot.checks.language import DEFAULT_LANGUAGE
+from bot.checks.sentences import asks_if_ours
 from bot.db import session_scope
 from bot.facts import answer_facts, our_domains
 from bot.privacy.redaction import is_masked_code
@@ -113,6 +114,20 @@ def polite_failure(
             return []
 
     return wrapper
+
+
+def confirmed_our_link(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "Le lien dans le mail pointe vers https://<our site>/?invitation=..., c'est bien chez
+    vous ?": a plain yes, as plain as the "no" to a look-alike (it got "not sure"). Only for a
+    link, never for a sender's address, which anyone can forge. True when it was said."""
+    text = tracker.latest_message.get("text") or ""
+    if not asks_if_ours(text):
+        return False
+    host = our_link(text, our_domains())
+    if host is None:
+        return False
+    dispatcher.utter_message(response="utter_our_link", host=host)
+    return True
 
 
 def warned_of_a_lookalike(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

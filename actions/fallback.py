@@ -19,7 +19,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.activation import say_activation_help
-from actions.common import language_of, polite_failure, response_text, warned_of_a_lookalike
+from actions.common import (
+    after_an_expired_code,
+    confirmed_our_link,
+    language_of,
+    polite_failure,
+    response_text,
+    warned_of_a_lookalike,
+)
 from bot.understanding import FALLBACK_INTENT, ranked_topics
 
 HANDOFF_INTENT = "human_handoff"
@@ -44,6 +51,11 @@ NOT_SUGGESTED = {
     "answer_not_helpful",
 }
 MAX_SUGGESTIONS = 3
+# After "this code has expired, ask your customer for a new one", the supplier who knows nobody
+# there is offered who to ask first.
+CUSTOMER_CONTACT = "faq/customer_contact"
+# The topics about an account's activation email.
+ACCOUNT_TOPICS = ("resend_activation", ACTIVATION_MISSING)
 # A topic this much less likely than the closest one is not worth a button.
 MIN_SHARE_OF_BEST = 0.05
 
@@ -85,12 +97,20 @@ def topic_payload(key: str) -> str:
 
 
 def say_not_sure(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, *, something_else: bool
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict,
+    *,
+    something_else: bool,
+    after_expired_code: bool = False,
 ) -> None:
     """ "Je ne suis pas sûr de bien comprendre" with the closest topics and the advisor as
     buttons, and "Autre chose" (``something_else``: Rasa's two-stage fallback reads its
-    out_of_scope as "none of these" and asks to rephrase)."""
-    if warned_of_a_lookalike(dispatcher, tracker):
+    out_of_scope as "none of these" and asks to rephrase). ``after_expired_code``: the
+    conversation cannot go on without a new invitation, so the likeliest question is about the
+    code: the reply says first that it cannot be extended, and offers who to ask at the
+    customer ("vous ne pouvez vraiment rien faire ?" got topics about the activation email)."""
+    if warned_of_a_lookalike(dispatcher, tracker) or confirmed_our_link(dispatcher, tracker):
         return
     language = language_of(tracker)
 
@@ -98,6 +118,10 @@ def say_not_sure(
         return response_text(domain, label_name(key), language)
 
     topics = offered_topics(tracker.latest_message, has_label=lambda key: bool(label(key)))
+    if after_expired_code:
+        # Nothing was created: no activation email to send again.
+        others = [key for key in topics if key not in (CUSTOMER_CONTACT, *ACCOUNT_TOPICS)]
+        topics = [CUSTOMER_CONTACT, *others][:MAX_SUGGESTIONS]
     buttons = [{"title": label(key), "payload": topic_payload(key)} for key in topics]
     buttons.append({"title": label(HANDOFF_INTENT), "payload": "/" + HANDOFF_INTENT})
     if something_else:
@@ -107,7 +131,10 @@ def say_not_sure(
                 "payload": "/out_of_scope",
             }
         )
-    intro = "utter_not_sure_topics" if topics else "utter_not_sure"
+    if after_expired_code:
+        intro = "utter_not_sure_after_expired_code"
+    else:
+        intro = "utter_not_sure_topics" if topics else "utter_not_sure"
     dispatcher.utter_message(text=response_text(domain, intro, language), buttons=buttons)
 
 
@@ -124,5 +151,12 @@ class ActionDefaultAskAffirmation(Action):
             # with an account created in this conversation, nothing else was awaited (it got
             # "not sure", with "I did not receive an invitation" first).
             return say_activation_help(dispatcher, tracker)
-        say_not_sure(dispatcher, tracker, domain, something_else=True)
+        say_not_sure(
+            dispatcher,
+            tracker,
+            domain,
+            something_else=True,
+            after_expired_code=after_an_expired_code(tracker)
+            and not (tracker.active_loop or {}).get("name"),
+        )
         return []

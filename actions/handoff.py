@@ -15,8 +15,15 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import MAX_INVITATION_FAILURES, database, language_of, polite_failure
+from actions.common import (
+    MAX_INVITATION_FAILURES,
+    database,
+    language_of,
+    log,
+    polite_failure,
+)
 from actions.fallback import HANDOFF_INTENT
 from bot.checks.answers import asks_for_a_call
 from bot.checks.conversation_ids import CLIENT_REFERENCE
@@ -196,6 +203,27 @@ class ValidateHandoffForm(FormValidationAction):
         else:
             dispatcher.utter_message(response="utter_handoff_contact_invalid")
         return {CONTACT: None, CONTACT_REFUSALS: float(refusals)}
+
+
+def say_ticket_followup(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "Et vous répondez quand ?", "what's the ticket number again?": this conversation's
+    ticket reference, and how the advisor replies; False when it has no ticket (or the database
+    cannot say: the general answer then)."""
+    try:
+        with database() as session:
+            ticket = tickets.latest_ticket(session, tracker.sender_id)
+    except SQLAlchemyError as error:
+        log.warning("ticket of %s not read (%s)", tracker.sender_id, type(error).__name__)
+        return False
+    if ticket is None:
+        return False
+    response = (
+        "utter_ticket_followup" if ticket.contact_email else "utter_ticket_followup_no_contact"
+    )
+    dispatcher.utter_message(
+        response=response, reference=ticket.reference, support_email=ticket.support_email
+    )
+    return True
 
 
 class ActionAskHandoffContact(Action):

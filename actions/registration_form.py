@@ -70,6 +70,7 @@ from bot.checks.contacts import (
     phone_country,
     phone_elsewhere,
     phone_example,
+    phone_numbers,
 )
 from bot.checks.email_addresses import EmailError, check_supplier_email
 from bot.checks.identifiers import (
@@ -1071,6 +1072,11 @@ class ValidateRegistrationForm(FormValidationAction):
         check = check_phone(value or "", country)
         pending = {"phone_suggestion": None} if tracker.get_slot("phone_suggestion") else {}
         if check.ok:
+            if len(phone_numbers(value or "", country)) > 1:
+                # "mob 07700 900 461, landline 0161 496 0123 - which one do you want?"
+                dispatcher.utter_message(
+                    response="utter_phone_first_kept", phone=format_phone(check.value)
+                )
             return {"phone": check.value, **pending, **self._accepted("phone", tracker)}
         language = language_of(tracker)
         refused = self._refused(

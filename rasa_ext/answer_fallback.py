@@ -20,7 +20,9 @@ An unsure message that carries the registration's answers is not "not sure": the
 registration starts with them (see `_registration_data`). One that corrects an address with the
 new one ("en fait mon email c'est ...") is `correct_field` (see `_corrects_an_address`); a plain
 request for a person is `human_handoff` (see `_asks_for_a_person`), and bank details typed in
-the conversation get the answer about them (`_gives_bank_details`).
+the conversation get the answer about them (`_gives_bank_details`); an unsure message that names a
+look-alike of our addresses, or asks whether a link to our site is ours, gets the answer on
+genuine invitations (`_asks_about_a_link`), whose action says "no" or "yes" first.
 
 Like Rasa's, it inserts `nlu_fallback` at the top of `intent_ranking` and leaves the rest of
 the reading as it was: the "not sure" reply (actions/fallback.py) offers the closest topics from
@@ -59,6 +61,9 @@ from bot.checks.answers import (
     says_activation_email_missing,
 )
 from bot.checks.bank_details import bank_details_span, giving_bank_details
+from bot.checks.email_addresses import lookalike_of, our_link
+from bot.checks.sentences import asks_if_ours
+from bot.facts import our_domains
 from bot.understanding import intent_of, retrieval_intents, selected_answer
 
 # The intents a message that carries registration answers may have: "Hi, UK company, CRN
@@ -77,6 +82,8 @@ CONTACT_HUMAN = "faq/contact_human"
 # The answer to bank details typed in the conversation, and the entity that names it (the
 # topic a "not sure" button names, read by actions/answers.py).
 BANK_DETAILS = "faq/bank_details"
+# The answer whose action first says whether an address or a link is ours.
+GENUINE_INVITATION = "faq/genuine_invitation"
 TOPIC = "topic"
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 QUESTION_THRESHOLD_KEY = "question_threshold"
@@ -106,6 +113,7 @@ class AnswerFallbackClassifier(FallbackClassifier):
             # Read for answers only then: not on every message's path.
             return not (
                 _speaks_of_giving_bank_details(message)
+                or _asks_about_a_link(message)
                 or _registration_data(message)
                 or _goes_on_registering(message)
                 or _activation_email_missing(message)
@@ -144,13 +152,35 @@ def _speaks_of_giving_bank_details(message: Message) -> bool:
     return _answer_bank_details(message, giving_bank_details(message.get(TEXT) or ""))
 
 
+def _asks_about_a_link(message: Message) -> bool:
+    """An unsure message that names a look-alike of our addresses ("le mail venait de
+    noreply@sis-іd.com, c'est bien vous ?") or asks about a link to our site ("le lien pointe
+    vers https://<our site>/?invitation=..., c'est bien chez vous ?"): the answer about a
+    genuine invitation, whose action says "no, not ours" or "yes, ours" first
+    (actions/common.py). Unsure, it got "not sure", and right after another "not sure" Rasa's
+    second stage, "I cannot understand": a phishing question left without its warning."""
+    text = message.get(TEXT) or ""
+    ours = our_domains()
+    found = lookalike_of(text, ours)
+    if found is None and not (asks_if_ours(text) and our_link(text, ours)):
+        return False
+    start = text.lower().find(found) if found else -1
+    span = (start, start + len(found)) if start >= 0 else (0, len(text))
+    return _answer_with(message, GENUINE_INVITATION, span)
+
+
 def _answer_bank_details(message: Message, span: tuple[int, int] | None) -> bool:
+    return _answer_with(message, BANK_DETAILS, span)
+
+
+def _answer_with(message: Message, answer: str, span: tuple[int, int] | None) -> bool:
+    """``answer`` (an FAQ's key) for sure, named by the topic entity over ``span``."""
     if span is None:
         return False
-    _put_first(message, BANK_DETAILS.split("/")[0], confidence=1.0)
+    _put_first(message, answer.split("/")[0], confidence=1.0)
     topic = {
         "entity": TOPIC,
-        "value": BANK_DETAILS,
+        "value": answer,
         "start": span[0],
         "end": span[1],
         "extractor": AnswerFallbackClassifier.__name__,

@@ -1801,8 +1801,8 @@ FOR_THE_RULES = NOT_AN_ANSWER - {"correct_field", "password_given"}
 # Intents that a reading of the message overrides: "pourquoi ?" is a question about the
 # question asked, "oups mauvais numéro, c'est le ..." a correction, whatever the NLU guessed.
 _OVERRIDABLE = QUESTION_INTENTS | {"out_of_scope"}
-# The answers recognised by their shape (an address, an identifier, a code).
-_SHAPED = ("email", "company_id", "invitation_code")
+# The answers recognised by their shape (an address, an identifier, a code, a phone number).
+_SHAPED = ("email", "company_id", "invitation_code", "phone")
 # The form's yes/no questions (slot mappings from the affirm and deny intents).
 YES_NO_SLOTS = ("country_confirmed", "email_confirmed", "terms_accepted", "confirmed")
 # The identifier and the code whose pair failed the invitation check.
@@ -1839,6 +1839,12 @@ def read_turn(
             return Reading(values={"country": country}, country_word=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
+    country = slots.get("country")
+    if asked == "phone" and country and check_phone(text, str(country)).ok:
+        # "mob 07700 900 461, landline 0161 496 0123 - which one do you want?": a number the
+        # phone check accepts is the answer, kept (both numbers were lost to "not sure")
+        recognised = (*reading.recognised, "phone")
+        reading = dataclasses.replace(reading, recognised=recognised)
     if asked in _SHAPED and asked in reading.recognised and _not_given(text):
         reading = dataclasses.replace(reading, not_given=True)
     if asked == MENU and slots.get("correction_menu") == "invitation":

@@ -54,6 +54,10 @@ _GIVING_BANK_DETAILS = re.compile(
     rf"|\b(?:send|give|share|paste|type|email)\w* you (?:\S+ ){{0,2}}{_BANK_DETAILS}\b"
     rf"|\b(?:send|give|share|paste|type|email)\w* (?:\S+ ){{0,3}}{_BANK_DETAILS}\b"
     rf"(?: \S+){{0,4}} {_HERE}\b"
+    # asked for them on the phone: "Sis ID ne me demandera jamais mes codes bancaires par
+    # téléphone ?" (by email, the genuine-invitation answer's: "un email nous demande notre RIB")
+    rf"|\b(?:demand|ask)\w* (?:\S+ ){{0,3}}(?:{_BANK_DETAILS}|codes? bancaires?|bank codes?)\b"
+    rf"(?: \S+){{0,3}} (?:par|au|by|over the|on the) (?:telephone|phone)\b"
 )
 
 

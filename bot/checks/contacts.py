@@ -146,6 +146,18 @@ def check_phone(text: str, country: str) -> FieldCheck:
     return FieldCheck(phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164))
 
 
+def phone_numbers(text: str, country: str) -> list[str]:
+    """Every number in ``text`` valid for ``country`` (or international), E.164, in order:
+    check_phone keeps the first."""
+    found: list[str] = []
+    for match in phonenumbers.PhoneNumberMatcher(_clean(text), country.upper()):
+        if phonenumbers.is_valid_number(match.number):
+            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            if number not in found:
+                found.append(number)
+    return found
+
+
 @dataclass(frozen=True)
 class PhoneElsewhere:
     """A number refused for the company's country that is valid for another one."""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -399,3 +400,31 @@ def lookalike_of(text: str, ours: Collection[str]) -> str | None:
         if "sisid" in _latin_skeleton(host):
             return match.group(0).lower()
     return None
+
+
+# A link: a scheme and a host, up to the next space ("http://localhost:8500/?invitation=...").
+_LINK = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def our_link(text: str, ours: Collection[str]) -> str | None:
+    """The host of the link ``text`` holds when it is one of ``ours`` (exactly, read the way a
+    browser reads it: "https://sis-id.com@evil.example/" leads to evil.example), and every link
+    and address it names is ours; else None. Only a link: a sender's address can be forged, a
+    link leads where it says."""
+    ours = {domain.lower() for domain in ours if domain}
+    hosts = []
+    for match in _LINK.finditer(text or ""):
+        try:
+            host = urlsplit(match.group()).hostname
+        except ValueError:
+            return None
+        if not host or not host.isascii() or host not in ours:
+            return None
+        hosts.append(host)
+    if not hosts:
+        return None
+    linked = " ".join(_LINK.sub(" ", text).split())
+    for match in _HOST.finditer(linked):
+        if match.group(1).lower() not in ours:
+            return None
+    return hosts[0]

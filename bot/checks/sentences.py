@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.checks.fields import fold
+
 # A question mark that ends a word, in a text of at least this many words: "Velo!Rouge42?" and
 # "Où? Ici 42!" may be passwords, "je peux utiliser la même adresse pour mes 15 clients ?" not.
 _QUESTION_MARK = re.compile(r"\?(?=\s|$)")
@@ -34,3 +36,19 @@ def without_invisible(text: str) -> str:
     if text.isascii():
         return text
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+# "c'est bien chez vous ?", "is this link really yours?", "c'est une arnaque ?": asks whether
+# something comes from the platform (read on folded text).
+_ASKS_IF_OURS = re.compile(
+    r"\b(?:c'?est|ca vient|vient-il|est-ce) (?:bien |vraiment )?(?:de |chez )?(?:vous|votre site)\b"
+    r"|\b(?:fiable|authentique|officiel|legitime|arnaque|phishing|hameconnage|frauduleux)"
+    r"|\b(?:is|are) (?:this|that|it) (?:link |site |page )?(?:really |actually )?"
+    r"(?:you|yours|your (?:site|link|page)|legit|genuine|real|safe|official)\b"
+    r"|\b(?:scam|phishing|legit)\b"
+)
+
+
+def asks_if_ours(text: str) -> bool:
+    """A question whether what it names comes from the platform ("c'est bien chez vous ?")."""
+    return reads_as_a_question(text) and bool(_ASKS_IF_OURS.search(fold(text)))

@@ -190,6 +190,19 @@ def known_contact(session: Session, conversation_id: str) -> str | None:
     )
 
 
+def latest_ticket(session: Session, conversation_id: str) -> TicketInfo | None:
+    """This conversation's latest ticket ("what's my ticket number again?"), if any."""
+    ticket = session.scalars(_tickets_of(conversation_id).order_by(Ticket.id.desc())).first()
+    if ticket is None:
+        return None
+    return TicketInfo(
+        reference(ticket.id),
+        get_settings().support_email,
+        new=False,
+        contact_email=ticket.contact_email,
+    )
+
+
 def summary_text(progress: Progress, contact_email: str | None) -> str:
     """A plain one-field-a-line summary (kept in the ticket row for the command line)."""
     lines = [f"step: {progress.step.value}"]

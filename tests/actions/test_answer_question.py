@@ -13,6 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import actions.answers
 from actions.answers import ActionAnswerQuestion, ActionRecordFeedback
+from actions.handoff import ActionHandoff
 from bot.checks.identifiers import supported_countries
 from bot.checks.language import LANGUAGES
 from bot.facts import answer_facts, countries_list
@@ -360,3 +361,37 @@ async def test_what_next_otherwise_is_the_steps(domain, check, active_loop):
     dispatcher, _ = await run(ActionAnswerQuestion(), tracker, domain)
 
     assert said(dispatcher)[0] == {"response": "utter_faq/next_step"}
+
+
+# --- "when will they reply?" after a ticket -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("contact", "language", "text"),
+    [
+        ("jean.dupont@gmail.com", "fr",
+         "Votre demande a la référence **T-000001**. Un conseiller vous répondra par email à "
+         "l'adresse indiquée, dès que possible : je ne peux pas vous donner de délai précis."),
+        ("-", "en",
+         "Your request has the reference **T-000001**. Without an email address an advisor "
+         "cannot reply to you: write to {support} quoting this reference."),
+    ],
+)  # fmt: skip
+async def test_asked_when_they_reply_the_conversations_ticket_is_named(
+    domain, database, contact, language, text
+):
+    """ "Et vous répondez quand ?", "what's the ticket number again?" (fifth outside tester):
+    the reference of this conversation's ticket; another conversation gets the general answer."""
+    opened = make_tracker(domain, slots={"handoff_contact": contact, "language": language},
+                          intent="human_handoff", active_loop=None)  # fmt: skip
+    await run(ActionHandoff(), opened, domain)
+
+    dispatcher, events = await answer(domain, "faq/ticket_followup", language=language)
+
+    expected = text.format(support=get_settings().support_email)
+    assert [await rasa_text(m, language) for m in said(dispatcher)] == [expected]
+    assert ("answered_topic", ["faq/ticket_followup"]) in recorded_events(events)
+    dispatcher, _ = await answer(
+        domain, "faq/ticket_followup", language=language, sender_id="another-conversation"
+    )
+    assert next(m["response"] for m in said(dispatcher)) == "utter_faq/ticket_followup"

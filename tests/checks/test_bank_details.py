@@ -46,6 +46,9 @@ def test_answers_and_questions_are_not_bank_details(text):
         "on doit vous envoyer notre RIB ?",
         "je vous envoie le RIB par mail",
         "can I send you our bank details by email?",
+        # fifth outside tester: "not sure", where the answer is a plain "never"
+        "Vous êtes sûr que Sis ID ne me demandera jamais mes codes bancaires par téléphone ?",
+        "will you ever ask for our bank details over the phone?",
     ],
 )
 def test_giving_bank_details_to_the_assistant_is_spoken_of(text):

@@ -9,6 +9,7 @@ from bot.checks.contacts import (
     format_phone,
     phone_elsewhere,
     phone_example,
+    phone_numbers,
 )
 
 
@@ -84,6 +85,21 @@ def test_a_sentence_is_not_a_name(typed, a_name):
 )
 def test_phone_numbers_are_validated_for_the_company_country(typed, country, e164):
     assert check_phone(typed, country).value == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "numbers"),
+    [
+        ("portable 06 71 23 45 89, fixe 01 42 68 53 00 — lequel voulez-vous ?", "FR",
+         ["+33671234589", "+33142685300"]),
+        ("06 71 23 45 89 ou 06.71.23.45.89", "FR", ["+33671234589"]),  # the same, twice
+        ("06 12 34", "FR", []),
+    ],
+)  # fmt: skip
+def test_every_valid_number_of_a_message_is_found_in_order(typed, country, numbers):
+    assert phone_numbers(typed, country) == numbers
+    if numbers:
+        assert check_phone(typed, country).value == numbers[0]  # the one kept
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from bot.checks.email_addresses import (
     check_supplier_email,
     lookalike_of,
     mask_email,
+    our_link,
     says_something_else,
     suggest_domain,
 )
@@ -326,3 +327,24 @@ OURS = {"sis-id.com", "my.sis-id.com"}
 )  # fmt: skip
 def test_an_address_or_link_naming_sis_id_that_is_not_ours_is_a_lookalike(text, found):
     assert lookalike_of(text, OURS) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("Le lien pointe vers https://my.sis-id.com/?invitation=ABCD, c'est bien vous ?",
+         "my.sis-id.com"),
+        ("http://SIS-ID.COM/activate", "sis-id.com"),
+        # read the way a browser reads it: the host is after the "@"
+        ("https://my.sis-id.com@evil.example/?invitation=ABCD", None),
+        ("https://my.sis-id.com.evil.example/", None),
+        ("https://my.sis-\u0456d.com/", None),  # a Cyrillic "і"
+        # another address or link beside ours: no plain yes
+        ("https://my.sis-id.com/ et le mail de noreply@sis-id-verif.com", None),
+        ("https://my.sis-id.com/ https://evil.example/", None),
+        ("my.sis-id.com", None),  # no link: a host in a sentence, or a sender's domain
+        ("https://[::1/", None),  # not a URL a browser opens
+    ],
+)  # fmt: skip
+def test_a_link_to_our_site_is_ours_only_when_it_leads_there(text, host):
+    assert our_link(text, OURS) == host

@@ -3,6 +3,7 @@ channel, in French and in English: each one went wrong before (what it got is in
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -2498,3 +2499,175 @@ def test_an_address_given_with_a_question_is_kept_and_read_back(
 
     assert message.split()[0] in reply and read_back in reply
     assert "noreply@sis-id.com" not in reply
+
+
+# --- the fifth outside tester's leftovers (fourteenth session) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "insist", "no_contact", "contact_words"),
+    [
+        ("fr", "je veux créer mon compte",
+         "mais c'est la faute de Transports Giraud, ils nous ont envoyé ça en juin et on vient "
+         "de le voir. Vous ne pouvez vraiment rien faire ?",
+         "je n'ai pas de contact chez Giraud, qui dois-je appeler ?", "interlocuteur habituel"),
+        ("en", "I want to create my account",
+         "but it's Giraud's fault, they sent it in June and we've only just seen it. Is there "
+         "really nothing you can do?",
+         "I have no contact at Giraud, who should I call?", "usual contact"),
+    ],
+)  # fmt: skip
+def test_after_an_expired_code_insisting_and_knowing_nobody_at_the_customer_are_answered(
+    servers, language, start, insist, no_contact, contact_words
+):
+    """After "this code has expired", "can't you really do anything?" got "not sure" with the
+    activation email first, and "I have no contact at Giraud" got "I cannot understand" (fifth
+    outside tester, M6)."""
+    siren, code = new_siren(), new_code_of("HXYK" if language == "fr" else "HXYL")
+    five_months_ago = db.utcnow() - timedelta(days=150)
+    invite(servers.database_url, CompanyId("FR", siren), code=code,
+           customer="Transports Giraud", issued_at=five_months_ago)  # fmt: skip
+    talk, metadata = sender(), {"language": language}
+    converse(servers, talk, [(f"{start}. France, {spaced(siren)}, {code}", "Giraud")], metadata)
+
+    replies = servers.say(talk, insist, metadata)
+    said = texts(replies)
+    assert ("seul votre client" if language == "fr" else "only your customer") in said
+    assert topic_button("faq/customer_contact") == payloads(replies)[0]
+    assert "/resend_activation" not in payloads(replies)
+
+    replies = servers.say(talk, no_contact, metadata)
+    assert contact_words in texts(replies) and "/human_handoff" in payloads(replies)
+
+
+@pytest.mark.parametrize(
+    ("language", "ask", "when", "no_ticket_words", "words"),
+    [
+        ("fr", "je veux parler à un conseiller",
+         "Et vous répondez quand ? Dans 3 semaines comme d'habitude ?",
+         "dites « parler à un conseiller »", "je ne peux pas vous donner de délai précis"),
+        ("en", "I want to talk to an advisor",
+         "what's the ticket number again and when will they reply?",
+         'say "talk to an advisor"', "I cannot give you a precise time"),
+    ],
+)  # fmt: skip
+def test_after_a_ticket_its_reference_and_the_reply_time_are_answered(
+    servers, language, ask, when, no_ticket_words, words
+):
+    """ "When will you reply?" and "what's the ticket number again?" after a ticket got "not
+    sure", and the reference was not repeated (fifth outside tester, m3)."""
+    talk, metadata = sender(), {"language": language}
+    before = texts(servers.say(talk, when, metadata))  # no ticket yet: how to ask for one
+    assert no_ticket_words in before and "T-0" not in before
+    servers.say(talk, ask, metadata)
+    given = texts(servers.say(talk, f"m3.{talk[:8]}@fournisseur-e2e.fr", metadata))
+    reference = re.search(r"T-\d{6}", given).group(0)
+
+    reply = texts(servers.say(talk, when, metadata))
+
+    assert reference in reply and words in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "iban_check", "check_words", "by_phone", "phone_words"),
+    [
+        ("fr", "Est-ce que Sis ID vérifie que notre IBAN nous appartient vraiment ?",
+         "un conseiller peut vous répondre",
+         "Vous êtes sûr que Sis ID ne me demandera jamais mes codes bancaires par téléphone ?",
+         "par téléphone ni dans cette conversation"),
+        ("en", "Does Sis ID check that our IBAN really belongs to us?",
+         "an advisor can tell you",
+         "Are you sure Sis ID will never ask for my bank codes over the phone?",
+         "by phone or in this conversation"),
+    ],
+)  # fmt: skip
+def test_a_cautious_supplier_s_questions_on_bank_details_are_answered(
+    servers, language, iban_check, check_words, by_phone, phone_words
+):
+    """ "Does Sis ID check that our IBAN belongs to us?" got "I cannot understand your
+    request"; "never by phone?" got "not sure" (fifth outside tester, m10)."""
+    talk, metadata = sender(), {"language": language}
+    for question, words in [(iban_check, check_words), (by_phone, phone_words)]:
+        reply = texts(servers.say(talk, question, metadata))
+        assert words in reply and NOT_SURE[language] not in reply, (question, reply)
+
+
+@pytest.mark.parametrize(
+    ("language", "legal", "terms"),
+    [
+        ("fr", "Est-ce que ça engage juridiquement notre société ou juste moi personnellement ?",
+         "Acceptez-vous"),
+        ("en", "Is this legally binding for our company or just for me personally?",
+         "Do you accept"),
+    ],
+)  # fmt: skip
+def test_is_it_legally_binding_at_the_terms_is_answered_and_the_terms_asked_again(
+    servers, language, legal, terms
+):
+    """It got "not sure" at the terms question (fifth outside tester, m10)."""
+    talk, _, _ = registering(servers, "HXYM", language, 5)  # the terms asked
+
+    reply = texts(servers.say(talk, legal, {"language": language}))
+
+    assert ("portée juridique" if language == "fr" else "legal scope") in reply
+    assert terms in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "ours", "yes", "forged"),
+    [
+        ("fr", "Le lien dans le mail pointe vers {site}/?invitation=ABCD, c'est bien chez vous ?",
+         "Oui : **help.example.test** est bien l'un de nos sites",
+         "Le lien pointe vers https://help.example.test@evil.example/?invitation=ABCD, "
+         "c'est bien chez vous ?"),
+        ("en", "The link in the email goes to {site}/?invitation=ABCD - is that really you?",
+         "Yes: **help.example.test** is one of our sites",
+         "The link goes to https://help.example.test@evil.example/?invitation=ABCD - is that "
+         "really you?"),
+    ],
+)  # fmt: skip
+def test_our_own_link_is_confirmed_and_a_link_dressed_as_ours_is_not(
+    servers, language, ours, yes, forged
+):
+    """Our own invitation link got "not sure" where a look-alike gets a plain "no" (fifth
+    outside tester, m9). Asked right after another "not sure", Rasa's second stage said "I
+    cannot understand": the answer comes all the same, and so does the warning about a
+    look-alike sender."""
+    talk, metadata = sender(), {"language": language}
+    unsure = "/nlu_fallback"  # "not sure", whatever the wording
+    assert NOT_SURE[language] in texts(servers.say(talk, unsure, metadata))
+
+    reply = texts(servers.say(talk, ours.format(site="https://help.example.test"), metadata))
+    assert yes in reply
+
+    assert NOT_SURE[language] in texts(servers.say(talk, unsure, metadata))
+    lookalike = "noreply@sis-іd.com"  # a Cyrillic "і"
+    question = (
+        f"Le mail venait de {lookalike}, c'est bien vous ?"
+        if language == "fr"
+        else (f"The mail came from {lookalike}, is that really you?")
+    )
+    no = f"Non : **{lookalike}**" if language == "fr" else f"No: **{lookalike}**"
+    assert no in texts(servers.say(talk, question, metadata))
+    assert yes not in texts(servers.say(talk, forged, metadata))
+
+
+@pytest.mark.parametrize(
+    ("language", "two_numbers", "kept"),
+    [
+        ("fr", "portable 06 71 23 45 89, fixe 01 42 68 53 00 — lequel voulez-vous ?",
+         "Un fixe ou un mobile conviennent : je garde le premier, **+33 6 71 23 45 89**"),
+        ("en", "mob 06 71 23 45 89, landline 01 42 68 53 00 — which one do you want?",
+         "A landline or a mobile will do: I am keeping the first one, **+33 6 71 23 45 89**"),
+    ],
+)  # fmt: skip
+def test_two_phone_numbers_and_a_question_keep_the_first_and_say_so(
+    servers, language, two_numbers, kept
+):
+    """Both numbers were lost: "not sure" (EN), the phone answer (FR), then the question again
+    (fifth outside tester, M7)."""
+    talk, _, every = registering(servers, "HXYN", language, UP_TO_THE_PHONE)
+
+    reply = texts(servers.say(talk, two_numbers, {"language": language}))
+
+    assert kept in reply and every[UP_TO_THE_PHONE][1] in reply  # the job title next

@@ -10,6 +10,7 @@ import yaml
 from rasa.nlu.classifiers.fallback_classifier import undo_fallback_prediction
 from rasa.shared.nlu.training_data.message import Message
 
+import bot.settings as settings_module
 from rasa_ext.answer_fallback import AnswerFallbackClassifier
 from tests.factories import ROOT
 
@@ -382,3 +383,28 @@ def test_an_unsure_message_with_an_identifier_that_asks_nothing_starts_the_regis
     data["text"] = text
 
     assert decide(data)["intent"]["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("Le mail venait de noreply@sis-\u0456d.com, c'est bien vous ?", "faq/genuine_invitation"),
+        ("The link goes to https://help.example.test/?invitation=ABCD - is that really you?",
+         "faq/genuine_invitation"),
+        # the same link, no question: left to the classifier
+        ("https://help.example.test/?invitation=ABCD", None),
+        ("https://help.example.test@evil.example/?invitation=ABCD is that really you?", None),
+    ],
+)  # fmt: skip
+def test_an_unsure_question_about_a_link_or_a_lookalike_gets_its_answer(text, read_as, monkeypatch):
+    """It got "not sure", and right after another one Rasa's second stage ("I cannot
+    understand"): the warning about a look-alike, or the "yes, ours", was never said."""
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://help.example.test")
+    monkeypatch.setattr(settings_module, "_cached", None)  # read with it, restored after
+    data = reading("nlu_fallback", 0.3)
+    data["text"] = text
+
+    decided = decide(data)
+
+    topics = [e["value"] for e in decided.get("entities") or [] if e["entity"] == "topic"]
+    assert topics == ([read_as] if read_as else [])
