@@ -44,7 +44,6 @@ from bot.checks.conversation_ids import CLIENT_REFERENCE
 from bot.checks.email_addresses import mask_email
 from bot.checks.identifiers import check_company_id, supported_countries
 from bot.checks.invitation_codes import extract_code, mask_code, normalise_code
-from bot.checks.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from bot.checks.passwords import meets_article_rule
 
 REDACTED = "[masqué]"
@@ -399,14 +398,23 @@ def _mask_typed_shapes(event: dict) -> None:
                 entity["value"] = _mask_shapes(entity["value"])
 
 
+# Letters only, words joined by a hyphen, an apostrophe, a dot or a space: a name, a word, a
+# company's name ("Christophe", "expert-comptable", "harbour-supplies").
+_WORD_LIKE = re.compile(r"[^\W\d_]+(?:[-'’. ][^\W\d_]+)*")
+
+
 def _searched(secret: str) -> bool:
-    """Whether a secret is also masked in the conversation's other events. A short word of
-    letters only ("Martin" typed at the password question, refused) cannot be a password (the
-    article's 8 characters); searched for, it masked the last name given later, and the account
-    would have been created with "[masqué]" as its name (outside tester)."""
+    """Whether a secret is also masked in the conversation's other events: one with a digit or
+    a symbol. Letters alone, however long, cannot be a password (the article's rule asks for a
+    digit and a special character), and a word typed at the password question by mistake is
+    the supplier's data elsewhere: searched for, "fromagerie" masked the address
+    contact@fromagerie-durand.fr, "Christophe" the first name, "expert-comptable" the job title,
+    in the log and in the tracker read back from it, and the account was created with
+    "[masqué]" in them (third and sixth outside testers). The answer itself stays masked where
+    it was typed."""
     if not _MIN_SECRET_LENGTH <= len(secret) <= MAX_SEARCHED_LENGTH or REDACTED in secret:
         return False
-    return len(secret) >= PASSWORD_MIN_LENGTH or not secret.isalpha()
+    return _WORD_LIKE.fullmatch(secret) is None
 
 
 def redact_new_events(events: Sequence[dict], context: RedactionContext | None = None) -> Redacted:
