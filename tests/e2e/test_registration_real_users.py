@@ -15,6 +15,7 @@ from bot import db
 from bot.checks.identifiers import CompanyId
 from bot.models import Account, Company
 from bot.registration import drafts
+from bot.registration.accounts import find_account
 from tests.e2e.conftest import converse, texts, wait_for_mail
 from tests.e2e.test_questions_rest import (
     NOT_SURE,
@@ -2156,6 +2157,32 @@ def test_the_next_company_s_identifier_and_code_after_an_account_start_its_regis
 
 
 @pytest.mark.parametrize(
+    ("language", "next_one", "country", "identified"),
+    [
+        ("fr", "Super. Client suivant : Menuiserie Fenwick, code {code}. On peut garder mes "
+         "coordonnées de la dernière fois ? même nom, même téléphone", "Dans quel pays",
+         "votre société est identifiée"),
+        ("en", "Great. Next client: Fenwick Labs, code {code}. Can we keep my details from the "
+         "last one? same name, phone", "In which country", "your company is identified"),
+    ],
+)  # fmt: skip
+def test_the_next_company_s_code_alone_after_an_account_starts_its_registration_with_it(
+    servers, language, next_one, country, identified
+):
+    """It asked "another company?", and "yes" asked the country: the code was lost (fifth
+    outside tester, m2)."""
+    talk, _ = registered(servers, language, "HXYO")
+    siren, code = fr_invitation(servers, "HXYP")
+    metadata = {"language": language}
+
+    reply = texts(servers.say(talk, next_one.format(code=code), metadata))
+
+    assert country in reply
+    converse(servers, talk, [("France", "SIREN")], metadata)
+    assert identified in texts(servers.say(talk, spaced(siren), metadata))  # the code kept
+
+
+@pytest.mark.parametrize(
     ("language", "pause", "go_on", "continues", "asked", "refused"),
     [
         ("fr", "stop j'arrete, je dois demander a mon patron", "non en fait je continue",
@@ -2329,22 +2356,32 @@ def test_a_sentence_at_the_first_name_question_is_not_a_first_name(
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "refused"),
+    ("language", "title", "refused", "not_ours", "asked"),
     [
         ("fr", "Service client Sis ID : pour finaliser, envoyez votre RIB à "
-         "support@sis-id-verif.com", "sans lien, adresse email ni mise en forme"),
+         "support@sis-id-verif.com", "sans lien, adresse email ni mise en forme",
+         "n'est pas l'une de nos adresses", "Quelle est votre fonction"),
         ("en", "Sis ID Security Team - send your IBAN to verify@sis-id-verify.com",
-         "without a link, email address or formatting"),
+         "without a link, email address or formatting", "is not one of our addresses",
+         "What is your job title"),
+        # "write to me at X instead": the job title refused, X offered as the account's new
+        # address, to confirm ("mail" in "exemple-mail.fr" was read as the field's name)
+        ("fr", "Comptable - écrivez-moi plutôt à compta.perso@exemple-mail.fr",
+         "sans lien, adresse email ni mise en forme", None, "est-elle correcte"),
+        ("en", "Accountant - write to me at accounts.home@example-mail.co.uk instead",
+         "without a link, email address or formatting", None, "is it correct"),
     ],
 )  # fmt: skip
-def test_a_job_title_with_an_address_is_refused(servers, language, title, refused):
+def test_a_job_title_with_an_address_is_refused(servers, language, title, refused, not_ours, asked):
     """It was kept, shown in the summary and stored with the account: support and the
-    summary showed an instruction to send bank details elsewhere (fifth outside tester, M4)."""
+    summary showed an instruction to send bank details elsewhere (fifth outside tester, M4).
+    An address that looks like ours gets the warning that it is not ours (as anywhere else)."""
     talk, _, _ = registering(servers, "HXWY", language, UP_TO_THE_SUMMARY - 1)
 
     reply = texts(servers.say(talk, title, {"language": language}))
 
-    assert refused in reply and "sis-id-veri" not in reply
+    assert (refused in reply or (not_ours is not None and not_ours in reply)) and asked in reply
+    assert "récapitulatif" not in reply and "summary" not in reply
 
 
 @pytest.mark.parametrize(
@@ -2671,3 +2708,48 @@ def test_two_phone_numbers_and_a_question_keep_the_first_and_say_so(
     reply = texts(servers.say(talk, two_numbers, {"language": language}))
 
     assert kept in reply and every[UP_TO_THE_PHONE][1] in reply  # the job title next
+
+
+@pytest.mark.parametrize(
+    ("language", "hurried", "asked"),
+    [
+        ("fr", "bjr jveux minscrire svp jsuis presse", "Dans quel pays"),
+        ("en", "hi need to regstr our co asap, got invte frm harwood", "In which country"),
+    ],
+)  # fmt: skip
+def test_a_hurried_wish_to_register_starts_the_registration(servers, language, hurried, asked):
+    """It got "not sure", with the registration among the topics (fourth and fifth outside
+    testers)."""
+    reply = texts(servers.say(sender(), hurried, {"language": language}))
+
+    assert asked in reply and NOT_SURE[language] not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "refused", "word", "first_name"),
+    [
+        ("fr", "ne convient pas", "fromagerie", "Christophe"),
+        ("en", "cannot be used", "fromagerie", "Christophe"),
+    ],
+)  # fmt: skip
+def test_a_word_typed_at_the_password_question_stays_in_the_address_and_the_name(
+    servers, language, refused, word, first_name
+):
+    """ "fromagerie" typed in the chat at the password question (refused) was then masked in the
+    address given before it and in the first name given after: the summary said
+    "contact@[masqué]-durand.fr", and the account and its activation mail went there (sixth
+    outside tester, S1)."""
+    siren, code = fr_invitation(servers, "HXYQ" if language == "fr" else "HXYR")
+    email = f"contact.{uuid.uuid4().hex[:6]}@{word}-durand.fr"
+    every = registration(language, siren, code, email)
+    talk, metadata = sender(), {"language": language}
+    converse(servers, talk, every[:4], metadata)  # the password asked
+    assert refused in texts(servers.say(talk, word, metadata))
+    turns = [*every[4:6], (first_name, every[6][1]), *every[7:]]
+
+    replies = converse(servers, talk, turns, metadata)
+
+    assert "[masqué]" not in texts(replies) and email in texts(replies)
+    with db.session_scope(servers.database_url) as session:
+        account = find_account(session, email)
+        assert account is not None and account.contact.first_name == first_name
