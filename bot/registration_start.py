@@ -10,6 +10,7 @@ has (no database): every branch is here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from bot.checks.answers import (
     says_coming_back,
 )
 from bot.checks.email_addresses import check_supplier_email
+from bot.checks.fields import fold
 
 # Every slot of the registration, in the order of the form, with those the validation sets
 # beside an answer (the invitation check, a suggested correction, the menu, refusal counts): a
@@ -80,10 +82,24 @@ def _an_address_alone(text: str) -> str | None:
     return checked.address if checked.ok else None
 
 
+# "client suivant", "next client", "une autre société", "the next company": an accountant's
+# next registration.
+_NEXT_COMPANY = re.compile(
+    r"\b(?:(?:client|societe|entreprise|dossier)s? suivante?s?"
+    r"|(?:une |l')autre (?:societe|entreprise|client)"
+    r"|next (?:client|company|one)|another (?:client|company))\b"
+)
+
+
 def _another_company(text: str) -> bool:
-    """The next company's identifier and code in the message ("maintenant le client suivant :
-    SIREN ... code ..."): that one is registered (they were lost after "another company?")."""
-    return {"company_id", "invitation_code"} <= read_message(text, None, {}).values.keys()
+    """The next company's answers in the message: its invitation code (a code serves only to
+    register), or its identifier said to be the next company's ("Next client: Fenwick Labs,
+    03193610, code P88E-..."). That one is registered: they were lost after "another
+    company?"."""
+    values = read_message(text, None, {}).values
+    if "invitation_code" in values:
+        return True
+    return bool(values) and bool(_NEXT_COMPANY.search(fold(text)))
 
 
 def registration_start(intent: str | None, text: str, get_slot: Callable[[str], Any]) -> Start:

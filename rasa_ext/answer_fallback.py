@@ -82,6 +82,7 @@ CONTACT_HUMAN = "faq/contact_human"
 # The answer to bank details typed in the conversation, and the entity that names it (the
 # topic a "not sure" button names, read by actions/answers.py).
 BANK_DETAILS = "faq/bank_details"
+BANK_DETAILS_CHECK = "faq/bank_details_check"
 # The answer whose action first says whether an address or a link is ours.
 GENUINE_INVITATION = "faq/genuine_invitation"
 TOPIC = "topic"
@@ -104,8 +105,10 @@ class AnswerFallbackClassifier(FallbackClassifier):
     def _should_fallback(self, message: Message) -> bool:
         if _gives_bank_details(message) or _asks_for_a_person(message):
             return False
-        if intent_of(message.data)[0] == OUT_OF_SCOPE and _speaks_of_giving_bank_details(message):
-            return False  # "on doit vous envoyer notre RIB ?" was "I cannot help with that"
+        if _about_bank_details(message) and _speaks_of_giving_bank_details(message):
+            # "on doit vous envoyer notre RIB ?" was "I cannot help with that"; "Should I give
+            # you our IBAN so you can check it?" the answer on how bank details are checked
+            return False
         unsure = super()._should_fallback(message) or self._answer_unsure(message.data)
         if (unsure or intent_of(message.data)[0] in CORRECTABLE) and _corrects_an_address(message):
             return False
@@ -167,6 +170,16 @@ def _asks_about_a_link(message: Message) -> bool:
     start = text.lower().find(found) if found else -1
     span = (start, start + len(found)) if start >= 0 else (0, len(text))
     return _answer_with(message, GENUINE_INVITATION, span)
+
+
+def _about_bank_details(message: Message) -> bool:
+    """Read as out of scope, or as the question of how bank details are checked: a message that
+    speaks of giving them to us then gets "never give them" (the safer answer of the two)."""
+    intent = intent_of(message.data)[0]
+    if intent == OUT_OF_SCOPE:
+        return True
+    answer = selected_answer(message.data, intent) if intent == "faq" else None
+    return answer is not None and answer.key == BANK_DETAILS_CHECK
 
 
 def _answer_bank_details(message: Message, span: tuple[int, int] | None) -> bool:

@@ -456,9 +456,22 @@ _GOES_ON_REGISTERING = _patterns(
 )
 
 
+# "bjr jveux minscrire svp jsuis presse", "hi need to regstr our co": wanting to register,
+# typed in haste (the NLU was not sure; SMS spellings, glued pronouns, missing letters).
+_WANTS_TO_REGISTER = _patterns(
+    r"(?:\b|j'?)(?:veux|veu|voulons|voudrais|voudrions|souhait\w*|aimer\w*|dois|devons|faut"
+    r"|besoin de) ?(?:m'?|me |s'?|se |nous |vous |l'?|le |la )?(?:inscri\w*|enregistr\w*)",
+    r"\b(?:want|wanna|need|would like|'d like|trying|like) (?:to )?"
+    r"(?:register|regist\w*|regstr\w*|reg\b|sign ?up|signup|enrol\w*)",
+)
+
+
 def goes_on_registering(text: str) -> bool:
-    """A request to go on with (or back to) the registration, not "je ne veux pas continuer"."""
-    return _asked_plainly(_GOES_ON_REGISTERING, text)
+    """A request to go on with (or back to) the registration, not "je ne veux pas continuer";
+    or to register, said in haste (not a question: "pourquoi dois-je m'inscrire ?")."""
+    if _asked_plainly(_GOES_ON_REGISTERING, text):
+        return True
+    return _asked_plainly(_WANTS_TO_REGISTER, text) and not asks_something(text)
 
 
 # "je n'ai pas reçu l'email d'activation", "I did not get the activation email": with an address

@@ -88,7 +88,10 @@ _PHRASES = sorted(
     key=lambda item: -len(item[0]),
 )
 _FIELD_OF = dict(_PHRASES)
-_PATTERN = re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?!\w)")
+# Not inside an address or a host name: "compta@exemple-mail.fr" names no field.
+_PATTERN = re.compile(
+    r"(?<![\w@.-])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![\w@-]|\.\w)"
+)
 
 
 class Mention(NamedTuple):

@@ -113,6 +113,23 @@ async def test_after_a_registration_a_new_one_is_not_started_without_saying_what
     assert (slots["registration_starting"], slots["registration_offer"]) == (False, "another")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next client: Fenwick Labs, code ACME-FR00-0000-0001. Can we keep my details?",
+        "client suivant : SIREN 732 829 320",
+    ],
+)
+async def test_the_next_company_s_code_or_said_identifier_starts_at_once(domain, text):
+    """ "Another company?" then "yes" lost the code of the message (fifth outside tester)."""
+    dispatcher, slots, _ = await start(
+        domain, text, "start_registration", registered_email="jean.dupont@acme.fr"
+    )
+
+    assert responses(dispatcher) == ["utter_start_registration"]
+    assert slots["registration_starting"] is True
+
+
 async def test_yes_to_another_company_starts_the_second_registration(domain):
     dispatcher, slots, _ = await start(
         domain,

@@ -274,6 +274,9 @@ def test_without_the_field_named_the_replaced_answer_tells_which_it_is(text, cor
         # a question about a field: "quoi" is not its new value
         ("email", "et le code d'invitation c'est quoi"),
         ("phone", "and the invitation code is what"),
+        # a field's name inside an address or a host is none: it corrected the email to "fr"
+        ("job_title", "Comptable - écrivez-moi plutôt à compta.perso@exemple-mail.fr"),
+        ("job_title", "see www.siren-check.fr instead"),
     ],
 )
 def test_an_answer_is_no_correction(asked, text):

@@ -259,6 +259,10 @@ def test_a_refusal_or_a_question_about_advisors_is_no_handoff(text, intent, read
         "je voudrais reprendre l'inscription",
         "actually, I'd like to continue my registration",
         "can I resume the registration?",
+        # in haste (fourth and fifth outside testers: "not sure")
+        "bjr jveux minscrire svp jsuis presse",
+        "hi need to regstr our co, were german, got invte frm harwood",
+        "nous souhaitons nous enregistrer sur votre site",
     ],
 )
 def test_an_unsure_request_to_go_on_registering_is_the_registrations_start(text):
@@ -278,6 +282,10 @@ def test_an_unsure_request_to_go_on_registering_is_the_registrations_start(text)
         # the article's last step, "finaliser mon inscription", is a question about it
         ("comment finaliser l'inscription ?", 0.48, "nlu_fallback"),
         ("how do I finish my registration?", 0.48, "nlu_fallback"),
+        # a question about registering, someone else's wish, a refusal
+        ("pourquoi je dois m'inscrire ?", 0.48, "nlu_fallback"),
+        ("mon collègue veut s'inscrire aussi", 0.48, "nlu_fallback"),
+        ("I don't want to register", 0.48, "nlu_fallback"),
     ],
 )
 def test_a_refusal_or_a_question_about_after_is_not_going_on(text, confidence, read_as):
@@ -360,6 +368,22 @@ def test_an_unsure_message_about_giving_bank_details_gets_never_give_them(
 
     topics = [e["value"] for e in decided.get("entities") or [] if e["entity"] == "topic"]
     assert topics == ([read_as] if read_as else [])
+
+
+def test_giving_bank_details_read_as_how_they_are_checked_gets_never_give_them():
+    """ "Should I give you our IBAN so you can check it?" got how bank details are checked,
+    sure: "never give them here" is the answer a fraud-prevention platform owes."""
+    data = reading("faq", 0.99, [("faq/bank_details_check", 0.9)])
+    data["text"] = "Should I give you our IBAN so you can check it?"
+
+    decided = decide(data)
+
+    topics = [e["value"] for e in decided.get("entities") or [] if e["entity"] == "topic"]
+    assert topics == ["faq/bank_details"]
+    # asked how they are checked, without giving them: that answer stays
+    data = reading("faq", 0.99, [("faq/bank_details_check", 0.9)])
+    data["text"] = "Does Sis ID check that our IBAN really belongs to us?"
+    assert not [e for e in decide(data).get("entities") or [] if e["entity"] == "topic"]
 
 
 @pytest.mark.parametrize(
