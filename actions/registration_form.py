@@ -346,6 +346,13 @@ class ValidateRegistrationForm(FormValidationAction):
                 response="utter_password_special_characters", examples=SPECIAL_CHARACTER_EXAMPLES
             )
             return True
+        if asked == MENU and reading.back_to_summary:
+            # "rien finalement, c'est bon": back to the summary (it looped on the menu)
+            if tracker.get_slot("correction_menu") == "invitation":
+                utter_about_the_pair(dispatcher, tracker, "utter_help_which_is_wrong")
+                return True  # the identifier or the code has to change: the menu stays
+            dispatcher.utter_message(response="utter_registration_continues")
+            return False
         if asked == MENU and (reading.which or reading.stance or reading.question):
             if tracker.get_slot("correction_menu") == "invitation":
                 utter_about_the_pair(dispatcher, tracker, "utter_help_which_is_wrong")
@@ -410,6 +417,9 @@ class ValidateRegistrationForm(FormValidationAction):
             events.append(SlotSet("confirmed", None))
         if turn.asked == MENU and (reading.cleared or reading.values):
             events.append(SlotSet("correction_menu", None))
+        elif turn.asked == MENU and reading.back_to_summary:
+            if tracker.get_slot("correction_menu") != "invitation":
+                events += [SlotSet("correction_menu", None), SlotSet(MENU, None)]
         elif reading.which:  # asked which answer to correct (the menu already open stays)
             events += [
                 SlotSet("correction_menu", tracker.get_slot("correction_menu") or "all"),
@@ -1053,11 +1063,10 @@ class ValidateRegistrationForm(FormValidationAction):
     def _name(self, slot: str, value: str, dispatcher, tracker: Tracker) -> Slots:
         check = check_name(value or "")
         if not check.ok:
-            response = (
-                "utter_name_not_a_name"
-                if check.error is ContactError.NOT_A_NAME
-                else "utter_name_invalid"
-            )
+            response = {
+                ContactError.NOT_A_NAME: "utter_name_not_a_name",
+                ContactError.NOTICE: "utter_name_notice",
+            }.get(check.error, "utter_name_invalid")
             return self._refused(slot, tracker, dispatcher, response)
         return {slot: check.value, **self._accepted(slot, tracker)}
 

@@ -11,7 +11,13 @@ from datetime import datetime, timedelta, timezone
 from dateutil.relativedelta import relativedelta
 
 from bot import db
-from bot.checks.identifiers import check_company_id, parse_country, scheme_for, supported_countries
+from bot.checks.identifiers import (
+    CompanyIdCheck,
+    check_company_id,
+    parse_country,
+    scheme_for,
+    supported_countries,
+)
 from bot.checks.invitation_codes import format_code, normalise_code
 from bot.checks.language import DEFAULT_LANGUAGE, LANGUAGES
 from bot.mail import outbox
@@ -52,18 +58,26 @@ def _mail_date(day: datetime, language: str) -> str:
     return day.strftime("%d/%m/%Y") if language == "fr" else f"{day.day} {day:%B %Y}"
 
 
-def cmd_invitations_create(args: argparse.Namespace) -> None:
-    country = parse_country(args.country)
+def _company_id(country_typed: str, company_id: str) -> CompanyIdCheck:
+    """The company named on the command line (its check), or a CommandError that says what is
+    wrong."""
+    country = parse_country(country_typed)
     if country is None:
         known = ", ".join(s.country for s in supported_countries())
-        raise CommandError(f"unknown country {args.country!r}; supported: {known}")
-    check = check_company_id(country, args.company_id)
+        raise CommandError(f"unknown country {country_typed!r}; supported: {known}")
+    check = check_company_id(country, company_id)
     if not check.ok:
         scheme = scheme_for(country)
         raise CommandError(
-            f"{args.company_id!r} is not a valid {scheme.name('en')} ({check.error.value}); "
+            f"{company_id!r} is not a valid {scheme.name('en')} ({check.error.value}); "
             f"example: {scheme.example}"
         )
+    return check
+
+
+def cmd_invitations_create(args: argparse.Namespace) -> None:
+    check = _company_id(args.country, args.company_id)
+    country = check.company_id.country
     if args.code is not None:
         problem = invitations.imposed_code_problem(args.code)
         if problem:
@@ -122,7 +136,10 @@ def cmd_invitations_list(args: argparse.Namespace) -> None:
         # Codes are kept as hashes: their first 4 symbols tell them apart.
         print(f"{'code':<21}{'country':<9}{'company id':<18}{'customer':<20}{'issued':<12}state")
         for invitation in rows:
-            if invitation.used_at:
+            if invitation.used_at and not invitations.opened_an_account(session, invitation.id):
+                # its registration's address already had an account: `invitations release`
+                state = f"used {invitation.used_at:%Y-%m-%d}, no account"
+            elif invitation.used_at:
                 state = f"used {invitation.used_at:%Y-%m-%d}"
             elif now >= invitations.expires_at(invitation.issued_at):
                 state = "expired"
@@ -133,6 +150,16 @@ def cmd_invitations_list(args: argparse.Namespace) -> None:
                 f"{invitation.company_id:<18}{invitation.customer[:19]:<20}"
                 f"{invitation.issued_at:%Y-%m-%d}  {state}"
             )
+
+
+def cmd_invitations_release(args: argparse.Namespace) -> None:
+    company = _company_id(args.country, args.company_id).company_id
+    with db.session_scope() as session:
+        released = invitations.release_unopened(session, company)
+    if released:
+        print(f"{company.display()} ({company.country}): {released} invitation(s) usable again.")
+    else:
+        print(f"{company.display()} ({company.country}): no used invitation without an account.")
 
 
 def cmd_accounts_show(args: argparse.Namespace) -> None:
@@ -534,6 +561,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"language of the invitation email (default: {DEFAULT_LANGUAGE})",
     )
     add(invite_commands, "list", cmd_invitations_list, "list invitations and their state")
+    release = add(
+        invite_commands,
+        "release",
+        cmd_invitations_release,
+        "make usable again a company's invitation used by a registration that opened no "
+        "account (its address already had one)",
+    )
+    release.add_argument("--country", required=True, help="FR, GB, BE, ... or a country name")
+    release.add_argument("--company-id", required=True, help='e.g. "639 709 088"')
 
     accts = commands.add_parser(
         "accounts", help="look up accounts", description="Look up accounts."

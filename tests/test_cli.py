@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import db
+from bot.registration import invitations
 from tests.factories import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,7 @@ def cli(tmp_path):
         ["invitations"],
         ["invitations", "create"],
         ["invitations", "list"],
+        ["invitations", "release"],
         ["accounts", "show"],
         ["outbox", "flush"],
         ["demo-data"],
@@ -338,3 +341,22 @@ def test_the_outbox_sender_does_the_housekeeping_by_itself(cli, smtp_server):
         assert session.get(RegistrationDraft, "abandoned") is None
         assert session.scalar(select(ActivationRequest)) is None
     db.dispose_engines()
+
+
+def test_an_invitation_that_opened_no_account_is_listed_so_and_released(cli):
+    """Its registration's address already had an account (sixth outside tester, M1)."""
+    created = cli("invitations", "create", "--country", "FR", "--company-id", "732 829 320",
+                  "--customer", "ACME")  # fmt: skip
+    code = created.stdout.splitlines()[0].split(": ")[1]
+    with db.session_scope(cli.env["DATABASE_URL"]) as session:
+        invitation = invitations.find_invitation(session, code)
+        invitation.used_at = db.utcnow()  # used, and no account was created with it
+
+    assert ", no account" in cli("invitations", "list").stdout
+    released = cli("invitations", "release", "--country", "France", "--company-id", "732829320")
+    assert "1 invitation(s) usable again" in released.stdout
+    assert "valid until" in cli("invitations", "list").stdout
+    again = cli("invitations", "release", "--country", "FR", "--company-id", "732 829 320")
+    assert "no used invitation without an account" in again.stdout
+    refused = cli("invitations", "release", "--country", "FR", "--company-id", "123", ok=False)
+    assert refused.returncode != 0 and "not a valid SIREN" in refused.stderr

@@ -318,8 +318,18 @@ def stance_of(text: str) -> Stance | None:
         return None
     for stance, pattern in _STANCES:
         if pattern.search(folded):
+            if stance is Stance.WAIT and _ABOUT_PAYING.search(folded) and asks_something(text):
+                # "is it free or will they charge us for it later?": a question about the cost,
+                # not a pause (it got "take your time")
+                return None
             return stance
     return None
+
+
+_ABOUT_PAYING = re.compile(
+    r"\b(?:gratuit\w*|payant\w*|(?!pays\b)pa(?:y|i)\w*|factur\w*|cout\w*|frais|tarif\w*|prix"
+    r"|free|charg\w*|pay\w*|cost\w*|fees?|price\w*|bill\w*)\b"
+)
 
 
 _ALREADY_REGISTERED = _patterns(
@@ -1029,6 +1039,9 @@ class Reading:
     # or holds bank details: what looks like an answer in it is asked about or pasted by
     # mistake, not given (set by read_turn).
     not_given: bool = False
+    # At "what would you like to correct?": nothing after all, back to the summary ("rien,
+    # c'est bon", "nothing, it's all fine", the "Rien" button).
+    back_to_summary: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1041,6 +1054,7 @@ class Reading:
             or self.which
             or self.question
             or self.special_characters
+            or self.back_to_summary
         )
 
 
@@ -1119,9 +1133,13 @@ def read_message(
     if text.startswith("/"):  # a button's payload: only what it names
         if named_field in TEXT_FIELDS:
             return Reading(cleared=(named_field,), corrected=named_field)
+        if named_field == NOTHING and asked == MENU:
+            return Reading(back_to_summary=True)  # the menu's "Rien" button
         if intent == "skip" and asked in OPTIONAL:
             return Reading(stance=Stance.RATHER_NOT)  # the "Passer" / "Skip" button
         return Reading(which=correcting)
+    if asked == MENU and _nothing_to_correct(text):
+        return Reading(back_to_summary=True)
     if asked == "password":
         return _read_at_the_password(text, known, country, correcting)
     if asked in _AFTER_THE_NAMES_ASKED:
@@ -1683,6 +1701,34 @@ def self_repaired(answer: str) -> str:
     return after
 
 
+# The value the menu's "Rien, revenir au récapitulatif" button names (field entity).
+NOTHING = "none"
+# "tel quel", "as it is": no telephone there.
+_AS_IT_IS = re.compile(r"\btel(?:le)?s? quel(?:le)?s?\b|\bas it is\b")
+# Nothing to correct after all, at "what would you like to correct?" (folded text).
+_NOTHING_TO_CORRECT = _patterns(
+    r"^\W*(?:(?:ah|oh|euh|bon|non|en fait|finalement|ok)\W+)*(?:rien|aucune?|nothing|none)\b",
+    r"\b(?:c'est|tout est|tout c'est|c est|it'?s|all|everything'?s?|everything is) "
+    r"(?:(?:tout|bien|tres|all|very|just) )?(?:bon|ok|correct|juste|parfait|fine|good|right)\b",
+    r"\b(?:retour|revenir|retourner|back|return|go back)\b(?: \S+){0,3} "
+    r"(?:recap\w*|summary|resume)\b",
+    r"\b(?:tel(?:le)?s? quel(?:le)?s?|as it is|as they are|keep (?:it|everything|all))\b",
+    r"\blaiss\w* tomber\b|\bforget (?:it|the correction)\b|\bnever ?mind\b",
+    r"\bvalider? (?:le |mon )?recap\w*|\b(?:create|finish|confirm)\w* (?:my |the )?account\b",
+    r"\baccount created\b|\b(?:creer|finir|valider) (?:mon |le |notre )?compte\b",
+)
+
+
+def _nothing_to_correct(text: str) -> bool:
+    """ "Rien finalement, c'est bon", "go back to the summary", "je veux valider le
+    récapitulatif tel quel" at the menu: nothing to correct, and no answer named ("tel quel" is
+    no telephone)."""
+    folded = fold(text)
+    if not _NOTHING_TO_CORRECT.search(folded):
+        return False
+    return _menu_choice(_AS_IT_IS.sub(" ", folded)) is None
+
+
 def _menu_choice(text: str) -> Correction | None:
     """At "what would you like to correct?", the answer a message names, with its new value
     when it gives one: "la société" (the button's label), "the phone, it's 07700 900123" (it got
@@ -1891,6 +1937,8 @@ def for_the_rules(
     if asked == "password" and confidence < CONFIDENT:
         return False  # most likely the password (the form reads it)
     read = reading()
+    if asked == MENU and read.back_to_summary:
+        return False  # "laissez tomber la correction" at the menu: back to the summary
     if intent == "change_language" and read.country_word:
         return False  # "francais" at the country question of a French conversation
     if intent in ("start_registration", "greet") and read.recognised:

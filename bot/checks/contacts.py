@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from bot.checks.fields import fold
 from bot.checks.identifiers import supported_countries
 from bot.checks.language import function_words
 
@@ -35,6 +36,7 @@ class ContactError(str, Enum):
     PHONE_NOT_VALID_FOR_COUNTRY = "phone_not_valid_for_country"
     MARKUP = "markup"  # a link, an address or formatting in a job title
     NOT_A_NAME = "not_a_name"  # a sentence: "pareil que pour les deux autres"
+    NOTICE = "notice"  # a warning dressed as a name: "Action Requise Compte Suspendu ..."
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def check_name(text: str) -> FieldCheck:
         return FieldCheck(None, ContactError.INVALID_NAME)
     if _reads_as_a_sentence(value):
         return FieldCheck(None, ContactError.NOT_A_NAME)
+    if _reads_as_a_notice(value):
+        return FieldCheck(None, ContactError.NOTICE)
     return FieldCheck(_capitalised(value) if value == value.lower() else value)
 
 
@@ -90,6 +94,30 @@ def _reads_as_a_sentence(name: str) -> bool:
     # Short words are left out: "An", "Le", "Ho", "Do" are names in Vietnamese or Korean.
     found = [w for w in words if len(w) > 2 and w in others]
     return len(found) >= 2
+
+
+# Words of a warning, not of a name: two of them, and a name is a notice.
+_ALARM_WORDS = frozenset(
+    "compte account suspendu suspendue suspended bloque bloquee blocked urgent urgence urgente "
+    "action requise required securite security fraude fraud verifiez verify verification "
+    "contactez contact immediatement immediately notice avis alerte alert password iban rib "
+    "banque bank cliquez click support service desk team equipe".split()
+)
+# More words than a name has (the particles "de", "la", "van"... left out).
+_MAX_NAME_WORDS = 5
+
+
+def _reads_as_a_notice(name: str) -> bool:
+    """A warning dressed as a name, which the activation mail would open with ("Bonjour Action
+    Requise Compte Suspendu Contactez Service Fraude Sis-ID Immediatement,", sent from our
+    address to whatever address the registration gives: sixth outside tester): the platform's
+    name, more than five words, or two words of a warning. "Jean Service", "Marie Action"
+    stay names."""
+    folded = fold(name)
+    words = [w for w in _NAME_WORD.findall(folded) if w not in NAME_PARTICLES]
+    if "sisid" in "".join(words):
+        return True
+    return len(words) > _MAX_NAME_WORDS or len(_ALARM_WORDS.intersection(words)) >= 2
 
 
 # Lower-case words inside a name: "van der Berg", "de la Fontaine", "d'Artagnan".

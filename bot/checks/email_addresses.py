@@ -367,6 +367,10 @@ _HOST = re.compile(
 )
 
 
+# A link: a scheme and a host, up to the next space ("http://localhost:8500/?invitation=...").
+_LINK = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+
+
 def _latin_skeleton(host: str) -> str:
     """``host`` in lower-case ASCII letters and digits as it reads: accents dropped ("sís"),
     full-width forms folded, and each letter of another script that looks like a Latin one
@@ -393,17 +397,28 @@ def lookalike_of(text: str, ours: Collection[str]) -> str | None:
     noreply@sis-id.com-securite.ru, c'est normal ?"). Ours are plain ASCII: a host that only
     looks like one of them is a look-alike."""
     ours = {domain.lower() for domain in ours if domain}
+
+    def is_ours(host: str) -> bool:
+        return host.isascii() and any(host == d or host.endswith("." + d) for d in ours)
+
+    for match in _LINK.finditer(text or ""):
+        # "https://my.sis-id.com@secure-iban.ru/login" opens secure-iban.ru: what comes before
+        # the "@" is only shown (the user-info trick), and the host may be an IP address
+        try:
+            parts = urlsplit(match.group())
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            continue
+        if host and not is_ours(host) and "sisid" in _latin_skeleton(parts.netloc):
+            return parts.netloc.lower()
     for match in _HOST.finditer(text or ""):
         host = match.group(1).lower()
-        if host.isascii() and any(host == domain or host.endswith("." + domain) for domain in ours):
+        if is_ours(host):
             continue
-        if "sisid" in _latin_skeleton(host):
+        # the host, or what is written before its "@" ("sis-id.support@gmail.com")
+        if "sisid" in _latin_skeleton(match.group(0)):
             return match.group(0).lower()
     return None
-
-
-# A link: a scheme and a host, up to the next space ("http://localhost:8500/?invitation=...").
-_LINK = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 
 
 def our_link(text: str, ours: Collection[str]) -> str | None:

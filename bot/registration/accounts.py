@@ -25,7 +25,7 @@ from bot.checks.language import DEFAULT_LANGUAGE
 from bot.db import utcnow
 from bot.mail.outbox import queue_mail
 from bot.models import Account, ActivationToken, Company, Contact, Invitation
-from bot.registration.invitations import InvitationStatus, verify_invitation
+from bot.registration.invitations import InvitationStatus, opened_an_account, verify_invitation
 from bot.registration.limits import MailScope, take_mail_request
 from bot.settings import get_settings
 
@@ -138,11 +138,6 @@ def _claim_invitation(session: Session, invitation_pk: int, now: datetime) -> bo
     return claimed.rowcount == 1
 
 
-def _opened_an_account(session: Session, invitation_pk: int) -> bool:
-    opened = select(Account.id).where(Account.invitation_pk == invitation_pk)
-    return session.scalar(opened) is not None
-
-
 def register(
     session: Session,
     registration: Registration,
@@ -171,7 +166,7 @@ def register(
     claimed_before = (
         reserved
         and check.status is InvitationStatus.USED
-        and not _opened_an_account(session, check.invitation_pk)
+        and not opened_an_account(session, check.invitation_pk)
     )
     if not (check.ok or claimed_before):
         return RegistrationResult(_INVITATION_FAILURES[check.status], customer=check.customer)

@@ -29,7 +29,7 @@ from bot.checks.invitation_codes import (
     normalise_code,
 )
 from bot.db import utcnow
-from bot.models import Invitation
+from bot.models import Account, Invitation
 
 VALIDITY = relativedelta(months=3)  # "Le code d'invitation est valable 3 mois"
 
@@ -156,3 +156,30 @@ def verify_invitation(
 
 def list_invitations(session: Session) -> list[Invitation]:
     return list(session.scalars(select(Invitation).order_by(Invitation.issued_at.desc())))
+
+
+def opened_an_account(session: Session, invitation_pk: int) -> bool:
+    """Whether an account was created with this invitation (a used one may have opened none:
+    its registration's address already had an account, bot/registration/accounts.py)."""
+    opened = select(Account.id).where(Account.invitation_pk == invitation_pk)
+    return session.scalar(opened) is not None
+
+
+def release_unopened(session: Session, company_id: CompanyId) -> int:
+    """Make usable again this company's invitations that were used by a registration which
+    opened no account (its address already had one): support's answer to a supplier who was
+    told the invitation has already been used. How many were released; none is released once
+    an account was created with it."""
+    used = session.scalars(
+        select(Invitation).where(
+            Invitation.country == company_id.country,
+            Invitation.company_id == company_id.value,
+            Invitation.used_at.is_not(None),
+        )
+    )
+    released = 0
+    for invitation in used:
+        if not opened_an_account(session, invitation.id):
+            invitation.used_at = None
+            released += 1
+    return released

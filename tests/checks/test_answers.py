@@ -1518,3 +1518,44 @@ def test_an_answer_recognised_by_its_shape_in_a_question_is_the_form_s(text, ask
     reading = read_turn(text, asked, known, intent="faq")
 
     assert for_the_rules(asked, "faq", 0.99, lambda: reading) is for_rules
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("rien finalement c'est bon", True),
+        ("ah non rien, finalement tout est bon", True),
+        ("retour au récapitulatif", True),
+        ("laissez tomber la correction, je veux valider le récapitulatif tel quel", True),
+        ("nothing actually, it's all fine", True),
+        ("go back to the summary", True),
+        ("I just want my account created with what's in the summary", True),
+        ("no no, keep everything as it is please", True),
+        # an answer named: that one is corrected ("tel quel" is no telephone, "tel" is)
+        ("le téléphone", False),
+        ("le tel, c'est 06 12 34 56 78", False),
+        ("Nom", False),
+    ],
+)
+def test_nothing_to_correct_at_the_menu_goes_back_to_the_summary(text, back):
+    """It looped on "choose the answer to correct with a button" (sixth outside tester, S3)."""
+    reading = read_message(text, MENU, AT_THE_SUMMARY)
+    assert reading.back_to_summary is back
+    assert for_the_rules(MENU, "cancel", 0.9, lambda: reading) is (False if back else True)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        # a question about the cost that says "later" (sixth outside tester: "take your time")
+        ("Is this free for us or will Tesco charge us for it later?", None),
+        ("c'est gratuit ou vous allez nous faire payer plus tard ?", None),
+        ("et on paiera plus tard ?", None),
+        # a pause
+        ("je le ferai plus tard", Stance.WAIT),
+        ("I'll type it later", Stance.WAIT),
+        ("je cherche le pays plus tard", Stance.WAIT),
+    ],
+)
+def test_later_is_a_pause_unless_it_asks_about_paying(text, stance):
+    assert stance_of(text) is stance

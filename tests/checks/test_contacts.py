@@ -167,3 +167,23 @@ def test_nothing_to_propose_for_an_international_number_or_no_number(text):
 def test_the_international_example_has_the_country_prefix():
     assert phone_example("BE", international=True).startswith("+32 ")
     assert phone_example("FR", international=True) == "+33 6 12 34 56 78"
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        # a warning dressed as a name: the activation mail would open with it (sixth tester)
+        ("Action Requise Compte Suspendu Contactez Service Fraude Sis-ID Immediatement",
+         ContactError.NOTICE),
+        ("Urgent Security Notice Account Suspended", ContactError.NOTICE),
+        ("Sis-ID", ContactError.NOTICE),
+        ("Alpha Bravo Charlie Delta Echo Foxtrot", ContactError.NOTICE),
+        # names
+        ("Jean Service", None),
+        ("Marie-Claire Action", None),
+        ("Anne Marie Louise Jeanne Dupont", None),
+        ("de la Tour d'Auvergne", None),
+    ],
+)  # fmt: skip
+def test_a_warning_dressed_as_a_name_is_refused(typed, error):
+    assert check_name(typed).error is error

@@ -322,6 +322,19 @@ OURS = {"sis-id.com", "my.sis-id.com"}
         ("vos emails viennent de noreply@sis-id.com ?", None),
         ("https://my.sis-id.com/login", None),
         ("support.sis-id.com", None),
+        # the user-info trick: the link opens what comes after the "@", even an IP address
+        ("https://my.sis-id.com@secure-iban.ru/login c'est bien votre site ?",
+         "my.sis-id.com@secure-iban.ru"),
+        ("Is http://my.sis-id.com@192.168.4.20/login yours?", "my.sis-id.com@192.168.4.20"),
+        ("https://noreply@sis-id.com@fournisseurs-verif.net",
+         "noreply@sis-id.com@fournisseurs-verif.net"),
+        ("https://someone@my.sis-id.com/login", None),
+        # our whole host as the first labels of another domain
+        ("ok et https://my.sis-id.com.validation-fournisseur.fr/ ?",
+         "my.sis-id.com.validation-fournisseur.fr"),
+        ("is my.sis-id.com.eu-verify.com legit?", "my.sis-id.com.eu-verify.com"),
+        # an address that names us before its "@"
+        ("sis-id.support@gmail.com c'est vous ?", "sis-id.support@gmail.com"),
         ("jean@acme.fr", None),
     ],
 )  # fmt: skip

@@ -35,8 +35,8 @@ TRY_AGAIN = {"fr": "réessayez dans un instant", "en": "please try again in a mo
 # After a registration: the mail is queued, so the bot must not promise it was sent.
 MAY_TAKE_MINUTES = {"fr": "peut mettre quelques minutes", "en": "may take a few minutes"}
 ALREADY_USED = {
-    "fr": "Un compte a déjà été créé avec cette invitation",
-    "en": "An account has already been created with this invitation",
+    "fr": "Cette invitation a déjà servi à une inscription",
+    "en": "This invitation has already been used for a registration",
 }
 
 

@@ -151,10 +151,10 @@ def test_a_handoff_mid_registration_asks_a_contact_and_the_registration_goes_on(
 @pytest.mark.parametrize(
     ("language", "refused", "step"),
     [
-        ("fr", "Un compte a déjà été créé avec cette invitation", "3. informations de contact"),
+        ("fr", "Cette invitation a déjà servi à une inscription", "3. informations de contact"),
         (
             "en",
-            "An account has already been created with this invitation",
+            "This invitation has already been used for a registration",
             "3. informations de contact",
         ),
     ],

@@ -16,6 +16,7 @@ from bot.checks.identifiers import CompanyId
 from bot.models import Account, Company
 from bot.registration import drafts
 from bot.registration.accounts import find_account
+from bot.registration.invitations import release_unopened
 from tests.e2e.conftest import converse, texts, wait_for_mail
 from tests.e2e.test_questions_rest import (
     NOT_SURE,
@@ -2268,8 +2269,8 @@ def test_read_and_approved_accepts_the_terms(servers, language, accept, asked):
 @pytest.mark.parametrize(
     ("language", "yes", "used"),
     [
-        ("fr", "oui", "Un compte a déjà été créé avec cette invitation"),
-        ("en", "yes", "An account has already been created with this invitation"),
+        ("fr", "oui", "Cette invitation a déjà servi à une inscription"),
+        ("en", "yes", "This invitation has already been used for a registration"),
     ],
 )
 def test_an_invitation_a_colleague_used_meanwhile_is_said_at_the_address(
@@ -2611,11 +2612,11 @@ def test_after_a_ticket_its_reference_and_the_reply_time_are_answered(
         ("fr", "Est-ce que Sis ID vérifie que notre IBAN nous appartient vraiment ?",
          "un conseiller peut vous répondre",
          "Vous êtes sûr que Sis ID ne me demandera jamais mes codes bancaires par téléphone ?",
-         "par téléphone ni dans cette conversation"),
+         "par téléphone"),  # the bank-details warning or the phone-scam answer: both say it
         ("en", "Does Sis ID check that our IBAN really belongs to us?",
          "an advisor can tell you",
          "Are you sure Sis ID will never ask for my bank codes over the phone?",
-         "by phone or in this conversation"),
+         "by phone"),
     ],
 )  # fmt: skip
 def test_a_cautious_supplier_s_questions_on_bank_details_are_answered(
@@ -2753,3 +2754,159 @@ def test_a_word_typed_at_the_password_question_stays_in_the_address_and_the_name
     with db.session_scope(servers.database_url) as session:
         account = find_account(session, email)
         assert account is not None and account.contact.first_name == first_name
+
+
+# --- the sixth outside tester ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "no", "menu", "nothing", "summary", "stop", "asked", "unclear", "again", "go_on"),
+    [
+        ("fr", "non", "Que souhaitez-vous corriger", "rien finalement c'est bon",
+         "Voici le récapitulatif", "annuler", "Voulez-vous vraiment arrêter",
+         "non je veux juste revenir au récap sans rien changer", "oui", "non"),
+        ("en", "no", "What would you like to correct", "nothing actually, it's all fine",
+         "Here is a summary", "cancel", "Do you really want to stop",
+         "no no, keep everything as it is please", "yes", "no"),
+    ],
+)  # fmt: skip
+def test_nothing_to_correct_goes_back_to_the_summary_and_an_unclear_answer_stops_nothing(
+    servers, language, no, menu, nothing, summary, stop, asked, unclear, again, go_on
+):
+    """At the correction menu, "nothing after all" looped on the menu; then at "do you really
+    want to stop?", an unclear answer ended the registration without a word, and "create my
+    account" started afresh: every answer lost (sixth outside tester, S3)."""
+    talk, email, _ = registering(servers, "HXYS", language, UP_TO_THE_SUMMARY)
+    metadata = {"language": language}
+    converse(servers, talk, [(no, menu), (nothing, summary), (no, menu)], metadata)
+    replies = servers.say(talk, "/correct_field" + '{"field":"none"}', metadata)
+    assert summary in texts(replies) and email in texts(replies)  # the "Rien" button
+
+    converse(servers, talk, [(stop, asked)], metadata)
+    reply = texts(servers.say(talk, unclear, metadata))
+    assert asked in reply  # the question again, nothing stopped
+    converse(servers, talk, [(go_on, summary)], metadata)
+    assert "noreply@sis-id.com" in texts(servers.say(talk, again, metadata))  # created
+    with db.session_scope(servers.database_url) as session:
+        assert find_account(session, email) is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "then", "no"),
+    [
+        ("fr", "et le bouton du mail m'envoie sur https://my.sis-id.com@secure-iban.ru/login "
+         "c'est bien votre site ?", "ok et https://my.sis-id.com.validation-fournisseur.fr/ ?",
+         "Non : **"),
+        ("en", "The button links to https://my.sis-id.com@login-verify.io/confirm - is that your "
+         "site?", "What about https://my.sis-id.com.supplier-check.net/account ? A colleague got "
+         "that one", "No: **"),
+    ],
+)  # fmt: skip
+def test_a_link_that_only_shows_our_name_is_called_out_whatever_the_wording(
+    servers, language, first, then, no
+):
+    """The user-info trick ("https://my.sis-id.com@secure-iban.ru" opens secure-iban.ru) got
+    "not sure"; our host as the first labels of another domain, asked right after, "I cannot
+    understand" (sixth outside tester, S2)."""
+    talk, metadata = sender(), {"language": language}
+    for message in (first, then):
+        reply = texts(servers.say(talk, message, metadata))
+        assert no in reply and NOT_SURE[language] not in reply, (message, reply)
+
+
+@pytest.mark.parametrize(
+    ("language", "call", "never", "gave", "change"),
+    [
+        ("fr", "bonjour, un monsieur de chez Sis ID m'a appelé ce matin pour me demander notre "
+         "RIB et le code d'invitation, pour 'accélérer l'inscription'. c'est normal ?",
+         "ne vous demande jamais", "il m'a aussi demandé mon mot de passe My Sis ID, je lui ai "
+         "donné. c'est grave ?", "Changez votre mot de passe tout de suite"),
+        ("en", "Someone from Sis ID phoned us asking for our invitation code and our bank "
+         "details to 'speed up registration'. Is that legit?", "never asks",
+         "He also asked for my My Sis ID password and I gave it. What do I do now?",
+         "Change your password at once"),
+    ],
+)  # fmt: skip
+def test_a_phone_scam_and_a_password_given_away_get_no_and_what_to_do(
+    servers, language, call, never, gave, change
+):
+    """A call in Sis ID's name asking for the bank details and the code got "not sure", the
+    password given to the caller "I cannot understand" (sixth outside tester, S4)."""
+    talk, metadata = sender(), {"language": language}
+    replies = servers.say(talk, call, metadata)
+    assert never in texts(replies) and "/human_handoff" in payloads(replies)
+    replies = servers.say(talk, gave, metadata)
+    assert_answered_or_offered(
+        replies, language, "faq/password_compromised", [change], ("/human_handoff",)
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "used", "identified"),
+    [
+        ("fr", "Cette invitation a déjà servi à une inscription", "votre société est identifiée"),
+        ("en", "This invitation has already been used for a registration",
+         "your company is identified"),
+    ],
+)  # fmt: skip
+def test_an_invitation_used_without_an_account_is_not_said_to_have_one_and_support_frees_it(
+    servers, language, used, identified
+):
+    """Registering with an address that already had an account used the invitation and opened
+    none; the next conversation was told "an account has already been created with this
+    invitation, log in", which was false (sixth outside tester, M1)."""
+    _, taken = registered(servers, language, "HXYT")
+    siren, code = fr_invitation(servers, "HXYU")
+    every = registration(language, siren, code, taken)
+    converse(servers, sender(), every, {"language": language})  # "created", as for a new one
+
+    talk, metadata = sender(), {"language": language}
+    reply = texts(servers.say(talk, f"{every[0][0]}. France, {spaced(siren)}, {code}", metadata))
+    assert used in reply and "already been created" not in reply and "déjà été créé" not in reply
+
+    with db.session_scope(servers.database_url) as session:  # support, from the ticket
+        assert release_unopened(session, CompanyId("FR", siren)) == 1
+    again = texts(servers.say(sender(), f"{every[0][0]}. France, {spaced(siren)}, {code}",
+                              metadata))  # fmt: skip
+    assert identified in again
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "free", "terms"),
+    [
+        ("fr", "c'est gratuit ou vous allez nous faire payer plus tard ?", "gratuite",
+         "Acceptez-vous"),
+        ("en", "Is this free for us or will Tesco charge us for it later?", "free",
+         "Do you accept"),
+    ],
+)  # fmt: skip
+def test_a_question_about_paying_later_is_answered_not_taken_for_a_pause(
+    servers, language, question, free, terms
+):
+    """It got "take your time: your answers are kept for an hour" (sixth outside tester, M2)."""
+    talk, _, _ = registering(servers, "HXYV", language, 5)  # the terms asked
+
+    replies = servers.say(talk, question, {"language": language})
+
+    assert_answered_or_offered(replies, language, "faq/free", [free])
+    reply = texts(replies)
+    assert terms in reply and "Prenez votre temps" not in reply and "Take your time" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "refused", "asked"),
+    [
+        ("fr", "Action Requise Compte Suspendu Contactez Service Fraude Sis-ID Immediatement",
+         "Je n'ai pas reconnu de nom", "prénom"),
+        ("en", "Urgent Security Notice Account Suspended Contact Sis-ID Fraud Desk Immediately",
+         "I did not recognise a name", "first name"),
+    ],
+)  # fmt: skip
+def test_a_warning_typed_as_a_first_name_is_refused(servers, language, notice, refused, asked):
+    """It was accepted, and the activation mail, from our own address, opened with it: "Bonjour
+    Action Requise Compte Suspendu ..." (sixth outside tester, M3)."""
+    talk, _, _ = registering(servers, "HXYW", language, 6)  # the first name asked
+
+    reply = texts(servers.say(talk, notice, {"language": language}))
+
+    assert refused in reply and asked in reply and "Suspen" not in reply

@@ -22,7 +22,7 @@ from bot.registration.accounts import (
     register,
     resend_activation,
 )
-from bot.registration.invitations import create_invitation
+from bot.registration.invitations import create_invitation, release_unopened
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
 LOREAL = CompanyId("FR", "732829320")
@@ -101,6 +101,27 @@ def test_invitation_problems_create_nothing(session):
     assert expired.status is RegistrationStatus.INVITATION_EXPIRED
     assert session.scalar(select(func.count(Account.id))) == 0
     assert outbox(session) == []
+
+
+def test_support_releases_an_invitation_that_opened_no_account_and_only_that_one(session):
+    """An invitation used by a registration whose address already had an account opened
+    none: the supplier was told "already used" in every later conversation (sixth outside
+    tester, M1). Support releases it; an invitation that opened an account stays used."""
+    invite(session)
+    register(session, registration(), now=NOW)
+    other = CompanyId("FR", "552100554")
+    invite(session, company=other, code="ACME-FR00-0000-0002")
+    taken = registration(
+        company_id=other, invitation_code="ACME-FR00-0000-0002", email="jean.dupont@example.fr"
+    )
+    assert register(session, taken, now=NOW).status is RegistrationStatus.EMAIL_TAKEN
+
+    assert release_unopened(session, CompanyId("FR", "732829320")) == 0  # it opened one
+    assert release_unopened(session, other) == 1
+    again = register(session, replace(taken, email="compta@autre-societe.fr"), now=NOW)
+
+    assert again.status is RegistrationStatus.CREATED
+    assert release_unopened(session, other) == 0
 
 
 def test_a_used_invitation_cannot_open_a_second_account(session):
