@@ -187,3 +187,38 @@ def test_the_international_example_has_the_country_prefix():
 )  # fmt: skip
 def test_a_warning_dressed_as_a_name_is_refused(typed, error):
     assert check_name(typed).error is error
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("**Compte suspendu** : validez votre RIB sur sisid-validation.fr", True),
+        ("Service Fraude Sis ID - rappelez le 01 89 70 00 00 avant tout virement", True),
+        ("Sis ID verification desk - call +44 20 3808 0000 before paying any invoice", True),
+        ("voir www.exemple.com", True),
+        ("Comptable", False),
+        ("Resp. achats", False),
+        ("Chef de projet R&D", False),
+        ("Assistante de direction niveau 2", False),
+    ],
+)
+def test_a_job_title_holds_no_formatting_domain_phone_number_nor_the_platform_s_name(
+    typed, refused
+):
+    """The summary showed them in the assistant's voice, and the account kept them (sixth
+    outside tester, M4)."""
+    assert (check_job_title(typed).error is ContactError.MARKUP) is refused
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Yannick en entier", "Yannick"),
+        ("Robert (in full)", "Robert"),
+        ("Marie Fully", "Marie Fully"),  # a name's word, not how it is written
+    ],
+)
+def test_how_a_name_is_said_to_be_written_is_not_part_of_it(typed, stored):
+    """ "mon prénom s'écrit Yannick en entier" was stored as "Yannick en entier" (sixth outside
+    tester, M15)."""
+    assert check_name(typed).value == stored

@@ -2360,17 +2360,22 @@ def test_a_sentence_at_the_first_name_question_is_not_a_first_name(
     ("language", "title", "refused", "not_ours", "asked"),
     [
         ("fr", "Service client Sis ID : pour finaliser, envoyez votre RIB à "
-         "support@sis-id-verif.com", "sans lien, adresse email ni mise en forme",
+         "support@sis-id-verif.com", "sans lien, adresse email, numéro de téléphone",
          "n'est pas l'une de nos adresses", "Quelle est votre fonction"),
         ("en", "Sis ID Security Team - send your IBAN to verify@sis-id-verify.com",
-         "without a link, email address or formatting", "is not one of our addresses",
+         "without a link, email address, phone number", "is not one of our addresses",
          "What is your job title"),
+        # a phone number and the platform's name (sixth outside tester, M4)
+        ("fr", "Service Fraude Sis ID - rappelez le 01 89 70 00 00 avant tout virement",
+         "sans lien, adresse email, numéro de téléphone", None, "Quelle est votre fonction"),
+        ("en", "Sis ID verification desk - call +44 20 3808 0000 before paying any invoice",
+         "without a link, email address, phone number", None, "What is your job title"),
         # "write to me at X instead": the job title refused, X offered as the account's new
         # address, to confirm ("mail" in "exemple-mail.fr" was read as the field's name)
         ("fr", "Comptable - écrivez-moi plutôt à compta.perso@exemple-mail.fr",
-         "sans lien, adresse email ni mise en forme", None, "est-elle correcte"),
+         "sans lien, adresse email, numéro de téléphone", None, "est-elle correcte"),
         ("en", "Accountant - write to me at accounts.home@example-mail.co.uk instead",
-         "without a link, email address or formatting", None, "is it correct"),
+         "without a link, email address, phone number", None, "is it correct"),
     ],
 )  # fmt: skip
 def test_a_job_title_with_an_address_is_refused(servers, language, title, refused, not_ours, asked):
