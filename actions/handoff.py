@@ -197,6 +197,8 @@ class ValidateHandoffForm(FormValidationAction):
             return {CONTACT: DECLINED, CONTACT_REFUSALS: None}
         if found.error is EmailError.AMBIGUOUS:
             dispatcher.utter_message(response="utter_email_ambiguous")
+        elif found.error is EmailError.PLATFORM:  # it got "no valid email address found"
+            dispatcher.utter_message(response="utter_handoff_contact_platform", email=found.address)
         elif asks_for_a_call(value if isinstance(value, str) else ""):
             # "just call me back on 07911 123456": it got "no valid email address found"
             dispatcher.utter_message(response="utter_handoff_no_call")

@@ -440,6 +440,14 @@ async def test_two_addresses_in_one_answer_are_asked_again(domain, database):
     assert said(dispatcher) == [{"response": "utter_email_ambiguous"}]
 
 
+@pytest.mark.parametrize("answer", ["support@sis-id.com", "noreply@sis-id.com"])
+async def test_our_own_address_as_the_contact_is_told_so(domain, database, answer):
+    """It got "I could not find a valid email address" (sixth outside tester, m10)."""
+    dispatcher, slots = await validate_contact(domain, answer)
+    assert slots["handoff_contact"] is None
+    assert said(dispatcher) == [{"response": "utter_handoff_contact_platform", "email": answer}]
+
+
 async def required(domain, sender_id="conv-1"):
     tracker = make_tracker(domain, active_loop="handoff_form", sender_id=sender_id)
     return await ValidateHandoffForm().required_slots(["handoff_contact"], None, tracker, domain)
