@@ -1169,8 +1169,12 @@ def _an_unsure_question(turn: _Turn, text: str) -> bool:
     two": it got "I do not recognise this country")."""
     reading = turn.reading
     typed_value = turn.asked in ("country", "company_id", "invitation_code", "email")
+    # A sentence read as a correction in which no correction was found is as unsure.
+    unsure = turn.intent == FALLBACK_INTENT or (
+        turn.intent == "correct_field" and typed_value and is_a_sentence(text)
+    )
     return (
-        turn.intent == FALLBACK_INTENT
+        unsure
         # at a yes/no question too: "why can't I just skip it?" at the terms got "reply yes
         # or no"
         and (turn.asked in TEXT_FIELDS or turn.asked in YES_NO_SLOTS)

@@ -123,6 +123,33 @@ CASES = {
             ["Une fois le compte activé"],
             (),
         ),
+        # the sixth outside tester's everyday questions (M14)
+        (
+            "bonjour, c'est obligatoire de s'inscrire ? notre client dit qu'il ne nous paiera "
+            "plus tant qu'on n'est pas inscrits",
+            "faq/mandatory",
+            ["rapprochez-vous de votre client"],
+            (),
+        ),
+        (
+            "ok. et si je veux changer le tel que j'ai donné tout à l'heure ?",
+            "faq/change_account_details",
+            ["un conseiller"],
+            ("/human_handoff",),
+        ),
+        (
+            "je suis auto-entrepreneur, j'ai pas de société, juste mon numéro SIRET. je peux "
+            "quand même m'inscrire ?",
+            "faq/no_company_number",
+            ["9 premiers chiffres"],
+            ("/human_handoff",),
+        ),
+        (
+            "quelle différence entre siren et siret ? j'ai que le siret sur nos factures",
+            "faq/what_siren",
+            ["SIRET"],
+            (),
+        ),
     ],
     "en": [
         ("which countries can register?", "faq/countries", countries("en"), ()),
@@ -193,6 +220,32 @@ CASES = {
             "how do I change the email address of my activated account?",
             "faq/change_email_after_activation",
             ["Once the account is activated"],
+            (),
+        ),
+        (
+            "Is registering mandatory? Our customer says they won't pay us until we're on the "
+            "platform",
+            "faq/mandatory",
+            ["please ask your customer"],
+            (),
+        ),
+        (
+            "If I need to change the phone number on the account later, how do I do that?",
+            "faq/change_account_details",
+            ["an advisor"],
+            ("/human_handoff",),
+        ),
+        (
+            "I'm a sole trader, I don't have a Companies House number. Tesco invited me anyway. "
+            "What do I put?",
+            "faq/no_company_number",
+            ["ask your customer"],
+            ("/human_handoff",),
+        ),
+        (
+            "what's the difference between the CRN and our VAT number? which one do you want?",
+            "faq/what_crn",
+            ["CRN"],
             (),
         ),
     ],
