@@ -125,13 +125,6 @@ CASES = {
         ),
         # the sixth outside tester's everyday questions (M14)
         (
-            "bonjour, c'est obligatoire de s'inscrire ? notre client dit qu'il ne nous paiera "
-            "plus tant qu'on n'est pas inscrits",
-            "faq/mandatory",
-            ["rapprochez-vous de votre client"],
-            (),
-        ),
-        (
             "ok. et si je veux changer le tel que j'ai donné tout à l'heure ?",
             "faq/change_account_details",
             ["un conseiller"],
@@ -220,13 +213,6 @@ CASES = {
             "how do I change the email address of my activated account?",
             "faq/change_email_after_activation",
             ["Once the account is activated"],
-            (),
-        ),
-        (
-            "Is registering mandatory? Our customer says they won't pay us until we're on the "
-            "platform",
-            "faq/mandatory",
-            ["please ask your customer"],
             (),
         ),
         (
