@@ -352,46 +352,35 @@ def test_a_second_browser_with_the_first_ones_tab_state_reaches_only_its_own_con
     chat.say("732 829 320", "code d'invitation")
 
 
-def test_a_flood_from_the_widget_is_slowed_with_a_message_then_retried(stack, context):
+@pytest.mark.parametrize(
+    ("path", "first", "reply"),
+    [
+        ("/en/", "hello", None),
+        # the fifth outside tester's m7: on the French page, after "English please", the 429's
+        # message was still French
+        ("/", "English please", "What can I do for you?"),
+    ],
+)
+def test_a_flood_from_the_widget_is_slowed_with_a_message_then_retried(
+    stack, context, path, first, reply
+):
     page = context.new_page()
     try:
         stack.web.stop()
         stack.web.start(RATE_LIMIT_CONVERSATION="2 per 6 seconds")
-        page.goto(stack.url + "/en/")
+        page.goto(stack.url + path)
         chat = Chat(page)
         chat.open()
         chat.wait_for_bot(0)  # 1: the greeting
-        chat.say("hello")  # 2
+        chat.say(first, reply)  # 2
         before = chat.bot_count()
         chat.input.fill("I'd like to register")
-        chat.input.press("Enter")  # 3: over the limit
+        chat.input.press("Enter")  # 3: over the limit, in the conversation's language
         expect(chat.status).to_contain_text("a little too fast", timeout=20_000)
         expect(chat.input).to_have_value("I'd like to register")  # nothing lost
         # The widget tries again by itself once the delay has passed.
         assert "which country" in chat.wait_for_bot(before)
         expect(chat.status).to_be_hidden()
-    finally:
-        stack.web.stop()
-        stack.web.start()
-
-
-def test_after_a_switch_to_english_the_slow_down_is_in_english(stack, context):
-    """The fifth outside tester's m7: on the French page, after "English please", the message
-    of a 429 was still French."""
-    page = context.new_page()
-    try:
-        stack.web.stop()
-        stack.web.start(RATE_LIMIT_CONVERSATION="2 per 6 seconds")
-        page.goto(stack.url + "/")
-        chat = Chat(page)
-        chat.open()
-        chat.wait_for_bot(0)
-        chat.say("English please", "What can I do for you?")  # 2
-        before = chat.bot_count()
-        chat.input.fill("I'd like to register")
-        chat.input.press("Enter")  # 3: over the limit
-        expect(chat.status).to_contain_text("a little too fast", timeout=20_000)
-        assert "which country" in chat.wait_for_bot(before)
     finally:
         page.close()
         stack.web.stop()
