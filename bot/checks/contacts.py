@@ -110,6 +110,9 @@ _ALARM_WORDS = frozenset(
     "contactez contact immediatement immediately notice avis alerte alert password iban rib "
     "banque bank cliquez click support service desk team equipe".split()
 )
+# The platform's name as a word of its own ("Sis ID", "Sis-ID", "SisID", "MySisID"), not
+# letters across words: "Francis Isidore" is a name.
+_THE_PLATFORM = re.compile(r"\b(?:my[\W_]*)?sis[\W_]*id\b")
 # More words than a name has (the particles "de", "la", "van"... left out).
 _MAX_NAME_WORDS = 5
 
@@ -122,7 +125,7 @@ def _reads_as_a_notice(name: str) -> bool:
     stay names."""
     folded = fold(name)
     words = [w for w in _NAME_WORD.findall(folded) if w not in NAME_PARTICLES]
-    if "sisid" in "".join(words):
+    if _THE_PLATFORM.search(folded):
         return True
     return len(words) > _MAX_NAME_WORDS or len(_ALARM_WORDS.intersection(words)) >= 2
 
@@ -157,7 +160,7 @@ def check_job_title(text: str) -> FieldCheck:
         return FieldCheck(None, ContactError.TOO_LONG)
     if _MARKUP.search(value) or _IN_A_JOB_TITLE_NEVER.search(value):
         return FieldCheck(None, ContactError.MARKUP)
-    if "sisid" in re.sub(r"[^a-z]", "", fold(value)):
+    if _THE_PLATFORM.search(fold(value)):
         return FieldCheck(None, ContactError.MARKUP)  # "Service Fraude Sis ID": the platform's
     return FieldCheck(value)
 

@@ -183,6 +183,7 @@ def test_the_international_example_has_the_country_prefix():
         ("Marie-Claire Action", None),
         ("Anne Marie Louise Jeanne Dupont", None),
         ("de la Tour d'Auvergne", None),
+        ("Francis Isidore", None),  # "sisid" only across the two words
     ],
 )  # fmt: skip
 def test_a_warning_dressed_as_a_name_is_refused(typed, error):
@@ -199,6 +200,8 @@ def test_a_warning_dressed_as_a_name_is_refused(typed, error):
         ("Comptable", False),
         ("Resp. achats", False),
         ("Chef de projet R&D", False),
+        ("Assistante de Francis Isidore", False),
+        ("Référente MySisID", True),
         ("Assistante de direction niveau 2", False),
     ],
 )
