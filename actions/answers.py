@@ -94,46 +94,49 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        events = await self._answer(dispatcher, tracker, domain)
+        events = say_answer(dispatcher, tracker, domain)
         return [*events, *await pending_question(dispatcher, tracker, domain)]
 
-    async def _answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
-    ) -> list:
-        responses = domain.get("responses", {})
-        pending = tracker.get_slot(FEEDBACK_TOPIC)
-        dropped = [SlotSet(FEEDBACK_TOPIC, None)] if pending else []
-        if warned_of_a_lookalike(dispatcher, tracker) or confirmed_our_link(dispatcher, tracker):
-            return dropped
-        key = answer_key(tracker.latest_message, responses)
-        if key is None:
-            dispatcher.utter_message(response="utter_ask_rephrase")
-            return dropped
-        if key == _TICKET_FOLLOWUP and say_ticket_followup(dispatcher, tracker):
-            return [*dropped, SlotSet(ANSWERED_TOPIC, [key])]
-        response = "utter_" + key
-        in_a_form = (tracker.active_loop or {}).get("name")
-        if key == _NEXT_STEP and after_an_expired_code(tracker) and not in_a_form:
-            # "et maintenant je fais quoi ?" after "this code has expired": not the steps
-            # (which start with the code), what to do about the code.
-            response = "utter_invitation_expired_no_new_code"
-        elif key == _FORGOT_PASSWORD and in_a_form and tracker.get_slot("password"):
-            # "pouvez-vous me rappeler le mot de passe que je viens de choisir ?": the one just
-            # chosen, not an account's (the login page's "forgotten password" was the answer).
-            response = "utter_password_not_shown"
-        # Only the figures this answer states: Rasa keeps what an action passes with the message.
-        wanted = _placeholders(responses, response)
-        facts = {k: v for k, v in answer_facts(language_of(tracker)).items() if k in wanted}
-        dispatcher.utter_message(response=response, **facts)
-        if not key.startswith(FAQ + "/"):
-            return dropped
-        ask = not pending and not _offers_next_step(responses, response)
-        if ask:
-            dispatcher.utter_message(response="utter_ask_answer_feedback")
-        return [
-            SlotSet(ANSWERED_TOPIC, [key, FEEDBACK_ASKED] if ask else [key]),
-            SlotSet(FEEDBACK_TOPIC, key if ask else None),
-        ]
+
+def say_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, *, feedback: bool = True
+) -> list:
+    """Says the answer to the latest message's question, then "did this answer help?" unless
+    ``feedback`` is False (the form goes on with the next question in the same turn)."""
+    responses = domain.get("responses", {})
+    pending = tracker.get_slot(FEEDBACK_TOPIC)
+    dropped = [SlotSet(FEEDBACK_TOPIC, None)] if pending else []
+    if warned_of_a_lookalike(dispatcher, tracker) or confirmed_our_link(dispatcher, tracker):
+        return dropped
+    key = answer_key(tracker.latest_message, responses)
+    if key is None:
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return dropped
+    if key == _TICKET_FOLLOWUP and say_ticket_followup(dispatcher, tracker):
+        return [*dropped, SlotSet(ANSWERED_TOPIC, [key])]
+    response = "utter_" + key
+    in_a_form = (tracker.active_loop or {}).get("name")
+    if key == _NEXT_STEP and after_an_expired_code(tracker) and not in_a_form:
+        # "et maintenant je fais quoi ?" after "this code has expired": not the steps
+        # (which start with the code), what to do about the code.
+        response = "utter_invitation_expired_no_new_code"
+    elif key == _FORGOT_PASSWORD and in_a_form and tracker.get_slot("password"):
+        # "pouvez-vous me rappeler le mot de passe que je viens de choisir ?": the one just
+        # chosen, not an account's (the login page's "forgotten password" was the answer).
+        response = "utter_password_not_shown"
+    # Only the figures this answer states: Rasa keeps what an action passes with the message.
+    wanted = _placeholders(responses, response)
+    facts = {k: v for k, v in answer_facts(language_of(tracker)).items() if k in wanted}
+    dispatcher.utter_message(response=response, **facts)
+    if not key.startswith(FAQ + "/"):
+        return dropped
+    ask = feedback and not pending and not _offers_next_step(responses, response)
+    if ask:
+        dispatcher.utter_message(response="utter_ask_answer_feedback")
+    return [
+        SlotSet(ANSWERED_TOPIC, [key, FEEDBACK_ASKED] if ask else [key]),
+        SlotSet(FEEDBACK_TOPIC, key if ask else None),
+    ]
 
 
 class ActionRecordFeedback(Action):

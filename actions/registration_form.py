@@ -18,6 +18,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import say_answer
 from actions.common import (
     MAX_INVITATION_FAILURES,
     PASSWORD_SET,
@@ -52,6 +53,7 @@ from bot.checks.answers import (
     YES_OR_NO,
     Reading,
     Stance,
+    also_asks,
     begins_with_yes,
     disagrees,
     for_the_rules,
@@ -281,6 +283,10 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_answer_yes_or_no")
             refusals = self._count_refusal(asked, tracker, dispatcher)
             return [SlotSet(asked, None), *(SlotSet(k, v) for k, v in refusals.items())]
+        answered = []
+        if also_asks(intent, tracker.latest_message.get("text") or "", turn.reading):
+            # The question answered first, the answers kept ("C'est noté"), the next question.
+            answered = say_answer(dispatcher, tracker, domain, feedback=False)
         tokens = _TURN.set(turn), _STOPPED.set(False), _CHECKED.set(False)
         try:
             helped = self._help(dispatcher, tracker, turn, domain)
@@ -310,6 +316,7 @@ class ValidateRegistrationForm(FormValidationAction):
             dispatcher.utter_message(response="utter_answer_already_given")
             events.append(SlotSet(asked, None))
         self._acknowledge(dispatcher, tracker, turn, events, domain)
+        events = [*answered, *events]
         if _confirmed_now(events):
             # The summary confirmed: the account is created in this call (no second action
             # after the form); the form then ends, or asks again what creating it needs.

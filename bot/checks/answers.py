@@ -1917,6 +1917,15 @@ def read_turn(
     return reading
 
 
+def also_asks(intent: str | None, text: str, reading: Reading) -> bool:
+    """Whether a message the form reads (its answers kept) also asks a question the NLU
+    recognised, to be answered as well: "accounts@kestrel-print.co.uk - is it ok to use a
+    shared mailbox?" at the address question, "Belgique, notre TVA c'est BE 0629.720.535,
+    c'est le même que le BCE ?" at the country question (the answer or the question was lost).
+    A question in words: an answer the NLU took for a question is not answered."""
+    return intent == "faq" and bool(reading.values) and reads_as_a_question(text)
+
+
 def _not_given(text: str) -> bool:
     """The message names our platform's brand, or holds bank details (Reading.not_given)."""
     return "sisid" in re.sub(r"[^a-z]", "", fold(text)) or bank_details_span(text) is not None
@@ -1952,6 +1961,11 @@ def for_the_rules(
         # address answer, and the address was lost). Unless the message names our own
         # platform's addresses ("noreply@sis-id.com-securite.ru c normal ?": a question) or
         # holds bank details (the warning comes first).
+        return False
+    if asked == "country" and {"country", "company_id"} <= set(read.values):
+        # "Belgique. notre numéro de TVA c'est BE 0629.720.535, c'est le même que le BCE ?":
+        # the country and the identifier are kept, and the question answered (both were lost
+        # to the answer: sixth outside tester)
         return False
     if asked in YES_NO_SLOTS and read.stance is Stance.DONT_KNOW and confidence >= CONFIDENT:
         # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at

@@ -176,6 +176,20 @@ _IN_A_JOB_TITLE_NEVER = re.compile(
 )
 
 
+# National numbers dialled as in France but with a country code of their own: Guadeloupe,
+# Saint-Barthélemy and Saint-Martin (+590), French Guiana (+594), Martinique (+596), La Réunion
+# and Mayotte (+262), Saint-Pierre-et-Miquelon (+508). Their companies have a SIREN, so their
+# "0696 12 34 56" is a French company's number ("not valid for France; did you mean +41 69 612
+# 34 56 in Switzerland?": sixth outside tester).
+_DIALLED_AS_IN = {"FR": ("FR", "GP", "GF", "MQ", "RE", "YT", "PM", "BL", "MF")}
+
+
+def _regions(country: str) -> tuple[str, ...]:
+    """The regions whose national numbers a company of ``country`` may give, its own first."""
+    code = country.upper()
+    return _DIALLED_AS_IN.get(code, (code,))
+
+
 def check_phone(text: str, country: str) -> FieldCheck:
     """A phone number valid for ``country`` (or in international form), stored as E.164.
 
@@ -185,13 +199,13 @@ def check_phone(text: str, country: str) -> FieldCheck:
     raw = _clean(text)
     if not raw:
         return FieldCheck(None, ContactError.EMPTY)
-    match = next(iter(phonenumbers.PhoneNumberMatcher(raw, country.upper())), None)
-    candidate = match.number if match else None
-    if candidate is None:
-        try:
-            candidate = phonenumbers.parse(raw, country.upper())
-        except phonenumbers.NumberParseException:
-            return FieldCheck(None, ContactError.INVALID_PHONE)
+    numbers = phone_numbers(raw, country)
+    if numbers:
+        return FieldCheck(numbers[0])
+    try:
+        candidate = phonenumbers.parse(raw, country.upper())
+    except phonenumbers.NumberParseException:
+        return FieldCheck(None, ContactError.INVALID_PHONE)
     if not phonenumbers.is_valid_number(candidate):
         return FieldCheck(None, ContactError.PHONE_NOT_VALID_FOR_COUNTRY)
     return FieldCheck(phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164))
@@ -199,14 +213,20 @@ def check_phone(text: str, country: str) -> FieldCheck:
 
 def phone_numbers(text: str, country: str) -> list[str]:
     """Every number in ``text`` valid for ``country`` (or international), E.164, in order:
-    check_phone keeps the first."""
-    found: list[str] = []
-    for match in phonenumbers.PhoneNumberMatcher(_clean(text), country.upper()):
-        if phonenumbers.is_valid_number(match.number):
+    check_phone keeps the first. A number valid in several of the country's regions is read
+    in the first (France before its overseas departments)."""
+    found: list[tuple[int, str]] = []
+    cleaned = _clean(text)
+    taken: set[int] = set()
+    for region in _regions(country):
+        for match in phonenumbers.PhoneNumberMatcher(cleaned, region):
+            if match.start in taken or not phonenumbers.is_valid_number(match.number):
+                continue
             number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if number not in found:
-                found.append(number)
-    return found
+            taken.add(match.start)
+            if number not in (value for _, value in found):
+                found.append((match.start, number))
+    return [number for _, number in sorted(found)]
 
 
 @dataclass(frozen=True)
@@ -248,11 +268,13 @@ def _is_mobile(e164: str) -> bool:
 
 
 def phone_country(e164: str) -> str | None:
-    """The ISO code of the country an E.164 number belongs to ("+32..." -> "BE")."""
+    """The ISO code of the country an E.164 number belongs to ("+32..." -> "BE"; a number of
+    France's overseas departments, "+596...", -> "FR")."""
     try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
+    return next((c for c, regions in _DIALLED_AS_IN.items() if region in regions), region)
 
 
 def format_phone(e164: str) -> str:

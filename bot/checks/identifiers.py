@@ -677,7 +677,15 @@ def check_company_id(country: str, text: str) -> CompanyIdCheck:
 # spaces ("États-Unis" is "etats unis"). Adjectives ("français", "belge") are
 # left out on purpose: they also name languages ("je parle anglais").
 _COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "FR": ("france", "fr", "republique francaise"),
+    # Overseas departments and collectivities whose companies have a SIREN (INSEE's register)
+    # are France: "Guadeloupe" was "not a supported country" (sixth outside tester). French
+    # Polynesia and New Caledonia have registers of their own (numéro Tahiti, RIDET): not here.
+    "FR": (
+        "france", "fr", "republique francaise", "guadeloupe", "martinique", "guyane",
+        "guyane francaise", "french guiana", "la reunion", "ile de la reunion", "reunion island",
+        "reunion", "mayotte", "saint pierre et miquelon", "st pierre et miquelon",
+        "saint barthelemy", "st barthelemy", "saint barth", "st barth", "saint martin",
+    ),
     "GB": (
         "royaume uni", "uk", "gb", "united kingdom", "angleterre", "england",
         "grande bretagne", "great britain", "britain", "ecosse", "scotland",
@@ -727,6 +735,9 @@ _BETWEEN = frozenset({"de", "droit", "est", "une", "un"})
 # written in upper case, or when they are the whole answer: a user asked for
 # their country who answers "de" means Germany.
 _WORD_LIKE_CODES = frozenset({"be", "de", "es", "it", "lu", "us"})
+# Names that are also everyday words ("une réunion", a meeting): a place only with its capital
+# ("La Réunion", "on est à la Réunion") or as the whole answer.
+_WORD_LIKE_NAMES = frozenset({"reunion"})
 
 # Longest names first, so that "pays de galles" is read before "de" could be.
 _ALIASES: list[tuple[tuple[str, ...], str]] = sorted(
@@ -750,6 +761,14 @@ def _means_the_code(words: list[str], index: int) -> bool:
     return len(words) == 1 or words[index].isupper()
 
 
+def _means_the_place(words: list[str], start: int, size: int) -> bool:
+    """Whether the alias at ``start`` names the place rather than an everyday word."""
+    if len(words) == size:
+        return True
+    span = words[start : start + size]
+    return all(word[:1].isupper() for word in span if word.lower() in _WORD_LIKE_NAMES)
+
+
 def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
     """The supported country named in ``text``, as an ISO code, or None.
 
@@ -769,10 +788,12 @@ def parse_country(text: str, *, fuzzy: bool = False) -> str | None:
                 continue
             if size == 1 and alias[0] in _WORD_LIKE_CODES and not _means_the_code(words, start):
                 continue
+            if not _means_the_place(words, start, size):
+                continue
             taken[start : start + size] = [True] * size
             found.add(code)
     if not found:
-        found = _countries_of_company_adjectives(folded)
+        found = _countries_of_company_adjectives(words)
     if not found and fuzzy and len(folded) <= _MAX_FUZZY_WORDS:
         return _country_with_a_typo(folded)
     return found.pop() if len(found) == 1 else None
@@ -821,16 +842,26 @@ _IDENTIFIER_NAMES = {
     "cbe": "BE",
     "numero d'entreprise": "BE",
     "enterprise number": "BE",
+    # "EIN 04-2103594": the United States' identifier (sixth outside tester)
+    "ein": "US",
+    "employer identification number": "US",
 }
 _IDENTIFIER_NAME = re.compile(
     r"(?<!\w)(" + "|".join(map(re.escape, _IDENTIFIER_NAMES)) + r")(?!\w)"
 )
 
 
+# Names that are also everyday words: "ein" is German for "a"; the EIN is written in capitals.
+_CAPITALS_ONLY = frozenset({"ein"})
+
+
 def country_of_identifier_named(text: str) -> str | None:
     """The country whose identifier ``text`` names first ("notre SIREN", "our CRN"), or None."""
-    match = _IDENTIFIER_NAME.search(fold(text))
-    return _IDENTIFIER_NAMES[match.group(1)] if match else None
+    for match in _IDENTIFIER_NAME.finditer(fold(text)):
+        name = match.group(1)
+        if name not in _CAPITALS_ONLY or re.search(rf"\b{name.upper()}\b", text):
+            return _IDENTIFIER_NAMES[name]
+    return None
 
 
 def country_adjective_alone(text: str) -> str | None:
@@ -841,14 +872,16 @@ def country_adjective_alone(text: str) -> str | None:
     return _ADJECTIVE_COUNTRY.get(folded[0]) if len(folded) == 1 else None
 
 
-def _countries_of_company_adjectives(folded: list[str]) -> set[str]:
+def _countries_of_company_adjectives(words: list[str]) -> set[str]:
     """ "société française", "entreprise de droit belge", "a British company": the countries
     of adjectives that qualify a word for the company (after it in French, before in
-    English)."""
+    English). "US" in capitals only: "Sainsbury's invited us. Company number ..." was read as
+    an American company (sixth outside tester)."""
+    folded = [word.lower() for word in words]
     found = set()
     for index, word in enumerate(folded):
         code = _ADJECTIVE_COUNTRY.get(word)
-        if code is None:
+        if code is None or (word in _WORD_LIKE_CODES and not words[index].isupper()):
             continue
         before = index - 1
         while before >= 0 and folded[before] in _BETWEEN and index - before <= 3:

@@ -252,6 +252,13 @@ def _tokens(text: str) -> list[str]:
 _INTO = frozenset("in into en auf em op".split())
 
 
+# Place names that hold a language's name: "French Guiana" at the country question is a
+# country, not a request to speak French (sixth outside tester).
+_PLACE_AFTER = frozenset(
+    "guiana guyana polynesia southern antilles west overseas riviera alps channel".split()
+)
+
+
 def _mentions(text: str) -> list[tuple[str, bool, bool]]:
     """The languages named in ``text``, in order, each with whether it is refused and
     whether it is introduced as the one to use ("continue in English", "parler anglais",
@@ -265,9 +272,11 @@ def _mentions(text: str) -> list[tuple[str, bool, bool]]:
         elif word in _REFUSING:
             last_refusal = index
         elif word in _NAMED:
+            after = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if after in _PLACE_AFTER:
+                continue
             refused = last_refusal is not None and index - last_refusal <= _REFUSAL_REACH
             before = tokens[index - 1] if index else ""
-            after = tokens[index + 1] if index + 1 < len(tokens) else ""
             introduced = before in _INTO or bool(_ABOUT_SPEAKING.match(before)) or after in _POLITE
             found.append((_NAMED[word], refused, introduced))
     return found

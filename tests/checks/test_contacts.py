@@ -7,6 +7,7 @@ from bot.checks.contacts import (
     check_name,
     check_phone,
     format_phone,
+    phone_country,
     phone_elsewhere,
     phone_example,
     phone_numbers,
@@ -81,8 +82,15 @@ def test_a_sentence_is_not_a_name(typed, a_name):
         ("+44 20 7946 0958", "FR", "+442079460958"),  # international form: any country
         ("020 7946 0958", "GB", "+442079460958"),
         ("0470 12 34 56", "BE", "+32470123456"),
+        # France's overseas departments dial as France with a country code of their own
+        ("0696 12 34 56", "FR", "+596696123456"),  # Martinique mobile
+        ("0262 41 22 33", "FR", "+262262412233"),  # La Réunion landline
+        ("c'est un numéro de la Réunion, mon portable c'est le 0692 65 43 21", "FR",
+         "+262692654321"),
+        ("0590 12 34 56", "FR", "+590590123456"),  # Guadeloupe landline
+        ("0694 20 12 34", "FR", "+594694201234"),  # French Guiana mobile
     ],
-)
+)  # fmt: skip
 def test_phone_numbers_are_validated_for_the_company_country(typed, country, e164):
     assert check_phone(typed, country).value == e164
 
@@ -113,6 +121,12 @@ def test_every_valid_number_of_a_message_is_found_in_order(typed, country, numbe
 )
 def test_bad_phone_numbers_are_refused(typed, country, error):
     assert check_phone(typed, country).error is error
+
+
+def test_an_overseas_number_is_a_french_company_s_number():
+    """ "0696 12 34 56" was refused for a French company, then proposed as +41 69 612 34 56."""
+    assert check_phone("0696 12 34 56", "FR").ok
+    assert phone_country("+596696123456") == "FR"
 
 
 def test_phone_display():

@@ -14,10 +14,12 @@ from bot.checks.identifiers import (
     CompanyIdCheck,
     CompanyIdError,
     check_company_id,
+    country_of_identifier_named,
     parse_country,
     recognise_company_id,
     scheme_for,
     supported_countries,
+    unsupported_country,
 )
 from bot.checks.language import LANGUAGES
 
@@ -542,6 +544,63 @@ def test_an_adjective_of_the_company_names_its_country(text, country):
 )
 def test_an_adjective_alone_may_be_a_language_and_names_no_country(text):
     assert parse_country(text, fuzzy=True) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guadeloupe",
+        "Martinique",
+        "Guyane",
+        "French Guiana",
+        "La Réunion (974)",
+        "on est à la Réunion",
+        "réunion",
+        "Mayotte",
+        "Saint-Pierre-et-Miquelon",
+        "Hi, we're a company in French Guiana (Guyane), I need to register",
+    ],
+)
+def test_an_overseas_department_whose_companies_have_a_siren_is_france(text):
+    assert parse_country(text, fuzzy=True) == "FR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je suis en réunion, je reviens", "j'ai une réunion à 14 h", "after the meeting (reunion)"],
+)
+def test_a_meeting_is_no_reunion_island(text):
+    assert parse_country(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("French Polynesia", "en", "French Polynesia"),
+        ("Nouvelle-Calédonie", "fr", "Nouvelle-Calédonie"),
+    ],
+)
+def test_french_territories_with_registers_of_their_own_are_not_supported(text, language, name):
+    assert parse_country(text, fuzzy=True) is None
+    assert unsupported_country(text, language) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Register please - Sainsbury's invited us. Company number 04567891",
+        "Sainsbury's invited us. Company number 07071234",
+        "send it to us company",
+    ],
+)
+def test_us_as_a_pronoun_before_a_company_word_is_no_american_company(text):
+    assert parse_country(text) is None
+
+
+def test_a_labelled_ein_names_the_united_states():
+    assert country_of_identifier_named("EIN 12-3456789, invite code R2GM") == "US"
+    assert country_of_identifier_named("We're a Delaware corp, EIN 04-2103594") == "US"
+    assert country_of_identifier_named("ich habe ein Konto, 732 829 320") is None
 
 
 def test_a_language_without_names_gets_the_default_languages_names():

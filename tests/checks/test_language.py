@@ -163,6 +163,9 @@ def test_no_training_example_of_another_intent_reads_as_a_language_request():
         "is the platform available in English?",
         "the invitation email was written in English, is it genuine?",
         "j'ai reçu l'invitation en anglais, c'est normal ?",
+        "French Guiana",
+        "French Polynesia",
+        "Our company is in French Guiana, it's part of France",
     ],
 )
 def test_a_question_that_mentions_a_language_is_not_a_request(text):

@@ -2915,3 +2915,99 @@ def test_a_warning_typed_as_a_first_name_is_refused(servers, language, notice, r
     reply = texts(servers.say(talk, notice, {"language": language}))
 
     assert refused in reply and asked in reply and "Suspen" not in reply
+
+
+# --- the seventh session of testers' findings: overseas France, "us", a question with its answer -
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "place", "asked"),
+    [
+        ("fr", "je veux créer mon compte", "Guadeloupe", "Quel est le SIREN"),
+        ("fr", "je veux créer mon compte", "on est à la Réunion", "Quel est le SIREN"),
+        ("en", "I want to create my account", "French Guiana", "What is your company's SIREN"),
+        ("en", "I want to create my account", "Martinique", "What is your company's SIREN"),
+    ],
+)
+def test_an_overseas_department_is_france_in_the_conversation_s_language(
+    servers, language, start, place, asked
+):
+    """ "Guadeloupe" got "not a supported country"; "French Guiana" on the English page got
+    "D'accord, je continue en français." (sixth outside tester, M6, M7)."""
+    talk = sender()
+    converse(servers, talk, [(start, "?")], {"language": language})
+
+    reply = texts(servers.say(talk, place, {"language": language}))
+
+    assert asked in reply and "français" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "noted", "next_question"),
+    [
+        ("fr", "0696 12 34 56", "+596 696 12 34 56", "fonction"),
+        ("en", "my mobile is 0692 65 43 21 (Réunion)", "+262 692 65 43 21", "job title"),
+    ],
+)
+def test_an_overseas_department_s_number_is_a_french_company_s_phone(
+    servers, language, number, noted, next_question
+):
+    """ "0696 12 34 56" was refused, then proposed as the Swiss +41 69 612 34 56 (M6)."""
+    talk, _, every = registering(servers, "HXYX", language, UP_TO_THE_PHONE)
+    converse(servers, talk, [(number, next_question)], {"language": language})
+
+    summary = texts(converse(servers, talk, every[UP_TO_THE_PHONE + 1 :], {"language": language}))
+
+    assert noted in summary and "+41" not in summary
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "asked"),
+    [
+        ("en", "Sainsbury's invited us. Company number 07071234", "which country"),
+        ("en", "EIN 04-2103594, we're based in Texas", "What is your invitation code"),
+        (
+            "fr",
+            "notre EIN c'est le 04-2103594, on est au Texas",
+            "Quel est votre code d'invitation",
+        ),
+    ],
+)
+def test_us_is_a_pronoun_and_an_ein_names_the_united_states(servers, language, message, asked):
+    """ "…invited us." was read as the United States (the EIN asked for, the CRN lost), and
+    "EIN 04-2103594" got "which country?" (sixth outside tester, M8)."""
+    talk = sender()
+    start = "je veux créer mon compte" if language == "fr" else "I want to create my account"
+    converse(servers, talk, [(start, "?")], {"language": language})
+
+    reply = texts(servers.say(talk, message, {"language": language}))
+
+    assert asked.lower() in reply.lower() and "Employer Identification Number" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer", "asked"),
+    [
+        ("fr", "Belgique. notre numéro de TVA c'est BE {number}, c'est le même que le BCE ?",
+         "précédé de « BE »", "code d'invitation"),
+        ("en", "Belgium - our VAT number is BE {number}, is that the same as the enterprise "
+         "number?", "in front", "invitation code"),
+    ],
+)  # fmt: skip
+def test_a_question_with_its_answer_at_the_country_question_keeps_the_answer(
+    servers, language, question, answer, asked
+):
+    """The question was answered, then "which country?" again: the country and the number
+    were lost (sixth outside tester, M10)."""
+    base = f"0{uuid.uuid4().int % 10**7:07d}"
+    number = base + f"{97 - int(base) % 97:02d}"
+    invite(servers.database_url, CompanyId("BE", number), code=new_code_of("HXYY"))
+    talk = sender()
+    start = "je veux créer mon compte" if language == "fr" else "I want to create my account"
+    converse(servers, talk, [(start, "?")], {"language": language})
+    dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+    reply = texts(servers.say(talk, question.format(number=dotted), {"language": language}))
+
+    assert answer in reply and asked in reply
+    assert "Dans quel pays" not in reply and "which country" not in reply
