@@ -30,7 +30,7 @@ from enum import Enum
 from bot.checks.bank_details import bank_details_span
 from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_name, check_phone
 from bot.checks.email_addresses import check_supplier_email
-from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fold
+from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fields_mentioned, fold
 from bot.checks.identifiers import (
     CompanyIdCheck,
     check_company_id,
@@ -671,8 +671,10 @@ _JOINED = re.compile(r"(?:\s*,)?\s+(?:et|and)\s+\S*\s*$|\s*[,;]\s*$")
 def _second_correction(value: str, field: str) -> Correction:
     """The correction whose value names another field after it ("Anne et le nom Girard"):
     the first value cut before that field, and the other field's correction in ``also``."""
-    mention = field_mentioned(value)
-    if mention is None or mention.field == field or mention.start == 0:
+    # The first other field named ("plutôt mon portable 06 71 22 33 44 et fonction : gérante":
+    # "portable" names the phone again; the job title was lost: sixth outside tester)
+    mention = next((m for m in fields_mentioned(value) if m.field != field), None)
+    if mention is None or mention.start == 0:
         return Correction(field, value)
     head = value[: mention.start]
     joined = _JOINED.search(head)
@@ -1220,6 +1222,8 @@ def read_message(
             values["phone"], values["job_title"] = both
     if not values and correcting:
         return Reading(which=True)
+    if asked in ("confirmed", MENU) and "email" in values:
+        values.update(another_contact(text, country) or {})
     if asked in (None, *COMPANY_STEP, "email") and (values or found.fields):
         # Everything in one message: the name and the phone too (they were asked again).
         company = str(values.get("country") or country or found.country or "")
@@ -1450,6 +1454,21 @@ def contact_details_listed(text: str, country: str | None) -> dict[str, str] | N
             return None
         details["job_title"] = title
     return details or None
+
+
+def another_contact(text: str, country: str | None) -> dict[str, str] | None:
+    """The name, and the phone and job title, of a contact person given with an address in a
+    list: "en fait je préfère mettre le gérant : Paul Bernard, paul.bernard@garage.fr, 06 11 22
+    33 44", "please put my colleague as the contact instead: Sarah Peeters, sarah@maes.be, 0476
+    55 66 77" at the summary (only the address was changed, under the old name: sixth outside
+    tester). None unless the rest of the list is a full name first, as contact_details_listed
+    reads it."""
+    address = re.search(r"\S+@\S+", text)
+    if address is None:
+        return None
+    rest = f"{text[: address.start()]}, {text[address.end() :]}"
+    listed = contact_details_listed(rest.rpartition(":")[2], country)
+    return listed if listed and "first_name" in listed else None
 
 
 def phone_and_job_title(text: str, country: str) -> tuple[str, str] | None:

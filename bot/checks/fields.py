@@ -11,6 +11,7 @@ word-boundary search over a dozen phrases per field is not worth a dependency.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import re
 import unicodedata
 from typing import NamedTuple
@@ -104,8 +105,13 @@ class Mention(NamedTuple):
 
 def field_mentioned(text: str) -> Mention | None:
     """The field named first in ``text``, with where its name is, or None."""
-    match = _PATTERN.search(fold(text))
-    return Mention(_FIELD_OF[match.group(1)], match.start(), match.end()) if match else None
+    return next(fields_mentioned(text), None)
+
+
+def fields_mentioned(text: str) -> Iterator[Mention]:
+    """Every field named in ``text``, in order, with where its name is."""
+    for match in _PATTERN.finditer(fold(text)):
+        yield Mention(_FIELD_OF[match.group(1)], match.start(), match.end())
 
 
 # At "what would you like to correct?" the menu's own labels name the company too: its button

@@ -1033,12 +1033,56 @@ def test_the_skip_button_at_an_optional_question_is_a_refusal_to_answer():
             "la fonction c'est responsable du service téléphone",
             {"job_title": "responsable du service téléphone"},
         ),
+        # The first field named again in its own value ("portable" after "le tel"): the second
+        # field is the next other one (the job title was lost: sixth outside tester)
+        (
+            "le tel c'est plutôt mon portable 06 71 22 33 44 et fonction : gérante associée",
+            {"phone": "plutôt mon portable 06 71 22 33 44", "job_title": "gérante associée"},
+        ),
+        (
+            "the phone is actually my mobile 0476 11 22 33 and job title: accounts payable manager",
+            {"phone": "actually my mobile 0476 11 22 33", "job_title": "accounts payable manager"},
+        ),
     ],
 )
 def test_two_answers_corrected_in_one_message_are_both_kept_apart(text, values):
     """ "le prénom c'est Anne et le nom Girard" made the first name "Anne et le nom Girard",
     and "C'est corrigé." was said."""
     assert read_message(text, "confirmed", AT_THE_SUMMARY).values == values
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "en fait non, je préfère mettre le gérant : Paul Bernard, paul@garage.fr, 06 11 22 33 44",
+            {"first_name": "Paul", "last_name": "Bernard", "phone": "06 11 22 33 44"},
+        ),
+        (
+            "please put my colleague as the contact instead: Sarah Peeters, sarah@maes.be",
+            {"first_name": "Sarah", "last_name": "Peeters"},
+        ),
+    ],
+)
+def test_another_contact_person_listed_with_an_address_at_the_summary_replaces_the_name(
+    text, values
+):
+    reading = read_message(text, "confirmed", AT_THE_SUMMARY)
+    assert {k: v for k, v in reading.values.items() if k != "email"} == values
+    assert "@" in reading.values["email"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paul@garage.fr",  # an address alone: the address
+        "l'email c'est paul@garage.fr merci, Bonne Journée",  # no name listed first
+        "mettez plutôt compta@garage.fr, c'est notre boîte partagée",
+    ],
+)
+def test_an_address_without_a_listed_name_changes_no_name(text):
+    reading = read_message(text, "confirmed", AT_THE_SUMMARY)
+    assert "first_name" not in reading.values and "last_name" not in reading.values
 
 
 INVITATION_MENU = {

@@ -3011,3 +3011,48 @@ def test_a_question_with_its_answer_at_the_country_question_keeps_the_answer(
 
     assert answer in reply and asked in reply
     assert "Dans quel pays" not in reply and "which country" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "both", "read_back"),
+    [
+        ("fr", "le tel c'est plutôt mon portable 06 71 22 33 44 et fonction : gérante associée",
+         ["+33 6 71 22 33 44", "gérante associée"]),
+        ("en", "the phone is actually my mobile 06 71 22 33 44 and job title: accounts payable "
+         "manager", ["+33 6 71 22 33 44", "accounts payable manager"]),
+    ],
+)  # fmt: skip
+def test_two_corrections_in_one_message_at_the_summary_are_both_made(
+    servers, language, both, read_back
+):
+    """Only the phone changed, and the job title stayed "Comptable" (sixth outside tester, M5)."""
+    talk, _, _ = registering(servers, "HXYZ", language, UP_TO_THE_SUMMARY)
+
+    reply = texts(servers.say(talk, both, {"language": language}))
+
+    assert all(value in reply for value in read_back), reply
+    assert "Comptable" not in reply and "Accountant" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "replacing", "yes"),
+    [
+        ("fr", "en fait non, je préfère mettre le gérant : Paul Bernard, {address}, 06 11 22 33 44",
+         "oui"),
+        ("en", "actually please put my colleague as the contact instead: Paul Bernard, {address}, "
+         "06 11 22 33 44", "yes"),
+    ],
+)  # fmt: skip
+def test_another_contact_person_given_at_the_summary_replaces_the_name_the_address_and_the_phone(
+    servers, language, replacing, yes
+):
+    """Only the address changed: the summary kept "Irène Vidal" and her phone (M5)."""
+    talk, _, _ = registering(servers, "HXZA", language, UP_TO_THE_SUMMARY)
+    address = f"paul.bernard.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+
+    first = texts(servers.say(talk, replacing.format(address=address), {"language": language}))
+    summary = texts(servers.say(talk, yes, {"language": language}))  # the address is right
+
+    assert address in first
+    assert "Paul" in summary and "Bernard" in summary and "+33 6 11 22 33 44" in summary
+    assert "Irène" not in summary and "Vidal" not in summary and "71 23 45 89" not in summary
