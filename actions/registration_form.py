@@ -85,7 +85,7 @@ from bot.checks.identifiers import (
     supported_countries,
     unsupported_country,
 )
-from bot.checks.invitation_codes import extract_code, mask_code
+from bot.checks.invitation_codes import cut_off_in_a_link, extract_code, mask_code
 from bot.checks.passwords import (
     SPECIAL_CHARACTER_EXAMPLES,
     check_password,
@@ -909,7 +909,22 @@ class ValidateRegistrationForm(FormValidationAction):
             }
         if check.status is InvitationStatus.MISMATCH:
             failures += 1
-            dispatcher.utter_message(response="utter_invitation_mismatch")
+            if cut_off_in_a_link(code, bool(tracker.get_slot("code_from_link"))):
+                # "/?invitation=PPBNQP0T9SH5", a link a mail client wrapped: not the customer's
+                # doing; the code asked, copied from the email (sixth outside tester, M12)
+                dispatcher.utter_message(response="utter_link_code_incomplete")
+                if failures < MAX_INVITATION_FAILURES:
+                    return {
+                        "company_id": company_id.value,
+                        "invitation_code": None,
+                        "code_from_link": False,
+                        "invitation_valid": None,
+                        "invitation_failures": float(failures),
+                        INVITATION_CHECK: [check.status.value],
+                        **reached(tracker, *steps),
+                    }
+            else:
+                dispatcher.utter_message(response="utter_invitation_mismatch")
             if failures >= MAX_INVITATION_FAILURES:
                 return self._locked(
                     dispatcher,

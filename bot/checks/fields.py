@@ -11,9 +11,9 @@ word-boundary search over a dozen phrases per field is not worth a dependency.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 FIELD_WORDS: dict[str, tuple[str, ...]] = {

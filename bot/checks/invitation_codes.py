@@ -110,6 +110,13 @@ def code_span(text: str, code: str) -> tuple[int, int] | None:
     return None
 
 
+def cut_off_in_a_link(code: str, from_a_link: bool) -> bool:
+    """Whether a code that matched no invitation may be a link's code cut short: a mail client
+    wraps long links, and the code at their end loses its last symbols. Shorter than the
+    platform's codes (a customer's own code may be, so this is said only once it failed)."""
+    return from_a_link and len(code) < CODE_LENGTH
+
+
 def is_custom_code(code: str) -> bool:
     """A code a customer may impose (``--code``): 6 to 32 letters or digits, once normalised."""
     return bool(_CUSTOM_CODE.match(code))

@@ -1055,7 +1055,7 @@ def test_two_answers_corrected_in_one_message_are_both_kept_apart(text, values):
     ("text", "values"),
     [
         (
-            "en fait non, je préfère mettre le gérant : Paul Bernard, paul@garage.fr, 06 11 22 33 44",
+            "en fait non, mettez le gérant : Paul Bernard, paul@garage.fr, 06 11 22 33 44",
             {"first_name": "Paul", "last_name": "Bernard", "phone": "06 11 22 33 44"},
         ),
         (

@@ -6,6 +6,7 @@ from bot.checks.invitation_codes import (
     ALPHABET,
     CODE_LENGTH,
     code_span,
+    cut_off_in_a_link,
     extract_code,
     format_code,
     generate_code,
@@ -97,3 +98,9 @@ def test_a_label_word_is_never_a_group_of_the_code():
     than the real one (an outside tester)."""
     text = "hi need 2 register asap, tesco sent me a code. crn 05478384 code kjpq hc8k f7x7 w24h"
     assert extract_code(text) == "KJPQHC8KF7X7W24H"
+
+
+def test_only_a_link_s_code_shorter_than_the_platform_s_may_be_cut_off():
+    assert cut_off_in_a_link("PPBNQP0T9SH5", from_a_link=True)
+    assert not cut_off_in_a_link("PPBNQP0T9SH5", from_a_link=False)  # typed: a custom code
+    assert not cut_off_in_a_link("PPBNQP0T9SH5K7M4", from_a_link=True)  # whole

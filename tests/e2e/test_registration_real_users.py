@@ -3056,3 +3056,27 @@ def test_another_contact_person_given_at_the_summary_replaces_the_name_the_addre
     assert address in first
     assert "Paul" in summary and "Bernard" in summary and "+33 6 11 22 33 44" in summary
     assert "Irène" not in summary and "Vidal" not in summary and "71 23 45 89" not in summary
+
+
+@pytest.mark.parametrize(
+    ("language", "incomplete", "typed", "valid"),
+    [
+        ("fr", "semble incomplet", "le code c'est {code}", "votre société est identifiée"),
+        ("en", "seems incomplete", "the code is {code}", "your company is identified"),
+    ],
+)
+def test_a_code_cut_off_in_the_invitation_link_is_asked_again_without_blaming_the_customer(
+    servers, language, incomplete, typed, valid
+):
+    """A mail client cut the link's code to 12 of its 16 symbols: "your customer may not have
+    associated this code with this identifier", and the menu named the code "PPBN…" (sixth
+    outside tester, M12)."""
+    siren, code = fr_invitation(servers, "HXZB")
+    talk, metadata = sender(), {"language": language, "invitation_code": code[:12]}
+    converse(servers, talk, [("/start_registration", "?"), ("France", "SIREN")], metadata)
+
+    reply = texts(servers.say(talk, spaced(siren), metadata))
+    then = texts(servers.say(talk, typed.format(code=code), metadata))
+
+    assert incomplete in reply and "associ" not in reply  # not "your customer may not have ..."
+    assert valid in then
