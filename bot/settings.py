@@ -193,7 +193,7 @@ class Settings:
     # Per address: an office or a proxy serves many suppliers (30 an hour blocked a busy one for
     # 48 minutes); 300 Argon2id hashes an hour cost a core about 12 s.
     rate_limit_password_address: str = "20 per minute;300 per hour"  # noqa: S105
-    session_message_cap: int = 200  # messages per chat session (its cookie lives 24 hours)
+    session_message_cap: int = 200  # messages per chat session in any hour
 
     # The staff console (/console/): its sessions are encrypted cookies (Fernet key, 32 bytes
     # in URL-safe base64); unset, a key is generated once into var/console-session.key.

@@ -5,7 +5,8 @@ Redis (``redis://host:port/db``: several web app processes share them). What is 
 
 - ``address``: chat messages per client address (an IPv6 client per /64: one host has many);
 - ``conversation``: chat messages per conversation;
-- ``session``: chat messages per chat session over its 24 hours (the cap);
+- ``session``: chat messages per chat session in any hour (the cap: it was per 24 hours, the
+  cookie's life, and an accountant registering fifteen companies met it and waited a day);
 - ``password`` and ``password_address``: password checks per session and per address, since
   each costs an Argon2id hash (CPU and memory on purpose).
 
@@ -28,7 +29,6 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from bot.settings import Settings
-from bot.web.sessions import SESSION_HOURS
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class RateLimits:
         self.rules: dict[str, list[RateLimitItem]] = {
             "address": parse_many(settings.rate_limit_address),
             "conversation": parse_many(settings.rate_limit_conversation),
-            "session": [RateLimitItemPerHour(settings.session_message_cap, SESSION_HOURS)],
+            "session": [RateLimitItemPerHour(settings.session_message_cap)],
             "password": parse_many(settings.rate_limit_password),
             "password_address": parse_many(settings.rate_limit_password_address),
         }

@@ -36,7 +36,7 @@ from bot.settings import VAR_DIR, Settings
 SECRET_FILE = VAR_DIR / "session-secret"
 MIN_SECRET_CHARS = 32
 MIN_DISTINCT_CHARS = 10  # rules out "aaaa...", "abababab..." and the like
-SESSION_HOURS = 24  # the cookie's life, and the window of the per-session message cap
+SESSION_HOURS = 24  # the cookie's life
 _CREDENTIAL_KEY = "credential"
 _CREDENTIAL = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 THREAD = re.compile(r"[0-9a-f]{32}")

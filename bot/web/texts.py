@@ -62,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "slow_down_text": "Vous envoyez des messages un peu trop vite. L'assistant vous répond "
         "dans {seconds} secondes.",
         "too_many_text": "Vous avez envoyé beaucoup de messages : l'assistant fait une pause. "
-        "Merci de réessayer plus tard.",
+        "Vous pourrez reprendre dans {minutes} min.",
         # The password field's limits count per connection too: not the supplier's doing.
         "too_many_passwords_text": "Beaucoup de mots de passe ont été vérifiés depuis votre "
         "connexion : vous pourrez choisir le vôtre dans {minutes} min.",
@@ -116,7 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "slow_down_text": "You are sending messages a little too fast. The assistant will "
         "answer in {seconds} seconds.",
         "too_many_text": "You have sent a lot of messages: the assistant is taking a break. "
-        "Please try again later.",
+        "You can go on in {minutes} min.",
         "too_many_passwords_text": "Many passwords have been checked from your connection: you "
         "can choose yours in {minutes} min.",
     },

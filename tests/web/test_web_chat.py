@@ -299,8 +299,9 @@ async def test_a_session_has_a_cap_on_its_messages(clients, rasa):
     statuses = [(await say(client, thread=f"{n:032x}")).status for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     body = await (await say(client, language="en")).json()
-    assert body["retry_after"] > 3600  # the rest of the session's 24 hours
-    assert "Please try again later" in body["message"]
+    # the hour's window, not the session's 24 hours, and said in minutes
+    assert 3000 < body["retry_after"] <= 3600
+    assert "You can go on in 60 min" in body["message"]
 
 
 # --- the widget's password, never through Rasa -------------------------------------------------
