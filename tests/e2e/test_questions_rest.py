@@ -131,6 +131,13 @@ CASES = {
             ("/human_handoff",),
         ),
         (
+            "nous avons déjà un compte My Sis ID (invités par Carrefour l'an dernier). Là Leroy "
+            "Merlin nous envoie une nouvelle invitation : on doit recréer un compte ?",
+            "faq/new_customer_existing_account",
+            ["ne créez pas de second compte"],
+            ("/human_handoff",),
+        ),
+        (
             "je suis auto-entrepreneur, j'ai pas de société, juste mon numéro SIRET. je peux "
             "quand même m'inscrire ?",
             "faq/no_company_number",
@@ -219,6 +226,13 @@ CASES = {
             "If I need to change the phone number on the account later, how do I do that?",
             "faq/change_account_details",
             ["an advisor"],
+            ("/human_handoff",),
+        ),
+        (
+            "We already have a My Sis ID account because Tesco invited us last year. Now "
+            "Sainsbury's sent another invitation. Do we need a second account?",
+            "faq/new_customer_existing_account",
+            ["do not create a second account"],
             ("/human_handoff",),
         ),
         (
