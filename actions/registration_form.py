@@ -98,7 +98,7 @@ from bot.registration.invitations import InvitationCheck, InvitationStatus, veri
 from bot.registration.limits import retry_after, verify_invitation_limited
 from bot.responses import field_labels
 from bot.settings import get_settings
-from bot.understanding import FALLBACK_INTENT
+from bot.understanding import FALLBACK_INTENT, selected_answer
 
 Slots = dict[str, Any]
 
@@ -204,7 +204,7 @@ class _Turn:
     intent: str | None
     confidence: float
     reading: Reading
-    checked: dict[str, Any]  # the identifier, the code and the address before this message
+    checked: dict[str, Any]  # the answers before this message (the identifier, the code...)
 
 
 # One value per request: the action server serves several conversations at once.
@@ -266,9 +266,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return await self._extract_validation_events(dispatcher, tracker, domain)
         asked = tracker.get_slot("requested_slot")
         intent, confidence = latest_intent(tracker)
-        checked = {
-            slot: tracker.get_slot(slot) for slot in ("company_id", "invitation_code", "email")
-        }
+        checked = {slot: tracker.get_slot(slot) for slot in TEXT_FIELDS}
         turn = _Turn(asked, intent, confidence, self._read(tracker, asked, intent), checked)
         if self._for_the_rules(turn):
             return []  # the form is rejected: a rule answers, then the form asks again
@@ -284,7 +282,9 @@ class ValidateRegistrationForm(FormValidationAction):
             refusals = self._count_refusal(asked, tracker, dispatcher)
             return [SlotSet(asked, None), *(SlotSet(k, v) for k, v in refusals.items())]
         answered = []
-        if also_asks(intent, tracker.latest_message.get("text") or "", turn.reading):
+        answer = selected_answer(tracker.latest_message)
+        text = tracker.latest_message.get("text") or ""
+        if also_asks(intent, text, turn.reading, answer.confidence if answer else 0.0):
             # The question answered first, the answers kept ("C'est noté"), the next question.
             answered = say_answer(dispatcher, tracker, domain, feedback=False)
         tokens = _TURN.set(turn), _STOPPED.set(False), _CHECKED.set(False)
@@ -463,6 +463,14 @@ class ValidateRegistrationForm(FormValidationAction):
         if labelled or not field or field not in turn.reading.values:
             return
         if field not in ("email", "company_id") and final.get(field) is not None:
+            if turn.checked.get(field) is None:
+                # Never given before ("Tél : 02 41 00 11 22" in a signature at the first name
+                # question): noted, not "corrected"
+                labels = field_labels(domain.get("responses", {}), language_of(tracker))
+                value = format_phone(final[field]) if field == "phone" else final[field]
+                noted = f"{labels[field][:1].lower()}{labels[field][1:]} **{value}**"
+                dispatcher.utter_message(response="utter_noted", noted=noted)
+                return
             dispatcher.utter_message(response="utter_corrected")
 
     @staticmethod

@@ -1307,7 +1307,12 @@ _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 # Words that begin a sentence, not a name ("I'm lost" was first name "I'm", last name "Lost").
-_NOT_A_FIRST_NAME = frozenset("i'm im i it's its c'est cest je j'suis moi me my mon ma".split())
+_NOT_A_FIRST_NAME = frozenset(
+    "i'm im i it's its c'est cest je j'suis moi me my mon ma "
+    # a signature's greeting: "Kind regards, John Smith ..." became "first name Kind, last name
+    # Regards" (sixth outside tester)
+    "kind best warm regards cordialement bien sincerely salutations".split()
+)
 
 
 def full_name(text: str) -> tuple[str, str] | None:
@@ -1325,6 +1330,8 @@ def full_name(text: str) -> tuple[str, str] | None:
     last = words[1:]
     particles = [fold(w) in NAME_PARTICLES for w in last]
     if len(last) == 1 and not particles[0]:
+        if len(words[0]) > 1 and words[0].isupper() and not last[0].isupper():
+            return last[0], words[0]  # "DUPONT Jean": the French way, the surname in capitals
         return words[0], last[0]
     # particles, then at least one name word, and no particle after it
     count = next((i for i, particle in enumerate(particles) if not particle), len(last))
@@ -1936,13 +1943,23 @@ def read_turn(
     return reading
 
 
-def also_asks(intent: str | None, text: str, reading: Reading) -> bool:
+# The answer's confidence needed to say it beside the answers a message gives: its words are
+# not all the question's, and an unasked answer is worse than none ("accounts@... - is it ok to
+# use a shared mailbox?" chose the sender's address at 0.86).
+SURE_ANSWER = 0.95
+
+
+def also_asks(intent: str | None, text: str, reading: Reading, answer_confidence: float) -> bool:
     """Whether a message the form reads (its answers kept) also asks a question the NLU
-    recognised, to be answered as well: "accounts@kestrel-print.co.uk - is it ok to use a
-    shared mailbox?" at the address question, "Belgique, notre TVA c'est BE 0629.720.535,
-    c'est le même que le BCE ?" at the country question (the answer or the question was lost).
-    A question in words: an answer the NLU took for a question is not answered."""
-    return intent == "faq" and bool(reading.values) and reads_as_a_question(text)
+    recognised surely, to be answered as well: "Belgique, notre TVA c'est BE 0629.720.535,
+    c'est le même que le BCE ?" at the country question (the answers were lost to the
+    answer). A question in words: an answer the NLU took for a question is not answered."""
+    return (
+        intent == "faq"
+        and answer_confidence >= SURE_ANSWER
+        and bool(reading.values)
+        and reads_as_a_question(text)
+    )
 
 
 def _not_given(text: str) -> bool:

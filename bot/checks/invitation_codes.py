@@ -17,11 +17,13 @@ CODE_LENGTH = 16  # 16 x 5 bits = 80 bits of entropy
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 _CUSTOM_CODE = re.compile(r"^[0-9A-Z]{6,32}$")
-# A code as people paste it: 16 symbols, optionally in groups of four.
+# A code as people paste it: 16 symbols, optionally in groups of four, separated by a space, a
+# hyphen, or a hyphen with spaces ("3EN2-A8ZQ- 9D4W-FDJE" from a PDF's line break, "P1S4 - YEZN
+# - NY9M - 9NZC" typed by hand: sixth outside tester).
 # Overlapping matches (inside a lookahead) because words before a code can look like a group:
 # in "mon code ABCD EFGH IJKL MNOP", "code ABCD EFGH IJKL" matches too.
 _CODE_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{4}(?:[ \-]?[0-9A-Za-z]{4}){3})(?![0-9A-Za-z]))"
+    r"(?<![0-9A-Za-z])(?=([0-9A-Za-z]{4}(?:(?: ?- ?| )?[0-9A-Za-z]{4}){3})(?![0-9A-Za-z]))"
 )
 
 
@@ -48,7 +50,7 @@ def mask_code(code: str) -> str:
 
 
 # A message that is a code and nothing else, in the code's own alphabet (no I, L, O or U).
-_A_CODE_ALONE = re.compile(rf"(?i)[{ALPHABET}]{{4}}(?:[ -]?[{ALPHABET}]{{4}}){{3}}")
+_A_CODE_ALONE = re.compile(rf"(?i)[{ALPHABET}]{{4}}(?:(?: ?- ?| )?[{ALPHABET}]{{4}}){{3}}")
 
 
 def code_alone(text: str) -> str | None:

@@ -12,6 +12,7 @@ from bot.checks.answers import (
     Correction,
     Reading,
     Stance,
+    also_asks,
     asks_about_special_characters,
     asks_for_a_call,
     begins_with_yes,
@@ -1603,3 +1604,27 @@ def test_nothing_to_correct_at_the_menu_goes_back_to_the_summary(text, back):
 )
 def test_later_is_a_pause_unless_it_asks_about_paying(text, stance):
     assert stance_of(text) is stance
+
+
+def test_a_question_carrying_answers_is_answered_too_only_when_the_answer_is_sure():
+    text = "Belgique. notre TVA c'est BE 0629.720.535, c'est le même que le BCE ?"
+    reading = read_message(text, "country", NOTHING_YET)
+    assert {"country", "company_id"} <= set(reading.values)
+    assert also_asks("faq", text, reading, 0.99)
+    assert not also_asks("faq", text, reading, 0.86)  # a guess: the answers kept, no answer
+    assert not also_asks("inform", text, reading, 0.99)
+    assert not also_asks("faq", "Belgique, 0629.720.535", reading, 0.99)  # no question asked
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("DUPONT Jean", ("Jean", "DUPONT")),  # the French way: the surname in capitals first
+        ("Jean DUPONT", ("Jean", "DUPONT")),
+        ("JEAN DUPONT", ("JEAN", "DUPONT")),  # all in capitals: the order as typed
+        ("Kind Regards", None),  # a signature's greeting
+        ("Bien cordialement", None),
+    ],
+)
+def test_a_full_name_s_order_and_greetings(text, names):
+    assert full_name(text) == names

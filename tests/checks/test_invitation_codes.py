@@ -104,3 +104,12 @@ def test_only_a_link_s_code_shorter_than_the_platform_s_may_be_cut_off():
     assert cut_off_in_a_link("PPBNQP0T9SH5", from_a_link=True)
     assert not cut_off_in_a_link("PPBNQP0T9SH5", from_a_link=False)  # typed: a custom code
     assert not cut_off_in_a_link("PPBNQP0T9SH5K7M4", from_a_link=True)  # whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3EN2-A8ZQ- 9D4W-FDJE", "P1S4 - YEZN - NY9M - 9NZC", "mon code : 3EN2-A8ZQ -9D4W-FDJE merci"],
+)
+def test_a_code_with_spaces_beside_its_hyphens_is_read(text):
+    """From a PDF's line break or typed by hand: "I could not find an invitation code"."""
+    assert len(extract_code(text, shaped_only=True)) == CODE_LENGTH

@@ -3080,3 +3080,36 @@ def test_a_code_cut_off_in_the_invitation_link_is_asked_again_without_blaming_th
 
     assert incomplete in reply and "associ" not in reply  # not "your customer may not have ..."
     assert valid in then
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "noted"),
+    [
+        ("fr", "DUPONT Jean", "prénom **Jean**, nom **DUPONT**"),
+        ("en", "MARTIN Sophie", "first name **Sophie**, last name **MARTIN**"),
+    ],
+)
+def test_a_surname_in_capitals_first_is_the_last_name(servers, language, typed, noted):
+    """ "DUPONT Jean" became the first name DUPONT, and the activation mail said "Bonjour
+    DUPONT," (sixth outside tester, m1)."""
+    talk, _, _ = registering(servers, "HXZC", language, 6)  # the first name asked
+
+    assert noted in texts(servers.say(talk, typed, {"language": language}))
+
+
+@pytest.mark.parametrize(
+    ("language", "signature"),
+    [
+        ("fr", "Cordialement, Valérie Noël Gérante Menuiserie Noël Tél : 02 41 00 11 22"),
+        ("en", "Kind regards, John Smith Finance Director Acme Fixings Ltd T: 0161 496 0000"),
+    ],
+)
+def test_a_pasted_signature_s_greeting_is_never_a_name(servers, language, signature):
+    """ "Kind regards, John Smith ..." became "first name Kind, last name Regards" (m15)."""
+    talk, _, _ = registering(servers, "HXZD", language, 6)  # the first name asked
+
+    reply = texts(servers.say(talk, signature, {"language": language}))
+
+    assert "**Kind**" not in reply and "**Regards**" not in reply
+    assert "**Cordialement**" not in reply and "Nom : Cordialement" not in reply
+    assert "corrigé" not in reply and "Corrected" not in reply  # nothing was given before
