@@ -207,10 +207,19 @@ def _is_guessable(password: str, email: str | None, names: Iterable[str] = ()) -
 
 
 def _contains_email(password: str, email: str) -> bool:
+    """Whether the password holds a part of the address: its local part or a piece of it, or a
+    piece of the domain's name ("Marchal!Groupe1" with achats@groupe-marchal.fr was accepted,
+    "Moreau!Trans2026x" with l.moreau@transports-moreau.fr refused: the rule names the whole
+    address; sixth outside tester)."""
     local, pieces = _email_words(email)
     lowered = password.casefold()
     if len(local) >= _MIN_LOCAL_PART_LENGTH and local in lowered:
         return True
+    domain = email.strip().rpartition("@")[2].casefold()
+    for label in domain.split(".")[:-1]:  # without the top-level domain
+        pieces += [
+            p for p in _LOCAL_PART_SEPARATORS.split(label) if len(p) >= _MIN_LOCAL_PIECE_LENGTH
+        ]
     return any(piece in lowered for piece in pieces)
 
 

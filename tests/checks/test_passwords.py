@@ -144,6 +144,14 @@ def test_email_pieces_and_short_local_parts() -> None:
         assert PasswordRule.NOT_EMAIL in check_password("Curie#7xQw!", email)
 
 
+def test_a_piece_of_the_address_s_domain_is_refused_too() -> None:
+    """ "Marchal!Groupe1" with achats@groupe-marchal.fr was accepted (sixth outside tester)."""
+    assert PasswordRule.NOT_EMAIL in check_password("Marchal!Groupe1", "achats@groupe-marchal.fr")
+    assert PasswordRule.NOT_EMAIL not in check_password("Velo!Rouge42x", "achats@groupe-marchal.fr")
+    # the top-level domain and short labels are no part that counts
+    assert check_password("Velo!Rouge42x.fr", "jean@ab.fr") == []
+
+
 def test_email_words_make_zxcvbn_stricter() -> None:
     # Random-looking on its own; guessable once the company name is known.
     assert check_password("Zorglubix2024!") == []
@@ -254,4 +262,4 @@ def test_a_password_or_passphrase_with_a_question_mark_is_a_password(typed: str)
 
 
 def test_a_password_with_an_at_sign_is_a_password() -> None:
-    assert check_password("Email:jean@acme.fr!2", "marie@acme.fr") == []
+    assert check_password("Email:jean@acme.fr!2", "marie@zeta-conseil.fr") == []
