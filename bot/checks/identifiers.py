@@ -267,6 +267,11 @@ def _normalise_fr(text: str) -> _Normalised:
     if has_country_code:
         number = number[2:]
     if len(number) == 14:
+        if not fr_siret.is_valid(number) and fr_siren.is_valid(number[:9]):
+            # A slip in the last five digits (the establishment's): the SIREN, which is what
+            # is asked, is whole (Luhn catches any one wrong digit in it). "602 535 908 00014"
+            # got "this SIREN is not valid" (sixth outside tester).
+            return _Normalised(fr_siren.validate(number[:9]), NumberKind.SIRET)
         return _Normalised(fr_siret.to_siren(fr_siret.validate(number)), NumberKind.SIRET)
     if len(number) == 11 and (has_country_code or fr_tva.is_valid(number)):
         # Without "FR" an 11-digit text is more likely a SIREN with two extra

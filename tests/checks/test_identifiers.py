@@ -255,12 +255,19 @@ def test_siren_and_vat_number_are_not_flagged_as_siret(text):
     assert check.from_siret is False
 
 
-def test_siret_with_a_wrong_digit_is_refused_not_truncated():
-    assert refusal("FR", "732 829 320 00075") == CHECKSUM
+def test_siret_with_a_wrong_digit_in_its_siren_is_refused_not_truncated():
+    assert refusal("FR", "732 829 321 00074") == CHECKSUM
+
+
+def test_siret_with_a_wrong_digit_in_its_last_five_gives_its_siren():
+    """The SIREN is what is asked, and whole: "602 535 908 00014" got "this SIREN is not
+    valid" (sixth outside tester)."""
+    check = check_company_id("FR", "732 829 320 00075")
+    assert check.ok and check.company_id.value == "732829320" and check.from_siret
 
 
 def test_flag_only_set_when_accepted():
-    assert check_company_id("FR", "73282932000079").from_siret is False
+    assert check_company_id("FR", "73282932100074").from_siret is False
 
 
 # --------------------------------------------------------------------------
@@ -282,7 +289,7 @@ def test_flag_only_set_when_accepted():
         ("FR", "7328293201", LENGTH),
         ("FR", "73282932", LENGTH),
         ("FR", "732829320000741", LENGTH),
-        ("FR", "73282932000079", CHECKSUM),
+        ("FR", "73282932100074", CHECKSUM),  # a SIRET whose SIREN is wrong
         ("FR", "FR 45 732 829 320", CHECKSUM),
         ("FR", "45732829320", LENGTH),
         ("FR", "732A29320", FORMAT),
