@@ -32,6 +32,7 @@ from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_name, check
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fields_mentioned, fold
 from bot.checks.identifiers import (
+    CompanyId,
     CompanyIdCheck,
     check_company_id,
     country_adjective_alone,
@@ -40,7 +41,7 @@ from bot.checks.identifiers import (
     recognise_company_id,
     scheme_for,
 )
-from bot.checks.invitation_codes import code_alone, code_span, extract_code
+from bot.checks.invitation_codes import code_alone, code_span, extract_code, shaped_codes
 from bot.checks.language import requested_language
 from bot.checks.sentences import reads_as_a_question
 
@@ -1002,7 +1003,29 @@ def find_answers(text: str, country: str | None = None, *, fuzzy_country: bool =
             company_id = check
     else:
         company_id = recognise_company_id(rest)
+    if company_id is not None and company_id.ok and code is not None:
+        code = _paired_code(text, code, company_id.company_id)
     return Found(named_country, company_id, code, email)
+
+
+_DIGIT_RUNS = re.compile(r"[A-Za-z]{0,3}\d[\d\s.\-/]{4,}\d")
+
+
+def _paired_code(text: str, code: str, company: CompanyId) -> str:
+    """The code that goes with the identifier read, the first in the text: with two
+    invitation emails pasted, each a code and an identifier, the first code goes with the first
+    identifier (it was the second code with the first identifier: a failed check that blamed
+    the customer; sixth outside tester). One identifier and two codes ("the old code X expired,
+    the new one is Y") keep the code read."""
+    codes = shaped_codes(text)
+    if len(codes) < 2:
+        return code
+    identifiers = {
+        check.company_id.value
+        for run in _DIGIT_RUNS.findall(text)
+        if (check := check_company_id(company.country, run)).ok
+    }
+    return codes[0] if len(identifiers) >= 2 else code
 
 
 # --- one message, read for the form ------------------------------------------------------------

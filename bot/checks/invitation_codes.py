@@ -104,6 +104,19 @@ def _looks_like_a_code(candidate: str) -> tuple[bool, bool, bool, int]:
     )
 
 
+def shaped_codes(text: str) -> list[str]:
+    """Every code in ``text`` as the platform writes them (16 symbols of its alphabet, in
+    capitals, with a digit), normalised, in order, each once."""
+    found: list[str] = []
+    for match in _CODE_IN_TEXT.finditer(text):
+        candidate = match.group(1)
+        code = normalise_code(candidate)
+        looks = _looks_like_a_code(candidate)
+        if all(looks[:3]) and looks[3] and code not in found:
+            found.append(code)
+    return found
+
+
 def code_span(text: str, code: str) -> tuple[int, int] | None:
     """Where ``code`` (normalised) was written in ``text``, whatever its layout, or None."""
     for match in _CODE_IN_TEXT.finditer(text):

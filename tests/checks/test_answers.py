@@ -1628,3 +1628,23 @@ def test_a_question_carrying_answers_is_answered_too_only_when_the_answer_is_sur
 )
 def test_a_full_name_s_order_and_greetings(text, names):
     assert full_name(text) == names
+
+
+TWO_INVITATIONS = (
+    "Carrefour vous invite. Votre code d'invitation : ZM1R-4K7P-9QXT-2B8D. Identifiant de la "
+    "société associé à ce code : 306 085 911.\nAuchan vous invite. Votre code d'invitation : "
+    "GEQ1-7H3N-5RWZ-8C4M. Identifiant de la société associé à ce code : 732 829 320.\n"
+    "Vous pouvez faire les deux ?"
+)
+
+
+def test_two_pasted_invitations_give_the_first_code_with_the_first_identifier():
+    """It read the first company with the second code: a failed check blaming the customer."""
+    found = find_answers(TWO_INVITATIONS, "FR")
+    assert found.company_id.company_id.value == "306085911"
+    assert found.invitation_code == "ZM1R4K7P9QXT2B8D"
+
+
+def test_an_old_and_a_new_code_with_one_identifier_keep_the_new_code():
+    text = "l'ancien code ZM1R-4K7P-9QXT-2B8D a expiré, le nouveau c'est GEQ1-7H3N-5RWZ-8C4M"
+    assert find_answers(f"{text}, SIREN 732 829 320", "FR").invitation_code == "GEQ17H3N5RWZ8C4M"

@@ -3113,3 +3113,31 @@ def test_a_pasted_signature_s_greeting_is_never_a_name(servers, language, signat
     assert "**Kind**" not in reply and "**Regards**" not in reply
     assert "**Cordialement**" not in reply and "Nom : Cordialement" not in reply
     assert "corrigé" not in reply and "Corrected" not in reply  # nothing was given before
+
+
+@pytest.mark.parametrize(
+    ("language", "pasted", "identified"),
+    [
+        ("fr", "Votre code d'invitation : {code1}. Identifiant de la société associé à ce code : "
+         "{siren1}.\nVotre code d'invitation : {code2}. Identifiant de la société associé à ce "
+         "code : {siren2}.\nVous pouvez faire les deux ?", "votre société est identifiée"),
+        ("en", "Your invitation code: {code1}. Company identifier associated with this code: "
+         "{siren1}.\nYour invitation code: {code2}. Company identifier associated with this "
+         "code: {siren2}.\nCan you do both?", "your company is identified"),
+    ],
+)  # fmt: skip
+def test_two_pasted_invitations_register_the_first_company_with_its_own_code(
+    servers, language, pasted, identified
+):
+    """The first company was checked with the second code: "your customer may not have
+    associated this code...", a failed check counted (sixth outside tester, M9)."""
+    siren1, code1 = fr_invitation(servers, "HXZE")
+    siren2, code2 = fr_invitation(servers, "HXZE")
+    talk = sender()
+    start = "je veux créer mon compte" if language == "fr" else "I want to create my account"
+    converse(servers, talk, [(start, "?"), ("France", "SIREN")], {"language": language})
+    message = pasted.format(code1=code1, siren1=spaced(siren1), code2=code2, siren2=spaced(siren2))
+
+    reply = texts(servers.say(talk, message, {"language": language}))
+
+    assert identified in reply and "associ" not in reply
