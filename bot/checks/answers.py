@@ -607,6 +607,11 @@ _SOMETHING_WRONG = _patterns(
     r"\b(?:fix|correct|change) (?:a|an|one|something|my answers?)\b",
     r"\bgo back\b",
     r"\bsomething(?:'s| is) wrong\b",
+    # "retour", "revenir a la question d'avant svp" at the address question were checked as an
+    # address (sixth outside tester); "go back please" opened the menu
+    r"^\s*(?:retour|back)\W*(?:svp|stp|please)?\W*$",
+    r"\b(?:revenir|retourner|retour) (?:a|a la|sur la) question (?:d'avant|precedente)\b",
+    r"\b(?:question precedente|previous question)\b",
 )
 
 # After a field's name, what judges the old answer ("est fausse", "qui n'est pas bon") and what

@@ -1648,3 +1648,16 @@ def test_two_pasted_invitations_give_the_first_code_with_the_first_identifier():
 def test_an_old_and_a_new_code_with_one_identifier_keep_the_new_code():
     text = "l'ancien code ZM1R-4K7P-9QXT-2B8D a expiré, le nouveau c'est GEQ1-7H3N-5RWZ-8C4M"
     assert find_answers(f"{text}, SIREN 732 829 320", "FR").invitation_code == "GEQ17H3N5RWZ8C4M"
+
+
+@pytest.mark.parametrize(
+    ("text", "which"),
+    [
+        ("retour", True),
+        ("revenir à la question d'avant svp", True),
+        ("back please", True),
+        ("je n'ai pas eu de retour de mon client", False),  # "retour" as a reply
+    ],
+)
+def test_going_back_is_a_correction_without_saying_of_what(text, which):
+    assert read_message(text, "email", {"country": "FR"}).which is which

@@ -3141,3 +3141,22 @@ def test_two_pasted_invitations_register_the_first_company_with_its_own_code(
     reply = texts(servers.say(talk, message, {"language": language}))
 
     assert identified in reply and "associ" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "back", "menu"),
+    [
+        ("fr", "retour", "Que souhaitez-vous corriger ?"),
+        ("fr", "revenir à la question d'avant svp", "Que souhaitez-vous corriger ?"),
+        ("en", "back", "What would you like to correct?"),
+        ("en", "go back to the previous question please", "What would you like to correct?"),
+    ],
+)
+def test_going_back_at_the_address_question_offers_what_to_correct(servers, language, back, menu):
+    """ "retour" at the address question got "this email address does not look valid" (sixth
+    outside tester, m4); "go back please" opened the menu."""
+    talk, _, _ = registering(servers, "HXZF", language, 2)  # the address asked
+
+    reply = texts(servers.say(talk, back, {"language": language}))
+
+    assert menu in reply and "valide" not in reply and "valid" not in reply
