@@ -1272,6 +1272,11 @@ def _read_at_the_first_name(
         values.update({k: v for k, v in listed.items() if k not in known or k == "first_name"})
         return
     answer = values.get("first_name", "")
+    untitled = _TITLE.sub("", answer, count=1)
+    if untitled != answer and len(untitled.split()) >= 2:
+        # "Dr. Els Vermeulen": the title is neither a name nor refused (it got "this name does
+        # not look valid", then "Dr Els Vermeulen Vermeulen": sixth outside tester)
+        answer = values["first_name"] = untitled
     with_phone = name_and_phone(answer, str(country)) if country else None
     if with_phone is not None and "phone" not in known:
         # "Marc - tél. 06 11 22 33 44": it got "this name does not look valid"
@@ -1280,6 +1285,14 @@ def _read_at_the_first_name(
     both = full_name(answer)
     if both is not None:  # "Julien Bonnet" at the first name question
         values["first_name"], values["last_name"] = both
+
+
+# A title before a full name: "Dr. Els Vermeulen", "Mme Claire Dubois", "M. Jean Martin".
+_TITLE = re.compile(
+    r"^\s*(?:dr|docteur|doctor|prof|professeur|professor|mr|mrs|ms|miss|mme|mlle|m|madame|"
+    r"monsieur|mademoiselle|me|ma[iî]tre)(?:\.\s*|\s+)(?=[^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 # "mon prénom c'est Luc", "prénom : Luc", "first name Luc"; "Van Damme c'est mon nom de famille",

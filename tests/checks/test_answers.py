@@ -1661,3 +1661,16 @@ def test_an_old_and_a_new_code_with_one_identifier_keep_the_new_code():
 )
 def test_going_back_is_a_correction_without_saying_of_what(text, which):
     assert read_message(text, "email", {"country": "FR"}).which is which
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Dr. Els Vermeulen", {"first_name": "Els", "last_name": "Vermeulen"}),
+        ("Mme Claire Dubois", {"first_name": "Claire", "last_name": "Dubois"}),
+        ("M. Jean Martin", {"first_name": "Jean", "last_name": "Martin"}),
+        ("Mathieu Dr", {"first_name": "Mathieu", "last_name": "Dr"}),  # not before a name
+    ],
+)
+def test_a_title_before_a_full_name_is_left_out(text, names):
+    assert read_message(text, "first_name", {"country": "FR"}).values == names

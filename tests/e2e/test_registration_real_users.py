@@ -3160,3 +3160,18 @@ def test_going_back_at_the_address_question_offers_what_to_correct(servers, lang
     reply = texts(servers.say(talk, back, {"language": language}))
 
     assert menu in reply and "valide" not in reply and "valid" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "noted"),
+    [
+        ("fr", "Mme Claire Dubois", "prénom **Claire**, nom **Dubois**"),
+        ("en", "Dr. Els Vermeulen", "first name **Els**, last name **Vermeulen**"),
+    ],
+)
+def test_a_title_before_the_name_is_left_out(servers, language, typed, noted):
+    """ "Dr. Els Vermeulen" got "this name does not look valid", "Dr Els Vermeulen" became the
+    first name whole (sixth outside tester, m2)."""
+    talk, _, _ = registering(servers, "HXZG", language, 6)  # the first name asked
+
+    assert noted in texts(servers.say(talk, typed, {"language": language}))
