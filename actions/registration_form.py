@@ -72,6 +72,7 @@ from bot.checks.contacts import (
     phone_country,
     phone_elsewhere,
     phone_example,
+    phone_extension,
     phone_numbers,
 )
 from bot.checks.email_addresses import EmailError, check_supplier_email
@@ -1115,6 +1116,13 @@ class ValidateRegistrationForm(FormValidationAction):
                 # "mob 07700 900 461, landline 0161 496 0123 - which one do you want?"
                 dispatcher.utter_message(
                     response="utter_phone_first_kept", phone=format_phone(check.value)
+                )
+            extension = phone_extension(value or "", country)
+            if extension:  # "+44 161 496 0731 ext 204": the number is kept, not the extension
+                dispatcher.utter_message(
+                    response="utter_phone_extension_not_kept",
+                    phone=format_phone(check.value),
+                    extension=extension,
                 )
             return {"phone": check.value, **pending, **self._accepted("phone", tracker)}
         language = language_of(tracker)

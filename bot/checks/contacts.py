@@ -229,6 +229,23 @@ def phone_numbers(text: str, country: str) -> list[str]:
     return [number for _, number in sorted(found)]
 
 
+# "01 23 45 67 89 poste 204": libphonenumber reads "ext", "x", "ext." but not the French word.
+_POSTE = re.compile(r"\bposte\s*:?\s*(\d{1,6})\b", re.IGNORECASE)
+
+
+def phone_extension(text: str, country: str) -> str | None:
+    """The extension typed with the number ("+44 161 496 0731 ext 204", "poste 204"), which the
+    account does not keep (E.164 has none): the supplier is told so rather than losing it
+    silently (sixth outside tester)."""
+    cleaned = _clean(text)
+    for region in _regions(country):
+        for match in phonenumbers.PhoneNumberMatcher(cleaned, region):
+            if match.number.extension:
+                return match.number.extension
+    poste = _POSTE.search(cleaned)
+    return poste.group(1) if poste else None
+
+
 @dataclass(frozen=True)
 class PhoneElsewhere:
     """A number refused for the company's country that is valid for another one."""

@@ -10,6 +10,7 @@ from bot.checks.contacts import (
     phone_country,
     phone_elsewhere,
     phone_example,
+    phone_extension,
     phone_numbers,
 )
 
@@ -239,3 +240,17 @@ def test_how_a_name_is_said_to_be_written_is_not_part_of_it(typed, stored):
     """ "mon prénom s'écrit Yannick en entier" was stored as "Yannick en entier" (sixth outside
     tester, M15)."""
     assert check_name(typed).value == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "extension"),
+    [
+        ("+44 (0)161 496 0731 ext 204", "GB", "204"),
+        ("0161 496 0731 x204", "GB", "204"),
+        ("01 23 45 67 89 poste 204", "FR", "204"),
+        ("06 12 34 56 78", "FR", None),
+    ],
+)
+def test_an_extension_typed_with_the_number_is_found(typed, country, extension):
+    assert phone_extension(typed, country) == extension
+    assert check_phone(typed, country).ok  # the number itself is kept

@@ -3175,3 +3175,20 @@ def test_a_title_before_the_name_is_left_out(servers, language, typed, noted):
     talk, _, _ = registering(servers, "HXZG", language, 6)  # the first name asked
 
     assert noted in texts(servers.say(talk, typed, {"language": language}))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("fr", "01 42 68 53 00 poste 204", "le poste 204 ne peut pas être enregistré"),
+        ("en", "+33 1 42 68 53 00 ext 204", "the extension 204 cannot be saved"),
+    ],
+)
+def test_a_phone_extension_is_said_not_to_be_kept(servers, language, typed, said):
+    """ "+44 (0)161 496 0731 ext 204" was stored without its extension, silently (sixth outside
+    tester, m3)."""
+    talk, _, _ = registering(servers, "HXZH", language, UP_TO_THE_PHONE)
+
+    reply = texts(servers.say(talk, typed, {"language": language}))
+
+    assert said in reply and "+33 1 42 68 53 00" in reply
