@@ -69,7 +69,7 @@ def extract_code(text: str, *, shaped_only: bool = False) -> str | None:
     """
     candidates = [m.group(1) for m in _CODE_IN_TEXT.finditer(text)]
     if shaped_only:
-        candidates = [c for c in candidates if any(char.isdigit() for char in c)]
+        candidates = [c for c in candidates if _shaped(c)]
     if candidates:
         # A code's symbols are all in the alphabet once look-alikes are mapped ("0002 pour" is
         # not: no U); codes are shown in capitals, so in "HXZZ 0000 0000 0002 from" the
@@ -101,6 +101,21 @@ def _looks_like_a_code(candidate: str) -> tuple[bool, bool, bool, int]:
         all(char in ALPHABET for char in normalised),
         not any(char.islower() for char in candidate),
         sum(char.isdigit() for char in candidate),
+    )
+
+
+def _shaped(candidate: str) -> bool:
+    """A code as the platform writes it: with a digit, or, all letters, in capitals with its
+    hyphens ("MBVP-AKAS-WATZ-KVEZ" in an opening message was not read: sixth outside tester;
+    four words such as "this will work fine" are neither)."""
+    if any(char.isdigit() for char in candidate):
+        return True
+    groups = candidate.split("-")
+    return (
+        len(groups) == 4
+        and all(len(group) == 4 for group in groups)
+        and candidate.isupper()
+        and all(char in ALPHABET for char in "".join(groups))
     )
 
 

@@ -113,3 +113,15 @@ def test_only_a_link_s_code_shorter_than_the_platform_s_may_be_cut_off():
 def test_a_code_with_spaces_beside_its_hyphens_is_read(text):
     """From a PDF's line break or typed by hand: "I could not find an invitation code"."""
     assert len(extract_code(text, shaped_only=True)) == CODE_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Registering: Belgium, 0648.447.473, code MBVP-AKAS-WATZ-KVEZ", "MBVPAKASWATZKVEZ"),
+        ("this will work fine", None),  # four words of four letters
+        ("THIS WILL WORK FINE", None),  # in capitals, without the code's hyphens
+    ],
+)
+def test_an_all_letter_code_with_its_hyphens_is_read_beside_other_answers(text, code):
+    assert extract_code(text, shaped_only=True) == code

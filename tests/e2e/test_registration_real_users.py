@@ -3192,3 +3192,30 @@ def test_a_phone_extension_is_said_not_to_be_kept(servers, language, typed, said
     reply = texts(servers.say(talk, typed, {"language": language}))
 
     assert said in reply and "+33 1 42 68 53 00" in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "opening", "identified"),
+    [
+        ("fr", "Inscription : Belgique, numéro d'entreprise {number}, code {code}",
+         "votre société est identifiée"),
+        ("en", "Registering: Belgium, company number {number}, code {code}",
+         "your company is identified"),
+    ],
+)  # fmt: skip
+def test_an_all_letter_code_in_an_opening_message_is_read(servers, language, opening, identified):
+    """ "code MBVP-AKAS-WATZ-KVEZ" in the opening message got "What is your invitation code?"
+    (sixth outside tester, m7)."""
+    base = f"0{uuid.uuid4().int % 10**7:07d}"
+    number = base + f"{97 - int(base) % 97:02d}"
+    letters = "ABCDEFGHJKMNPQRSTVWXYZ"
+    symbols = [letters[b % len(letters)] for b in uuid.uuid4().bytes]
+    code = "-".join("".join(symbols[i : i + 4]) for i in range(0, 16, 4))
+    invite(servers.database_url, CompanyId("BE", number), code=code.replace("-", ""))
+    dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+    reply = texts(
+        servers.say(sender(), opening.format(number=dotted, code=code), {"language": language})
+    )
+
+    assert identified in reply
