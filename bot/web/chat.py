@@ -203,12 +203,17 @@ def parse_chat_request(body: object, text_key: str = "message") -> ChatRequest |
 # --- Limits -----------------------------------------------------------------------------------
 
 
-def slow_down(language: str, wait: int, too_many: str = "too_many_text") -> web.Response:
+def slow_down(
+    language: str, wait: int, too_many: str = "too_many_text", *, shared: bool = False
+) -> web.Response:
     """429 with a short answer in the conversation's language, which the widget shows
-    (``too_many``: the text of a long wait)."""
+    (``too_many``: the text of a long wait). ``shared``: the limit of the client's address,
+    which an office shares: said without blaming the person who meets it (sixth outside
+    tester: a first message got "you are sending messages a little too fast")."""
     words = TEXTS[language]
+    short = "busy_connection_text" if shared else "slow_down_text"
     text = (
-        words["slow_down_text"].format(seconds=wait)
+        words[short].format(seconds=wait)
         if wait <= SHORT_WAIT_SECONDS
         else words[too_many].format(minutes=math.ceil(wait / 60))
     )
@@ -224,14 +229,15 @@ async def _limited(
     too_many: str = "too_many_text",
 ) -> web.Response | None:
     try:
-        wait = await request.app[LIMITS].first_refusal(checks)
+        refusal = await request.app[LIMITS].first_refusal(checks)
     except LimitsUnavailable as error:
         log.warning("rate-limit storage unavailable: %s", error)
         return json_error(503, "unavailable")
-    if wait is None:
+    if refusal is None:
         return None
-    log.debug("rate limited: retry after %s s", wait)  # the access log shows each 429
-    return slow_down(language, wait, too_many)
+    scope, wait = refusal
+    log.debug("rate limited (%s): retry after %s s", scope, wait)  # the access log shows a 429
+    return slow_down(language, wait, too_many, shared=scope == "address")
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,13 @@ class RateLimits:
             raise LimitsUnavailable(type(error).__name__) from error
         return None
 
-    async def first_refusal(self, checks: Iterable[tuple[str, str]]) -> int | None:
-        """Count the request in each (scope, key); the wait of the first refusal, if any."""
+    async def first_refusal(self, checks: Iterable[tuple[str, str]]) -> tuple[str, int] | None:
+        """Count the request in each (scope, key); the scope and the wait of the first refusal,
+        if any."""
         for scope, key in checks:
             wait = await self.hit(scope, key)
             if wait is not None:
-                return wait
+                return scope, wait
         return None
 
 

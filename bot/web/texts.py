@@ -61,6 +61,8 @@ TEXTS: dict[str, dict[str, str]] = {
         # The chat's rate limits (HTTP 429): the widget shows them, then tries again by itself.
         "slow_down_text": "Vous envoyez des messages un peu trop vite. L'assistant vous répond "
         "dans {seconds} secondes.",
+        "busy_connection_text": "Beaucoup de messages arrivent depuis votre connexion en ce "
+        "moment. L'assistant vous répond dans {seconds} secondes.",
         "too_many_text": "Vous avez envoyé beaucoup de messages : l'assistant fait une pause. "
         "Vous pourrez reprendre dans {minutes} min.",
         # The password field's limits count per connection too: not the supplier's doing.
@@ -115,6 +117,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "centre.",
         "slow_down_text": "You are sending messages a little too fast. The assistant will "
         "answer in {seconds} seconds.",
+        "busy_connection_text": "Many messages are arriving from your connection right now. The "
+        "assistant will answer in {seconds} seconds.",
         "too_many_text": "You have sent a lot of messages: the assistant is taking a break. "
         "You can go on in {minutes} min.",
         "too_many_passwords_text": "Many passwords have been checked from your connection: you "

@@ -32,6 +32,8 @@ SUPPLIER = {
     ],
 }
 SLOW_DOWN = {"fr": "un peu trop vite", "en": "a little too fast"}
+# The address's limit, which an office shares, blames nobody.
+BUSY_CONNECTION = {"fr": "depuis votre connexion", "en": "from your connection"}
 
 
 async def _flood(client: Client, count: int, *, new_session_each_time: bool = False) -> list:
@@ -66,7 +68,9 @@ async def test_a_flood_from_one_conversation_gets_429s_while_another_is_served(
     assert statuses.count(200) <= CONVERSATION_LIMIT  # in any 10 seconds
     assert statuses.count(429) >= 60 - CONVERSATION_LIMIT
     refusals = [reply for reply in replies if reply.status == 429]
-    assert all(SLOW_DOWN[language] in reply.body["message"] for reply in refusals)
+    said = [reply.body["message"] for reply in refusals]
+    assert all(SLOW_DOWN[language] in text or BUSY_CONNECTION[language] in text for text in said)
+    assert any(SLOW_DOWN[language] in text for text in said)
     waits = [int(reply.headers["Retry-After"]) for reply in refusals]
     assert [reply.body["retry_after"] for reply in refusals] == waits
     # The conversation's limit (8 in 10 s) asks for a few seconds; the flood also passes its

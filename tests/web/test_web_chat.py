@@ -263,6 +263,9 @@ async def test_a_flooding_address_is_slowed_whatever_sessions_it_uses(clients, r
         statuses.append((await say(client)).status)
     assert statuses == [200, 200, 200, 200, 429, 429]
     assert len(rasa.received) == 4
+    # an office behind one address: the words blame nobody (sixth outside tester)
+    body = await (await say(client, language="en")).json()
+    assert "from your connection" in body["message"] and "too fast" not in body["message"]
 
 
 async def test_x_forwarded_for_counts_only_from_a_trusted_proxy(clients, rasa):
