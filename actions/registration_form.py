@@ -254,6 +254,18 @@ def _timestamp(moment: datetime) -> float:
     return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
+def _shown(name: str, value: Any) -> str:
+    """An answer as the supplier sees it said back (a phone in its international form)."""
+    return format_phone(value) if name == "phone" else str(value)
+
+
+def _say_noted(dispatcher, tracker: Tracker, domain: dict, noted: list[tuple[str, str]]) -> None:
+    """ "C'est noté : téléphone **+33 6 ...**, fonction **...**." for answers as shown."""
+    labels = field_labels(domain.get("responses", {}), language_of(tracker))
+    said = ", ".join(f"{labels[n][:1].lower()}{labels[n][1:]} **{value}**" for n, value in noted)
+    dispatcher.utter_message(response="utter_noted", noted=said)
+
+
 class ValidateRegistrationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
@@ -455,11 +467,7 @@ class ValidateRegistrationForm(FormValidationAction):
             elif first and last:  # with the phone or the job title: one message for all
                 noted = [("first_name", str(first)), ("last_name", str(last)), *noted]
         if noted:
-            labels = field_labels(domain.get("responses", {}), language_of(tracker))
-            said = ", ".join(
-                f"{labels[name][:1].lower()}{labels[name][1:]} **{value}**" for name, value in noted
-            )
-            dispatcher.utter_message(response="utter_noted", noted=said)
+            _say_noted(dispatcher, tracker, domain, noted)
         field = turn.reading.corrected
         if labelled or not field or field not in turn.reading.values:
             return
@@ -467,10 +475,7 @@ class ValidateRegistrationForm(FormValidationAction):
             if turn.checked.get(field) is None:
                 # Never given before ("Tél : 02 41 00 11 22" in a signature at the first name
                 # question): noted, not "corrected"
-                labels = field_labels(domain.get("responses", {}), language_of(tracker))
-                value = format_phone(final[field]) if field == "phone" else final[field]
-                noted = f"{labels[field][:1].lower()}{labels[field][1:]} **{value}**"
-                dispatcher.utter_message(response="utter_noted", noted=noted)
+                _say_noted(dispatcher, tracker, domain, [(field, _shown(field, final[field]))])
                 return
             dispatcher.utter_message(response="utter_corrected")
 
@@ -489,7 +494,7 @@ class ValidateRegistrationForm(FormValidationAction):
                 continue
             if name == "email" and identified:
                 continue
-            noted.append((name, format_phone(value) if name == "phone" else str(value)))
+            noted.append((name, _shown(name, value)))
         return noted
 
     # --- which questions, in which order --------------------------------------------------
