@@ -366,6 +366,11 @@ class ValidateRegistrationForm(FormValidationAction):
                 response="utter_password_special_characters", examples=SPECIAL_CHARACTER_EXAMPLES
             )
             return True
+        if reading.elsewhere:
+            # "je vous l'ai déjà donné au dessus" (the password had been typed in the address's
+            # message, and is not used): it got the answer for an account that exists
+            dispatcher.utter_message(response="utter_password_only_here")
+            return True
         if asked == MENU and reading.back_to_summary:
             # "rien finalement, c'est bon": back to the summary (it looped on the menu)
             if tracker.get_slot("correction_menu") == "invitation":
@@ -992,6 +997,8 @@ class ValidateRegistrationForm(FormValidationAction):
         if check.address == before and tracker.get_slot("email_confirmed"):
             return {"email": check.address, **accepted}  # re-validation of the confirmed address
         declined = check.address == tracker.get_slot("email_suggestion_declined")
+        if check.accents_removed:  # "élodie.brûlé@...": the address read back is without them
+            dispatcher.utter_message(response="utter_email_accents_removed")
         return {
             "email": check.address,
             "email_suggestion": None if declined else check.suggestion,

@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.checks.bank_details import bank_details_span
-from bot.checks.contacts import NAME_LEAD_INS, NAME_PARTICLES, check_name, check_phone
+from bot.checks.contacts import (
+    NAME_LEAD_INS,
+    NAME_PARTICLES,
+    check_name,
+    check_phone,
+    phone_numbers,
+)
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import FIELD_WORDS, field_chosen, field_mentioned, fields_mentioned, fold
 from bot.checks.identifiers import (
@@ -43,7 +49,7 @@ from bot.checks.identifiers import (
 )
 from bot.checks.invitation_codes import code_alone, code_span, extract_code, shaped_codes
 from bot.checks.language import requested_language
-from bot.checks.sentences import reads_as_a_question
+from bot.checks.sentences import points_to_another_message, reads_as_a_question
 
 __all__ = [
     "COMPANY_STEP",
@@ -1072,6 +1078,9 @@ class Reading:
     # At "what would you like to correct?": nothing after all, back to the summary ("rien,
     # c'est bon", "nothing, it's all fine", the "Rien" button).
     back_to_summary: bool = False
+    # At the password question: "je vous l'ai déjà donné au dessus", the answer said to be in
+    # another message (only an answer to the question is used: it is asked again).
+    elsewhere: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1085,6 +1094,7 @@ class Reading:
             or self.question
             or self.special_characters
             or self.back_to_summary
+            or self.elsewhere
         )
 
 
@@ -1178,6 +1188,12 @@ def read_message(
             changed = next((f for f in ("first_name", "last_name") if f in known), None)
             return Reading(values=names, corrected=changed, names_labelled=True)
 
+    if asked == "first_name" and "last_name" not in known:
+        signed = signature(text, str(country) if country else None)
+        if signed is not None:
+            # "Cordialement, Valérie Noël Gérante Menuiserie Noël Tél : 02 41 00 11 22": the
+            # phone was kept as a correction ("C'est corrigé"), the first name asked again
+            return Reading(values={k: v for k, v in signed.items() if k not in known})
     correction = correction_in(text, asked, known)
     if correction is not None and correction.field in (None, asked) and not correction.value:
         if stance_of(text) is not None:
@@ -1502,6 +1518,67 @@ def contact_details_listed(text: str, country: str | None) -> dict[str, str] | N
             return None
         details["job_title"] = title
     return details or None
+
+
+# A pasted email signature's sign-off (read on folded text): "Cordialement,", "Kind regards,".
+_SIGN_OFF = re.compile(
+    r"^\s*(?:(?:bien|tres|tout)\s+)?(?:cordialement|a vous|sinceres salutations|salutations"
+    r"(?: distinguees)?|(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|sincerely"
+    r"|yours sincerely|yours faithfully|cheers|merci)\b[\s,.!:;-]*"
+)
+# What ends a signature's name and job title: a number, an address, a link, or a phone's label
+# just before a number ("Tél :", "T:", "Mob.", "Direct line").
+_SIGNATURE_END = re.compile(
+    r"(?:\b(?:t[ée]l[ée]?(?:phone)?|tel|t|phone|ph|mob(?:ile)?|portable|port|m|p|direct(?: line)?"
+    r"|ligne directe|standard|fixe)\b\s*[.:]?\s*)?(?:\+?[\d(]|\S+@|https?:|www\.)",
+    re.IGNORECASE,
+)
+_SIGNATURE_SEGMENTS = re.compile(r"\s*(?:[,;|\n]|\s[-–]\s)\s*")
+# The job title of a signature without separators ends at its last job word among the first few
+# words after the name ("Finance Director Acme Fixings Ltd": "Finance Director").
+_SIGNATURE_TITLE_WORDS = 4
+
+
+def signature(text: str, country: str | None) -> dict[str, str] | None:
+    """The full name, the job title and the phone of a pasted email signature, which begins
+    with a sign-off and a capitalised full name: "Cordialement, Valérie Noël Gérante
+    Menuiserie Noël Tél : 02 41 00 11 22" (the phone was kept and the first name asked again),
+    "Kind regards, John Smith Finance Director Acme Fixings Ltd T: 0161 496 0000". The
+    company's name is left out (the form has it from the identifier). None unless a full name
+    follows the sign-off."""
+    sign_off = _SIGN_OFF.match(fold(text))
+    if sign_off is None:
+        return None
+    rest = text[sign_off.end() :]
+    end = _SIGNATURE_END.search(rest)
+    head = rest[: end.start()] if end else rest
+    segments = [part for part in _SIGNATURE_SEGMENTS.split(head.strip(" ,;.-")) if part]
+    if not segments:
+        return None
+    words = _TITLE.sub("", segments[0], count=1).split()
+    details: dict[str, str] = {}
+    for size in (4, 3, 2):  # "Anne-Sophie Van den Broeck", then two words
+        both = full_name(" ".join(words[:size])) if len(words) >= size else None
+        capitalised = both is not None and both[0][:1].isupper() and both[1][:1].isupper()
+        if capitalised and not {fold(both[0]), fold(both[1])} & _NOT_NAMES:
+            details["first_name"], details["last_name"] = both
+            words = words[size:]
+            break
+    if not details:
+        return None
+    if words:  # no separator after the name: the job title ends at its last job word
+        folded = [fold(word) for word in words[:_SIGNATURE_TITLE_WORDS]]
+        last = max((i for i, word in enumerate(folded) if word in _JOB_WORDS), default=None)
+        title = " ".join(words[: last + 1]) if last is not None else None
+    else:
+        title = _a_job(_job_title_segment(segments[1])) if len(segments) > 1 else None
+    if title:
+        details["job_title"] = title
+    if country:
+        numbers = phone_numbers(rest, country)
+        if numbers:
+            details["phone"] = numbers[0]
+    return details
 
 
 def another_contact(text: str, country: str | None) -> dict[str, str] | None:
@@ -1859,6 +1936,8 @@ def _read_at_the_password(
     text: str, known: Mapping[str, str], country: str | None, correcting: bool
 ) -> Reading:
     """At the password question, only what cannot be a password is read."""
+    if points_to_another_message(text):
+        return Reading(elsewhere=True)
     correction = correction_in(text, "password", known)
     if correction is not None and correction.field not in (None, "password"):
         if correction.value is not None:
@@ -2048,5 +2127,9 @@ def for_the_rules(
         # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at
         # the terms: a sure question, answered (it was a "no" to the terms)
         return True
+    if read.elsewhere:
+        # "je vous l'ai déjà donné au dessus" at the password question: not an account that
+        # exists (it got the login answer), the password asked here
+        return False
     knows_better = read.stance or read.corrected or read.which
     return not (intent in _OVERRIDABLE and (knows_better or read.special_characters))

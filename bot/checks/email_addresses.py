@@ -52,6 +52,9 @@ class EmailCheck:
     address: str | None  # normalised address when syntactically valid
     error: EmailError | None
     suggestion: str | None = None  # corrected full address when the domain looks like a typo
+    # The accents typed before the "@" were left out ("élodie.brûlé@..." -> "elodie.brule@..."):
+    # an address cannot carry them there (see _normalise), and the supplier is told so.
+    accents_removed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -289,6 +292,82 @@ def _normalise(token: str) -> str | None:
     return validated.normalized.lower()
 
 
+# An address written in words, as it is dictated or read out from a card ("jean point dupont
+# arobase orange point fr", "john dot smith at acme dot co dot uk"): the words for "@", ".",
+# "-" and "_". English "at" is a preposition too: it stands for "@" only before a spoken "dot".
+_SPOKEN_AT = frozenset({"arobase", "arrobase", "arobas", "@", "(at)", "[at]", "at"})
+_SPOKEN_SIGNS = {
+    "point": ".",
+    "dot": ".",
+    "tiret": "-",
+    "dash": "-",
+    "hyphen": "-",
+    "underscore": "_",
+}
+# "tiret bas", "tiret du bas", "tiret du 8": an underscore.
+_UNDERSCORE_AFTER_TIRET = (("bas",), ("du", "bas"), ("du", "8"), ("du", "huit"))
+_SPOKEN_PIECE = re.compile(r"[\w.+'-]+")
+
+
+def _spoken_words(text: str) -> list[str]:
+    """The message's words, lower-cased, the signs' words replaced by their sign."""
+    words = [w.strip(',;:!?«»"()').rstrip(".").lower() or w for w in text.split()]
+    words = [w for w in words if w]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "tiret":
+            for after in _UNDERSCORE_AFTER_TIRET:
+                if tuple(words[i + 1 : i + 1 + len(after)]) == after:
+                    out.append("_")
+                    i += 1 + len(after)
+                    break
+            else:
+                out.append("-")
+                i += 1
+            continue
+        out.append(_SPOKEN_SIGNS.get(word, word))
+        i += 1
+    return out
+
+
+def spoken_address(text: str) -> str | None:
+    """The address a message spells out in words, when it holds no "@": "jean point dupont
+    arobase orange point fr" -> "jean.dupont@orange.fr"; ``None`` when there is none."""
+    words = _spoken_words(text)
+    for at, word in enumerate(words):
+        if word not in _SPOKEN_AT:
+            continue
+        local = _joined(words[:at][::-1])
+        domain = _joined(words[at + 1 :])
+        if not local or not domain:
+            continue
+        local = local[::-1]
+        spoken_dot = "." in words[at + 1 : at + 1 + len(domain)]
+        if word == "at" and not spoken_dot:
+            continue
+        address = _normalise("".join(local) + "@" + "".join(domain))
+        if address is not None and "." in address.rpartition("@")[2]:
+            return address
+    return None
+
+
+def _joined(words: list[str]) -> list[str]:
+    """The longest run at the start of ``words`` of pieces joined by signs ("jean", ".",
+    "dupont"): a piece, then a sign and a piece as long as they follow."""
+    if not words or not _SPOKEN_PIECE.fullmatch(words[0]) or words[0] in ".-_":
+        return []
+    run = [words[0]]
+    i = 1
+    while (
+        i + 1 < len(words) and words[i] in (".", "-", "_") and _SPOKEN_PIECE.fullmatch(words[i + 1])
+    ):
+        run += [words[i], words[i + 1]]
+        i += 2
+    return run
+
+
 def check_email(text: str, *, excluded_domains: Collection[str] = ()) -> EmailCheck:
     """Find, validate and normalise the single e-mail address in a free-form message.
 
@@ -306,10 +385,18 @@ def check_email(text: str, *, excluded_domains: Collection[str] = ()) -> EmailCh
         return EmailCheck(address=None, error=EmailError.EMPTY)
     tokens = _candidate_tokens(text)
     if not tokens:
-        return EmailCheck(address=None, error=EmailError.NOT_FOUND)
+        spoken = spoken_address(text)
+        if spoken is None:
+            return EmailCheck(address=None, error=EmailError.NOT_FOUND)
+        tokens = [spoken]
     addresses: list[str] = []
+    unaccented: set[str] = set()
     for token in tokens:
         address = _normalise(token)
+        if address is None:
+            address = _without_accents_before_the_at(token)
+            if address is not None:
+                unaccented.add(address)
         if address is not None and address not in addresses:
             addresses.append(address)
     if not addresses:
@@ -324,7 +411,21 @@ def check_email(text: str, *, excluded_domains: Collection[str] = ()) -> EmailCh
     local, _, domain = address.rpartition("@")
     better_domain = suggest_domain(domain)
     suggestion = f"{local}@{better_domain}" if better_domain else None
-    return EmailCheck(address=address, error=None, suggestion=suggestion)
+    return EmailCheck(
+        address=address,
+        error=None,
+        suggestion=suggestion,
+        accents_removed=address in unaccented,
+    )
+
+
+def _without_accents_before_the_at(token: str) -> str | None:
+    """``token`` made valid by leaving out the accents of its local part, if that does it."""
+    local, at, domain = token.rpartition("@")
+    folded = fold(local)
+    if not at or folded == local.lower() or not folded.isascii():
+        return None
+    return _normalise(folded + "@" + domain)
 
 
 def check_supplier_email(text: str) -> EmailCheck:

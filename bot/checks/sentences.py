@@ -52,3 +52,31 @@ _ASKS_IF_OURS = re.compile(
 def asks_if_ours(text: str) -> bool:
     """A question whether what it names comes from the platform ("c'est bien chez vous ?")."""
     return reads_as_a_question(text) and bool(_ASKS_IF_OURS.search(fold(text)))
+
+
+# "je vous l'ai déjà donné au dessus", "I typed it above", "c'est le même que plus haut": an
+# answer that points to another message instead of giving one (read on folded text). Both a
+# verb of giving and a pointer are needed: "déjà" alone is "déjà inscrit", "above" alone a
+# question about what is above.
+_GIVEN = re.compile(
+    r"\b(?:donnee?s?|ecrite?s?|mise?s?|saisie?s?|tapee?s?|indiquee?s?|envoyee?s?|fournie?s?"
+    r"|communiquee?s?|dit|gave|given|typed|entered|wrote|written|put|sent|provided|told)\b"
+    r"|\b(?:le meme|la meme|celui|celle|same (?:one|as))\b"
+)
+_ELSEWHERE = re.compile(
+    r"\b(?:deja|plus haut|au[- ]dessus|ci-dessus|tout a l'heure|precedemment|avant|juste avant"
+    r"|already|above|earlier|before|previously|just now)\b"
+)
+_POINTER_MAX_WORDS = 12
+
+
+def points_to_another_message(text: str) -> bool:
+    """An answer that says it was given in another message ("je vous l'ai déjà donné"), made of
+    words only: a message holding a digit or a symbol may be the answer itself."""
+    words = text.split()
+    if not words or len(words) > _POINTER_MAX_WORDS:
+        return False
+    folded = fold(text)
+    if any(char.isdigit() for char in folded) or re.search(r"[^\w\s'’.,;:!?()-]", folded):
+        return False
+    return bool(_GIVEN.search(folded)) and bool(_ELSEWHERE.search(folded))

@@ -51,6 +51,31 @@ async def test_the_platforms_own_address_is_not_the_suppliers(domain, text, lang
     assert address in said_text and words in said_text
 
 
+@pytest.mark.parametrize(("language", "words"), [("fr", "accents"), ("en", "accents")])
+async def test_an_address_with_accents_before_the_at_is_kept_without_them_and_said(
+    domain, language, words
+):
+    """ "élodie.brûlé@..." got "this address does not look valid" without a reason."""
+    text = "élodie.brûlé@fromagerie-brûlé.fr"
+    dispatcher, events, tracker = await validate(
+        domain, "email", {"email": text}, text=text, slots={"language": language}
+    )
+
+    assert ("email", "elodie.brule@fromagerie-brûlé.fr") in slot_events(events)
+    assert responses(dispatcher) == ["utter_email_accents_removed"]
+    [said_text] = rendered(domain, dispatcher, tracker)
+    assert words in said_text
+
+
+async def test_an_address_dictated_in_words_is_taken(domain):
+    text = "jean point dupont arobase orange point fr"
+    dispatcher, events, _ = await validate(domain, "email", {"email": text}, text=text)
+
+    assert ("email", "jean.dupont@orange.fr") in slot_events(events)
+    assert ("email_confirmed", None) in slot_events(events)  # read back for a yes or a no
+    assert dispatcher.messages == []
+
+
 async def test_a_pasted_invitation_email_gives_the_suppliers_own_address(domain):
     text = "Mon adresse : paul.martin@martin-sa.fr\nDe : L'équipe My Sis ID <noreply@sis-id.com>"
     dispatcher, events, _ = await validate(domain, "email", {"email": text})

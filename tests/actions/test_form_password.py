@@ -15,6 +15,7 @@ from tests.actions.helpers import (
     STRONG_PASSWORD,
     draft,
     make_tracker,
+    rendered,
     responses,
     run,
     said,
@@ -129,6 +130,29 @@ async def test_a_confident_question_is_not_taken_as_the_password(domain, databas
 
     assert events == []
     assert dispatcher.messages == []
+    assert draft() is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "intent", "words"),
+    [
+        ("fr", "je vous l'ai déjà donné au dessus", "already_registered", "autre message"),
+        ("en", "I already gave it to you above", "nlu_fallback", "another message"),
+    ],
+)
+async def test_a_password_said_to_be_in_another_message_is_asked_here(
+    domain, database, language, text, intent, words
+):
+    """The password had been typed in the address's message; "je vous l'ai déjà donné au
+    dessus" at the password question got the answer for an account that exists."""
+    dispatcher, events, tracker = await password_turn(
+        domain, text, language=language, intent=intent, confidence=0.98
+    )
+
+    assert ("password", None) in slot_events(events)  # the form asks it again
+    assert responses(dispatcher) == ["utter_password_only_here"]
+    [said_text] = rendered(domain, dispatcher, tracker)
+    assert words in said_text
     assert draft() is None
 
 

@@ -32,6 +32,7 @@ from bot.checks.answers import (
     says_activation_email_missing,
     says_already_registered,
     says_coming_back,
+    signature,
     stance_of,
     without_fillers,
 )
@@ -1165,6 +1166,62 @@ def test_a_name_and_a_phone_at_the_first_name_question_are_both_read(text, value
     known = {"country": "FR", "company_id": "732829320", "email": "marc@acme.fr"}
 
     assert dict(read_message(text, "first_name", known).values) == values
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "values"),
+    [
+        (
+            "Cordialement, Valérie Noël Gérante Menuiserie Noël Tél : 02 41 00 11 22",
+            "FR",
+            {
+                "first_name": "Valérie",
+                "last_name": "Noël",
+                "job_title": "Gérante",
+                "phone": "+33241001122",
+            },
+        ),
+        (
+            "Kind regards, John Smith Finance Director Acme Fixings Ltd T: 0161 496 0000",
+            "GB",
+            {
+                "first_name": "John",
+                "last_name": "Smith",
+                "job_title": "Finance Director",
+                "phone": "+441614960000",
+            },
+        ),
+        (
+            "Best regards, Sarah Connor | Accounts Payable Lead | Cyberdyne Ltd | +44 20 7946 "
+            "0958 | sarah@cyberdyne.co.uk",
+            "GB",
+            {
+                "first_name": "Sarah",
+                "last_name": "Connor",
+                "job_title": "Accounts Payable Lead",
+                "phone": "+442079460958",
+            },
+        ),
+        (
+            "Bien cordialement, Anne-Sophie Van den Broeck",
+            "BE",
+            {"first_name": "Anne-Sophie", "last_name": "Van den Broeck"},
+        ),
+    ],
+)
+def test_a_pasted_signature_at_the_first_name_question_gives_its_name_title_and_phone(
+    text, country, values
+):
+    """The name and the job title were lost and the phone kept as a correction (sixth
+    outside tester, m15); the company's name in it is not a job title."""
+    known = {"country": country, "company_id": "732829320", "email": "x@acme.fr"}
+
+    assert dict(read_message(text, "first_name", known).values) == values
+
+
+@pytest.mark.parametrize("text", ["Cordialement", "merci", "Kind regards, see below"])
+def test_a_sign_off_without_a_full_name_is_no_signature(text):
+    assert signature(text, "FR") is None
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from bot.checks.email_addresses import (
     mask_email,
     our_link,
     says_something_else,
+    spoken_address,
     suggest_domain,
 )
 
@@ -80,7 +81,7 @@ def test_no_address_looking_token(text: str) -> None:
         ".jean@acme.fr",  # a leading dot is a typo, not punctuation to strip
         "jean@acme..fr",
         "jean@-acme.fr",
-        "jérôme@acme.fr",  # non-ASCII local part: almost surely a mistyped "jerome"
+        "日本@acme.fr",  # a local part of another script: no unaccented spelling either
         "jean@acme.local",
         "jean@localhost",
         "mon adresse est jean@acme",
@@ -90,6 +91,63 @@ def test_invalid(text: str) -> None:
     check = check_email(text)
     assert check == EmailCheck(address=None, error=EmailError.INVALID)
     assert not check.ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jérôme@acme.fr", "jerome@acme.fr"),
+        ("élodie.brûlé@fromagerie-brûlé.fr", "elodie.brule@fromagerie-brûlé.fr"),
+        ("mon mail : Hélène.Lefèvre@orange.fr", "helene.lefevre@orange.fr"),
+    ],
+)
+def test_accents_before_the_at_are_left_out_and_said(text: str, expected: str) -> None:
+    # An address cannot carry accents before its "@" (see _normalise): the supplier meant the
+    # address without them, which the form reads back for a yes or a no, saying why.
+    check = check_email(text)
+    assert check.ok and check.address == expected
+    assert check.accents_removed
+
+
+def test_an_address_typed_without_accents_is_not_said_to_have_lost_any() -> None:
+    assert not check_email("elodie@fromagerie-brûlé.fr").accents_removed
+    assert not check_email("jerome@acme.fr").accents_removed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jean point dupont arobase orange point fr", "jean.dupont@orange.fr"),
+        (
+            "mon adresse c'est jean point dupont arobase orange point fr, merci",
+            "jean.dupont@orange.fr",
+        ),
+        ("marie tiret bas durand arobase free point fr", "marie_durand@free.fr"),
+        ("compta arobase durand tiret btp point fr", "compta@durand-btp.fr"),
+        ("j.dupont arobase orange.fr.", "j.dupont@orange.fr"),
+        ("john dot smith at acme dot co dot uk", "john.smith@acme.co.uk"),
+        ("it's accounts at smith hyphen sons dot com", "accounts@smith-sons.com"),
+    ],
+)
+def test_an_address_dictated_in_words_is_read(text: str, expected: str) -> None:
+    assert spoken_address(text) == expected
+    assert check_email(text).address == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am at home",
+        "we are at acme.com",  # English "at" is "@" only before a spoken "dot"
+        "je vous rappelle à 3 heures point final",
+        "arobase",
+        "jean arobase",
+        "jean arobase orange",  # no dot in the domain
+    ],
+)
+def test_words_that_dictate_no_address(text: str) -> None:
+    assert spoken_address(text) is None
+    assert check_email(text).error is EmailError.NOT_FOUND
 
 
 def test_space_splits_the_local_part() -> None:

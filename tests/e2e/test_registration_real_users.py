@@ -3219,3 +3219,88 @@ def test_an_all_letter_code_in_an_opening_message_is_read(servers, language, ope
     )
 
     assert identified in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "dictated", "read"),
+    [
+        ("fr", "{local} point dupont arobase orange point fr", "{local}.dupont@orange.fr"),
+        ("en", "it's {local} dot smith at acme dot co dot uk", "{local}.smith@acme.co.uk"),
+    ],
+)
+def test_an_address_dictated_in_words_is_read_back(servers, language, dictated, read):
+    """ "jean point dupont arobase orange point fr" got "this email address does not look
+    valid", without saying why (sixth outside tester, m12)."""
+    talk, _, _ = registering(servers, "HXZI", language, 2)  # the address asked
+    local = "hxzi" + uuid.uuid4().hex[:6]
+
+    reply = texts(servers.say(talk, dictated.format(local=local), {"language": language}))
+
+    assert read.format(local=local) in reply
+    assert ("est-elle correcte" if language == "fr" else "is it correct") in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "why", "correct"),
+    [
+        ("fr", "ne peut pas contenir d'accents", "est-elle correcte"),
+        ("en", "cannot contain accents", "is it correct"),
+    ],
+)
+def test_an_address_with_accents_is_read_back_without_them_saying_why(
+    servers, language, why, correct
+):
+    """ "élodie.brûlé@fromagerie-brûlé.fr" got "this email address does not look valid",
+    without saying why (sixth outside tester, m12)."""
+    talk, _, _ = registering(servers, "HXZJ", language, 2)  # the address asked
+    local = "hxzj" + uuid.uuid4().hex[:6]
+
+    reply = texts(servers.say(talk, f"élodie.{local}@fromagerie-brûlé.fr", {"language": language}))
+
+    assert why in reply and correct in reply
+    assert f"elodie.{local}@fromagerie-brûlé.fr" in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "pointer", "said", "asked"),
+    [
+        ("fr", "je vous l'ai déjà donné au dessus", "un autre message n'est pas utilisé",
+         "Choisissez un mot de passe"),
+        ("en", "I already gave it to you above", "another message is not used",
+         "Choose a password"),
+    ],
+)  # fmt: skip
+def test_a_password_said_to_be_given_before_is_asked_here(servers, language, pointer, said, asked):
+    """The password had been typed in the address's message; "je vous l'ai déjà donné au
+    dessus" at the password question got "if your account is already created, log in"
+    (sixth outside tester, m5)."""
+    talk, _, _ = registering(servers, "HXZK", language, 4)  # the password asked
+
+    reply = texts(servers.say(talk, pointer, {"language": language}))
+
+    assert said in reply and asked in reply
+    assert "connectez-vous" not in reply and "log in" not in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "pasted", "noted"),
+    [
+        ("fr", "Cordialement, Valérie Noël Gérante Menuiserie Noël Tél : 06 41 00 11 22",
+         ["prénom **Valérie**", "nom **Noël**", "fonction **Gérante**", "+33 6 41 00 11 22"]),
+        ("en", "Kind regards, John Smith Finance Director Acme Fixings Ltd T: 06 41 00 11 22",
+         ["first name **John**", "last name **Smith**", "job title **Finance Director**",
+          "+33 6 41 00 11 22"]),
+    ],
+)  # fmt: skip
+def test_a_pasted_signature_gives_the_name_the_job_title_and_the_phone(
+    servers, language, pasted, noted
+):
+    """A signature pasted at the first name question kept its phone as a correction ("C'est
+    corrigé") and asked the first name again (sixth outside tester, m15)."""
+    talk, _, _ = registering(servers, "HXZL", language, 6)  # the first name asked
+
+    reply = texts(servers.say(talk, pasted, {"language": language}))
+
+    for words in noted:
+        assert words in reply, reply
+    assert ("récapitulatif" if language == "fr" else "summary") in reply
