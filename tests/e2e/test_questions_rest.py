@@ -131,6 +131,25 @@ CASES = {
             ("/human_handoff",),
         ),
         (
+            "bonjour, c'est obligatoire de s'inscrire ? notre client dit qu'il ne nous paiera "
+            "plus tant qu'on n'est pas inscrits",
+            "faq/mandatory",
+            ["rapprochez-vous de votre client", "gratuite"],
+            ("/human_handoff",),
+        ),
+        (
+            "et pourquoi vous avez besoin de notre RIB au final ?",
+            "faq/what_is_my_sis_id",
+            ["sécurise les coordonnées bancaires"],
+            (),
+        ),
+        (
+            "je peux mettre mon adresse gmail perso pour le compte ?",
+            "faq/account_email",
+            ["personnelle ou de la société", "email d'activation"],
+            (),
+        ),
+        (
             "nous avons déjà un compte My Sis ID (invités par Carrefour l'an dernier). Là Leroy "
             "Merlin nous envoie une nouvelle invitation : on doit recréer un compte ?",
             "faq/new_customer_existing_account",
@@ -227,6 +246,25 @@ CASES = {
             "faq/change_account_details",
             ["an advisor"],
             ("/human_handoff",),
+        ),
+        (
+            "Is registering mandatory? Our customer says they won't pay us until we're on the "
+            "platform",
+            "faq/mandatory",
+            ["please ask your customer", "free"],
+            ("/human_handoff",),
+        ),
+        (
+            "Why does Sis ID need our bank details at all?",
+            "faq/what_is_my_sis_id",
+            ["secures suppliers' bank details"],
+            (),
+        ),
+        (
+            "can I use my personal gmail for the account or does it have to be a company address?",
+            "faq/account_email",
+            ["personal or your company's", "activation email"],
+            (),
         ),
         (
             "We already have a My Sis ID account because Tesco invited us last year. Now "
