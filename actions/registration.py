@@ -18,6 +18,7 @@ from actions.common import (
     reset_registration,
 )
 from bot.analytics.recorded import ACCOUNT_CREATED, INVITATION_CHECK
+from bot.checks.answers import CONTACT_FIELDS, PREVIOUS_CONTACT, SKIPPED
 from bot.checks.email_addresses import check_supplier_email
 from bot.checks.fields import field_named_in
 from bot.checks.identifiers import CompanyId
@@ -129,7 +130,7 @@ def create_account(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
                 first_name=slot("first_name"),
                 last_name=slot("last_name"),
                 phone=slot("phone"),
-                job_title=None if slot("job_title") in (None, "-") else slot("job_title"),
+                job_title=None if slot("job_title") in (None, SKIPPED) else slot("job_title"),
                 language=language_of(tracker),
             )
             result = register(session, registration)
@@ -158,8 +159,14 @@ def _created(dispatcher: CollectingDispatcher, tracker: Tracker, email: str) -> 
     dispatcher.utter_message(
         response="utter_account_created", email=email, mail_from=get_settings().mail_from
     )
+    contact = {
+        slot: tracker.get_slot(slot)
+        for slot in CONTACT_FIELDS
+        if tracker.get_slot(slot) not in (None, SKIPPED)
+    }
     return [
         *reset_registration(keep_link_code=False, tracker=tracker),
+        SlotSet(PREVIOUS_CONTACT, contact),
         SlotSet("code_from_link", False),
         SlotSet("registered_email", email),
         *(SlotSet(k, v) for k, v in reached(tracker, ACCOUNT_CREATED).items()),

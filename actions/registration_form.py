@@ -48,6 +48,7 @@ from bot.checks.answers import (
     MENU,
     NOT_AN_ANSWER,
     OPTIONAL,
+    PREVIOUS_CONTACT,
     TEXT_FIELDS,
     YES_NO_SLOTS,
     YES_OR_NO,
@@ -1312,6 +1313,28 @@ class ActionAskTermsAccepted(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(
             response="utter_ask_terms_accepted", terms_url=get_settings().terms_url
+        )
+        return []
+
+
+class ActionAskFirstName(Action):
+    """The first name question; for a next company, with a button that takes the contact
+    details of the account created before in this conversation."""
+
+    def name(self) -> str:
+        return "action_ask_first_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        previous = tracker.get_slot(PREVIOUS_CONTACT) or {}
+        if not previous.get("first_name"):
+            dispatcher.utter_message(response="utter_ask_first_name")
+            return []
+        language = language_of(tracker)
+        shown = " ".join(previous.get(k) or "" for k in ("first_name", "last_name")).strip()
+        title = response_text(domain, "utter_same_contact_button", language).format(name=shown)
+        payload = response_text(domain, "utter_same_contact_said", language)
+        dispatcher.utter_message(
+            response="utter_ask_first_name", buttons=[{"title": title, "payload": payload}]
         )
         return []
 

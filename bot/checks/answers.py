@@ -54,14 +54,17 @@ from bot.checks.sentences import points_to_another_message, reads_as_a_question
 __all__ = [
     "COMPANY_STEP",
     "CONFIDENT",
+    "CONTACT_FIELDS",
     "FOR_THE_RULES",
     "FREE_TEXT",
     "MAX_READ_LENGTH",
     "MENU",
     "NOT_AN_ANSWER",
     "OPTIONAL",
+    "PREVIOUS_CONTACT",
     "QUESTION_INTENTS",
     "QUESTION_WORDS",
+    "SKIPPED",
     "TEXT_FIELDS",
     "YES_NO_SLOTS",
     "YES_OR_NO",
@@ -80,8 +83,10 @@ __all__ = [
     "holds_a_number",
     "read_message",
     "read_turn",
+    "same_contact_as_before",
     "says_already_registered",
     "says_coming_back",
+    "signature",
     "stance_of",
 ]
 
@@ -98,6 +103,12 @@ TEXT_FIELDS = (
     "job_title",
 )
 OPTIONAL = frozenset({"job_title"})
+# The contact details, which an accountant's next company may take from the previous one.
+CONTACT_FIELDS = ("first_name", "last_name", "phone", "job_title")
+# The slot that keeps them once an account is created in the conversation.
+PREVIOUS_CONTACT = "previous_contact"
+# A job title skipped ("passer", "je ne sais pas"): a slot value, not a title.
+SKIPPED = "-"
 # Answers that are any text (no check recognises them): a name, a job title.
 FREE_TEXT = frozenset({"first_name", "last_name", "job_title"})
 # Answers are short: a longer message (a pasted document) is not searched for answers.
@@ -1081,6 +1092,9 @@ class Reading:
     # At the password question: "je vous l'ai déjà donné au dessus", the answer said to be in
     # another message (only an answer to the question is used: it is asked again).
     elsewhere: bool = False
+    # At the first name question of a next company: "les mêmes coordonnées que tout à l'heure",
+    # the contact details of the account created before in the conversation.
+    reused: bool = False
     # The answers that said what they are (a country, a code...), whatever question they answer.
     recognised: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
@@ -1581,6 +1595,29 @@ def signature(text: str, country: str | None) -> dict[str, str] | None:
     return details
 
 
+# "les mêmes coordonnées que tout à l'heure", "same details as before", "keep my details from
+# the last one" (read on folded text): the contact details of the company registered before.
+_SAME_CONTACT = re.compile(
+    r"\b(?:(?:les |la )?memes? (?:coordonnees|infos|informations|contact|personne|nom|que)"
+    r"|comme (?:tout a l'heure|avant|la derniere fois|precedemment|pour (?:l'autre|la premiere"
+    r"|la precedente))|(?:reprendre|garder|reutiliser|conserver) (?:mes|les|nos) (?:coordonnees"
+    r"|infos|informations)|coordonnees precedentes|(?:the )?same (?:details|contact|name|person"
+    r"|as (?:before|last time|the (?:last|previous|first) one|for the (?:last|previous|first)))"
+    r"|(?:keep|reuse|re-use|use) (?:my|the|our) (?:previous |same |last )?(?:details|contact"
+    r"|info)|previous details|as before)\b"
+)
+
+
+_SAME_ALONE = re.compile(r"\s*(?:pareil|idem|les memes|la meme chose|same|the same|ditto)\W*")
+
+
+def same_contact_as_before(text: str) -> bool:
+    """ "les mêmes coordonnées que pour la société précédente", "same details as before",
+    "idem"."""
+    folded = fold(text)
+    return bool(_SAME_CONTACT.search(folded) or _SAME_ALONE.fullmatch(folded))
+
+
 def another_contact(text: str, country: str | None) -> dict[str, str] | None:
     """The name, and the phone and job title, of a contact person given with an address in a
     list: "en fait je préfère mettre le gérant : Paul Bernard, paul.bernard@garage.fr, 06 11 22
@@ -2042,6 +2079,12 @@ def read_turn(
             # "francais" in a French conversation: the country, not a request for French
             # (it got "D'accord, je continue en français." and the question again).
             return Reading(values={"country": country}, country_word=True)
+    previous = slots.get(PREVIOUS_CONTACT)
+    if asked == "first_name" and previous and same_contact_as_before(text):
+        # "Next client: ... Can we keep my details from the last one? same name, phone": they
+        # were asked again, and "the same" was no name
+        given = {k: v for k, v in previous.items() if k in CONTACT_FIELDS and v != SKIPPED}
+        return Reading(values=given, reused=True)
     answers = {name: slots.get(name) for name in TEXT_FIELDS}
     reading = read_message(text, asked, answers, named_field=named_field, intent=intent)
     country = slots.get("country")
@@ -2127,9 +2170,10 @@ def for_the_rules(
         # "vous pouvez me redire le mot de passe que j'ai tapé ? je ne m'en souviens plus" at
         # the terms: a sure question, answered (it was a "no" to the terms)
         return True
-    if read.elsewhere:
+    if read.elsewhere or read.reused:
         # "je vous l'ai déjà donné au dessus" at the password question: not an account that
-        # exists (it got the login answer), the password asked here
+        # exists (it got the login answer), the password asked here; "les mêmes coordonnées"
+        # at the first name question: the previous account's, not a question
         return False
     knows_better = read.stance or read.corrected or read.which
     return not (intent in _OVERRIDABLE and (knows_better or read.special_characters))

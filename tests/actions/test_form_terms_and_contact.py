@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.registration_form import ActionAskTermsAccepted
+from actions.registration_form import ActionAskFirstName, ActionAskTermsAccepted
 from tests.actions.form_helpers import asked_next, validate
 from tests.actions.helpers import (
     completed_registration,
@@ -157,6 +157,67 @@ async def test_final_yes_creates_the_account_and_ends_the_form(domain, invite):
     assert slot_events(events)[0] == ("confirmed", True)
     assert responses(dispatcher) == ["utter_account_created"]
     assert asked_next(tracker, events) is None
+
+
+async def test_the_account_created_keeps_its_contact_details_for_a_next_company(domain, invite):
+    invite()
+    save_password_hash()
+    slots = {**completed_registration(job_title="-"), "confirmed": None}
+    _, events, _ = await validate(
+        domain, "confirmed", {"confirmed": True}, slots=slots, intent="affirm", text="oui"
+    )
+
+    previous = [v for k, v in slot_events(events) if k == "previous_contact"]
+    # the skipped job title is none to reuse: it is asked again
+    assert previous == [{"first_name": "Jean", "last_name": "Dupont", "phone": "+33612345678"}]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "payload"),
+    [
+        ("fr", "Mêmes coordonnées : Jean Dupont", "Les mêmes coordonnées"),
+        ("en", "Same details: Jean Dupont", "The same details"),
+    ],
+)
+async def test_a_next_companys_first_name_question_offers_the_previous_details(
+    domain, language, title, payload
+):
+    previous = {"first_name": "Jean", "last_name": "Dupont", "phone": "+33612345678"}
+    tracker = make_tracker(
+        domain, slots={"language": language, "previous_contact": previous}, text="oui"
+    )
+
+    dispatcher, _ = await run(ActionAskFirstName(), tracker, domain)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_first_name"
+    [button] = message["buttons"]
+    assert button["title"] == title and button["payload"].startswith(payload)
+
+
+async def test_a_first_registrations_first_name_question_has_no_button(domain):
+    tracker = make_tracker(domain, slots={"language": "fr"}, text="j'accepte")
+
+    dispatcher, _ = await run(ActionAskFirstName(), tracker, domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_ask_first_name"
+    assert not dispatcher.messages[0].get("buttons")
+
+
+@pytest.mark.parametrize("said_", ["les mêmes que tout à l'heure", "same details as before"])
+async def test_the_same_details_as_before_fill_the_contact_details(domain, said_):
+    previous = {"first_name": "Jean", "last_name": "Dupont", "phone": "+33612345678"}
+    _, events, _ = await validate(
+        domain,
+        "first_name",
+        {"first_name": said_},
+        text=said_,
+        slots={"previous_contact": previous, "country": "FR"},
+    )
+
+    filled = dict(slot_events(events))
+    assert filled["first_name"] == "Jean" and filled["last_name"] == "Dupont"
+    assert filled["phone"] == "+33612345678"
 
 
 async def test_final_no_asks_again_and_marks_a_correction(domain):

@@ -1219,6 +1219,45 @@ def test_a_pasted_signature_at_the_first_name_question_gives_its_name_title_and_
     assert dict(read_message(text, "first_name", known).values) == values
 
 
+PREVIOUS = {"first_name": "Irène", "last_name": "Vidal", "phone": "+33671234589", "job_title": "-"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les mêmes coordonnées que pour la société précédente",
+        "les mêmes que tout à l'heure",
+        "idem",
+        "Can we keep my details from the last one? same name, phone",
+        "same as before",
+    ],
+)
+def test_the_same_contact_details_as_the_previous_company(text):
+    slots = {"country": "GB", "previous_contact": PREVIOUS}
+
+    reading = read_turn(text, "first_name", slots)
+
+    # the skipped job title is asked, not taken
+    assert dict(reading.values) == {
+        "first_name": "Irène",
+        "last_name": "Vidal",
+        "phone": "+33671234589",
+    }
+    assert reading.reused
+    assert not for_the_rules("first_name", "faq", 0.99, lambda: reading)
+
+
+@pytest.mark.parametrize("text", ["Samed Ali", "Irène", "Pareil-Dupont"])
+def test_a_name_is_no_request_for_the_same_details(text):
+    reading = read_turn(text, "first_name", {"country": "FR", "previous_contact": PREVIOUS})
+
+    assert not reading.reused
+
+
+def test_the_same_details_need_a_registration_before():
+    assert not read_turn("les mêmes que tout à l'heure", "first_name", {"country": "FR"}).reused
+
+
 @pytest.mark.parametrize("text", ["Cordialement", "merci", "Kind regards, see below"])
 def test_a_sign_off_without_a_full_name_is_no_signature(text):
     assert signature(text, "FR") is None

@@ -3304,3 +3304,33 @@ def test_a_pasted_signature_gives_the_name_the_job_title_and_the_phone(
     for words in noted:
         assert words in reply, reply
     assert ("récapitulatif" if language == "fr" else "summary") in reply
+
+
+@pytest.mark.parametrize(
+    ("language", "next_one", "yes", "accept", "button", "summary"),
+    [
+        ("fr", "client suivant : SIREN {siren} code {code}", "oui", "j'accepte",
+         "Mêmes coordonnées : Irène Vidal", "Nom : Irène Vidal"),
+        ("en", "next client: SIREN {siren} code {code}", "yes", "I accept",
+         "Same details: Irène Vidal", "Name: Irène Vidal"),
+    ],
+)  # fmt: skip
+def test_a_next_company_takes_the_previous_contact_details_with_one_click(
+    servers, language, next_one, yes, accept, button, summary
+):
+    """ "Can we keep my details from the last one? same name, phone" was never answered: an
+    accountant typed them again for each company (fifth outside tester, m2)."""
+    talk, _ = registered(servers, language, "HXZM")
+    siren, code = fr_invitation(servers, "HXZN")
+    metadata = {"language": language}
+    email = f"hxzn.{uuid.uuid4().hex[:6]}@fournisseur-e2e.fr"
+    for text in (next_one.format(siren=spaced(siren), code=code), email, yes, PASSWORD):
+        servers.say(talk, text, metadata)
+
+    asked = servers.say(talk, accept, metadata)
+    [offered] = [b for r in asked for b in r.get("buttons") or [] if b["title"] == button]
+    reply = texts(servers.say(talk, offered["payload"], metadata))
+
+    assert summary in reply and "+33 6 71 23 45 89" in reply
+    yes_reply = texts(servers.say(talk, yes, metadata))
+    assert email in yes_reply  # the account is created with the details, at its own address
