@@ -503,6 +503,13 @@ ACCOUNT_CREATED = {
     **FORGOTTEN,
     "code_from_link": False,
     "registered_email": "jean.dupont@acme.fr",
+    # for a next company's "same details" (completed_registration's contact)
+    "previous_contact": {
+        "first_name": "Jean",
+        "last_name": "Dupont",
+        "phone": "+33612345678",
+        "job_title": "Comptable",
+    },
     "requested_slot": None,
 }
 # The invitation refused at creation: the form ends, the answers kept for the advisor's ticket
