@@ -336,6 +336,7 @@ def spoken_address(text: str) -> str | None:
     """The address a message spells out in words, when it holds no "@": "jean point dupont
     arobase orange point fr" -> "jean.dupont@orange.fr"; ``None`` when there is none."""
     words = _spoken_words(text)
+    found = None
     for at, word in enumerate(words):
         if word not in _SPOKEN_AT:
             continue
@@ -348,9 +349,10 @@ def spoken_address(text: str) -> str | None:
         if word == "at" and not spoken_dot:
             continue
         address = _normalise("".join(local) + "@" + "".join(domain))
-        if address is not None and "." in address.rpartition("@")[2]:
-            return address
-    return None
+        if address is not None and _is_real_tld(address.rpartition(".")[2]):
+            # the last one: "contact me at john dot smith at gmail dot com" is not "me@john.smith"
+            found = address
+    return found
 
 
 def _joined(words: list[str]) -> list[str]:

@@ -127,6 +127,7 @@ def test_an_address_typed_without_accents_is_not_said_to_have_lost_any() -> None
         ("j.dupont arobase orange.fr.", "j.dupont@orange.fr"),
         ("john dot smith at acme dot co dot uk", "john.smith@acme.co.uk"),
         ("it's accounts at smith hyphen sons dot com", "accounts@smith-sons.com"),
+        ("contact me at john dot smith at gmail dot com", "john.smith@gmail.com"),
     ],
 )
 def test_an_address_dictated_in_words_is_read(text: str, expected: str) -> None:
@@ -143,6 +144,7 @@ def test_an_address_dictated_in_words_is_read(text: str, expected: str) -> None:
         "arobase",
         "jean arobase",
         "jean arobase orange",  # no dot in the domain
+        "meet me at john dot smith",  # no top-level domain: "smith"
     ],
 )
 def test_words_that_dictate_no_address(text: str) -> None:
