@@ -49,6 +49,7 @@ from bot.checks.answers import (
     NOT_AN_ANSWER,
     OPTIONAL,
     PREVIOUS_CONTACT,
+    SKIPPED,
     TEXT_FIELDS,
     YES_NO_SLOTS,
     YES_OR_NO,
@@ -496,7 +497,7 @@ class ValidateRegistrationForm(FormValidationAction):
             value = final.get(name)
             if name not in turn.reading.values or name in (turn.asked, turn.reading.corrected):
                 continue
-            if value in (None, "", "-"):
+            if value in (None, "", SKIPPED):
                 continue
             if name == "email" and identified:
                 continue
@@ -615,7 +616,7 @@ class ValidateRegistrationForm(FormValidationAction):
             reading.stance or reading.question or reading.which or reading.special_characters
         ):
             if slot in OPTIONAL and reading.stance not in (None, *_NO_ANSWER_STANCES):
-                return {slot: "-"}  # "je ne sais pas", "passer": no job title
+                return {slot: SKIPPED}  # "je ne sais pas", "passer": no job title
             return {slot: None}  # answered by _help; the question is asked again
         return {}
 
@@ -1153,8 +1154,8 @@ class ValidateRegistrationForm(FormValidationAction):
         return {**refused, **pending}
 
     def validate_job_title(self, value: str, dispatcher, tracker: Tracker, domain) -> Slots:
-        if value == "-":  # skipped
-            return {"job_title": "-", **reached(tracker, CONTACT_DETAILS)}
+        if value == SKIPPED:
+            return {"job_title": SKIPPED, **reached(tracker, CONTACT_DETAILS)}
         check = check_job_title(value or "")
         if not check.ok:
             response = (
@@ -1394,7 +1395,7 @@ class ActionAskConfirmed(Action):
             last_name=tracker.get_slot("last_name"),
             phone=format_phone(tracker.get_slot("phone")),
             job_title=job_title
-            if job_title and job_title != "-"
+            if job_title and job_title != SKIPPED
             else response_text(domain, "utter_not_given", language),
         )
         return []

@@ -295,7 +295,7 @@ def _normalise(token: str) -> str | None:
 # An address written in words, as it is dictated or read out from a card ("jean point dupont
 # arobase orange point fr", "john dot smith at acme dot co dot uk"): the words for "@", ".",
 # "-" and "_". English "at" is a preposition too: it stands for "@" only before a spoken "dot".
-_SPOKEN_AT = frozenset({"arobase", "arrobase", "arobas", "@", "(at)", "[at]", "at"})
+_SPOKEN_AT = frozenset({"arobase", "arrobase", "arobas", "[at]", "at"})
 _SPOKEN_SIGNS = {
     "point": ".",
     "dot": ".",
