@@ -143,6 +143,8 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 
 def dispose_engines() -> None:
     """Close every pooled connection (tests, and processes that fork)."""
-    for engine in _engines.values():
+    # A copy: a thread still at work (a test's concurrent requests) may add an engine meanwhile
+    # ("dictionary changed size during iteration" at a test's teardown, once in a CI run).
+    for engine in list(_engines.values()):
         engine.dispose()
     _engines.clear()
