@@ -24,6 +24,13 @@ each measured on the cross-validation folds of `make cross-validate` (docs/quali
   chosen are those of the untempered model; how sure the classifier says it is changes. The
   value in config.yml minimises the log-loss of the cross-validation's predictions
   (docs/quality.md): of the answers given with a confidence of about 0.9, about 90 % are right.
+
+A message is classified by the fitted model's arithmetic written out (`_LinearModel`), not by
+scikit-learn's pipeline: the same probabilities (the tests compare both on every class), without
+the pipeline's checks, its thread pool for two column blocks, and a copy of the whole
+coefficient matrix (about 13 MB) that scipy made on every call to multiply a sparse row by its
+transpose. Together about a sixth of the Rasa server's CPU at concurrency 20
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -32,11 +39,13 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE as SENTENCE
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_RANKING_KEY,
@@ -50,6 +59,7 @@ from scipy.special import softmax
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import normalize
 
 from rasa_ext.stored_component import code_fingerprint
 
@@ -71,6 +81,96 @@ RESPONSE_KEY_PROBABILITIES = "response_key_probabilities"
 def _intent(label: str) -> str:
     """`faq/free` -> `faq`; an intent without response keys is its own label."""
     return label.split(RESPONSE_IDENTIFIER_DELIMITER)[0]
+
+
+def _sentence_features(
+    messages: list[Message],
+) -> tuple[scipy.sparse.csr_matrix, np.ndarray] | None:
+    """The messages' sentence features, as Rasa's `_create_X` lays them out: the sparse
+    featurizers' columns one after the other (counts), the dense ones (embeddings); None when a
+    message lacks either. Read straight from the messages: `Message.get_sparse_features`
+    deep-copies and stacks the token-level features too, which nothing here uses."""
+    data, rows, columns, embeddings = [], [], [], []
+    width = 0
+    for row, message in enumerate(messages):
+        sentence = [f for f in message.features if f.attribute == TEXT and f.type == SENTENCE]
+        sparse = [f.features.tocoo() for f in sentence if f.is_sparse()]
+        dense = [f.features for f in sentence if f.is_dense()]
+        if not sparse or not dense:
+            return None
+        offset = 0
+        for block in sparse:
+            data.append(block.data)
+            columns.append(block.col + offset)
+            rows.append(np.full(block.nnz, row))
+            offset += block.shape[1]
+        if width not in (0, offset):
+            return None
+        width = offset
+        embeddings.append(np.hstack(dense))
+    counts = scipy.sparse.csr_matrix(
+        (np.concatenate(data), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(len(messages), width),
+        dtype=np.float64,
+    )
+    # In double precision before any weighting, as Rasa's matrix is.
+    return counts, np.vstack(embeddings).astype(np.float64)
+
+
+class _LinearModel:
+    """What the fitted pipeline computes for a message, as arrays laid out for one product each:
+    tf-idf of the counts (sublinear term frequency, the fitted idf, unit length), the embedding
+    times its weight, then the multinomial logistic regression's softmax.
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        weighting, regression = pipeline.named_steps["weighting"], pipeline.named_steps["lr"]
+        tfidf = weighting.named_transformers_["counts"]
+        self.n_counts = weighting.transformers_[0][2].stop
+        self.idf = tfidf.idf_
+        self.embedding_weight = (weighting.transformer_weights or {}).get("embeddings", 1.0)
+        # C-contiguous, so that multiplying by them copies nothing.
+        coef = regression.coef_
+        self.counts_coef = np.ascontiguousarray(coef[:, : self.n_counts].T)
+        self.embedding_coef = np.ascontiguousarray(coef[:, self.n_counts :].T)
+        self.intercept = regression.intercept_
+
+    @staticmethod
+    def applies_to(pipeline: Pipeline) -> bool:
+        """The layout this class writes out: both blocks, tf-idf as configured here, and a
+        multinomial model (two classes would be a binary one)."""
+        if not isinstance(pipeline, Pipeline):
+            return False
+        weighting, regression = pipeline.named_steps["weighting"], pipeline.named_steps["lr"]
+        if not isinstance(weighting, ColumnTransformer) or not hasattr(regression, "coef_"):
+            return False
+        # scikit-learn's "auto": one-vs-rest for liblinear or two classes, else multinomial.
+        multinomial = regression.multi_class == "multinomial" or (
+            regression.multi_class == "auto" and regression.solver != "liblinear"
+        )
+        if not multinomial or regression.coef_.shape[0] < 2:
+            return False
+        if not set(weighting.transformer_weights or {}) <= {"embeddings"}:
+            return False
+        names = [name for name, _, _ in weighting.transformers_]
+        tfidf = weighting.named_transformers_.get("counts")
+        return (
+            names[:2] == ["counts", "embeddings"]
+            and isinstance(tfidf, TfidfTransformer)
+            and tfidf.sublinear_tf
+            and tfidf.use_idf
+            and tfidf.norm == "l2"
+        )
+
+    def predict_proba(self, counts: scipy.sparse.csr_matrix, embeddings: np.ndarray) -> np.ndarray:
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        normalize(counts, copy=False)
+        scores = counts @ self.counts_coef
+        scores += (embeddings * self.embedding_weight) @ self.embedding_coef
+        scores += self.intercept
+        return softmax(scores, axis=1)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -100,6 +200,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         # The weighting step is set by `train`, once the width of the counts is known.
         # `classes_` and `predict_proba`, which Rasa's code uses, come from the last step.
         self.clf = Pipeline([("weighting", "passthrough"), ("lr", self.clf)])
+        self._linear: _LinearModel | None = None  # built from the fitted model when first used
 
     def _weighting(self, n_counts: int, n_columns: int) -> ColumnTransformer:
         """tf-idf on the first `n_counts` columns (Rasa puts the sparse counts first), the
@@ -132,12 +233,13 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             n_counts = counts.features.shape[-1] if counts else 0
             n_columns = self._create_X(examples[:1]).shape[-1]
             self.clf.set_params(weighting=self._weighting(n_counts, n_columns))
+        self._linear = None
         return super().train(training_data)
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
         """One row of class probabilities per message, calibrated by the temperature at the
         level of the intents, then of the topics within each intent."""
-        probabilities = self.clf.predict_proba(self._create_X(messages))
+        probabilities = self._untempered(messages)
         temperature = float(self.config["temperature"])
         if temperature == 1.0:
             return probabilities
@@ -153,6 +255,16 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             within = softmax(log_p[:, topics] / temperature, axis=1)
             calibrated[:, topics] = within * tempered[:, [column]]
         return calibrated
+
+    def _untempered(self, messages: list[Message]) -> np.ndarray:
+        """The fitted model's probabilities: written out (`_LinearModel`) when every message
+        has both blocks of features, else through scikit-learn."""
+        if self._linear is None and _LinearModel.applies_to(self.clf):
+            self._linear = _LinearModel(self.clf)
+        features = _sentence_features(messages) if self._linear is not None else None
+        if features is None or features[0].shape[1] != self._linear.n_counts:
+            return self.clf.predict_proba(self._create_X(messages))
+        return self._linear.predict_proba(*features)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not messages:
