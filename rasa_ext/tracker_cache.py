@@ -100,15 +100,15 @@ class TrackerCache:
         self._kept.pop(sender_id, None)
 
     def retrieve(self, store: Any, sender_id: str) -> DialogueStateTracker | None:
-        """The latest session's tracker of ``sender_id`` as ``store`` (a SQLTrackerStore) holds
-        it, or None when it holds no event of this conversation."""
-        events = store.SQLEvent
+        """The latest session's tracker of ``sender_id`` as ``store`` holds it (the redacting
+        store, whose `statements` are used here), or None when it holds no event of this
+        conversation."""
         with store.session_scope() as session:
-            count, last_id = session.execute(
-                sa.select(sa.func.count(events.id), sa.func.max(events.id)).where(
-                    events.sender_id == sender_id
-                )
-            ).one()
+            count, last_id = (
+                session.connection()
+                .execute(store.statements.totals, {"sender_id": sender_id})
+                .one()
+            )
             kept = self._kept.pop(sender_id, None)
             if not count:
                 return None
@@ -139,12 +139,11 @@ class TrackerCache:
     def _newer(self, store: Any, session: Any, sender_id: str, kept: _Kept) -> _Kept | None:
         """``kept`` brought up to date with the rows written after it, or None when the table
         changed otherwise (rows deleted, a new session started)."""
-        events = store.SQLEvent
-        rows = session.execute(
-            sa.select(events.type_name, events.data, *self._totals(store, sender_id))
-            .where(events.sender_id == sender_id, events.id > kept.last_id)
-            .order_by(events.id)
-        ).all()
+        rows = (
+            session.connection()
+            .execute(store.statements.rows_after, {"sender_id": sender_id, "last_id": kept.last_id})
+            .all()
+        )
         if not rows or rows[0][2] != kept.count + len(rows):
             return None  # rows were deleted too
         if any(type_name == SessionStarted.type_name for type_name, *_ in rows):

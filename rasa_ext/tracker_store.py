@@ -155,6 +155,42 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class Statements:
+    """The statements run for every message (a save's, and the kept tracker's check in
+    rasa_ext/tracker_cache.py), written once as SQL text for the store's table and dialect. A
+    `select()` or `insert()` is built, and its compiled form looked up by a key computed from
+    its whole structure, at every execution: about a third of a save's CPU (docs/
+    performance.md). Names are quoted by the dialect; values are always bound parameters."""
+
+    def __init__(self, table: sqlalchemy.Table, dialect: Any) -> None:
+        # S608: the only text put into these statements is the table's and its columns' names
+        # (Rasa's schema), quoted by the dialect; every value is a bound parameter.
+        events = dialect.identifier_preparer.format_table(table)
+        names = ["id", "sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"]
+        c = {name: dialect.identifier_preparer.quote(name) for name in names}
+        of_sender = f"FROM {events} WHERE {c['sender_id']} = :sender_id"
+        written = names[1:]
+        self.insert = sqlalchemy.text(
+            f"INSERT INTO {events} ({', '.join(c[n] for n in written)}) "  # noqa: S608
+            f"VALUES ({', '.join(':' + n for n in written)})"
+        )
+        # The conversation's highest id: the Redis lock store orders a conversation's
+        # messages, so within the save's transaction it is the last row written.
+        self.last_id = sqlalchemy.text(f"SELECT max({c['id']}) {of_sender}")
+        # The rows from a given id on, two at most: is that row still the last one?
+        self.ids_from = sqlalchemy.text(
+            f"SELECT {c['id']} {of_sender} AND {c['id']} >= :last_id ORDER BY {c['id']} LIMIT 2"
+        )
+        # How many rows the conversation has, and its highest id.
+        self.totals = sqlalchemy.text(f"SELECT count({c['id']}), max({c['id']}) {of_sender}")
+        # The rows after a given id, each with those totals: one snapshot for both.
+        self.rows_after = sqlalchemy.text(
+            f"SELECT {c['type_name']}, {c['data']}, (SELECT count({c['id']}) {of_sender}), "
+            f"(SELECT max({c['id']}) {of_sender}) {of_sender} AND {c['id']} > :last_id "
+            f"ORDER BY {c['id']}"
+        )
+
+
 def _requested_slot(tracker: DialogueStateTracker, before: int) -> str | None:
     """The question pending after the tracker's first ``before`` events, read backwards from
     there up to the last change (a few events in practice)."""
@@ -203,6 +239,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 # Readers (the analysts' report) then never block the server's writes.
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         self._add_index()
+        self.statements = Statements(self.SQLEvent.__table__, self.engine.dialect)
         logger.info("Conversation events stored redacted in %r", self.engine.url)
         self.cache = TrackerCache(get_settings().tracker_cache_size)
 
@@ -259,7 +296,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             known = self._contexts.get(sender_id)
-            if known is not None and self._unchanged_since(session, sender_id, known):
+            connection = session.connection()
+            if known is not None and self._unchanged_since(connection, sender_id, known):
                 stored, context = known.stored, known.context
             else:
                 # First save here, or another replica saved since: the rows are counted
@@ -282,7 +320,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     break
                 searches += 1
                 masked_rows += self._mask_earlier_rows(session, sender_id, password)
-            written_last = self._insert_rows(session, sender_id, redacted.events)
+            written_last = self._insert_rows(connection, sender_id, redacted.events)
             session.commit()
             last_id = written_last or (known.last_id if known else 0)
         new_session = any(data["event"] == "session_started" for data in new)
@@ -295,16 +333,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.earlier_rows_masked(sender_id)
         return redacted.events
 
-    def _insert_rows(self, session: Any, sender_id: str, events: list[dict]) -> int | None:
+    def _insert_rows(self, connection: Any, sender_id: str, events: list[dict]) -> int | None:
         """The events' rows, in one INSERT with many parameter sets (the ORM sent one statement
         per event, each with its unit-of-work bookkeeping); the last row's id, or None when
         there was nothing to write. The Redis lock store orders a conversation's messages, so
         the conversation's highest id in this transaction is the last row written here."""
         if not events:
             return None
-        table = self.SQLEvent.__table__
-        session.execute(
-            table.insert(),
+        connection.execute(
+            self.statements.insert,
             [
                 {
                     "sender_id": sender_id,
@@ -319,9 +356,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 for data in events
             ],
         )
-        return session.scalar(
-            sqlalchemy.select(sqlalchemy.func.max(table.c.id)).where(table.c.sender_id == sender_id)
-        )
+        return connection.execute(self.statements.last_id, {"sender_id": sender_id}).scalar()
 
     def _forget_old_pages(self) -> None:
         """SQLite keeps the rows as they were in its write-ahead log until a checkpoint:
@@ -335,21 +370,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         finally:
             connection.close()
 
-    def _unchanged_since(self, session: Any, sender_id: str, known: _Known) -> bool:
+    def _unchanged_since(self, connection: Any, sender_id: str, known: _Known) -> bool:
         """Whether the count kept after the last save still holds: no row was written for
         the conversation since (by another replica) and its rows were not erased. One index
         lookup, not a count."""
         if known.stored is None:
             return False
         # The last row written is still there (not erased since) and nothing came after it.
-        ids = (
-            session.query(self.SQLEvent.id)
-            .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= known.last_id)
-            .order_by(self.SQLEvent.id)
-            .limit(2)
-            .all()
-        )
-        return [row.id for row in ids] == [known.last_id]
+        ids = connection.execute(
+            self.statements.ids_from, {"sender_id": sender_id, "last_id": known.last_id}
+        ).scalars()
+        return list(ids) == [known.last_id]
 
     def _mask_earlier_rows(self, session: Any, sender_id: str, password: str) -> int:
         """Mask ``password`` in the rows this conversation wrote before it was known to be one
