@@ -3,6 +3,7 @@
 from rasa_ext import (
     action_call,
     forms,
+    keep_alive,
     past_states,
     registration_start,
     session_start,
@@ -13,6 +14,7 @@ from rasa_ext import (
 speedups.install()
 action_call.install()
 forms.install()
+keep_alive.install()
 past_states.install()
 session_start.install()
 registration_start.install()
