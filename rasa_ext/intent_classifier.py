@@ -135,6 +135,11 @@ class _LinearModel:
         self.embedding_coef = np.ascontiguousarray(coef[:, self.n_counts :].T)
         self.intercept = regression.intercept_
 
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> _LinearModel | None:
+        """The fitted pipeline written out, or None when its layout is not this one."""
+        return cls(pipeline) if cls.applies_to(pipeline) else None
+
     @staticmethod
     def applies_to(pipeline: Pipeline) -> bool:
         """The layout this class writes out: both blocks, tf-idf as configured here, and a
@@ -200,7 +205,8 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         # The weighting step is set by `train`, once the width of the counts is known.
         # `classes_` and `predict_proba`, which Rasa's code uses, come from the last step.
         self.clf = Pipeline([("weighting", "passthrough"), ("lr", self.clf)])
-        self._linear: _LinearModel | None = None  # built from the fitted model when first used
+        # The fitted model written out, set where a fitted model comes from (train, load).
+        self._linear: _LinearModel | None = None
 
     def _weighting(self, n_counts: int, n_columns: int) -> ColumnTransformer:
         """tf-idf on the first `n_counts` columns (Rasa puts the sparse counts first), the
@@ -233,8 +239,9 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             n_counts = counts.features.shape[-1] if counts else 0
             n_columns = self._create_X(examples[:1]).shape[-1]
             self.clf.set_params(weighting=self._weighting(n_counts, n_columns))
-        self._linear = None
-        return super().train(training_data)
+        resource = super().train(training_data)
+        self._linear = _LinearModel.of(self.clf)
+        return resource
 
     def predict_proba(self, messages: list[Message]) -> np.ndarray:
         """One row of class probabilities per message, calibrated by the temperature at the
@@ -259,8 +266,6 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _untempered(self, messages: list[Message]) -> np.ndarray:
         """The fitted model's probabilities: written out (`_LinearModel`) when every message
         has both blocks of features, else through scikit-learn."""
-        if self._linear is None and _LinearModel.applies_to(self.clf):
-            self._linear = _LinearModel(self.clf)
         features = _sentence_features(messages) if self._linear is not None else None
         if features is None or features[0].shape[1] != self._linear.n_counts:
             return self.clf.predict_proba(self._create_X(messages))
@@ -306,4 +311,5 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             if untrusted:
                 raise ValueError(f"untrusted types in {path}: {sorted(untrusted)}")
             component.clf = sio.load(path, trusted=TRUSTED)
+        component._linear = _LinearModel.of(component.clf)
         return component

@@ -18,7 +18,8 @@ import asyncio
 import weakref
 
 import aiohttp
-from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.utils.endpoints import EndpointConfig
 
 # The action server (Sanic) closes a connection left idle for 5 s (KEEP_ALIVE_TIMEOUT): the pool
 # drops one idle for 2 s, so that no request is sent on a connection the server is closing.
